@@ -1,0 +1,129 @@
+// app.js — boots the app: who is signed in, the role-aware shell (header, nav,
+// banners), global shortcuts, then hands the page to the router.
+import { api, onAuthRequired } from './api.js';
+import { session, loadSettings, hasRole, forgetSavedDrafts } from './session.js';
+import { h, $, replace, notice, toast, dialog, field, input, isTyping } from './ui.js';
+import { showLogin } from './screens/login.js';
+import { startRouter, go } from './router.js';
+
+const NAV = {
+	frontdesk: [['patients', 'Patients'], ['queue', 'Queue'], ['appointments', 'Appointments'], ['payments', 'Payments']],
+	doctor: [['queue', 'Queue'], ['patients', 'Patients']],
+	admin: [['users', 'Users'], ['settings', 'Settings'], ['backups', 'Backups'], ['audit', 'Audit'], ['status', 'Status']],
+};
+
+// Ask to sign in again when a request meets a 401; one prompt for all waiting requests.
+let relogin = null;
+onAuthRequired(() => {
+	relogin ||= showLogin({ again: true }).then(user => {
+		relogin = null;
+		if (session.user && user.id !== session.user.id) location.reload();	// someone else: start clean
+		session.user = user;
+	});
+	return relogin;
+});
+
+function buildShell() {
+	const u = session.user;
+	$('#clinic-name').textContent = session.settings.clinic_name || 'NalamDesk';
+	document.title = `${session.settings.clinic_name || 'NalamDesk'} — NalamDesk`;
+	$('#user-name').textContent = u.name || u.username;
+	$('#user-role').textContent = u.role;
+	replace($('#app-nav'), (NAV[u.role] || []).map(([r, label]) =>
+		h('a', { href: `#/${r}`, id: `nav-${r}`, 'data-testid': `nav-${r}`, 'data-route': r }, label)));
+	$('#app-header').hidden = false;
+	$('#signout').addEventListener('click', signOut);
+	$('#change-password').addEventListener('click', changePassword);
+}
+
+function markNav() {
+	const top = (location.hash.match(/^#\/(\w+)/) || [])[1] || '';
+	const alias = { patient: 'patients', register: 'patients', consult: 'queue' };
+	for (const a of document.querySelectorAll('#app-nav a')) {
+		const on = a.dataset.route === (alias[top] || top);
+		a.classList.toggle('current', on);
+		if (on) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+	}
+}
+
+async function signOut() {
+	try { await api.post('/api/auth/logout', {}, { auth: false }); } catch { /* the session dies anyway */ }
+	forgetSavedDrafts();
+	for (const k of Object.keys(sessionStorage)) if (k.startsWith('nd.')) sessionStorage.removeItem(k);
+	location.hash = '';
+	location.reload();
+}
+
+function changePassword() {
+	const cur = input('current_password', { type: 'password', id: 'password-current', autocomplete: 'current-password' });
+	const nw = input('new_password', { type: 'password', id: 'password-new', autocomplete: 'new-password' });
+	const again = input('confirm', { type: 'password', id: 'password-confirm', autocomplete: 'new-password' });
+	dialog({
+		title: 'Change password', ok: 'Change password', testid: 'password-dialog',
+		body: h('div', { id: 'password-form' }, field('Current password', cur), field('New password', nw, { hint: 'At least 8 characters' }), field('New password again', again)),
+		onOk: async () => {
+			if (nw.value.length < 8) throw { new_password: 'Use at least 8 characters.' };
+			if (nw.value !== again.value) throw { confirm: 'The two new passwords differ.' };
+			await api.post('/api/auth/password', { current_password: cur.value, new_password: nw.value });
+		},
+	}).then(ok => { if (ok) toast('Password changed. Other sessions of this user were signed out.', 'ok'); });
+}
+
+// Admin and doctor see a banner when backups are stale or the disk is nearly full.
+async function checkSystem() {
+	if (!hasRole('admin', 'doctor')) return;
+	const banner = $('#system-banner');
+	try {
+		const s = await api.get('/api/system', { auth: false });
+		const warn = [];
+		if (s?.backup_stale) warn.push('The last good backup is more than a day old.');
+		if (s?.disk_low) warn.push('The disk is nearly full.');
+		if (warn.length) warn.push(hasRole('admin') ? 'See Status and Backups.' : 'Please tell the administrator.');
+		banner.textContent = warn.join(' ');
+		banner.hidden = !warn.length;
+	} catch {
+		banner.hidden = true;	// 403/404/offline: say nothing
+	}
+}
+
+function globalKeys(e) {
+	if (e.key !== '/' || isTyping(e) || e.ctrlKey || e.metaKey || e.altKey || document.querySelector('dialog[open]')) return;
+	const search = document.querySelector('[data-search]');
+	e.preventDefault();
+	if (search) search.focus();
+	else if (hasRole('frontdesk', 'doctor')) go('/patients');
+}
+
+function connectivity() {
+	const b = $('#offline-banner');
+	const set = () => { b.hidden = navigator.onLine; };
+	addEventListener('online', set);
+	addEventListener('offline', set);
+	set();
+}
+
+async function boot() {
+	const main = $('#main');
+	let user = null;
+	try {
+		user = (await api.get('/api/auth/me', { auth: false }))?.user;
+	} catch (err) {
+		if (err.status !== 401) {
+			replace(main, notice(err.message, 'error'), h('button', { class: 'btn', type: 'button', onclick: () => location.reload() }, 'Try again'));
+			return;
+		}
+	}
+	if (!user) user = await showLogin();
+	session.user = user;
+	await loadSettings();
+	buildShell();
+	connectivity();
+	document.addEventListener('keydown', globalKeys);
+	document.addEventListener('nd:route', markNav);
+	checkSystem();
+	setInterval(checkSystem, 10 * 60 * 1000);
+	await startRouter(main);
+	markNav();
+}
+
+boot();

@@ -1,0 +1,80 @@
+// router.js — hash routes (#/patients, #/patient/12, #/consult/34?print=1).
+// Each screen module exports render(root, params, query) and may return a
+// cleanup function (stop polling, remove key handlers) run on leaving it.
+import { session, hasRole } from './session.js';
+import { h, replace, notice } from './ui.js';
+
+const DESK = ['frontdesk', 'doctor'];
+const ADMIN = ['admin'];
+
+// [pattern, roles, loader]
+export const ROUTES = [
+	['/patients', DESK, () => import('./screens/patients.js')],
+	['/register', DESK, () => import('./screens/register.js')],
+	['/patient/:id', DESK, () => import('./screens/patient.js')],
+	['/queue', DESK, () => import('./screens/queue.js')],
+	['/appointments', DESK, () => import('./screens/appointments.js')],
+	['/payments', DESK, () => import('./screens/payments.js')],
+	['/consult/:id', ['doctor'], () => import('./screens/consult.js')],
+	['/users', ADMIN, () => import('./screens/users.js')],
+	['/settings', ADMIN, () => import('./screens/settings.js')],
+	['/backups', ADMIN, () => import('./screens/backups.js')],
+	['/audit', ADMIN, () => import('./screens/audit.js')],
+	['/status', ADMIN, () => import('./screens/status.js')],
+];
+
+const HOME = { frontdesk: '/patients', doctor: '/queue', admin: '/users' };
+
+export const home = () => HOME[session.user?.role] || '/patients';
+
+export function go(path) { location.hash = `#${path}`; }
+
+function match(path) {
+	for (const [pattern, roles, load] of ROUTES) {
+		const names = [];
+		const re = new RegExp(`^${pattern.replace(/:(\w+)/g, (_, n) => { names.push(n); return '([^/]+)'; })}$`);
+		const m = re.exec(path);
+		if (m) return { pattern, roles, load, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
+	}
+	return null;
+}
+
+let cleanup = null;
+let turn = 0;
+let root = null;
+
+export async function route() {
+	const raw = location.hash.replace(/^#/, '') || '';
+	const [path, q = ''] = raw.split('?');
+	const r = match(path);
+	if (!r) { go(home()); return; }
+	const mine = ++turn;
+	if (typeof cleanup === 'function') { try { cleanup(); } catch { /* screen already gone */ } }
+	cleanup = null;
+	document.dispatchEvent(new CustomEvent('nd:route', { detail: { pattern: r.pattern } }));
+	if (!hasRole(...r.roles)) {
+		replace(root, notice('This page is not available for your role.', 'error'),
+			h('p', {}, h('a', { href: `#${home()}` }, 'Go to your start page')));
+		return;
+	}
+	root.classList.add('loading');
+	try {
+		const mod = await r.load();
+		if (mine !== turn) return;
+		root.replaceChildren();
+		root.dataset.screen = r.pattern.split('/')[1];
+		const done = await mod.render(root, r.params, new URLSearchParams(q));
+		if (mine === turn) cleanup = done;
+		else if (typeof done === 'function') done();	// left the screen while it loaded
+	} catch (err) {
+		if (mine === turn) replace(root, notice(err.message || 'This page could not be opened.', 'error'));
+	} finally {
+		if (mine === turn) root.classList.remove('loading');
+	}
+}
+
+export function startRouter(el) {
+	root = el;
+	window.addEventListener('hashchange', route);
+	return route();
+}

@@ -1,0 +1,94 @@
+// rx.js — prescriptions in plain language and visit summaries, shared by the
+// consultation screen, its printout and the patient's history.
+import { h, fmtDate } from './ui.js';
+
+export const DOSE_PRESETS = ['1-0-1', '1-1-1', '1-0-0', '0-0-1', '0-1-0', '1-1-1-1', 'SOS'];
+
+export const TIMINGS = [
+	['', '—'],
+	['after_food', 'After food'],
+	['before_food', 'Before food'],
+	['bedtime', 'At bedtime'],
+	['empty_stomach', 'On an empty stomach'],
+];
+
+export const FORMS = ['tablet', 'capsule', 'syrup', 'drops', 'ointment', 'cream', 'injection', 'inhaler', 'sachet', 'gel', 'spray', 'powder'];
+
+const SLOTS3 = ['morning', 'afternoon', 'night'];
+const SLOTS4 = ['morning', 'afternoon', 'evening', 'night'];
+
+const joinAnd = a => a.length < 2 ? a.join('') : `${a.slice(0, -1).join(', ')} and ${a[a.length - 1]}`;
+
+// "101" → "1-0-1", "1111" → "1-1-1-1", "s"/"sos" → "SOS"; anything else unchanged.
+export function normaliseDose(text) {
+	const t = String(text || '').trim();
+	if (/^[0-4½]{3,4}$/.test(t)) return t.split('').join('-');
+	if (/^sos$|^s$/i.test(t)) return 'SOS';
+	return t;
+}
+
+// "1-0-1" → "morning and night"; "2-0-1" → "2 in the morning and 1 at night";
+// "1-1-1-1" → "four times a day (morning, afternoon, evening and night)"; "SOS" → "only when needed".
+export function doseWords(dose) {
+	const d = normaliseDose(dose);
+	if (/^sos$/i.test(d)) return 'only when needed';
+	const parts = d.split('-');
+	if (parts.length < 3 || parts.length > 4 || !parts.every(p => /^(\d+(\.\d+)?|½|1\/2)$/.test(p))) return d;
+	const slots = parts.length === 3 ? SLOTS3 : SLOTS4;
+	const used = parts.map((p, i) => [p, slots[i]]).filter(([p]) => p !== '0');
+	if (!used.length) return d;
+	const allOne = used.every(([p]) => p === '1');
+	const names = used.map(([p, s]) => allOne ? s : `${p} ${s === 'night' ? 'at night' : `in the ${s}`}`);
+	if (allOne && used.length === 4) return `four times a day (${joinAnd(names)})`;
+	return joinAnd(names);
+}
+
+export function timingWords(t) {
+	const found = TIMINGS.find(([v]) => v && v === t);
+	return found ? found[1].toLowerCase() : (t || '');
+}
+
+// "1-0-1 = morning and night, after food, 5 days"
+export function rxLine(p) {
+	const dose = normaliseDose(p.dose);
+	const words = doseWords(dose);
+	const rest = [timingWords(p.timing)];
+	if (p.duration_days) rest.push(`${p.duration_days} day${Number(p.duration_days) === 1 ? '' : 's'}`);
+	if (words !== dose) return `${dose} = ${[words, ...rest].filter(Boolean).join(', ')}`;
+	return [dose, ...rest].filter(Boolean).join(', ');
+}
+
+export const medicineName = p => [p.medicine, p.strength, p.form].filter(Boolean).join(' ');
+
+export function isFinal(v) {
+	return !!(v && (v.finalized_at || /^final/.test(v.status || '')));
+}
+
+export function vitalsLine(vt = {}) {
+	const out = [];
+	if (vt.bp_systolic || vt.bp_diastolic) out.push(`BP ${vt.bp_systolic ?? '–'}/${vt.bp_diastolic ?? '–'} mmHg`);
+	if (vt.pulse) out.push(`Pulse ${vt.pulse}/min`);
+	if (vt.temperature_c) out.push(`Temp ${vt.temperature_c} °C`);
+	if (vt.spo2) out.push(`SpO₂ ${vt.spo2}%`);
+	if (vt.weight_kg) out.push(`Wt ${vt.weight_kg} kg`);
+	if (vt.height_cm) out.push(`Ht ${vt.height_cm} cm`);
+	return out.join(' · ');
+}
+
+export const visitDate = v => v.visit_date || v.finalized_at || v.created_at;
+
+// One entry of the history timeline.
+export function visitSummary(v, { href } = {}) {
+	const dx = (v.diagnoses || []).map(d => d.text).filter(Boolean).join('; ');
+	const rx = v.prescriptions || [];
+	return h('article', { class: 'visit-card', 'data-testid': 'visit-card', 'data-id': v.id },
+		h('header', {},
+			href ? h('a', { href }, fmtDate(visitDate(v))) : h('strong', {}, fmtDate(visitDate(v))),
+			isFinal(v) ? '' : h('span', { class: 'tag' }, 'draft')),
+		v.complaint ? h('p', {}, h('b', {}, 'C/o '), v.complaint) : null,
+		vitalsLine(v.vitals) ? h('p', { class: 'muted' }, vitalsLine(v.vitals)) : null,
+		dx ? h('p', {}, h('b', {}, 'Dx '), dx) : null,
+		rx.length ? h('ul', { class: 'rx-mini' }, rx.map(p => h('li', {}, `${medicineName(p)} — ${rxLine(p)}`))) : null,
+		v.advice ? h('p', { class: 'muted' }, v.advice) : null,
+		v.follow_up_date ? h('p', { class: 'muted' }, `Follow-up ${fmtDate(v.follow_up_date)}`) : null);
+}

@@ -1,0 +1,45 @@
+// login.js — the sign-in form. It lies over the app rather than replacing it,
+// so when a session expires mid-work the screen underneath keeps what was typed.
+import { api } from '../api.js';
+import { h, $, field, input, bindForm } from '../ui.js';
+
+// showLogin({again}) → Promise<user> once signed in.
+export function showLogin({ again = false } = {}) {
+	return new Promise(resolve => {
+		const root = $('#login-root');
+		const user = input('username', { id: 'login-username', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false' });
+		const pass = input('password', { id: 'login-password', type: 'password', autocomplete: 'current-password' });
+		const error = h('div', { class: 'form-error', id: 'login-error', role: 'alert', 'data-testid': 'login-error' });
+		const form = h('form', { id: 'login-form', class: 'login-card', 'data-testid': 'login-form' },
+			h('h1', {}, 'NalamDesk'),
+			again ? h('p', { class: 'hint' }, 'Your session has ended. Sign in again to carry on — nothing you typed is lost.') : h('p', { class: 'hint' }, 'Sign in to the clinic desk'),
+			field('Username', user), field('Password', pass), error,
+			h('button', { type: 'submit', id: 'login-submit', class: 'btn primary wide', 'data-testid': 'login-submit' }, 'Sign in'));
+		const others = ['#app-header', '#main', '#system-banner'].map(s => $(s)).filter(Boolean);
+		others.forEach(el => { el.inert = true; });
+		root.replaceChildren(h('div', { class: 'login-overlay', id: 'login' }, form));
+		bindForm(form, {
+			validate: v => {
+				const p = {};
+				if (!v.username) p.username = 'Enter your username.';
+				if (!pass.value) p.password = 'Enter your password.';
+				return p;
+			},
+			submit: async v => {
+				try {
+					const r = await api.post('/api/auth/login', { username: v.username, password: pass.value }, { auth: false });
+					root.replaceChildren();
+					others.forEach(el => { el.inert = false; });
+					resolve(r.user);
+				} catch (err) {
+					if (err.status === 401) err.message = 'Wrong username or password';
+					else if (err.status === 429) err.message = 'Too many attempts, wait a few minutes';
+					err.field = null;	// one message for the pair
+					pass.select();
+					throw err;
+				}
+			},
+		});
+		(user.value ? pass : user).focus();
+	});
+}

@@ -1,0 +1,111 @@
+// patient.js — one patient's profile: details, edit (optimistic concurrency with
+// version), add to queue, payment and appointment shortcuts, and for the doctor
+// the visit history.
+import { api, listOf } from '../api.js';
+import { h, pageHead, replace, notice, btn, bindForm, setValues, onKeys, dialog, field, input, toast, fmtDate, ageSex, sexLabel } from '../ui.js';
+import { hasRole } from '../session.js';
+import { go } from '../router.js';
+import { patientForm, patientPayload, validatePatient, addToQueue } from './register.js';
+import { visitSummary } from '../rx.js';
+
+export const loadPatient = async id => {
+	const r = await api.get(`/api/patients/${encodeURIComponent(id)}`);
+	return r?.patient || r;
+};
+
+function details(p) {
+	const row = (label, value, attrs = {}) => value ? [h('dt', {}, label), h('dd', attrs, value)] : null;
+	return h('dl', { class: 'details', id: 'patient-details', 'data-testid': 'patient-details' },
+		row('Clinic no.', p.clinic_no, { 'data-testid': 'patient-clinic-no' }),
+		row('Age / sex', `${ageSex(p)}${p.sex ? ` (${sexLabel(p.sex)})` : ''}`),
+		row('Date of birth', fmtDate(p.dob)),
+		row('Mobile', p.phone, { 'data-testid': 'patient-phone' }),
+		row('Address', p.address),
+		row('ABHA ID', p.abha_id),
+		row('Allergies', p.allergies, { class: 'allergy', 'data-testid': 'patient-allergies' }),
+		row('Notes', p.notes),
+		row('Registered', fmtDate(p.created_at)));
+}
+
+export function queueDialog(p) {
+	const reason = input('reason', { id: 'queue-reason', maxlength: 200, 'data-testid': 'queue-reason' });
+	return dialog({
+		title: `Add ${p.name} to today’s queue`, ok: 'Add to queue', testid: 'queue-dialog',
+		body: field('Reason (optional)', reason),
+		onOk: () => addToQueue(p, reason.value.trim()),
+	});
+}
+
+export async function render(root, { id }) {
+	const page = h('div', { class: 'patient-page' }, notice('Loading…'));
+	root.append(page);
+	let p = await loadPatient(id);
+	const isDoctor = hasRole('doctor');
+
+	const startVisit = async () => {
+		const v = await api.post('/api/visits', { patient_id: p.id });
+		go(`/consult/${v.id}`);
+	};
+
+	const show = () => {
+		replace(page,
+			pageHead(p.name,
+				btn('Edit (E)', edit, { id: 'patient-edit', 'data-testid': 'patient-edit' }),
+				btn('Add to queue (Q)', () => queueDialog(p), { id: 'patient-add-queue', class: 'btn primary', 'data-testid': 'patient-add-queue' }),
+				btn('Payment', () => go(`/payments?patient=${p.id}`), { id: 'patient-pay', 'data-testid': 'patient-pay' }),
+				btn('Appointment', () => go(`/appointments?patient=${p.id}`), { id: 'patient-appointment', 'data-testid': 'patient-appointment' }),
+				isDoctor ? btn('Start consultation', () => startVisit().catch(e => toast(e.message, 'error')), { id: 'patient-consult', 'data-testid': 'patient-consult' }) : null),
+			h('div', { class: isDoctor ? 'two-col' : '' },
+				h('section', {}, details(p)),
+				isDoctor ? h('section', { id: 'patient-visits', class: 'history', 'data-testid': 'patient-visits', 'aria-label': 'Visit history' }, h('h2', {}, 'Visits'), notice('Loading…')) : null));
+		if (isDoctor) loadVisits();
+	};
+
+	const loadVisits = async () => {
+		const box = page.querySelector('#patient-visits');
+		try {
+			const visits = listOf(await api.get(`/api/patients/${p.id}/visits`), 'visits');
+			replace(box, h('h2', {}, 'Visits'), visits.length ? visits.map(v => visitSummary(v, { href: `#/consult/${v.id}` })) : notice('No visits yet.'));
+		} catch (err) {
+			replace(box, h('h2', {}, 'Visits'), notice(err.message, 'error'));
+		}
+	};
+
+	const edit = () => {
+		const form = patientForm('edit');
+		const reloadBtn = btn('Reload their changes', async () => {
+			p = await loadPatient(id);
+			fill();
+			reloadBtn.hidden = true;
+			toast('Reloaded. Make your change again.', 'info');
+		}, { id: 'edit-reload', hidden: true, 'data-testid': 'edit-reload' });
+		form.append(h('div', { class: 'actions wide' },
+			h('button', { type: 'submit', class: 'btn primary', id: 'edit-submit', 'data-testid': 'edit-submit' }, 'Save'),
+			btn('Cancel', show, { id: 'edit-cancel', 'data-testid': 'edit-cancel' }), reloadBtn));
+		const fill = () => setValues(form, { ...p, age_years: p.dob ? '' : p.age_years ?? '', dob: p.dob || '' });
+		fill();
+		bindForm(form, {
+			validate: validatePatient,
+			cancel: show,
+			submit: async v => {
+				try {
+					const r = await api.patch(`/api/patients/${p.id}`, { ...patientPayload(v, { patch: true }), version: p.version });
+					p = r?.patient || r || p;
+					toast('Saved', 'ok');
+					show();
+				} catch (err) {
+					if (err.status === 409) reloadBtn.hidden = false;
+					throw err;
+				}
+			},
+		});
+		replace(page, pageHead(`Edit ${p.name}`), form);
+		form.elements.name.focus();
+	};
+
+	show();
+	return onKeys({
+		e: () => { if (!page.querySelector('form')) edit(); },
+		q: () => queueDialog(p),
+	});
+}

@@ -1,0 +1,111 @@
+// payments.js — take a payment (rupees on screen, integer paise on the wire),
+// show and print the receipt on the clinic letterhead, and the daily report.
+import { api, qs } from '../api.js';
+import { h, pageHead, replace, notice, btn, bindForm, field, input, select, onKeys, toast, money, rupeesToPaise,
+	paiseToRupees, todayISO, fmtDate, fmtDateTime, letterhead, paperToggle, amountInWords } from '../ui.js';
+import { session } from '../session.js';
+import { patientPicker } from './patients.js';
+import { loadPatient } from './patient.js';
+
+const MODES = [['cash', 'Cash'], ['upi', 'UPI'], ['card', 'Card']];
+const modeLabel = m => (MODES.find(([v]) => v === m) || [m, m])[1];
+
+export function receiptSheet(r, patient) {
+	return h('article', { class: 'sheet receipt', id: 'receipt', 'data-testid': 'receipt' },
+		letterhead(),
+		h('h2', { class: 'sheet-title' }, 'Receipt'),
+		h('table', { class: 'kv' }, h('tbody', {},
+			h('tr', {}, h('th', {}, 'Receipt no.'), h('td', { id: 'receipt-no', 'data-testid': 'receipt-no' }, r.receipt_no ?? r.id)),
+			h('tr', {}, h('th', {}, 'Date'), h('td', {}, fmtDateTime(r.created_at || new Date().toISOString()))),
+			h('tr', {}, h('th', {}, 'Patient'), h('td', {}, patient?.name || r.patient_name || '', patient?.clinic_no ? ` (${patient.clinic_no})` : '')),
+			h('tr', {}, h('th', {}, 'Amount'), h('td', { id: 'receipt-amount', class: 'amount', 'data-testid': 'receipt-amount' }, money(r.amount_paise))),
+			h('tr', {}, h('th', {}, ''), h('td', { class: 'muted' }, amountInWords(r.amount_paise))),
+			h('tr', {}, h('th', {}, 'Paid by'), h('td', {}, modeLabel(r.mode))),
+			r.note ? h('tr', {}, h('th', {}, 'For'), h('td', {}, r.note)) : null)),
+		h('div', { class: 'signature' }, h('div', { class: 'sig-line' }, 'Received by'), h('div', {}, session.user?.name || '')));
+}
+
+function report(box) {
+	const date = input('date', { id: 'report-date', type: 'date', value: todayISO(), 'data-testid': 'report-date', 'aria-label': 'Report date' });
+	const out = h('div', { id: 'report-body' });
+	const load = async () => {
+		try {
+			const r = await api.get(qs('/api/reports/daily', { date: date.value }));
+			const c = r.collections || {};
+			const row = (k, v, id) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { 'data-testid': id }, v));
+			replace(out, h('table', { class: 'table kv', id: 'report-table', 'data-testid': 'report-table' }, h('tbody', {},
+				row('Patients seen', r.patients_seen ?? 0, 'report-seen'),
+				row('New patients', r.new_patients ?? 0, 'report-new'),
+				row('Tokens issued', r.tokens_issued ?? 0, 'report-tokens'),
+				row('Cash', money(c.cash), 'report-cash'),
+				row('UPI', money(c.upi), 'report-upi'),
+				row('Card', money(c.card), 'report-card'),
+				row('Total collected', money(c.total), 'report-total'))));
+		} catch (err) {
+			replace(out, notice(err.message, 'error'));
+		}
+	};
+	date.addEventListener('change', load);
+	replace(box, h('div', { class: 'page-head' }, h('h2', {}, 'Daily report'), date), out);
+	load();
+	return load;
+}
+
+export function render(root, params, query) {
+	const page = h('div');
+	root.append(page);
+	let cleanupKeys = () => {};
+
+	const showForm = () => {
+		cleanupKeys();
+		const picker = patientPicker({ id: 'pay-patient' });
+		const fee = session.settings.consultation_fee_paise;
+		const form = h('form', { id: 'pay-form', class: 'grid-form', 'data-testid': 'pay-form' },
+			picker.el,
+			field('Amount (₹)', input('amount', { id: 'pay-amount', inputmode: 'decimal', value: fee ? paiseToRupees(fee) : '', 'data-testid': 'pay-amount' })),
+			field('Mode', select('mode', MODES, { id: 'pay-mode', 'data-testid': 'pay-mode' })),
+			field('Note', input('note', { id: 'pay-note', maxlength: 200, placeholder: 'e.g. Consultation', 'data-testid': 'pay-note' }), { wide: true }),
+			h('div', { class: 'actions wide' },
+				h('button', { type: 'submit', class: 'btn primary', id: 'pay-submit', 'data-testid': 'pay-submit' }, 'Save and show receipt')));
+		bindForm(form, {
+			validate: v => {
+				const p = {};
+				if (!picker.value) p.patient_id = 'Choose a patient from the list.';
+				const paise = rupeesToPaise(v.amount);
+				if (!paise) p.amount_paise = 'Enter an amount in rupees, e.g. 300 or 150.50.';
+				return p;
+			},
+			cancel: () => { picker.set(null); },
+			submit: async v => {
+				const body = { patient_id: picker.value.id, amount_paise: rupeesToPaise(v.amount), mode: v.mode };
+				if (v.note) body.note = v.note;
+				const visit = query.get('visit');
+				if (visit) body.visit_id = Number(visit);
+				const r = await api.post('/api/payments', body);
+				toast(`Receipt ${r.receipt_no ?? r.id} saved`, 'ok');
+				showReceipt({ ...body, ...r }, picker.value);
+			},
+		});
+		form.elements.amount.dataset.field = 'amount_paise';
+		const reportBox = h('section', { class: 'card', id: 'report', 'data-testid': 'report' });
+		replace(page, pageHead('Payments'),
+			h('div', { class: 'two-col' }, h('section', { class: 'card' }, h('h2', {}, 'Take a payment'), form), reportBox));
+		report(reportBox);
+		const pid = query.get('patient');
+		if (pid) loadPatient(pid).then(p => { picker.set(p); form.elements.amount.focus(); form.elements.amount.select(); }).catch(() => {});
+		else picker.input.focus();
+	};
+
+	const showReceipt = (r, patient) => {
+		const sheet = receiptSheet(r, patient);
+		const newBtn = btn('New payment (Esc)', showForm, { id: 'receipt-new', 'data-testid': 'receipt-new' });
+		const printBtn = btn('Print (P)', () => window.print(), { id: 'receipt-print', class: 'btn primary', 'data-testid': 'receipt-print' });
+		replace(page, h('div', { class: 'page-head no-print' }, h('h1', {}, 'Receipt'),
+			h('div', { class: 'page-actions' }, paperToggle(sheet, 'receipt'), printBtn, newBtn)), h('div', { class: 'sheet-wrap' }, sheet));
+		printBtn.focus();
+		cleanupKeys = onKeys({ p: () => window.print(), Escape: showForm });
+	};
+
+	showForm();
+	return () => cleanupKeys();
+}

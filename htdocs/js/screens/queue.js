@@ -1,0 +1,188 @@
+// queue.js — today's token queue. Polls GET /api/queue every 2 s with the last
+// ETag (a 304 costs nothing), keeps the selected row across refreshes, and lets
+// the desk add, call in, send back, finish, cancel or mark no-show. The doctor
+// gets "Call next" (N): lowest waiting token → in consultation → consultation screen.
+import { api, listOf } from '../api.js';
+import { h, pageHead, replace, btn, onKeys, dialog, field, input, toast, fmtTime, ageSex, act } from '../ui.js';
+import { hasRole } from '../session.js';
+import { go } from '../router.js';
+import { patientPicker } from './patients.js';
+import { isFinal } from '../rx.js';
+
+const POLL_MS = 2000;
+
+export const STATUS_LABEL = { waiting: 'Waiting', in_consult: 'With doctor', done: 'Done', cancelled: 'Cancelled', no_show: 'No-show' };
+
+// Allowed moves (the contract's transitions) and the buttons that make them.
+const ACTIONS = {
+	waiting: [['in_consult', 'Call in'], ['cancelled', 'Cancel'], ['no_show', 'No-show']],
+	in_consult: [['done', 'Done'], ['waiting', 'Back to waiting']],
+};
+
+export async function setStatus(entry, status) {
+	return api.patch(`/api/queue/${entry.id}`, { status });
+}
+
+// The doctor's visit for a queue entry: the open draft if there is one, else a new one.
+export async function visitFor(entry) {
+	try {
+		const visits = listOf(await api.get(`/api/patients/${entry.patient.id}/visits`), 'visits');
+		const open = visits.find(v => v.queue_id === entry.id && !isFinal(v));
+		if (open) return open;
+	} catch { /* fall through to creating one */ }
+	return api.post('/api/visits', { patient_id: entry.patient.id, queue_id: entry.id });
+}
+
+function addDialog() {
+	const picker = patientPicker({ id: 'queue-add-patient' });
+	const reason = input('reason', { id: 'queue-add-reason', maxlength: 200, 'data-testid': 'queue-add-reason' });
+	return dialog({
+		title: 'Add to today’s queue', ok: 'Add', testid: 'queue-add-dialog',
+		body: h('div', {}, picker.el, field('Reason (optional)', reason)),
+		onOk: async () => {
+			if (!picker.value) throw { patient_id: 'Choose a patient from the list.' };
+			const e = await api.post('/api/queue', { patient_id: picker.value.id, ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) });
+			toast(`${picker.value.name}: token ${e.token}`, 'ok');
+		},
+	});
+}
+
+export function render(root) {
+	const isDoctor = hasRole('doctor');
+	let entries = [];
+	let etag = null;
+	let selected = null;	// id of the highlighted entry
+	let timer = null;
+	let stopped = false;
+
+	const sync = h('span', { id: 'queue-sync', class: 'sync', 'data-testid': 'queue-sync', 'aria-live': 'polite' });
+	const counts = h('div', { class: 'counts', id: 'queue-counts', 'data-testid': 'queue-counts' });
+	const tbody = h('tbody');
+	const table = h('table', { id: 'queue-table', class: 'table queue', 'data-testid': 'queue-table' },
+		h('thead', {}, h('tr', {}, ['Token', 'Patient', 'Reason', 'Status', 'Time', ''].map(t => h('th', { scope: 'col' }, t)))),
+		tbody);
+	const empty = h('p', { class: 'notice', id: 'queue-empty', hidden: true }, 'No one in the queue yet today.');
+
+	const callNext = async () => {
+		const next = entries.find(e => e.status === 'waiting');
+		if (!next) { toast('No one is waiting.'); return; }
+		await callIn(next);
+	};
+
+	const callIn = async e => {
+		await setStatus(e, 'in_consult');
+		if (isDoctor) await openConsult({ ...e, status: 'in_consult' });
+		else refresh(true);
+	};
+
+	const openConsult = async e => {
+		const v = await visitFor(e);
+		go(`/consult/${v.id}`);
+	};
+
+	const run = (e, status) => act(async () => {
+		if (status === 'in_consult') await callIn(e);
+		else { await setStatus(e, status); refresh(true); }
+	});
+
+	const row = e => {
+		const actions = (ACTIONS[e.status] || []).map(([st, label]) =>
+			btn(label, run(e, st), { class: st === 'in_consult' || st === 'done' ? 'btn small primary' : 'btn small', 'data-action': st, 'data-testid': `queue-${st}` }));
+		if (isDoctor && e.status === 'in_consult') actions.unshift(btn('Open', act(() => openConsult(e)), { class: 'btn small primary', 'data-action': 'open', 'data-testid': 'queue-open' }));
+		const p = e.patient || {};
+		return h('tr', {
+			'data-testid': 'queue-row', 'data-id': e.id, 'data-status': e.status, 'data-token': e.token,
+			class: `st-${e.status}${e.id === selected ? ' selected' : ''}`,
+			'aria-selected': e.id === selected ? 'true' : 'false',
+			onclick: ev => { if (!ev.target.closest('button, a')) select(e.id); },
+		},
+			h('td', { class: 'token' }, e.token),
+			h('td', {}, h('a', { href: `#/patient/${p.id}` }, p.name), h('span', { class: 'muted' }, ` ${p.clinic_no || ''} · ${ageSex(p)}`)),
+			h('td', {}, e.reason || ''),
+			h('td', {}, h('span', { class: `badge st-${e.status}` }, STATUS_LABEL[e.status] || e.status)),
+			h('td', {}, fmtTime(e.created_at)),
+			h('td', { class: 'row-actions' }, actions));
+	};
+
+	const draw = () => {
+		// Keep focus on the same button of the same row across a redraw.
+		const f = document.activeElement;
+		const keep = f && tbody.contains(f) ? [f.closest('tr')?.dataset.id, f.dataset.action] : null;
+		if (!entries.some(e => e.id === selected)) selected = (entries.find(e => e.status === 'waiting') || entries[0])?.id ?? null;
+		tbody.replaceChildren(...entries.map(row));
+		empty.hidden = entries.length > 0;
+		const n = s => entries.filter(e => e.status === s).length;
+		counts.textContent = `Waiting ${n('waiting')} · With doctor ${n('in_consult')} · Done ${n('done')} · Total ${entries.length}`;
+		if (keep) tbody.querySelector(`tr[data-id="${keep[0]}"] [data-action="${keep[1]}"]`)?.focus();
+	};
+
+	const select = id => {
+		selected = id;
+		for (const tr of tbody.children) {
+			const on = Number(tr.dataset.id) === id;
+			tr.classList.toggle('selected', on);
+			tr.setAttribute('aria-selected', on ? 'true' : 'false');
+			if (on) tr.scrollIntoView({ block: 'nearest' });
+		}
+	};
+	const move = d => {
+		if (!entries.length) return;
+		const i = Math.max(0, entries.findIndex(e => e.id === selected));
+		select(entries[Math.min(entries.length - 1, Math.max(0, i + d))].id);
+	};
+	const current = () => entries.find(e => e.id === selected);
+
+	let gen = 0;	// only the newest refresh may draw and schedule the next one
+	async function refresh(force = false) {
+		const mine = ++gen;
+		clearTimeout(timer);
+		if (stopped) return;
+		try {
+			const r = await api.poll('/api/queue', force ? null : etag);
+			if (stopped || mine !== gen) return;
+			if (!r.notModified) {
+				etag = r.etag;
+				entries = listOf(r.data, 'entries');
+				draw();
+			}
+			sync.textContent = `Updated ${fmtTime(new Date().toISOString())}`;
+			sync.classList.remove('error');
+		} catch (err) {
+			sync.textContent = err.status === 0 ? 'Connection lost — retrying…' : err.message;
+			sync.classList.add('error');
+			if (mine !== gen) return;
+		}
+		if (!stopped) timer = setTimeout(refresh, document.hidden ? POLL_MS * 5 : POLL_MS);
+	}
+
+	const onVisible = () => { if (!document.hidden) refresh(); };
+	document.addEventListener('visibilitychange', onVisible);
+
+	const addBtn = btn('Add patient (A)', () => addDialog().then(ok => ok && refresh(true)), { id: 'queue-add', class: 'btn primary', 'data-testid': 'queue-add' });
+	const nextBtn = isDoctor ? btn('Call next (N)', act(callNext), { id: 'queue-call-next', class: 'btn primary', 'data-testid': 'queue-call-next' }) : null;
+	root.append(
+		pageHead('Today’s queue', nextBtn, addBtn),
+		h('div', { class: 'toolbar' }, counts, sync),
+		table, empty,
+		h('p', { class: 'hint' }, `j/k or ↑/↓ move · Enter calls in${isDoctor ? ' (and opens the consultation) · N calls the next token' : ''} · A adds a patient`));
+	refresh();
+
+	const removeKeys = onKeys({
+		j: () => move(1), ArrowDown: () => move(1),
+		k: () => move(-1), ArrowUp: () => move(-1),
+		a: () => addBtn.click(),
+		n: () => { if (isDoctor) nextBtn.click(); },
+		Enter: act(async () => {
+			const e = current();
+			if (!e) return;
+			if (e.status === 'waiting') await callIn(e);
+			else if (e.status === 'in_consult' && isDoctor) await openConsult(e);
+		}),
+	});
+	return () => {
+		stopped = true;
+		clearTimeout(timer);
+		removeKeys();
+		document.removeEventListener('visibilitychange', onVisible);
+	};
+}
