@@ -1,0 +1,100 @@
+# NalamDesk — one GNU Makefile, no configure step.
+#
+#   make            build the programs and the admin tool into build/bin
+#   make run        install what is missing, build, and serve https://127.0.0.1:$(PORT)/
+#   make test       install what tests need and run every test
+#   make bench      benchmarks (long);  make fuzz, make soak, make audit: likewise
+#   make install    system install (see docs/operations.md); DESTDIR and PREFIX honoured
+#
+# build/asan holds the same programs built with ASan and UBSan; the tests run those.
+
+PROGRAMS := auth admin patients queue appointments billing visits
+VAR      ?= $(CURDIR)/var
+PORT     ?= 8443
+PREFIX   ?= /usr/local
+BUILD    ?= build
+
+CC       ?= cc
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wpointer-arith -Wcast-qual
+ifeq ($(SANITIZE),1)
+OPT      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined
+else
+OPT      := -O2 -g -D_FORTIFY_SOURCE=2
+endif
+CFLAGS   := -std=c11 -D_GNU_SOURCE -Icgi-bin/lib $(WARN) $(OPT) -fstack-protector-strong -fPIE \
+            $(EXTRA_CFLAGS)
+LDFLAGS  := -pie -Wl,-z,relro,-z,now $(OPT)
+LDLIBS   := -lfcgi -lsqlite3 -lyajl -largon2 -lcrypto
+
+LIB_SRC  := $(wildcard cgi-bin/lib/*.c)
+LIB_OBJ  := $(LIB_SRC:cgi-bin/lib/%.c=$(BUILD)/obj/lib/%.o)
+LIB_HDR  := $(wildcard cgi-bin/lib/*.h)
+# A program is cgi-bin/<name>.c, or cgi-bin/<name>/*.c when it needs more files.
+PROGS    := $(foreach p,$(PROGRAMS),$(if $(wildcard cgi-bin/$(p).c cgi-bin/$(p)/*.c),$(p)))
+BINS     := $(PROGS:%=$(BUILD)/bin/%) $(BUILD)/bin/nalamdesk-admin
+TOOL_SRC := $(wildcard cgi-bin/tool/*.c)
+SCHEMA   := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
+
+.PHONY: all asan run test bench fuzz soak audit install uninstall clean deps-run deps-test
+.DELETE_ON_ERROR:
+.SECONDEXPANSION:
+
+all: $(BINS)
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 all
+
+$(BUILD)/obj/lib/%.o: cgi-bin/lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libnd.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# Programs: one file or one directory each, linked with the shared library.
+$(BUILD)/bin/%: $(BUILD)/libnd.a $(LIB_HDR) $$(wildcard cgi-bin/%.c cgi-bin/%/*.c cgi-bin/%/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(BUILD)/libnd.a $(LDLIBS)
+
+$(BUILD)/gen/migrations.c: $(SCHEMA) cgi-bin/tool/embed-schema.sh
+	@mkdir -p $(@D)
+	sh cgi-bin/tool/embed-schema.sh $(SCHEMA) > $@
+
+$(BUILD)/bin/nalamdesk-admin: $(TOOL_SRC) $(BUILD)/gen/migrations.c $(BUILD)/libnd.a \
+		$(LIB_HDR) $(wildcard cgi-bin/tool/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Icgi-bin/tool $(LDFLAGS) -o $@ $(TOOL_SRC) $(BUILD)/gen/migrations.c \
+		$(BUILD)/libnd.a $(LDLIBS)
+
+deps-run:
+	@sh deploy/deps.sh run
+
+deps-test:
+	@sh deploy/deps.sh test
+
+run: deps-run
+	@$(MAKE) --no-print-directory all
+	@exec bash deploy/run.sh --var "$(VAR)" --port "$(PORT)" --bin "$(CURDIR)/$(BUILD)/bin"
+
+test: deps-test
+	@$(MAKE) --no-print-directory all asan
+	@bash tests/run
+
+bench:
+	@sh deploy/deps.sh bench
+	@$(MAKE) --no-print-directory all
+	@bash tests/bench/run
+
+fuzz:
+	@sh deploy/deps.sh fuzz
+	@bash tests/fuzz/run
+
+soak:
+	@$(MAKE) --no-print-directory all asan
+	@bash tests/soak/run
+
+clean:
+	rm -rf build

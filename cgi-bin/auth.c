@@ -1,0 +1,279 @@
+/*
+ * auth.c — the `auth` program: sign-in, sign-out, who am I, password
+ * change, and the health check.
+ *
+ * Sign-in failures are counted per username (known or not) and pause that
+ * username for AUTH_LOCK_SECONDS after AUTH_LOCK_FAILURES; nginx limits the
+ * rate of sign-in requests per client address as well.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "nd.h"
+
+enum stmt {
+	STMT_HEALTH,
+	STMT_USER_BY_NAME,
+	STMT_USER_HASH,
+	STMT_USER_SET_PASSWORD,
+	STMT_ATTEMPT_GET,
+	STMT_ATTEMPT_FAIL,
+	STMT_ATTEMPT_CLEAR,
+	STMT__MAX
+};
+static const char *const sql[STMT__MAX] = {
+	/* STMT_HEALTH */
+	"SELECT n FROM rev WHERE id = 1",
+	/* STMT_USER_BY_NAME */
+	"SELECT id, password_hash, active, username, name, role FROM users"
+	" WHERE username = ?1",
+	/* STMT_USER_HASH */
+	"SELECT password_hash FROM users WHERE id = ?1",
+	/* STMT_USER_SET_PASSWORD */
+	"UPDATE users SET password_hash = ?2, version = version + 1,"
+	" updated_at = ?3 WHERE id = ?1",
+	/* STMT_ATTEMPT_GET */
+	"SELECT locked_until FROM login_attempts WHERE username = ?1",
+	/* STMT_ATTEMPT_FAIL: the AUTH_LOCK_FAILURES-th failure pauses it */
+	"INSERT INTO login_attempts (username, failures, locked_until)"
+	" VALUES (?1, 1, 0) ON CONFLICT (username) DO UPDATE SET"
+	" failures = CASE WHEN failures + 1 >= ?2 THEN 0 ELSE failures + 1 END,"
+	" locked_until = CASE WHEN failures + 1 >= ?2 THEN ?3"
+	" ELSE locked_until END",
+	/* STMT_ATTEMPT_CLEAR */
+	"DELETE FROM login_attempts WHERE username = ?1",
+};
+_Static_assert(ND_NELEM(sql) == STMT__MAX, "auth sql");
+static sqlite3_stmt *st[STMT__MAX];
+
+/* GET /api/health: 200 when the database answers, else 503. */
+static int
+health(struct req *r)
+{
+	if (db_int1(st[STMT_HEALTH], -1) < 0)
+		return http_error(r, 503, "unavailable",
+		    "The database is not answering.", NULL);
+	jo_open(r);
+	jo_str(r, "status", "ok");
+	jo_close(r);
+	return 200;
+}
+
+static void
+user_json(struct req *r, long long id, const char *username,
+    const char *name, const char *role)
+{
+	jo_open(r);
+	jo_obj(r, "user");
+	jo_int(r, "id", id);
+	jo_str(r, "username", username);
+	jo_str(r, "name", name);
+	jo_str(r, "role", role);
+	jo_obj_close(r);
+	jo_close(r);
+}
+
+/* Records a failed sign-in for KEY.  Returns SQLITE_OK or rc. */
+static int
+login_failed(struct req *r, const char *key, long long uid)
+{
+	sqlite3_stmt	*s = st[STMT_ATTEMPT_FAIL];
+	int		 rc;
+
+	if ((rc = db_begin()) != SQLITE_OK)
+		return rc;
+	db_bind_text(s, 1, key);
+	db_bind_int(s, 2, AUTH_LOCK_FAILURES);
+	db_bind_int(s, 3, (long long)time(NULL) + AUTH_LOCK_SECONDS);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE ||
+	    (rc = audit(r, "auth.login_failed", "user", uid, 0)) != SQLITE_OK) {
+		db_rollback();
+		return rc;
+	}
+	return db_commit();
+}
+
+/*
+ * POST /api/auth/login {username, password}: 200 {user} and a new session
+ * cookie; 401 with one message for an unknown user and a wrong password;
+ * 429 while the username is paused.
+ */
+static int
+login(struct req *r)
+{
+	char		 key[72], token[64], pwhash[256] = "";
+	char		 username[64] = "", name[128] = "", role[16] = "";
+	const char	*u = json_str(r->json, "username");
+	const char	*pw = json_str(r->json, "password");
+	sqlite3_stmt	*s;
+	long long	 uid = 0, locked;
+	int		 active = 0, rc;
+	size_t		 i;
+
+	for (i = 0; u[i] != '\0' && i + 1 < sizeof(key); i++)
+		key[i] = (char)tolower((unsigned char)u[i]);
+	key[i] = '\0';
+
+	s = st[STMT_ATTEMPT_GET];
+	db_bind_text(s, 1, key);
+	locked = db_int1(s, 0);
+	if (locked > (long long)time(NULL)) {
+		char	 ra[24];
+		snprintf(ra, sizeof(ra), "%lld", locked - (long long)time(NULL));
+		req_header(r, "Retry-After", ra);
+		return http_error(r, 429, "too_many_attempts",
+		    "Too many failed sign-ins. Wait a few minutes and try "
+		    "again.", NULL);
+	}
+
+	s = st[STMT_USER_BY_NAME];
+	db_bind_text(s, 1, key);
+	if (db_step(s) == SQLITE_ROW) {
+		uid = sqlite3_column_int64(s, 0);
+		snprintf(pwhash, sizeof(pwhash), "%s",
+		    (const char *)sqlite3_column_text(s, 1));
+		active = sqlite3_column_int(s, 2);
+		snprintf(username, sizeof(username), "%s",
+		    (const char *)sqlite3_column_text(s, 3));
+		snprintf(name, sizeof(name), "%s",
+		    (const char *)sqlite3_column_text(s, 4));
+		snprintf(role, sizeof(role), "%s",
+		    (const char *)sqlite3_column_text(s, 5));
+	}
+	db_reset(s);
+
+	if (!auth_verify_password(uid > 0 ? pwhash : NULL, pw) || !active) {
+		if ((rc = login_failed(r, key, uid)) != SQLITE_OK)
+			return db_fail(r, rc);
+		return http_error(r, 401, "bad_credentials",
+		    "Wrong username or password.", NULL);
+	}
+
+	if ((rc = db_begin()) != SQLITE_OK)
+		return db_fail(r, rc);
+	/* A session presented at sign-in is ended: no fixation. */
+	if (r->user.session_id > 0 &&
+	    (rc = auth_session_end(r->user.session_id)) != SQLITE_OK)
+		return db_fail(r, rc);
+	s = st[STMT_ATTEMPT_CLEAR];
+	db_bind_text(s, 1, key);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	if ((rc = auth_session_create(r, uid, token, sizeof(token))) !=
+	    SQLITE_OK)
+		return db_fail(r, rc);
+	r->user.id = uid;
+	snprintf(r->user.username, sizeof(r->user.username), "%s", username);
+	r->user.role = (enum role)role_parse(role);
+	if ((rc = audit(r, "auth.login", "user", uid, 0)) != SQLITE_OK ||
+	    (rc = db_commit()) != SQLITE_OK)
+		return db_fail(r, rc);
+	auth_cookie_set(r, token);
+	user_json(r, uid, username, name, role);
+	return 200;
+}
+
+/* POST /api/auth/logout: 204; the session is deleted server-side. */
+static int
+logout(struct req *r)
+{
+	int	 rc;
+
+	if ((rc = db_begin()) != SQLITE_OK ||
+	    (rc = auth_session_end(r->user.session_id)) != SQLITE_OK ||
+	    (rc = audit(r, "auth.logout", "user", r->user.id, 0)) !=
+	    SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
+		return db_fail(r, rc);
+	auth_cookie_clear(r);
+	return 204;
+}
+
+/* GET /api/auth/me: 200 {user}. */
+static int
+me(struct req *r)
+{
+	user_json(r, r->user.id, r->user.username, r->user.name,
+	    role_names[r->user.role]);
+	return 200;
+}
+
+/*
+ * POST /api/auth/password {current_password, new_password}: 204; every
+ * other session of the user ends.  403 when the current password is wrong.
+ */
+static int
+password(struct req *r)
+{
+	const char	*cur = json_str(r->json, "current_password");
+	const char	*new = json_str(r->json, "new_password");
+	char		 hash[256] = "", now[21];
+	sqlite3_stmt	*s = st[STMT_USER_HASH];
+	int		 rc, ok = 0;
+
+	db_bind_int(s, 1, r->user.id);
+	if (db_step(s) == SQLITE_ROW) {
+		snprintf(hash, sizeof(hash), "%s",
+		    (const char *)sqlite3_column_text(s, 0));
+		ok = 1;
+	}
+	db_reset(s);
+	if (!ok || !auth_verify_password(hash, cur))
+		return http_error(r, 403, "wrong_password",
+		    "The current password is not right.", "current_password");
+	if (!auth_hash_password(new, hash, sizeof(hash)))
+		return http_error(r, 500, "internal",
+		    "The password could not be changed. Please try again.",
+		    NULL);
+	db_now(now);
+	if ((rc = db_begin()) != SQLITE_OK)
+		return db_fail(r, rc);
+	s = st[STMT_USER_SET_PASSWORD];
+	db_bind_int(s, 1, r->user.id);
+	db_bind_text(s, 2, hash);
+	db_bind_text(s, 3, now);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	if ((rc = auth_sessions_end_user(r->user.id, r->user.session_id)) !=
+	    SQLITE_OK ||
+	    (rc = audit(r, "auth.password", "user", r->user.id, 0)) !=
+	    SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
+		return db_fail(r, rc);
+	return 204;
+}
+
+static const struct field login_fields[] = {
+	{ "username", FT_STRING, F_REQUIRED, 1, 64, NULL, NULL, NULL },
+	{ "password", FT_STRING, F_REQUIRED, 1, 256, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct field password_fields[] = {
+	{ "current_password", FT_STRING, F_REQUIRED, 1, 256, NULL, NULL, NULL },
+	{ "new_password", FT_STRING, F_REQUIRED, 10, 128, NULL, valid_password,
+	    "The new password must be 10 to 128 characters, not all the same." },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct route routes[] = {
+	{ METHOD_GET, "/api/health", R_ANYONE, NULL, health, 0 },
+	{ METHOD_POST, "/api/auth/login", R_ANYONE, login_fields, login, 0 },
+	{ METHOD_POST, "/api/auth/logout", R_STAFF, NULL, logout, 0 },
+	{ METHOD_GET, "/api/auth/me", R_STAFF, NULL, me, 0 },
+	{ METHOD_POST, "/api/auth/password", R_STAFF, password_fields,
+	    password, 0 },
+};
+
+int
+main(int argc, char **argv)
+{
+	return nd_main(argc, argv, "auth", routes, ND_NELEM(routes), sql,
+	    STMT__MAX, st);
+}

@@ -1,0 +1,311 @@
+/*
+ * auth.c — passwords and sessions.
+ *
+ * Passwords: argon2id with the parameters below (RFC 9106's second
+ * recommended option, with one lane); the encoded hash carries them, so
+ * raising them later only affects new hashes.
+ *
+ * Sessions: a 256-bit random token in the cookie; the server keeps only
+ * its SHA-256, so a copy of the database holds no usable session.  A
+ * session ends on logout, on idle or absolute expiry, on a password
+ * change and when its user is deactivated.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include <argon2.h>
+#include <openssl/evp.h>
+
+#include "nd.h"
+
+#define ARGON2_T	3		/* passes */
+#define ARGON2_M	(64 * 1024)	/* memory, KiB */
+#define ARGON2_P	1		/* lanes */
+#define ARGON2_SALT	16
+#define ARGON2_HASH	32
+
+/* Touch last_seen at most this often: a read should rarely write. */
+#define AUTH_TOUCH_SECONDS	60
+
+enum stmt {
+	STMT_SESSION_GET,
+	STMT_SESSION_TOUCH,
+	STMT_SESSION_NEW,
+	STMT_SESSION_END,
+	STMT_SESSION_END_USER,
+	STMT__MAX
+};
+static const char *const sql[STMT__MAX] = {
+	/* STMT_SESSION_GET */
+	"SELECT s.id, s.user_id, u.username, u.name, u.role, s.created_at,"
+	" s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id"
+	" WHERE s.token_hash = ?1 AND u.active = 1",
+	/* STMT_SESSION_TOUCH */
+	"UPDATE sessions SET last_seen = ?2 WHERE id = ?1",
+	/* STMT_SESSION_NEW */
+	"INSERT INTO sessions (token_hash, user_id, created_at, last_seen, ip)"
+	" VALUES (?1, ?2, ?3, ?3, ?4)",
+	/* STMT_SESSION_END */
+	"DELETE FROM sessions WHERE id = ?1",
+	/* STMT_SESSION_END_USER */
+	"DELETE FROM sessions WHERE user_id = ?1 AND id <> ?2",
+};
+_Static_assert(ND_NELEM(sql) == STMT__MAX, "auth sql");
+static sqlite3_stmt *st[STMT__MAX];
+
+const char *const role_names[ROLE__MAX] = {
+	"admin",	/* ROLE_ADMIN */
+	"doctor",	/* ROLE_DOCTOR */
+	"frontdesk",	/* ROLE_FRONTDESK */
+};
+_Static_assert(ND_NELEM(role_names) == ROLE__MAX, "role_names");
+
+int
+role_parse(const char *s)
+{
+	int	 i;
+
+	for (i = 0; s != NULL && i < ROLE__MAX; i++)
+		if (strcmp(s, role_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+auth_init(void)
+{
+	return db_prepare_all(sql, STMT__MAX, st);
+}
+
+void
+auth_fini(void)
+{
+	db_finalize_all(st, STMT__MAX);
+}
+
+/* Fills BUF with N random bytes from the kernel.  Returns 1 or 0. */
+int
+auth_random(unsigned char *buf, size_t n)
+{
+	size_t	 got = 0;
+	ssize_t	 k;
+
+	while (got < n) {
+		if ((k = getrandom(buf + got, n - got, 0)) < 0)
+			return 0;
+		got += (size_t)k;
+	}
+	return 1;
+}
+
+/*
+ * Hashes password PW into OUT (encoded argon2id, at most SIZE bytes).
+ * Returns 1, or 0 on failure.
+ */
+int
+auth_hash_password(const char *pw, char *out, size_t size)
+{
+	unsigned char	 salt[ARGON2_SALT];
+
+	if (!auth_random(salt, sizeof(salt)))
+		return 0;
+	return argon2id_hash_encoded(ARGON2_T, ARGON2_M, ARGON2_P, pw,
+	    strlen(pw), salt, sizeof(salt), ARGON2_HASH, out, size) ==
+	    ARGON2_OK;
+}
+
+/*
+ * Verifies PW against ENCODED.  With ENCODED NULL (unknown user) it still
+ * spends the time of one verification, so that the answer's timing does
+ * not tell which usernames exist.  Returns 1 if it matches.
+ */
+int
+auth_verify_password(const char *encoded, const char *pw)
+{
+	char	 dummy[128];
+
+	if (encoded == NULL) {
+		(void)auth_hash_password(pw, dummy, sizeof(dummy));
+		return 0;
+	}
+	return argon2id_verify(encoded, pw, strlen(pw)) == ARGON2_OK;
+}
+
+/* SHA-256 of TOKEN in hex into OUT (65 bytes). */
+void
+auth_token_hash(const char *token, char *out)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 n = 0, i;
+
+	EVP_Digest(token, strlen(token), md, &n, EVP_sha256(), NULL);
+	for (i = 0; i < n && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}
+
+static void
+b64url(const unsigned char *in, size_t n, char *out)
+{
+	static const char a[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t	 i, o = 0;
+	unsigned v;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
+		out[o++] = a[v >> 18 & 63];
+		out[o++] = a[v >> 12 & 63];
+		out[o++] = a[v >> 6 & 63];
+		out[o++] = a[v & 63];
+	}
+	if (n - i == 1) {
+		v = (unsigned)in[i] << 16;
+		out[o++] = a[v >> 18 & 63];
+		out[o++] = a[v >> 12 & 63];
+	} else if (n - i == 2) {
+		v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
+		out[o++] = a[v >> 18 & 63];
+		out[o++] = a[v >> 12 & 63];
+		out[o++] = a[v >> 6 & 63];
+	}
+	out[o] = '\0';
+}
+
+/*
+ * Looks up the session of the request's cookie and fills r->user.
+ * Expired sessions are deleted.  Returns 1 signed in, 0 not (or on a
+ * database error, which then reads as "not signed in").
+ */
+int
+auth_session_lookup(struct req *r)
+{
+	char		 token[64], hash[65];
+	time_t		 now = time(NULL);
+	long long	 created, seen, sid;
+	int		 role, ok = 0;
+	sqlite3_stmt	*s = st[STMT_SESSION_GET];
+
+	if (!req_cookie(r, AUTH_COOKIE, token, sizeof(token)) ||
+	    strlen(token) != 43)
+		return 0;
+	auth_token_hash(token, hash);
+	db_bind_text(s, 1, hash);
+	if (db_step(s) != SQLITE_ROW) {
+		db_reset(s);
+		return 0;
+	}
+	sid = sqlite3_column_int64(s, 0);
+	created = sqlite3_column_int64(s, 5);
+	seen = sqlite3_column_int64(s, 6);
+	role = role_parse((const char *)sqlite3_column_text(s, 4));
+	if (role >= 0 && now - seen < AUTH_IDLE_SECONDS &&
+	    now - created < AUTH_ABSOLUTE_SECONDS) {
+		r->user.session_id = sid;
+		r->user.id = sqlite3_column_int64(s, 1);
+		snprintf(r->user.username, sizeof(r->user.username), "%s",
+		    (const char *)sqlite3_column_text(s, 2));
+		snprintf(r->user.name, sizeof(r->user.name), "%s",
+		    (const char *)sqlite3_column_text(s, 3));
+		r->user.role = (enum role)role;
+		ok = 1;
+	}
+	db_reset(s);
+	if (!ok) {
+		auth_session_end(sid);
+		return 0;
+	}
+	if (now - seen >= AUTH_TOUCH_SECONDS && db_begin() == SQLITE_OK) {
+		s = st[STMT_SESSION_TOUCH];
+		db_bind_int(s, 1, sid);
+		db_bind_int(s, 2, (long long)now);
+		db_step(s);
+		db_reset(s);
+		db_commit();
+	}
+	return 1;
+}
+
+/*
+ * Creates a session for USER_ID inside the caller's transaction and
+ * writes its token (43 characters) into TOKEN.  Returns SQLITE_OK or rc.
+ */
+int
+auth_session_create(struct req *r, long long user_id, char *token,
+    size_t size)
+{
+	unsigned char	 raw[32];
+	char		 hash[65];
+	sqlite3_stmt	*s = st[STMT_SESSION_NEW];
+	int		 rc;
+
+	if (size < 44 || !auth_random(raw, sizeof(raw)))
+		return SQLITE_ERROR;
+	b64url(raw, sizeof(raw), token);
+	auth_token_hash(token, hash);
+	db_bind_text(s, 1, hash);
+	db_bind_int(s, 2, user_id);
+	db_bind_int(s, 3, (long long)time(NULL));
+	db_bind_text(s, 4, r->remote_addr);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Ends one session (own transaction if none is open).  Returns rc. */
+int
+auth_session_end(long long sid)
+{
+	sqlite3_stmt	*s = st[STMT_SESSION_END];
+	int		 rc, own = sqlite3_get_autocommit(db);
+
+	if (own && (rc = db_begin()) != SQLITE_OK)
+		return rc;
+	db_bind_int(s, 1, sid);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE) {
+		if (own)
+			db_rollback();
+		return rc;
+	}
+	return own ? db_commit() : SQLITE_OK;
+}
+
+/*
+ * Ends every session of USER_ID but EXCEPT (0: all), inside the caller's
+ * transaction.  Returns SQLITE_OK or rc.
+ */
+int
+auth_sessions_end_user(long long user_id, long long except)
+{
+	sqlite3_stmt	*s = st[STMT_SESSION_END_USER];
+	int		 rc;
+
+	db_bind_int(s, 1, user_id);
+	db_bind_int(s, 2, except);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* A browser-session cookie: gone when the browser closes. */
+void
+auth_cookie_set(struct req *r, const char *token)
+{
+	char	 v[160];
+
+	snprintf(v, sizeof(v),
+	    "%s=%s; Path=/; HttpOnly; Secure; SameSite=Strict", AUTH_COOKIE,
+	    token);
+	req_header(r, "Set-Cookie", v);
+}
+
+void
+auth_cookie_clear(struct req *r)
+{
+	req_header(r, "Set-Cookie", AUTH_COOKIE
+	    "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict");
+}

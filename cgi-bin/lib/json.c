@@ -1,0 +1,343 @@
+/*
+ * json.c — JSON in (a yajl tree, after size and depth limits) and JSON out
+ * (the request's yajl generator).  All JSON the server writes goes through
+ * the jo_* functions; none is printed by hand.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd.h"
+
+/*
+ * Checks that the LEN bytes of S nest no deeper than MAX and hold nothing
+ * outside strings that strict JSON forbids but yajl's tree parser allows
+ * (comments).  Returns 1 if acceptable.
+ */
+int
+json_depth_ok(const char *s, size_t len, int max)
+{
+	size_t	 i;
+	int	 depth = 0, instr = 0;
+
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+		if (instr) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				instr = 0;
+			continue;
+		}
+		switch (c) {
+		case '"':
+			instr = 1;
+			break;
+		case '{':
+		case '[':
+			if (++depth > max)
+				return 0;
+			break;
+		case '}':
+		case ']':
+			depth--;
+			break;
+		case '/':
+			return 0;
+		default:
+			break;
+		}
+	}
+	return 1;
+}
+
+/* Returns 1 if object V has a key twice. */
+static int
+json_dup_keys(yajl_val v)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < v->u.object.len; i++)
+		for (j = i + 1; j < v->u.object.len; j++)
+			if (strcmp(v->u.object.keys[i],
+			    v->u.object.keys[j]) == 0)
+				return 1;
+	return 0;
+}
+
+/*
+ * Parses the request body into r->json, which must be an object.  An empty
+ * body leaves r->json NULL.  Returns 0, or 400/413 after writing the error.
+ */
+int
+json_parse_body(struct req *r, size_t max)
+{
+	char	 err[128];
+
+	if (r->body_len == 0)
+		return 0;
+	if (r->body_len > max)
+		return http_error(r, 413, "payload_too_large",
+		    "The request body is too large.", NULL);
+	if (strlen(r->body) != r->body_len ||
+	    !valid_utf8(r->body, r->body_len))
+		return http_error(r, 400, "malformed_json",
+		    "The request body is not valid UTF-8 JSON.", NULL);
+	if (!json_depth_ok(r->body, r->body_len, ND_JSON_DEPTH))
+		return http_error(r, 400, "malformed_json",
+		    "The request body is nested too deeply or is not "
+		    "strict JSON.", NULL);
+	r->json = yajl_tree_parse(r->body, err, sizeof(err));
+	if (r->json == NULL)
+		return http_error(r, 400, "malformed_json",
+		    "The request body is not valid JSON.", NULL);
+	if (!YAJL_IS_OBJECT(r->json))
+		return http_error(r, 400, "malformed_json",
+		    "The request body must be a JSON object.", NULL);
+	if (json_dup_keys(r->json))
+		return http_error(r, 400, "malformed_json",
+		    "The request body names a field twice.", NULL);
+	return 0;
+}
+
+/* The member KEY of object V, or NULL (also when V is not an object). */
+yajl_val
+json_get(yajl_val v, const char *key)
+{
+	size_t	 i;
+
+	if (v == NULL || !YAJL_IS_OBJECT(v))
+		return NULL;
+	for (i = 0; i < v->u.object.len; i++)
+		if (strcmp(v->u.object.keys[i], key) == 0)
+			return v->u.object.values[i];
+	return NULL;
+}
+
+/* String member KEY, or NULL if absent, null or not a string. */
+const char *
+json_str(yajl_val v, const char *key)
+{
+	yajl_val m = json_get(v, key);
+
+	return m != NULL && YAJL_IS_STRING(m) ? m->u.string : NULL;
+}
+
+/* Integer member KEY into *OUT.  Returns 1 if present and an integer. */
+int
+json_int(yajl_val v, const char *key, long long *out)
+{
+	yajl_val m = json_get(v, key);
+
+	if (m == NULL || !YAJL_IS_INTEGER(m))
+		return 0;
+	*out = YAJL_GET_INTEGER(m);
+	return 1;
+}
+
+/* Number member KEY (integer or decimal).  Returns 1 if present. */
+int
+json_num(yajl_val v, const char *key, double *out)
+{
+	yajl_val m = json_get(v, key);
+
+	if (m == NULL || !YAJL_IS_NUMBER(m))
+		return 0;
+	*out = YAJL_IS_INTEGER(m) ? (double)YAJL_GET_INTEGER(m) :
+	    YAJL_GET_DOUBLE(m);
+	return 1;
+}
+
+/* Boolean member KEY.  Returns 1 if present and a boolean. */
+int
+json_bool(yajl_val v, const char *key, int *out)
+{
+	yajl_val m = json_get(v, key);
+
+	if (m == NULL || !(YAJL_IS_TRUE(m) || YAJL_IS_FALSE(m)))
+		return 0;
+	*out = YAJL_IS_TRUE(m);
+	return 1;
+}
+
+/* 1 if KEY is present (null included). */
+int
+json_has(yajl_val v, const char *key)
+{
+	return json_get(v, key) != NULL;
+}
+
+/* 1 if KEY is present and null. */
+int
+json_is_null(yajl_val v, const char *key)
+{
+	yajl_val m = json_get(v, key);
+
+	return m != NULL && YAJL_IS_NULL(m);
+}
+
+/* --- output -------------------------------------------------------- */
+
+static void
+gen_string(yajl_gen g, const char *s)
+{
+	if (s == NULL)
+		yajl_gen_null(g);
+	else
+		yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+}
+
+void jo_open(struct req *r) { yajl_gen_map_open(r->g); }
+void jo_close(struct req *r) { yajl_gen_map_close(r->g); }
+void jo_key(struct req *r, const char *k) { gen_string(r->g, k); }
+void jo_val_str(struct req *r, const char *s) { gen_string(r->g, s); }
+void jo_val_int(struct req *r, long long v) { yajl_gen_integer(r->g, v); }
+void jo_arr_close(struct req *r) { yajl_gen_array_close(r->g); }
+void jo_obj_close(struct req *r) { yajl_gen_map_close(r->g); }
+
+void
+jo_str(struct req *r, const char *k, const char *v)
+{
+	gen_string(r->g, k);
+	gen_string(r->g, v);
+}
+
+void
+jo_int(struct req *r, const char *k, long long v)
+{
+	gen_string(r->g, k);
+	yajl_gen_integer(r->g, v);
+}
+
+void
+jo_num(struct req *r, const char *k, double v)
+{
+	gen_string(r->g, k);
+	yajl_gen_double(r->g, v);
+}
+
+void
+jo_bool(struct req *r, const char *k, int v)
+{
+	gen_string(r->g, k);
+	yajl_gen_bool(r->g, v);
+}
+
+void
+jo_null(struct req *r, const char *k)
+{
+	gen_string(r->g, k);
+	yajl_gen_null(r->g);
+}
+
+/* Opens an array (K NULL: as a value, e.g. inside another array). */
+void
+jo_arr(struct req *r, const char *k)
+{
+	if (k != NULL)
+		gen_string(r->g, k);
+	yajl_gen_array_open(r->g);
+}
+
+void
+jo_obj(struct req *r, const char *k)
+{
+	if (k != NULL)
+		gen_string(r->g, k);
+	yajl_gen_map_open(r->g);
+}
+
+/*
+ * Writes KEY and TEXT, a JSON document that SQLite's JSON functions made
+ * (never client input), verbatim.  yajl_gen_number() copies its argument
+ * unchanged, which is what lets trusted JSON pass without a reparse.
+ */
+void
+jo_raw_json(struct req *r, const char *k, const unsigned char *text)
+{
+	if (k != NULL)
+		gen_string(r->g, k);
+	if (text == NULL)
+		yajl_gen_null(r->g);
+	else
+		yajl_gen_number(r->g, (const char *)text,
+		    strlen((const char *)text));
+}
+
+/* Writes column I of the current row as a JSON value by its type. */
+void
+jo_col(struct req *r, sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_INTEGER:
+		yajl_gen_integer(r->g, sqlite3_column_int64(st, i));
+		break;
+	case SQLITE_FLOAT:
+		yajl_gen_double(r->g, sqlite3_column_double(st, i));
+		break;
+	case SQLITE_TEXT:
+		yajl_gen_string(r->g, sqlite3_column_text(st, i),
+		    (size_t)sqlite3_column_bytes(st, i));
+		break;
+	default:
+		yajl_gen_null(r->g);
+		break;
+	}
+}
+
+/*
+ * Writes every column of the current row as members of the open object,
+ * named by the column's name in the SQL.  Two conventions keep handlers
+ * free of per-field code:
+ *   "patient.id"  consecutive columns with the prefix "patient." become
+ *                 one nested object "patient": {"id": ...};
+ *   "@vitals"     the column holds JSON made by SQLite: written verbatim
+ *                 under the key "vitals".
+ */
+void
+jo_row_fields(struct req *r, sqlite3_stmt *st)
+{
+	int		 i, n = sqlite3_column_count(st);
+	const char	*name, *dot;
+	char		 open[64] = "";
+	size_t		 plen;
+
+	for (i = 0; i < n; i++) {
+		name = sqlite3_column_name(st, i);
+		dot = strchr(name, '.');
+		if (open[0] != '\0' && (dot == NULL ||
+		    (size_t)(dot - name) != strlen(open) ||
+		    strncmp(name, open, strlen(open)) != 0)) {
+			yajl_gen_map_close(r->g);
+			open[0] = '\0';
+		}
+		if (dot != NULL && open[0] == '\0') {
+			plen = (size_t)(dot - name);
+			if (plen >= sizeof(open))
+				plen = sizeof(open) - 1;
+			memcpy(open, name, plen);
+			open[plen] = '\0';
+			gen_string(r->g, open);
+			yajl_gen_map_open(r->g);
+		}
+		if (dot != NULL)
+			name = dot + 1;
+		if (name[0] == '@')
+			jo_raw_json(r, name + 1, sqlite3_column_text(st, i));
+		else {
+			gen_string(r->g, name);
+			jo_col(r, st, i);
+		}
+	}
+	if (open[0] != '\0')
+		yajl_gen_map_close(r->g);
+}
+
+/* Writes the current row as one object (see jo_row_fields). */
+void
+jo_row(struct req *r, sqlite3_stmt *st)
+{
+	yajl_gen_map_open(r->g);
+	jo_row_fields(r, st);
+	yajl_gen_map_close(r->g);
+}

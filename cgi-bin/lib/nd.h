@@ -1,0 +1,252 @@
+/*
+ * nd.h — the NalamDesk shared library: what every FastCGI program needs.
+ *
+ * A program holds only its statement table, its route table and its
+ * handlers.  The library reads the request (bounded), matches the route,
+ * checks CSRF, the session and the role, parses and validates the JSON body
+ * against the route's field table, calls the handler, and writes the answer.
+ *
+ * Modules and their prefixes:
+ *   req.c    req_*, http_*   one request: environment, query, cookies, output
+ *   json.c   json_*, jo_*    JSON in (yajl tree, limits) and out (yajl_gen)
+ *   db.c     db_*            the one SQLite connection, statements, transactions
+ *   auth.c   auth_*          passwords (argon2id), session tokens, session lookup
+ *   valid.c  valid_*         pure input validators and the field-table check
+ *   audit.c  audit_*         the append-only audit trail
+ *   route.c  nd_main, route_* the request loop and dispatch
+ */
+#ifndef ND_H
+#define ND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+/* Limits, stated once. */
+#define ND_BODY_MAX	(64 * 1024)	/* default request body limit, bytes */
+#define ND_JSON_DEPTH	8		/* deepest nesting accepted in a body */
+#define ND_QUERY_MAX	2048		/* longest query string accepted */
+#define ND_PARAMS_MAX	4		/* integer path parameters per route */
+#define ND_LIST_DEFAULT	50		/* ?limit= default */
+#define ND_LIST_MAX	200		/* ?limit= maximum */
+
+enum role {
+	ROLE_ADMIN,
+	ROLE_DOCTOR,
+	ROLE_FRONTDESK,
+	ROLE__MAX
+};
+extern const char *const role_names[ROLE__MAX];
+int	role_parse(const char *);	/* <0 unknown, else enum role */
+
+/* Route role sets. A route must declare one; 0 is refused at start. */
+#define R_ADMIN		(1u << ROLE_ADMIN)
+#define R_DOCTOR	(1u << ROLE_DOCTOR)
+#define R_FRONTDESK	(1u << ROLE_FRONTDESK)
+#define R_STAFF		(R_ADMIN | R_DOCTOR | R_FRONTDESK)
+#define R_CLINIC	(R_DOCTOR | R_FRONTDESK)
+#define R_ANYONE	(1u << 8)	/* no session needed (IP allow-list only) */
+
+enum method {
+	METHOD_GET,
+	METHOD_POST,
+	METHOD_PUT,
+	METHOD_PATCH,
+	METHOD_DELETE,
+	METHOD__MAX
+};
+extern const char *const method_names[METHOD__MAX];
+
+/* Declared body fields: the library checks them before the handler runs. */
+enum ftype {
+	FT_STRING,	/* min/max: length in characters (UTF-8 code points) */
+	FT_INT,		/* min/max: value */
+	FT_BOOL,
+	FT_DATE,	/* YYYY-MM-DD, a real calendar date */
+	FT_TIME,	/* HH:MM, 24-hour */
+	FT_ENUM,	/* one of .choices, comma separated */
+	FT_ARRAY,	/* min/max: number of items; items checked by the handler */
+	FT_OBJECT,	/* checked by the handler */
+	FT_NUMBER,	/* integer or decimal; min/max: value */
+	FT__MAX
+};
+
+#define F_REQUIRED	0x01u	/* must be present and not null */
+#define F_NULLABLE	0x02u	/* null accepted (means "clear") */
+
+struct field {
+	const char	*name;
+	enum ftype	 type;
+	unsigned	 flags;
+	long long	 min, max;
+	const char	*choices;		/* FT_ENUM */
+	int		(*check)(const char *);	/* FT_STRING extra check, 1 = ok */
+	const char	*message;		/* said when check fails */
+};
+
+struct user {
+	long long	 id;		/* 0: no session */
+	char		 username[64];
+	char		 name[128];
+	enum role	 role;
+	long long	 session_id;
+};
+
+struct req {
+	/* request */
+	enum method	 method;
+	const char	*path;		/* decoded path, no query (DOCUMENT_URI) */
+	const char	*query;		/* raw query string, may be "" */
+	const char	*remote_addr;
+	const char	*host;
+	const char	*origin;
+	const char	*content_type;
+	const char	*cookie;
+	const char	*if_none_match;
+	const char	*user_agent;
+	char		*body;		/* NUL-terminated, owned */
+	size_t		 body_len;
+	yajl_val	 json;		/* parsed body, an object, or NULL */
+	long long	 param[ND_PARAMS_MAX];	/* integer path parameters */
+	size_t		 nparam;
+	struct user	 user;
+	const struct route *route;
+	/* response */
+	yajl_gen	 g;		/* the handler writes its JSON here */
+	char		 headers[1024];	/* extra header lines, "Name: value\r\n" */
+	size_t		 headers_len;
+	int		 raw;		/* handler wrote raw bytes into out */
+	char		*out;		/* raw body (e.g. CSV), owned */
+	size_t		 out_len;
+	const char	*out_type;	/* Content-Type of a raw body */
+};
+
+struct route {
+	enum method	 method;
+	const char	*pattern;	/* "/api/patients/{id}": {x} is a positive integer */
+	unsigned	 roles;		/* R_* set; 0 refuses to start */
+	const struct field *fields;	/* body fields ({NULL} ended) or NULL: no body */
+	int		(*handler)(struct req *);	/* returns the HTTP status */
+	size_t		 body_max;	/* 0: ND_BODY_MAX */
+};
+
+/* route.c */
+int	 nd_main(int, char **, const char *, const struct route *, size_t,
+	    const char *const *, size_t, sqlite3_stmt **);
+int	 route_dispatch(struct req *, const struct route *, size_t);
+int	 route_match(const char *, const char *, long long *, size_t *);
+
+/* req.c */
+void	 req_init(struct req *);
+void	 req_free(struct req *);
+int	 req_from_env(struct req *, char *const *);
+const char *req_env(char *const *, const char *);
+int	 req_query(const struct req *, const char *, char *, size_t);
+int	 req_query_int(struct req *, const char *, long long, long long,
+	    long long, long long *);
+int	 req_query_date(struct req *, const char *, char *);
+int	 req_paging(struct req *, long long *, long long *);
+int	 req_cookie(const struct req *, const char *, char *, size_t);
+void	 req_header(struct req *, const char *, const char *);
+int	 req_render(struct req *, int, char **, size_t *);
+int	 http_error(struct req *, int, const char *, const char *, const char *);
+const char *http_reason(int);
+
+/* json.c */
+int	 json_parse_body(struct req *, size_t);
+yajl_val json_get(yajl_val, const char *);
+const char *json_str(yajl_val, const char *);
+int	 json_int(yajl_val, const char *, long long *);
+int	 json_num(yajl_val, const char *, double *);
+int	 json_bool(yajl_val, const char *, int *);
+int	 json_has(yajl_val, const char *);
+int	 json_is_null(yajl_val, const char *);
+int	 json_depth_ok(const char *, size_t, int);
+void	 jo_open(struct req *);
+void	 jo_close(struct req *);
+void	 jo_key(struct req *, const char *);
+void	 jo_str(struct req *, const char *, const char *);
+void	 jo_int(struct req *, const char *, long long);
+void	 jo_num(struct req *, const char *, double);
+void	 jo_bool(struct req *, const char *, int);
+void	 jo_null(struct req *, const char *);
+void	 jo_arr(struct req *, const char *);
+void	 jo_arr_close(struct req *);
+void	 jo_obj(struct req *, const char *);
+void	 jo_obj_close(struct req *);
+void	 jo_val_str(struct req *, const char *);
+void	 jo_val_int(struct req *, long long);
+void	 jo_col(struct req *, sqlite3_stmt *, int);
+void	 jo_row(struct req *, sqlite3_stmt *);
+void	 jo_row_fields(struct req *, sqlite3_stmt *);
+void	 jo_raw_json(struct req *, const char *, const unsigned char *);
+
+/* db.c */
+extern sqlite3 *db;
+int	 db_open(const char *, int);
+void	 db_close(void);
+int	 db_prepare_all(const char *const *, size_t, sqlite3_stmt **);
+void	 db_finalize_all(sqlite3_stmt **, size_t);
+void	 db_bind_int(sqlite3_stmt *, int, long long);
+void	 db_bind_text(sqlite3_stmt *, int, const char *);
+void	 db_bind_textn(sqlite3_stmt *, int, const char *, size_t);
+void	 db_bind_null(sqlite3_stmt *, int);
+void	 db_bind_blob(sqlite3_stmt *, int, const void *, size_t);
+int	 db_step(sqlite3_stmt *);
+void	 db_reset(sqlite3_stmt *);
+int	 db_exec(const char *);
+int	 db_begin(void);
+int	 db_commit(void);
+void	 db_rollback(void);
+int	 db_fail(struct req *, int);
+long long db_int1(sqlite3_stmt *, long long);
+long long db_rev(void);
+void	 db_now(char *);
+void	 db_today(char *);
+
+/* auth.c */
+#define AUTH_COOKIE		"nd_session"
+#define AUTH_IDLE_SECONDS	(4 * 3600)	/* idle expiry */
+#define AUTH_ABSOLUTE_SECONDS	(14 * 3600)	/* absolute expiry: a clinic day */
+#define AUTH_LOCK_FAILURES	5		/* failures before a pause */
+#define AUTH_LOCK_SECONDS	(5 * 60)	/* length of that pause */
+int	 auth_hash_password(const char *, char *, size_t);
+int	 auth_verify_password(const char *, const char *);
+int	 auth_session_lookup(struct req *);
+int	 auth_session_create(struct req *, long long, char *, size_t);
+int	 auth_session_end(long long);
+int	 auth_sessions_end_user(long long, long long);
+void	 auth_cookie_set(struct req *, const char *);
+void	 auth_cookie_clear(struct req *);
+int	 auth_random(unsigned char *, size_t);
+void	 auth_token_hash(const char *, char *);
+int	 auth_init(void);
+void	 auth_fini(void);
+
+/* valid.c */
+int	 valid_utf8(const char *, size_t);
+size_t	 valid_utf8_chars(const char *);
+int	 valid_date(const char *);
+int	 valid_time(const char *);
+int	 valid_phone(const char *);
+int	 valid_abha(const char *);
+int	 valid_username(const char *);
+int	 valid_password(const char *);
+int	 valid_plain_text(const char *);
+int	 valid_fields(struct req *, const struct field *);
+
+/* audit.c */
+int	 audit_init(void);
+void	 audit_fini(void);
+int	 audit(struct req *, const char *, const char *, long long, long long);
+
+/* log.c: one line to stderr (the journal); never patient data. */
+void	 nd_log(const char *, ...) __attribute__((format(printf, 1, 2)));
+extern const char *nd_prog;
+
+#define ND_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+#endif /* ND_H */

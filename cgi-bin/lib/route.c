@@ -1,0 +1,360 @@
+/*
+ * route.c — the request loop and dispatch.  For every request, in this
+ * order: match the path (404) and method (405); for writes, the JSON
+ * content type (415) and same-origin Origin (403); the session (401) and
+ * the route's declared roles (403); the body against the route's field
+ * table (400/413/422); then the handler.  No handler checks its own role.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <fcgiapp.h>
+
+#include "nd.h"
+
+/*
+ * Matches PATH against PATTERN, where "{name}" stands for a positive
+ * integer that is stored in PARAM (at most ND_PARAMS_MAX).
+ * Returns 1 on a match.
+ */
+int
+route_match(const char *pattern, const char *path, long long *param,
+    size_t *nparam)
+{
+	const char	*p = pattern, *s = path;
+	long long	 v;
+
+	*nparam = 0;
+	while (*p != '\0') {
+		if (*p == '{') {
+			if ((p = strchr(p, '}')) == NULL)
+				return 0;
+			p++;
+			if (*s < '1' || *s > '9' || *nparam >= ND_PARAMS_MAX)
+				return 0;
+			for (v = 0; *s >= '0' && *s <= '9'; s++) {
+				if (v > 900719925474099LL)	/* 2^53 / 10 */
+					return 0;
+				v = v * 10 + (*s - '0');
+			}
+			param[(*nparam)++] = v;
+			continue;
+		}
+		if (*p++ != *s++)
+			return 0;
+	}
+	return *s == '\0';
+}
+
+static int
+is_write(enum method m)
+{
+	return m != METHOD_GET;
+}
+
+/* "application/json", optionally followed by parameters. */
+static int
+json_type(const char *ct)
+{
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0)
+		return 0;
+	ct += 16;
+	while (*ct == ' ')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+/* An Origin header, when sent, must be this server's own. */
+static int
+same_origin(const struct req *r)
+{
+	char	 own[300];
+
+	if (r->origin == NULL)
+		return 1;
+	if (r->host == NULL)
+		return 0;
+	snprintf(own, sizeof(own), "https://%s", r->host);
+	return strcasecmp(own, r->origin) == 0;
+}
+
+/*
+ * Runs the request through the checks above and the handler of its route
+ * in ROUTES.  Returns the HTTP status; the answer is in r->g (or r->out).
+ */
+int
+route_dispatch(struct req *r, const struct route *routes, size_t n)
+{
+	const struct route *rt = NULL;
+	size_t		 i;
+	int		 path_seen = 0, rc;
+
+	for (i = 0; i < n; i++) {
+		if (!route_match(routes[i].pattern, r->path, r->param,
+		    &r->nparam))
+			continue;
+		path_seen = 1;
+		if (routes[i].method == r->method) {
+			rt = &routes[i];
+			break;
+		}
+	}
+	if (rt == NULL) {
+		if (path_seen) {
+			req_header(r, "Allow", "see the API document");
+			return http_error(r, 405, "method_not_allowed",
+			    "This method is not allowed here.", NULL);
+		}
+		return http_error(r, 404, "not_found",
+		    "There is no such API path.", NULL);
+	}
+	/* route_match of other rows may have clobbered the parameters. */
+	route_match(rt->pattern, r->path, r->param, &r->nparam);
+	r->route = rt;
+	if (is_write(r->method)) {
+		if (!json_type(r->content_type))
+			return http_error(r, 415, "unsupported_media_type",
+			    "Send the request as Content-Type: "
+			    "application/json.", NULL);
+		if (!same_origin(r))
+			return http_error(r, 403, "bad_origin",
+			    "This request came from another site and was "
+			    "refused.", NULL);
+	}
+	auth_session_lookup(r);
+	if (!(rt->roles & R_ANYONE)) {
+		if (r->user.id == 0)
+			return http_error(r, 401, "unauthenticated",
+			    "Please sign in.", NULL);
+		if (!(rt->roles & (1u << r->user.role)))
+			return http_error(r, 403, "forbidden",
+			    "Your role may not do this.", NULL);
+	}
+	if (is_write(r->method)) {
+		if ((rc = json_parse_body(r, rt->body_max ? rt->body_max :
+		    ND_BODY_MAX)) != 0)
+			return rc;
+		if (rt->fields == NULL) {
+			if (r->json != NULL && r->json->u.object.len > 0)
+				return http_error(r, 422, "unknown_field",
+				    "This request takes no fields.",
+				    r->json->u.object.keys[0]);
+		} else {
+			if (r->json == NULL)
+				return http_error(r, 400, "malformed_json",
+				    "This request needs a JSON object body.",
+				    NULL);
+			if ((rc = valid_fields(r, rt->fields)) != 0)
+				return rc;
+		}
+	}
+	rc = rt->handler(r);
+	db_rollback();	/* a handler that returned inside a transaction */
+	return rc;
+}
+
+static void
+print_routes(const struct route *routes, size_t n)
+{
+	size_t	 i;
+	int	 k, first;
+
+	for (i = 0; i < n; i++) {
+		printf("%s\t%s\t", method_names[routes[i].method],
+		    routes[i].pattern);
+		if (routes[i].roles & R_ANYONE)
+			printf("anyone");
+		for (k = 0, first = 1; k < ROLE__MAX; k++)
+			if (!(routes[i].roles & R_ANYONE) &&
+			    (routes[i].roles & (1u << k))) {
+				printf("%s%s", first ? "" : ",", role_names[k]);
+				first = 0;
+			}
+		putchar('\n');
+	}
+}
+
+/* Route tables are checked before the first request: deny by default. */
+static int
+check_routes(const struct route *routes, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (routes[i].roles == 0 || routes[i].handler == NULL ||
+		    strncmp(routes[i].pattern, "/api/", 5) != 0 ||
+		    routes[i].method >= METHOD__MAX) {
+			nd_log("route %s %s declares no roles or handler",
+			    method_names[routes[i].method % METHOD__MAX],
+			    routes[i].pattern);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Reads the body of a FastCGI request, at most MAX bytes.
+ * Returns 0, or 400/413 after writing the error.
+ */
+static int
+read_body(struct req *r, FCGX_Request *fr, size_t max)
+{
+	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+	char		*ep;
+	unsigned long long n;
+	int		 got;
+
+	if (cl == NULL || *cl == '\0')
+		return 0;
+	errno = 0;
+	n = strtoull(cl, &ep, 10);
+	if (errno != 0 || *ep != '\0')
+		return http_error(r, 400, "bad_request",
+		    "The Content-Length header is not valid.", NULL);
+	if (n > max)
+		return http_error(r, 413, "payload_too_large",
+		    "The request body is too large.", NULL);
+	if ((r->body = malloc(n + 1)) == NULL)
+		return http_error(r, 503, "busy",
+		    "The server is short of memory. Please try again.", NULL);
+	got = n > 0 ? FCGX_GetStr(r->body, (int)n, fr->in) : 0;
+	if (got < 0 || (unsigned long long)got != n)
+		return http_error(r, 400, "bad_request",
+		    "The request body ended early.", NULL);
+	r->body[n] = '\0';
+	r->body_len = n;
+	return 0;
+}
+
+static const char fixed500[] =
+    "Status: 500 Internal Server Error\r\n"
+    "Content-Type: application/json; charset=utf-8\r\n"
+    "Cache-Control: no-store\r\n\r\n"
+    "{\"error\":{\"code\":\"internal\",\"message\":"
+    "\"Something went wrong on the server. Please try again.\"}}";
+
+/* One request from ENVP and IN to OUT (FastCGI or, for tests, CGI). */
+static void
+serve_one(const struct route *routes, size_t n, size_t max_body,
+    FCGX_Request *fr, char *const *envp, FILE *cgi_in, FILE *cgi_out)
+{
+	struct req	 r;
+	char		*out = NULL;
+	size_t		 len = 0;
+	int		 status;
+
+	req_init(&r);
+	if ((status = req_from_env(&r, envp)) == 0) {
+		if (fr != NULL)
+			status = read_body(&r, fr, max_body);
+		else {
+			const char *cl = req_env(envp, "CONTENT_LENGTH");
+			size_t want = cl != NULL ? strtoul(cl, NULL, 10) : 0;
+			if (want > max_body)
+				status = http_error(&r, 413,
+				    "payload_too_large",
+				    "The request body is too large.", NULL);
+			else if ((r.body = calloc(1, want + 1)) != NULL) {
+				r.body_len = fread(r.body, 1, want, cgi_in);
+			}
+		}
+		if (status == 0)
+			status = route_dispatch(&r, routes, n);
+	}
+	if (req_render(&r, status, &out, &len)) {
+		if (fr != NULL)
+			FCGX_PutStr(out, (int)len, fr->out);
+		else
+			fwrite(out, 1, len, cgi_out);
+	} else if (fr != NULL)
+		FCGX_PutStr(fixed500, (int)sizeof(fixed500) - 1, fr->out);
+	else
+		fwrite(fixed500, 1, sizeof(fixed500) - 1, cgi_out);
+	free(out);
+	req_free(&r);
+}
+
+static void
+usage(const char *prog, FILE *f)
+{
+	fprintf(f,
+	    "usage: %s [--routes | --cgi | --help]\n"
+	    "NalamDesk FastCGI program '%s'. Normally started by spawn-fcgi\n"
+	    "and multiwatch (see README); it answers requests on the socket\n"
+	    "it inherits as standard input.\n"
+	    "  --routes  print the route table (method, path, roles) and exit\n"
+	    "  --cgi     answer one request from CGI variables and stdin\n"
+	    "            (tests), writing it to stdout\n"
+	    "Environment: NALAMDESK_DB, the path of the SQLite database.\n",
+	    prog, prog);
+}
+
+/*
+ * The whole program: checks the route table, opens the database named by
+ * NALAMDESK_DB, prepares the program's statements (NSQL of SQL into ST)
+ * and answers requests until the socket closes.  Returns the exit status.
+ */
+int
+nd_main(int argc, char **argv, const char *prog, const struct route *routes,
+    size_t n, const char *const *sql, size_t nsql, sqlite3_stmt **st)
+{
+	FCGX_Request	 fr;
+	const char	*path;
+	size_t		 i, max_body = ND_BODY_MAX;
+	int		 cgi = 0;
+
+	nd_prog = prog;
+	if (!check_routes(routes, n))
+		return 2;
+	if (argc > 1) {
+		if (strcmp(argv[1], "--routes") == 0) {
+			print_routes(routes, n);
+			return 0;
+		} else if (strcmp(argv[1], "--cgi") == 0)
+			cgi = 1;
+		else if (strcmp(argv[1], "--help") == 0 ||
+		    strcmp(argv[1], "-h") == 0) {
+			usage(prog, stdout);
+			return 0;
+		} else {
+			usage(prog, stderr);
+			return 2;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (routes[i].body_max > max_body)
+			max_body = routes[i].body_max;
+	signal(SIGPIPE, SIG_IGN);
+	if ((path = getenv("NALAMDESK_DB")) == NULL) {
+		nd_log("NALAMDESK_DB is not set");
+		return 2;
+	}
+	if (!db_open(path, 0) || !db_prepare_all(sql, nsql, st) ||
+	    !auth_init() || !audit_init()) {
+		nd_log("cannot start: database missing or schema too old "
+		    "(run: nalamdesk-admin migrate)");
+		return 1;
+	}
+	if (cgi) {
+		extern char **environ;
+		serve_one(routes, n, max_body, NULL, environ, stdin, stdout);
+	} else {
+		FCGX_Init();
+		FCGX_InitRequest(&fr, 0, 0);
+		while (FCGX_Accept_r(&fr) >= 0) {
+			serve_one(routes, n, max_body, &fr, fr.envp, NULL,
+			    NULL);
+			FCGX_Finish_r(&fr);
+		}
+	}
+	audit_fini();
+	auth_fini();
+	db_finalize_all(st, nsql);
+	db_close();
+	return 0;
+}

@@ -1,0 +1,334 @@
+/*
+ * valid.c — input validators (small pure functions, each with its limit
+ * stated above it) and the check of a route's declared field table.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd.h"
+
+/*
+ * Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+ * Returns 1 if the LEN bytes of S are valid.
+ */
+int
+valid_utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + len;
+	unsigned	 c, need, min;
+
+	while (p < e) {
+		c = *p++;
+		if (c < 0x80)
+			continue;
+		if (c >= 0xc2 && c <= 0xdf) {
+			need = 1;
+			min = 0x80;
+			c &= 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			need = 2;
+			min = 0x800;
+			c &= 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3;
+			min = 0x10000;
+			c &= 0x07;
+		} else
+			return 0;
+		if ((size_t)(e - p) < need)
+			return 0;
+		while (need-- > 0) {
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+			c = c << 6 | (*p++ & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+	}
+	return 1;
+}
+
+/* Number of code points in valid UTF-8 S. */
+size_t
+valid_utf8_chars(const char *s)
+{
+	size_t	 n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static int
+isdigits(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* YYYY-MM-DD, a real calendar date from 1900 to 2199. */
+int
+valid_date(const char *s)
+{
+	static const int mdays[12] =
+	    { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int	 y, m, d;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    !isdigits(s, 4) || !isdigits(s + 5, 2) || !isdigits(s + 8, 2))
+		return 0;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 ||
+	    d > mdays[m - 1])
+		return 0;
+	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return 0;
+	return 1;
+}
+
+/* HH:MM, 00:00 to 23:59. */
+int
+valid_time(const char *s)
+{
+	if (strlen(s) != 5 || s[2] != ':' || !isdigits(s, 2) ||
+	    !isdigits(s + 3, 2))
+		return 0;
+	return (s[0] - '0') * 10 + (s[1] - '0') < 24 && s[3] < '6';
+}
+
+/* An Indian mobile number: 10 digits starting 6-9; or empty. */
+int
+valid_phone(const char *s)
+{
+	if (*s == '\0')
+		return 1;
+	return strlen(s) == 10 && isdigits(s, 10) && s[0] >= '6';
+}
+
+/*
+ * An ABHA number (14 digits, optionally as 12-3456-7890-1234) or an ABHA
+ * address (3-32 of a-z 0-9 . _ then @abdm or @sbx); or empty.
+ */
+int
+valid_abha(const char *s)
+{
+	size_t	 n = strlen(s), i;
+	const char *at;
+
+	if (n == 0 || (n == 14 && isdigits(s, 14)))
+		return 1;
+	if (n == 17 && s[2] == '-' && s[7] == '-' && s[12] == '-' &&
+	    isdigits(s, 2) && isdigits(s + 3, 4) && isdigits(s + 8, 4) &&
+	    isdigits(s + 13, 4))
+		return 1;
+	if ((at = strchr(s, '@')) == NULL || at - s < 3 || at - s > 32 ||
+	    (strcmp(at, "@abdm") != 0 && strcmp(at, "@sbx") != 0))
+		return 0;
+	for (i = 0; s + i < at; i++)
+		if (!(islower((unsigned char)s[i]) ||
+		    isdigit((unsigned char)s[i]) || s[i] == '.' || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* 3-32 of a-z 0-9 . _ -, starting with a letter or digit. */
+int
+valid_username(const char *s)
+{
+	size_t	 n = strlen(s), i;
+
+	if (n < 3 || n > 32 || !isalnum((unsigned char)s[0]))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!(islower((unsigned char)s[i]) ||
+		    isdigit((unsigned char)s[i]) || strchr("._-", s[i]) != NULL))
+			return 0;
+	return 1;
+}
+
+/* 10 to 128 characters, not all the same character. */
+int
+valid_password(const char *s)
+{
+	size_t	 n = valid_utf8_chars(s), i;
+
+	if (n < 10 || n > 128)
+		return 0;
+	for (i = 1; s[i] != '\0'; i++)
+		if (s[i] != s[0])
+			return 1;
+	return 0;
+}
+
+/* No control characters but tab and newline. */
+int
+valid_plain_text(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' &&
+		    *s != '\r') || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+enum_has(const char *choices, const char *s)
+{
+	size_t	 n = strlen(s);
+	const char *p = choices, *e;
+
+	if (n == 0)
+		return 0;
+	for (;;) {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) == n && strncmp(p, s, n) == 0)
+			return 1;
+		if (*e == '\0')
+			return 0;
+		p = e + 1;
+	}
+}
+
+static int
+bad(struct req *r, const struct field *f, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Writes the 422 naming field F.  Returns 422. */
+static int
+bad(struct req *r, const struct field *f, const char *fmt, ...)
+{
+	char	 msg[256];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return http_error(r, 422, "invalid", msg, f->name);
+}
+
+/*
+ * Checks r->json against the route's field table F ({NULL}-ended): no
+ * unknown member, required ones present, each of its type and within its
+ * limits.  Returns 0, or 422 after writing an error that names the field.
+ */
+int
+valid_fields(struct req *r, const struct field *fields)
+{
+	const struct field *f;
+	yajl_val	 v;
+	size_t		 i, n;
+	const char	*s;
+
+	for (i = 0; r->json != NULL && i < r->json->u.object.len; i++) {
+		for (f = fields; f->name != NULL; f++)
+			if (strcmp(f->name, r->json->u.object.keys[i]) == 0)
+				break;
+		if (f->name == NULL) {
+			struct field unk = { .name = r->json->u.object.keys[i] };
+			if (strlen(unk.name) > 64 ||
+			    !valid_plain_text(unk.name))
+				unk.name = "?";
+			return http_error(r, 422, "unknown_field",
+			    "This request has a field the server does not "
+			    "know.", unk.name);
+		}
+	}
+	for (f = fields; f->name != NULL; f++) {
+		v = json_get(r->json, f->name);
+		if (v == NULL || YAJL_IS_NULL(v)) {
+			if (f->flags & F_REQUIRED)
+				return bad(r, f, "%s is required.", f->name);
+			if (v != NULL && !(f->flags & F_NULLABLE))
+				return bad(r, f, "%s may not be null.", f->name);
+			continue;
+		}
+		switch (f->type) {
+		case FT_STRING:
+			if (!YAJL_IS_STRING(v))
+				return bad(r, f, "%s must be text.", f->name);
+			s = v->u.string;
+			n = valid_utf8_chars(s);
+			if ((long long)n < f->min || (long long)n > f->max)
+				return bad(r, f, "%s must be %lld to %lld "
+				    "characters long.", f->name, f->min, f->max);
+			if (!valid_plain_text(s))
+				return bad(r, f, "%s has control characters.",
+				    f->name);
+			if (f->check != NULL && !f->check(s))
+				return bad(r, f, "%s", f->message != NULL ?
+				    f->message : "This value is not valid.");
+			break;
+		case FT_INT:
+			if (!YAJL_IS_INTEGER(v))
+				return bad(r, f, "%s must be a whole number.",
+				    f->name);
+			if (YAJL_GET_INTEGER(v) < f->min ||
+			    YAJL_GET_INTEGER(v) > f->max)
+				return bad(r, f, "%s must be from %lld to %lld.",
+				    f->name, f->min, f->max);
+			break;
+		case FT_NUMBER:
+			if (!YAJL_IS_NUMBER(v))
+				return bad(r, f, "%s must be a number.", f->name);
+			{
+				double d = YAJL_IS_INTEGER(v) ?
+				    (double)YAJL_GET_INTEGER(v) :
+				    YAJL_GET_DOUBLE(v);
+				if (!(d >= (double)f->min && d <= (double)f->max))
+					return bad(r, f, "%s must be from %lld "
+					    "to %lld.", f->name, f->min, f->max);
+			}
+			break;
+		case FT_BOOL:
+			if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
+				return bad(r, f, "%s must be true or false.",
+				    f->name);
+			break;
+		case FT_DATE:
+			if (!YAJL_IS_STRING(v) || !valid_date(v->u.string))
+				return bad(r, f, "%s must be a date written "
+				    "YYYY-MM-DD.", f->name);
+			break;
+		case FT_TIME:
+			if (!YAJL_IS_STRING(v) || !valid_time(v->u.string))
+				return bad(r, f, "%s must be a time written "
+				    "HH:MM.", f->name);
+			break;
+		case FT_ENUM:
+			if (!YAJL_IS_STRING(v) ||
+			    !enum_has(f->choices, v->u.string))
+				return bad(r, f, "%s must be one of: %s.",
+				    f->name, f->choices);
+			break;
+		case FT_ARRAY:
+			if (!YAJL_IS_ARRAY(v))
+				return bad(r, f, "%s must be a list.", f->name);
+			if ((long long)v->u.array.len < f->min ||
+			    (long long)v->u.array.len > f->max)
+				return bad(r, f, "%s must have %lld to %lld "
+				    "items.", f->name, f->min, f->max);
+			break;
+		case FT_OBJECT:
+			if (!YAJL_IS_OBJECT(v))
+				return bad(r, f, "%s must be an object.",
+				    f->name);
+			break;
+		default:
+			abort();
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,361 @@
+/*
+ * nalamdesk-admin — the command-line tool of the server's operator:
+ * migrations, staff accounts, and (see cmd_* below) backups.
+ *
+ * Every command takes --var DIR (default ./var); the database is
+ * DIR/db/nalamdesk.db.  Started as root, the tool first becomes the owner
+ * of DIR/db, so that files SQLite creates (WAL, shm) stay readable by the
+ * services and by nobody else.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nd.h"
+#include "migrations.h"
+#include "tool.h"
+
+char	 tool_var[4096] = "./var";
+char	 tool_db[4200];
+
+/* Exit statuses, stated once. */
+#define EXIT_OK		0
+#define EXIT_FAIL	1	/* the operation failed */
+#define EXIT_USAGE	2	/* wrong command line */
+
+/* Becomes the owner of VAR/db when run as root.  Returns 1 or 0. */
+int
+tool_drop_privileges(void)
+{
+	char		 dir[4200];
+	struct stat	 sb;
+
+	if (geteuid() != 0)
+		return 1;
+	snprintf(dir, sizeof(dir), "%s/db", tool_var);
+	if (stat(dir, &sb) == -1 || sb.st_uid == 0)
+		return 1;	/* nothing to protect yet, or root's own */
+	if (setgroups(0, NULL) == -1 || setgid(sb.st_gid) == -1 ||
+	    setuid(sb.st_uid) == -1) {
+		fprintf(stderr, "nalamdesk-admin: cannot drop privileges: %s\n",
+		    strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
+/* Opens the database (CREATE: may create it).  Returns 1 or 0. */
+int
+tool_open(int create)
+{
+	if (!tool_drop_privileges())
+		return 0;
+	if (!create && access(tool_db, F_OK) == -1) {
+		fprintf(stderr, "nalamdesk-admin: no database at %s "
+		    "(run: nalamdesk-admin --var %s migrate)\n", tool_db,
+		    tool_var);
+		return 0;
+	}
+	return db_open(tool_db, create);
+}
+
+static long long
+scalar(const char *q, long long def)
+{
+	sqlite3_stmt	*s;
+	long long	 v = def;
+
+	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
+		return def;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* The newest schema version this build knows. */
+int
+tool_latest(void)
+{
+	return nmigrations > 0 ? migrations[nmigrations - 1].version : 0;
+}
+
+/*
+ * Applies every migration newer than the database's user_version, each
+ * in one transaction with its new user_version.  Refuses a database newer
+ * than this build.  Returns EXIT_OK or EXIT_FAIL.
+ */
+int
+tool_migrate(int quiet)
+{
+	long long	 have = scalar("PRAGMA user_version", -1);
+	size_t		 i;
+	char		 set[64];
+
+	if (have < 0)
+		return EXIT_FAIL;
+	if (have > tool_latest()) {
+		fprintf(stderr, "nalamdesk-admin: the database has schema "
+		    "version %lld, newer than this program's %d; install the "
+		    "newer NalamDesk\n", have, tool_latest());
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < nmigrations; i++) {
+		if (migrations[i].version <= have)
+			continue;
+		snprintf(set, sizeof(set), "PRAGMA user_version = %d",
+		    migrations[i].version);
+		if (db_exec("BEGIN IMMEDIATE") != SQLITE_OK)
+			return EXIT_FAIL;
+		if (db_exec(migrations[i].sql) != SQLITE_OK ||
+		    db_exec(set) != SQLITE_OK) {
+			db_exec("ROLLBACK");
+			fprintf(stderr, "nalamdesk-admin: migration %s failed; "
+			    "nothing of it was applied\n", migrations[i].name);
+			return EXIT_FAIL;
+		}
+		if (db_exec("COMMIT") != SQLITE_OK)
+			return EXIT_FAIL;
+		if (!quiet)
+			printf("applied %s\n", migrations[i].name);
+	}
+	return EXIT_OK;
+}
+
+static int
+cmd_migrate(int argc, char **argv)
+{
+	char	 dir[4200];
+
+	(void)argv;
+	if (argc != 0)
+		return EXIT_USAGE;
+	snprintf(dir, sizeof(dir), "%s/db", tool_var);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		fprintf(stderr, "nalamdesk-admin: cannot make %s: %s\n", dir,
+		    strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (!tool_open(1))
+		return EXIT_FAIL;
+	return tool_migrate(0);
+}
+
+/* Reads one line of stdin (the password) into BUF without its newline. */
+static int
+read_password(char *buf, size_t size)
+{
+	size_t	 n;
+
+	if (fgets(buf, (int)size, stdin) == NULL)
+		return 0;
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	if (!valid_password(buf)) {
+		fprintf(stderr, "nalamdesk-admin: the password must be 10 to "
+		    "128 characters, not all the same\n");
+		return 0;
+	}
+	return 1;
+}
+
+/* Finds "--NAME VALUE" in ARGV.  Returns VALUE or NULL. */
+static const char *
+opt(int argc, char **argv, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i + 1 < argc; i++)
+		if (strncmp(argv[i], "--", 2) == 0 &&
+		    strcmp(argv[i] + 2, name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+static int
+tool_audit(const char *action, long long uid)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO audit (ts, username, action,"
+	    " entity, entity_id) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'),"
+	    " 'nalamdesk-admin', ?1, 'user', ?2)", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, action, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, uid);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE;
+}
+
+static int
+cmd_user(int argc, char **argv)
+{
+	const char	*sub = argc > 0 ? argv[0] : "";
+	const char	*u = opt(argc, argv, "username");
+	const char	*name = opt(argc, argv, "name");
+	const char	*role = opt(argc, argv, "role");
+	char		 pw[256], hash[256], now[21];
+	sqlite3_stmt	*s = NULL;
+	int		 rc = EXIT_FAIL;
+
+	if (strcmp(sub, "count") == 0) {
+		if (!tool_open(0))
+			return EXIT_FAIL;
+		printf("%lld\n", scalar("SELECT count(*) FROM users", 0));
+		return EXIT_OK;
+	}
+	if (strcmp(sub, "add") == 0) {
+		if (u == NULL || name == NULL || role == NULL)
+			return EXIT_USAGE;
+		if (!valid_username(u) || role_parse(role) < 0 ||
+		    valid_utf8_chars(name) < 1 || valid_utf8_chars(name) > 100) {
+			fprintf(stderr, "nalamdesk-admin: username is 3-32 of "
+			    "a-z 0-9 . _ -; role is admin, doctor or frontdesk; "
+			    "name is 1-100 characters\n");
+			return EXIT_USAGE;
+		}
+	} else if (strcmp(sub, "passwd") == 0) {
+		if (u == NULL)
+			return EXIT_USAGE;
+	} else
+		return EXIT_USAGE;
+	if (!read_password(pw, sizeof(pw)) ||
+	    !auth_hash_password(pw, hash, sizeof(hash)))
+		return EXIT_FAIL;
+	if (!tool_open(0))
+		return EXIT_FAIL;
+	db_now(now);
+	if (db_exec("BEGIN IMMEDIATE") != SQLITE_OK)
+		return EXIT_FAIL;
+	if (strcmp(sub, "add") == 0)
+		sqlite3_prepare_v2(db, "INSERT INTO users (username, name, role,"
+		    " password_hash, created_at, updated_at) VALUES"
+		    " (?1, ?2, ?3, ?4, ?5, ?5)", -1, &s, NULL);
+	else
+		sqlite3_prepare_v2(db, "UPDATE users SET password_hash = ?4,"
+		    " version = version + 1, updated_at = ?5, active = 1"
+		    " WHERE username = ?1", -1, &s, NULL);
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_text(s, 1, u, -1, SQLITE_STATIC);
+	if (strcmp(sub, "add") == 0) {
+		sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, role, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_text(s, 4, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		fprintf(stderr, "nalamdesk-admin: %s\n",
+		    (sqlite3_extended_errcode(db) & 0xff) == SQLITE_CONSTRAINT ?
+		    "that username is taken" : sqlite3_errmsg(db));
+		goto out;
+	}
+	if (sqlite3_changes(db) != 1) {
+		fprintf(stderr, "nalamdesk-admin: no user %s\n", u);
+		goto out;
+	}
+	if (strcmp(sub, "passwd") == 0) {
+		/* A new password ends every session of that user. */
+		sqlite3_finalize(s);
+		s = NULL;
+		sqlite3_prepare_v2(db, "DELETE FROM sessions WHERE user_id ="
+		    " (SELECT id FROM users WHERE username = ?1)", -1, &s, NULL);
+		if (s == NULL)
+			goto out;
+		sqlite3_bind_text(s, 1, u, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			goto out;
+	}
+	if (!tool_audit(strcmp(sub, "add") == 0 ? "user.add" : "user.passwd",
+	    scalar("SELECT last_insert_rowid()", 0)))
+		goto out;
+	if (db_exec("COMMIT") == SQLITE_OK) {
+		rc = EXIT_OK;
+		printf("%s %s\n", strcmp(sub, "add") == 0 ? "added" :
+		    "password set for", u);
+	}
+out:
+	sqlite3_finalize(s);
+	if (rc != EXIT_OK)
+		db_exec("ROLLBACK");
+	return rc;
+}
+
+static const struct command {
+	const char	*name;
+	int		(*fn)(int, char **);
+	const char	*usage;
+} commands[] = {
+	{ "migrate", cmd_migrate,
+	    "migrate                 create or upgrade the database" },
+	{ "user", cmd_user,
+	    "user add --username U --name N --role admin|doctor|frontdesk\n"
+	    "                        add a user; password from stdin\n"
+	    "  user passwd --username U  set a password (stdin); ends sessions\n"
+	    "  user count              print how many users exist" },
+	{ "backup", cmd_backup,
+	    "backup FILE             online snapshot of the database, checked" },
+	{ "verify", cmd_verify,
+	    "verify FILE             check a backup: integrity, schema, counts" },
+	{ "restore", cmd_restore,
+	    "restore FILE            replace the database with a checked backup" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t	 i;
+
+	fprintf(f, "usage: nalamdesk-admin [--var DIR] COMMAND ...\n"
+	    "The database is DIR/db/nalamdesk.db (DIR defaults to ./var).\n"
+	    "Commands:\n");
+	for (i = 0; i < ND_NELEM(commands); i++)
+		fprintf(f, "  %s\n", commands[i].usage);
+	fprintf(f, "Exit status: 0 done, 1 failed, 2 wrong command line.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t	 i;
+	int	 rc;
+
+	nd_prog = "nalamdesk-admin";
+	argc--, argv++;
+	while (argc > 0 && strncmp(argv[0], "--", 2) == 0) {
+		if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		if (strcmp(argv[0], "--var") == 0 && argc > 1) {
+			snprintf(tool_var, sizeof(tool_var), "%s", argv[1]);
+			argc -= 2, argv += 2;
+		} else {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	snprintf(tool_db, sizeof(tool_db), "%s/db/nalamdesk.db", tool_var);
+	if (argc == 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < ND_NELEM(commands); i++) {
+		if (strcmp(argv[0], commands[i].name) != 0)
+			continue;
+		rc = commands[i].fn(argc - 1, argv + 1);
+		if (rc == EXIT_USAGE)
+			usage(stderr);
+		db_close();
+		return rc;
+	}
+	usage(stderr);
+	return EXIT_USAGE;
+}
