@@ -1,0 +1,143 @@
+'use strict';
+// t.js — the tiny harness every JS test uses. Each check prints one line:
+//   name... ok | name... fail: why | name... skip: why
+// tests/run counts those lines. The stack under test is named by ND_BASE etc.
+// (see docs/LAYOUT-NOTES.md, "Tests").
+const https = require('node:https');
+const crypto = require('node:crypto');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const BASE = process.env.ND_BASE;
+if (!BASE) {
+  console.error('t.js: ND_BASE is not set; run tests through tests/run');
+  process.exit(2);
+}
+const base = new URL(BASE);
+const agent = new https.Agent({ keepAlive: true, maxSockets: 64, rejectUnauthorized: false });
+const tests = [];
+
+class Failure extends Error {}
+class Skip extends Error {}
+
+function test(name, fn) { tests.push({ name, fn }); }
+function ok(cond, what) { if (!cond) throw new Failure(what); }
+function show(v) { const s = JSON.stringify(v); return s && s.length > 300 ? s.slice(0, 300) + '…' : s; }
+function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+function eq(got, want, what) {
+  if (!same(got, want)) throw new Failure(`${what}: got ${show(got)}, want ${show(want)}`);
+}
+function status(res, want, what) {
+  if (res.status !== want) throw new Failure(`${what}: status ${res.status}, want ${want}: ${res.text.slice(0, 300)}`);
+}
+function skip(why) { throw new Skip(why); }
+
+// One HTTPS request. opts: body (JSON), raw (string/Buffer), cookie, headers, noOrigin.
+function api(method, urlPath, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const headers = { Accept: 'application/json' };
+    let data = null;
+    if (opts.raw !== undefined) data = Buffer.from(opts.raw);
+    else if (opts.body !== undefined) data = Buffer.from(JSON.stringify(opts.body));
+    if (method !== 'GET' && method !== 'HEAD') {
+      headers['Content-Type'] = 'application/json';
+      if (!opts.noOrigin) headers.Origin = base.origin;
+    }
+    if (opts.cookie) headers.Cookie = opts.cookie;
+    Object.assign(headers, opts.headers || {});
+    for (const k of Object.keys(headers)) if (headers[k] === null) delete headers[k];
+    if (data) headers['Content-Length'] = data.length;
+    const req = https.request({
+      host: base.hostname, port: base.port, path: urlPath, method, headers, agent,
+      rejectUnauthorized: false,
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json = null;
+        try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+        resolve({ status: res.statusCode, headers: res.headers, text, json });
+      });
+      res.on('error', reject);
+    });
+    req.setTimeout(30000, () => req.destroy(new Error(`${method} ${urlPath}: no answer in 30 s`)));
+    req.on('error', reject);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+function cookieOf(res) {
+  return (res.headers['set-cookie'] || []).map((c) => c.split(';')[0]).filter((c) => /=./.test(c)).join('; ');
+}
+
+async function login(username, password) {
+  const res = await api('POST', '/api/auth/login', { body: { username, password } });
+  if (res.status !== 200) throw new Failure(`sign-in as ${username}: ${res.status} ${res.text}`);
+  return cookieOf(res);
+}
+
+let adminCookie = null;
+async function admin() {
+  if (!adminCookie) adminCookie = await login('admin', process.env.ND_ADMIN_PASSWORD);
+  return adminCookie;
+}
+
+let counter = 0;
+function uniq(prefix = 'x') {
+  counter++;
+  return `${prefix}${process.pid.toString(36)}${counter}${crypto.randomBytes(2).toString('hex')}`;
+}
+
+// A fresh signed-in user of ROLE: {id, username, password, cookie}.
+async function user(role) {
+  const username = uniq(role.slice(0, 4)).toLowerCase();
+  const password = `Pw-${crypto.randomBytes(9).toString('base64url')}`;
+  const res = await api('POST', '/api/users', {
+    cookie: await admin(), body: { username, name: `Test ${role} ${username}`, role, password },
+  });
+  if (res.status !== 201) throw new Failure(`creating a ${role}: ${res.status} ${res.text}`);
+  const id = res.json.id ?? (res.json.user && res.json.user.id);
+  return { id, username, password, cookie: await login(username, password) };
+}
+
+// Rows of SQL on the live database, read-only (sqlite3 -json).
+function db(sql) {
+  const file = path.join(process.env.ND_VAR, 'db', 'nalamdesk.db');
+  const out = execFileSync('sqlite3', ['-json', '-readonly', file, sql], { encoding: 'utf8' });
+  return out.trim() ? JSON.parse(out) : [];
+}
+
+// Row counts of every table but the ones every request may touch.
+function counts() {
+  const tables = db("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    + " AND name NOT IN ('audit', 'sessions', 'login_attempts') AND name NOT LIKE '%fts%'").map((r) => r.name);
+  const out = {};
+  for (const t of tables) out[t] = db(`SELECT count(*) AS n, coalesce(max(rowid), 0) AS m FROM "${t}"`)[0];
+  out.rev = db('SELECT n FROM rev')[0].n;
+  return out;
+}
+
+async function run() {
+  let failed = 0;
+  for (const { name, fn } of tests) {
+    try {
+      await fn();
+      console.log(`${name}... ok`);
+    } catch (e) {
+      if (e instanceof Skip) console.log(`${name}... skip: ${e.message}`);
+      else {
+        failed++;
+        const why = e instanceof Failure ? e.message : (e && e.stack) || String(e);
+        console.log(`${name}... fail: ${why.replace(/\n/g, ' | ')}`);
+      }
+    }
+  }
+  agent.destroy();
+  process.exitCode = failed ? 1 : 0;
+}
+
+module.exports = {
+  BASE, test, ok, eq, status, skip, api, login, admin, user, db, counts, uniq, cookieOf, run, agent,
+};
