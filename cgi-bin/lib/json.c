@@ -10,9 +10,10 @@
 #include "nd.h"
 
 /*
- * Checks that the LEN bytes of S nest no deeper than MAX and hold nothing
+ * Checks that the LEN bytes of S nest no deeper than MAX, hold nothing
  * outside strings that strict JSON forbids but yajl's tree parser allows
- * (comments).  Returns 1 if acceptable.
+ * (comments), and no \u0000 escape (yajl's tree keeps C strings, so a NUL
+ * would silently cut a value short).  Returns 1 if acceptable.
  */
 int
 json_depth_ok(const char *s, size_t len, int max)
@@ -23,8 +24,12 @@ json_depth_ok(const char *s, size_t len, int max)
 	for (i = 0; i < len; i++) {
 		char c = s[i];
 		if (instr) {
-			if (c == '\\')
+			if (c == '\\') {
+				if (i + 5 < len && s[i + 1] == 'u' &&
+				    memcmp(s + i + 2, "0000", 4) == 0)
+					return 0;
 				i++;
+			}
 			else if (c == '"')
 				instr = 0;
 			continue;

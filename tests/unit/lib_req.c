@@ -53,6 +53,13 @@ main(void)
 	CHECK("json depth 9 refused", !json_depth_ok("[[[[[[[[[1]]]]]]]]]", 19, 8));
 	CHECK("json brackets in strings ignored", json_depth_ok("{\"a\":\"[[[[[[[[[[\"}", 17, 2));
 	CHECK("json comments refused", !json_depth_ok("{/*x*/}", 7, 8));
+	{
+		const char *nul = "{\"a\":\"x\\u0000\"}";
+		const char *lit = "{\"a\":\"\\\\u0000\"}";
+		CHECK("json NUL escape refused", !json_depth_ok(nul, strlen(nul), 8));
+		CHECK("json escaped backslash before u0000 accepted",
+		    json_depth_ok(lit, strlen(lit), 8));
+	}
 
 	req_init(&r);
 	{

@@ -1,0 +1,66 @@
+'use strict';
+// roles.test.js — the role matrix, generated from the route tables: every
+// route of every program (`PROG --routes`) × no session and each role.
+// A role the route does not declare gets 403; no session gets 401.  An
+// allowed role must get past the role check: writes are sent a malformed
+// body, which the library reads only after the role check (so 400 proves
+// the role passed, and nothing is written); reads must not answer 401/403.
+const t = require('../lib/t.js');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const bin = process.env.ND_BIN;
+const routes = [];
+for (const prog of fs.readdirSync(bin).sort()) {
+  if (prog === 'nalamdesk-admin') continue;
+  const out = execFileSync(path.join(bin, prog), ['--routes'], { encoding: 'utf8' });
+  for (const line of out.trim().split('\n')) {
+    const [method, pattern, roles] = line.split('\t');
+    routes.push({ prog, method, pattern, roles: roles === 'anyone' ? null : roles.split(',') });
+  }
+}
+
+t.test('every program declares routes', async () => {
+  t.ok(routes.length >= 5, `${routes.length} routes`);
+  const names = new Set(routes.map((r) => `${r.method} ${r.pattern}`));
+  t.eq(names.size, routes.length, 'no route is declared twice');
+});
+
+const sessions = {};
+t.test('one session per role', async () => {
+  sessions.admin = await t.admin();
+  sessions.doctor = (await t.user('doctor')).cookie;
+  sessions.frontdesk = (await t.user('frontdesk')).cookie;
+});
+
+for (const r of routes) {
+  const urlPath = r.pattern.replace(/\{[^}]+\}/g, '1');
+  const write = r.method !== 'GET';
+  const send = (cookie) => t.api(r.method, urlPath, write ? { cookie, raw: '{' } : { cookie });
+  if (r.roles) {
+    t.test(`${r.method} ${r.pattern} (${r.prog}) without a session: 401`, async () => {
+      const res = await send(undefined);
+      t.status(res, 401, 'no session');
+      t.eq(res.json && res.json.error && res.json.error.code, 'unauthenticated', 'code');
+    });
+  }
+  for (const role of ['admin', 'doctor', 'frontdesk']) {
+    const allowed = !r.roles || r.roles.includes(role);
+    t.test(`${r.method} ${r.pattern} (${r.prog}) as ${role}: ${allowed ? 'allowed' : '403'}`, async () => {
+      const res = await send(sessions[role]);
+      if (!allowed) {
+        t.status(res, 403, role);
+        t.eq(res.json.error.code, 'forbidden', 'code');
+      } else if (write) {
+        t.status(res, 400, `${role} with a malformed body`);
+      } else {
+        t.ok(![401, 403, 405].includes(res.status) && res.status < 500, `${role}: status ${res.status} ${res.text.slice(0, 200)}`);
+        t.ok(res.status === 304 || res.status === 204 || res.json !== null || !/json/.test(res.headers['content-type'] || ''),
+          'a JSON answer');
+      }
+    });
+  }
+}
+
+t.run();
