@@ -55,7 +55,7 @@ $(BUILD)/libnd.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 # Programs: one file or one directory each, linked with the shared library.
-$(BUILD)/bin/%: $(BUILD)/libnd.a $(LIB_HDR) $$(wildcard cgi-bin/%.c cgi-bin/%/*.c cgi-bin/%/*.h)
+$(BUILD)/bin/%: $(BUILD)/libnd.a $(LIB_HDR) $$(wildcard cgi-bin/$$*.c cgi-bin/$$*/*.c cgi-bin/$$*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(BUILD)/libnd.a $(LDLIBS)
 

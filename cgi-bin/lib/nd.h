@@ -102,6 +102,7 @@ struct req {
 	const char	*query;		/* raw query string, may be "" */
 	const char	*remote_addr;
 	const char	*host;
+	const char	*own_origin;	/* NALAMDESK_ORIGIN from nginx */
 	const char	*origin;
 	const char	*content_type;
 	const char	*cookie;

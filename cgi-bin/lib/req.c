@@ -82,6 +82,7 @@ req_from_env(struct req *r, char *const *envp)
 		r->query = v;
 	r->remote_addr = req_env(envp, "REMOTE_ADDR");
 	r->host = req_env(envp, "HTTP_HOST");
+	r->own_origin = req_env(envp, "NALAMDESK_ORIGIN");
 	r->origin = req_env(envp, "HTTP_ORIGIN");
 	r->content_type = req_env(envp, "CONTENT_TYPE");
 	r->cookie = req_env(envp, "HTTP_COOKIE");

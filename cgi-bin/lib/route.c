@@ -68,7 +68,11 @@ json_type(const char *ct)
 	return *ct == '\0' || *ct == ';';
 }
 
-/* An Origin header, when sent, must be this server's own. */
+/*
+ * An Origin header, when sent, must be this server's own: nginx passes it
+ * as NALAMDESK_ORIGIN (https:// and the Host the browser asked for, port
+ * included); without it, https:// and HTTP_HOST.
+ */
 static int
 same_origin(const struct req *r)
 {
@@ -76,6 +80,8 @@ same_origin(const struct req *r)
 
 	if (r->origin == NULL)
 		return 1;
+	if (r->own_origin != NULL)
+		return strcasecmp(r->own_origin, r->origin) == 0;
 	if (r->host == NULL)
 		return 0;
 	snprintf(own, sizeof(own), "https://%s", r->host);
