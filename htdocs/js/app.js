@@ -27,8 +27,8 @@ function buildShell() {
 	const u = session.user;
 	$('#clinic-name').textContent = session.settings.clinic_name || 'NalamDesk';
 	document.title = `${session.settings.clinic_name || 'NalamDesk'} — NalamDesk`;
-	$('#user-name').textContent = u.name || u.username;
-	$('#user-role').textContent = u.role;
+	$('#whoami-name').textContent = u.name || u.username;
+	$('#whoami-role').textContent = u.role;
 	replace($('#app-nav'), (NAV[u.role] || []).map(([r, label]) =>
 		h('a', { href: `#/${r}`, id: `nav-${r}`, 'data-testid': `nav-${r}`, 'data-route': r }, label)));
 	$('#app-header').hidden = false;
@@ -87,8 +87,10 @@ async function checkSystem() {
 }
 
 function globalKeys(e) {
-	if (e.key !== '/' || isTyping(e) || e.ctrlKey || e.metaKey || e.altKey || document.querySelector('dialog[open]')) return;
+	if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || document.querySelector('dialog[open]')) return;
 	const search = document.querySelector('[data-search]');
+	if (e.target === search && !search.value) { e.preventDefault(); return; }	// already there
+	if (isTyping(e)) return;
 	e.preventDefault();
 	if (search) search.focus();
 	else if (hasRole('frontdesk', 'doctor')) go('/patients');

@@ -1,7 +1,7 @@
 // appointments.js — one day's appointments: book, mark arrived (which puts the
 // patient in that day's queue) or cancel.
 import { api, qs, listOf } from '../api.js';
-import { h, pageHead, replace, notice, btn, bindForm, field, input, onKeys, toast, todayISO, addDays, fmtDate, fmtClock, ageSex, act } from '../ui.js';
+import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, onKeys, toast, todayISO, addDays, fmtDate, fmtClock, ageSex, act } from '../ui.js';
 import { patientPicker } from './patients.js';
 import { loadPatient } from './patient.js';
 
@@ -16,6 +16,7 @@ export function render(root, params, query) {
 	const load = async () => {
 		title.textContent = `Appointments on ${fmtDate(day)}${day === todayISO() ? ' (today)' : ''}`;
 		dateInput.value = day;
+		dateInput.echo();
 		try {
 			const rows = listOf(await api.get(qs('/api/appointments', { date: day })), 'appointments');
 			rows.sort((a, b) => String(a.time).localeCompare(String(b.time)));
@@ -24,7 +25,7 @@ export function render(root, params, query) {
 			replace(list, notice(err.message, 'error'));
 		}
 	};
-	const setDay = d => { if (d) { day = d; load(); form.elements.date.value = d; } };
+	const setDay = d => { if (d) { day = d; load(); form.elements.date.value = d; form.elements.date.echo(); } };
 
 	const change = (a, status) => act(async () => {
 		await api.patch(`/api/appointments/${a.id}`, { status, version: a.version });
@@ -77,7 +78,7 @@ export function render(root, params, query) {
 	root.append(
 		pageHead('Appointments',
 			btn('← Previous day', () => setDay(addDays(day, -1)), { id: 'appt-prev', 'data-testid': 'appt-prev' }),
-			dateInput,
+			dateInput, dateEcho(dateInput),
 			btn('Today', () => setDay(todayISO()), { id: 'appt-today', 'data-testid': 'appt-today' }),
 			btn('Next day →', () => setDay(addDays(day, 1)), { id: 'appt-next', 'data-testid': 'appt-next' })),
 		h('div', { class: 'two-col' },

@@ -1,7 +1,7 @@
 // payments.js — take a payment (rupees on screen, integer paise on the wire),
 // show and print the receipt on the clinic letterhead, and the daily report.
 import { api, qs } from '../api.js';
-import { h, pageHead, replace, notice, btn, bindForm, field, input, select, onKeys, toast, money, rupeesToPaise,
+import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, onKeys, toast, money, rupeesToPaise,
 	paiseToRupees, todayISO, fmtDate, fmtDateTime, letterhead, paperToggle, amountInWords } from '../ui.js';
 import { session } from '../session.js';
 import { patientPicker } from './patients.js';
@@ -32,7 +32,7 @@ function report(box) {
 		try {
 			const r = await api.get(qs('/api/reports/daily', { date: date.value }));
 			const c = r.collections || {};
-			const row = (k, v, id) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { 'data-testid': id }, v));
+			const row = (k, v, id) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { id, 'data-testid': id }, v));
 			replace(out, h('table', { class: 'table kv', id: 'report-table', 'data-testid': 'report-table' }, h('tbody', {},
 				row('Patients seen', r.patients_seen ?? 0, 'report-seen'),
 				row('New patients', r.new_patients ?? 0, 'report-new'),
@@ -46,7 +46,7 @@ function report(box) {
 		}
 	};
 	date.addEventListener('change', load);
-	replace(box, h('div', { class: 'page-head' }, h('h2', {}, 'Daily report'), date), out);
+	replace(box, h('div', { class: 'page-head' }, h('h2', {}, 'Daily report'), h('div', { class: 'page-actions' }, date, dateEcho(date))), out);
 	load();
 	return load;
 }

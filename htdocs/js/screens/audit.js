@@ -1,0 +1,56 @@
+// audit.js — who did what (admin): filters, a table, and the same filters as a CSV download.
+import { api, qs, listOf } from '../api.js';
+import { h, pageHead, replace, notice, btn, bindForm, field, input, select, fmtDateTime, todayISO, addDays } from '../ui.js';
+
+const PAGE = 100;
+
+export function render(root) {
+	const users = select('user_id', [['', 'Anyone']], { id: 'audit-user', 'data-testid': 'audit-user' });
+	const csv = h('a', { id: 'audit-csv', class: 'btn', href: '/api/audit.csv', download: 'audit.csv', 'data-testid': 'audit-csv' }, 'Download CSV');
+	const form = h('form', { id: 'audit-form', class: 'filters', 'data-testid': 'audit-form' },
+		field('From', input('from', { id: 'audit-from', type: 'date', value: addDays(todayISO(), -7), 'data-testid': 'audit-from' })),
+		field('To', input('to', { id: 'audit-to', type: 'date', value: todayISO(), 'data-testid': 'audit-to' })),
+		field('User', users),
+		field('Patient id', input('patient_id', { id: 'audit-patient', inputmode: 'numeric', 'data-testid': 'audit-patient' })),
+		field('Action', input('action', { id: 'audit-action', placeholder: 'e.g. login, patient.read', 'data-testid': 'audit-action' })),
+		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'audit-search', 'data-testid': 'audit-search' }, 'Show'), csv));
+	const out = h('div', { id: 'audit-results' });
+	let filters = {};
+	let offset = 0;
+	let rows = [];
+
+	const draw = more => {
+		replace(out, rows.length ? h('table', { class: 'table small', id: 'audit-table', 'data-testid': 'audit-table' },
+			h('thead', {}, h('tr', {}, ['Time', 'User', 'Role', 'Action', 'Record', 'IP'].map(t => h('th', { scope: 'col' }, t)))),
+			h('tbody', {}, rows.map(a => h('tr', { 'data-testid': 'audit-row' },
+				h('td', {}, fmtDateTime(a.at || a.time || a.created_at)),
+				h('td', {}, a.username || a.user_name || a.user_id || ''),
+				h('td', {}, a.role || ''),
+				h('td', {}, a.action || ''),
+				h('td', {}, [a.entity, a.entity_id].filter(x => x !== null && x !== undefined && x !== '').join(' #')),
+				h('td', {}, a.ip || a.client_ip || ''))))) : notice('Nothing recorded for these filters.'),
+		more ? btn('Show more', () => fetchPage(), { id: 'audit-more', 'data-testid': 'audit-more' }) : null);
+	};
+	const fetchPage = async () => {
+		const got = listOf(await api.get(qs('/api/audit', { ...filters, limit: PAGE, offset })), 'entries', 'audit');
+		rows = rows.concat(got);
+		offset += got.length;
+		draw(got.length === PAGE);
+	};
+
+	bindForm(form, {
+		validate: v => (v.patient_id && !/^\d+$/.test(v.patient_id) ? { patient_id: 'A patient id is a number.' } : null),
+		submit: async v => {
+			filters = v;
+			csv.href = qs('/api/audit.csv', v);
+			offset = 0;
+			rows = [];
+			await fetchPage();
+		},
+	});
+	root.append(pageHead('Audit log'), form, out);
+	api.get('/api/users').then(r => {
+		for (const u of listOf(r, 'users')) users.append(h('option', { value: u.id }, `${u.name || u.username} (${u.username})`));
+	}).catch(() => {});
+	form.requestSubmit();
+}

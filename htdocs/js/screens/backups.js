@@ -1,0 +1,44 @@
+// backups.js — snapshots of the database (admin): list with size, time and
+// integrity result; "Back up now".
+import { api, listOf } from '../api.js';
+import { h, pageHead, replace, notice, btn, toast, fmtDateTime, fmtBytes, act } from '../ui.js';
+
+const okText = b => {
+	const r = b.integrity ?? b.integrity_result ?? b.integrity_ok ?? b.ok;
+	if (r === true || r === 'ok') return ['OK', 'ok'];
+	if (r === false) return ['FAILED', 'bad'];
+	if (r === null || r === undefined || r === '') return ['not checked', ''];
+	return [String(r), 'bad'];
+};
+
+export function render(root) {
+	const list = h('div', { id: 'backups-list' }, notice('Loading…'));
+	const load = async () => {
+		try {
+			const rows = listOf(await api.get('/api/backups'), 'backups');
+			replace(list, rows.length ? h('table', { class: 'table', id: 'backups-table', 'data-testid': 'backups-table' },
+				h('thead', {}, h('tr', {}, ['Taken', 'File', 'Size', 'Integrity'].map(t => h('th', { scope: 'col' }, t)))),
+				h('tbody', {}, rows.map(b => {
+					const [text, cls] = okText(b);
+					return h('tr', { 'data-testid': 'backup-row' },
+						h('td', {}, fmtDateTime(b.created_at || b.time || b.taken_at)),
+						h('td', {}, b.name || b.file || b.path || ''),
+						h('td', {}, fmtBytes(b.size_bytes ?? b.size)),
+						h('td', {}, h('span', { class: `badge ${cls}` }, text)));
+				}))) : notice('No backups yet. Take one now.', 'error'));
+		} catch (err) {
+			replace(list, notice(err.message, 'error'));
+		}
+	};
+	const now = btn('Back up now', act(async () => {
+		now.textContent = 'Backing up…';
+		try {
+			await api.post('/api/backups', {});
+			toast('Backup taken', 'ok');
+			load();
+		} finally { now.textContent = 'Back up now'; }
+	}), { id: 'backup-now', class: 'btn primary', 'data-testid': 'backup-now' });
+	root.append(pageHead('Backups', now), list,
+		h('p', { class: 'hint' }, 'Backups are also taken on a schedule. Restoring is done on the server with the admin tool (see the README).'));
+	load();
+}

@@ -1,0 +1,429 @@
+// consult.js — the doctor's consultation: patient header, history beside the
+// form, vitals, complaint, notes, diagnoses, prescription pad, advice and
+// follow-up. Every change is kept in localStorage at once and sent with PATCH
+// (with version) ~1 s after typing stops or when a field loses focus, so a
+// reload or a dropped connection loses nothing. Finalize → printable A5/A4
+// prescription. A finalized visit opens straight into its printout.
+import { api, qs, listOf } from '../api.js';
+import { h, $, $$, replace, notice, btn, field, dateEcho, input, select, textarea, searchList, debounce, toast, onKeys,
+	setFieldError, clearErrors, fmtDate, todayISO, addDays, ageOf, sexLabel, ageSex, letterhead, paperToggle, act } from '../ui.js';
+import { session, DRAFT_PREFIX } from '../session.js';
+import { go } from '../router.js';
+import { loadPatient } from './patient.js';
+import { DOSE_PRESETS, TIMINGS, FORMS, normaliseDose, rxLine, medicineName, isFinal, vitalsLine, visitSummary, visitDate } from '../rx.js';
+
+const SAVE_DELAY_MS = 1000;
+const RETRY_MS = 5000;
+
+// [key, label, unit, step, min, max] — ranges are sanity limits for a warning, not rules.
+const VITALS = [
+	['bp_systolic', 'BP systolic', 'mmHg', 1, 50, 300],
+	['bp_diastolic', 'BP diastolic', 'mmHg', 1, 30, 200],
+	['pulse', 'Pulse', '/min', 1, 20, 250],
+	['temperature_c', 'Temperature', '°C', 0.1, 30, 45],
+	['spo2', 'SpO₂', '%', 1, 50, 100],
+	['weight_kg', 'Weight', 'kg', 0.1, 0.5, 350],
+	['height_cm', 'Height', 'cm', 0.1, 20, 250],
+];
+const RX_KEYS = ['medicine', 'strength', 'form', 'dose', 'timing', 'duration_days', 'instructions'];
+const STATUS_TEXT = { saved: 'Saved', saving: 'Saving…', offline: 'Offline, kept on this computer', error: 'Not saved', conflict: 'Not saved' };
+
+const unwrap = (r, k) => r?.[k] || r;
+
+async function searchMedicines(q) {
+	return listOf(await api.get(qs('/api/medicines', { q, limit: 15 })), 'medicines', 'names')
+		.map(m => typeof m === 'string' ? { name: m } : { ...m, name: m.name || m.medicine });
+}
+
+// ---------- the printout ----------
+
+export function prescriptionSheet(v, p) {
+	const s = session.settings;
+	const rx = v.prescriptions || [];
+	const dx = (v.diagnoses || []).map(d => d.code ? `${d.text} (${d.code})` : d.text).join('; ');
+	const vit = vitalsLine(v.vitals);
+	const notes = rx.some(m => m.instructions);
+	return h('article', { class: 'sheet prescription', id: 'prescription', 'data-testid': 'prescription', lang: 'en' },
+		letterhead(),
+		h('div', { class: 'rx-patient' },
+			h('div', {}, h('b', {}, 'Name: '), p.name),
+			h('div', {}, h('b', {}, 'Age/Sex: '), ageSex(p)),
+			h('div', {}, h('b', {}, 'Clinic no.: '), p.clinic_no || ''),
+			h('div', {}, h('b', {}, 'Date: '), fmtDate(visitDate(v) || todayISO()))),
+		vit ? h('p', { class: 'rx-vitals' }, vit) : null,
+		v.complaint ? h('p', {}, h('b', {}, 'Complaints: '), v.complaint) : null,
+		dx ? h('p', { 'data-testid': 'rx-diagnosis' }, h('b', {}, 'Diagnosis: '), dx) : null,
+		p.allergies ? h('p', { class: 'allergy' }, h('b', {}, 'Allergies: '), p.allergies) : null,
+		rx.length ? h('section', { class: 'rx-block' },
+			h('div', { class: 'rx-symbol', 'aria-hidden': 'true' }, '℞'),
+			h('table', { class: 'rx-table', 'data-testid': 'rx-print-table' },
+				h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'Medicine'), h('th', {}, 'How to take'), notes ? h('th', {}, 'Notes') : null)),
+				h('tbody', {}, rx.map((m, i) => h('tr', { 'data-testid': 'rx-print-row' },
+					h('td', {}, i + 1),
+					h('td', { class: 'rx-med' }, medicineName(m)),
+					h('td', {}, rxLine(m)),
+					notes ? h('td', {}, m.instructions || '') : null))))) : null,
+		v.advice ? h('p', { class: 'rx-advice' }, h('b', {}, 'Advice: '), v.advice) : null,
+		v.follow_up_date ? h('p', { 'data-testid': 'rx-follow-up' }, h('b', {}, 'Review on: '), fmtDate(v.follow_up_date)) : null,
+		h('footer', { class: 'signature' },
+			h('div', { class: 'sig-line' }, s.doctor_name || session.user?.name || ''),
+			h('div', { class: 'muted' }, [s.qualification, s.registration_no ? `Reg. No. ${s.registration_no}` : null].filter(Boolean).join(' · '))));
+}
+
+function showPrint(page, v, p) {
+	const sheet = prescriptionSheet(v, p);
+	const printBtn = btn('Print (P)', () => window.print(), { id: 'rx-print', class: 'btn primary', 'data-testid': 'rx-print' });
+	replace(page,
+		h('div', { class: 'page-head no-print' }, h('h1', {}, `Prescription — ${p.name}`),
+			h('div', { class: 'page-actions' }, paperToggle(sheet, 'rx'), printBtn,
+				btn('Patient', () => go(`/patient/${p.id}`), { id: 'rx-patient' }),
+				btn('Back to queue', () => go('/queue'), { id: 'rx-back', 'data-testid': 'rx-back' }))),
+		h('div', { class: 'sheet-wrap' }, sheet));
+	printBtn.focus();
+	return onKeys({ p: () => window.print() });
+}
+
+// ---------- the editor ----------
+
+function vitalsFieldset() {
+	const bmi = h('output', { id: 'consult-bmi', class: 'muted' });
+	return h('fieldset', { class: 'vitals' }, h('legend', {}, 'Vitals'),
+		VITALS.map(([k, label, unit, step]) => field(`${label} (${unit})`,
+			input(k, { id: `consult-${k.replace(/_/g, '-')}`, type: 'number', step, inputmode: 'decimal', 'data-vital': k, 'data-testid': `consult-${k}` }))),
+		h('div', { class: 'field' }, h('span', { class: 'label' }, 'BMI'), bmi));
+}
+
+function updateBmi(form) {
+	const w = Number(form.elements.weight_kg.value), ht = Number(form.elements.height_cm.value) / 100;
+	$('#consult-bmi', form).textContent = w > 0 && ht > 0.3 ? (w / ht / ht).toFixed(1) : '—';
+}
+
+function rxRow(m = {}, onChange) {
+	const med = input('rx_medicine', { class: 'rx-medicine', value: m.medicine || '', 'aria-label': 'Medicine', placeholder: 'Medicine', 'data-key': 'medicine' });
+	const list = h('ul', { class: 'dropdown' });
+	const strength = input('rx_strength', { class: 'rx-strength', value: m.strength || '', 'aria-label': 'Strength', placeholder: '500 mg', 'data-key': 'strength' });
+	const form = input('rx_form', { class: 'rx-form', value: m.form || '', list: 'rx-forms', 'aria-label': 'Form', placeholder: 'tablet', 'data-key': 'form' });
+	const dose = input('rx_dose', { class: 'rx-dose', value: m.dose || '', 'aria-label': 'Dose', placeholder: '1-0-1', 'data-key': 'dose' });
+	const timing = select('rx_timing', TIMINGS, { class: 'rx-timing', 'aria-label': 'Timing', 'data-key': 'timing' });
+	timing.value = m.timing || '';
+	const days = input('rx_days', { class: 'rx-days', value: m.duration_days ?? '', type: 'number', min: 1, max: 365, inputmode: 'numeric', 'aria-label': 'Days', 'data-key': 'duration_days' });
+	const instr = input('rx_instructions', { class: 'rx-instructions', value: m.instructions || '', 'aria-label': 'Instructions', 'data-key': 'instructions' });
+	const presets = h('div', { class: 'presets' }, DOSE_PRESETS.map(d => h('button', {
+		type: 'button', class: 'chip', tabindex: -1, 'data-dose': d, 'data-testid': 'rx-preset',
+		onclick: () => { dose.value = d; onChange(); timing.focus(); },
+	}, d)));
+	dose.addEventListener('blur', () => {
+		const n = normaliseDose(dose.value);
+		if (n !== dose.value) { dose.value = n; onChange(); }
+	});
+	const tr = h('tr', { 'data-testid': 'rx-row' },
+		h('td', { class: 'combo' }, med, list), h('td', {}, strength), h('td', {}, form),
+		h('td', {}, dose, presets), h('td', {}, timing), h('td', {}, days), h('td', {}, instr),
+		h('td', {}, h('button', { type: 'button', class: 'btn small', 'aria-label': 'Remove medicine', 'data-testid': 'rx-remove', onclick: () => { tr.remove(); onChange(); } }, '✕')));
+	searchList({
+		input: med, list, dropdown: true, search: searchMedicines,
+		render: m2 => h('span', {}, m2.name, m2.strength || m2.form ? h('span', { class: 'muted' }, ` ${[m2.strength, m2.form].filter(Boolean).join(' ')}`) : ''),
+		onPick: m2 => {
+			med.value = m2.name;
+			if (m2.strength && !strength.value) strength.value = m2.strength;
+			if (m2.form && !form.value) form.value = m2.form;
+			onChange();
+			(strength.value ? dose : strength).focus();
+		},
+	});
+	return tr;
+}
+
+function readRx(tr) {
+	const o = {};
+	for (const el of $$('[data-key]', tr)) {
+		const k = el.dataset.key;
+		let v = el.value.trim();
+		if (k === 'dose') v = normaliseDose(v);
+		if (k === 'duration_days') v = v === '' ? null : Number(v);
+		if (v !== '' && v !== null) o[k] = v;
+	}
+	return o;
+}
+
+export async function render(root, { id }) {
+	const page = h('div', { class: 'consult-page' }, notice('Loading…'));
+	root.append(page);
+	let visit = unwrap(await api.get(`/api/visits/${encodeURIComponent(id)}`), 'visit');
+	const patient = visit.patient?.name ? visit.patient : await loadPatient(visit.patient_id ?? visit.patient?.id);
+	const key = `${DRAFT_PREFIX}${visit.id}`;
+	if (isFinal(visit)) {
+		localStorage.removeItem(key);
+		return showPrint(page, visit, patient);
+	}
+
+	let version = visit.version;
+	let dirty = false, saving = null, edits = 0, retryTimer = null, finalized = false, leaveKeys = null;
+	let history = [];
+
+	// Restore the copy kept on this computer when it is newer than the server's.
+	let data = visit;
+	try {
+		const local = JSON.parse(localStorage.getItem(key) || 'null');
+		if (local?.dirty && (!visit.updated_at || local.editedAt > visit.updated_at)) {
+			data = { ...visit, ...local.data };
+			dirty = true;
+		} else if (local) {
+			localStorage.removeItem(key);
+		}
+	} catch { localStorage.removeItem(key); }
+
+	// --- layout ---
+	const status = h('span', { id: 'consult-status', class: 'save-status', role: 'status', 'data-testid': 'consult-status' });
+	const conflictBox = h('div', { class: 'notice notice-error', id: 'consult-conflict', role: 'alert', hidden: true });
+	const form = h('form', { id: 'consult-form', class: 'consult-form', 'data-testid': 'consult-form', novalidate: true });
+	const dxInput = input('dx_new', { id: 'consult-diagnosis-input', placeholder: 'Type a diagnosis and press Enter', 'data-testid': 'consult-diagnosis-input', 'aria-keyshortcuts': 'Alt+D' });
+	const dxList = h('ul', { id: 'consult-diagnoses', class: 'chips', 'data-testid': 'consult-diagnoses', 'data-field': 'diagnoses' });
+	const rxBody = h('tbody', { id: 'rx-rows' });
+	const followUp = input('follow_up_date', { id: 'consult-follow-up', type: 'date', min: todayISO(), 'data-testid': 'consult-follow-up' });
+
+	const dxItem = d => h('li', { class: 'chip', 'data-testid': 'diagnosis', 'data-text': d.text, 'data-code': d.code || '' },
+		d.code ? `${d.text} (${d.code})` : d.text,
+		h('button', { type: 'button', class: 'chip-x', 'aria-label': `Remove ${d.text}`, onclick: e => { e.currentTarget.parentElement.remove(); changed(); } }, '✕'));
+	const addDx = () => {
+		const t = dxInput.value.trim();
+		if (!t) return false;
+		dxList.append(dxItem({ text: t }));
+		dxInput.value = '';
+		changed();
+		return true;
+	};
+	const addRx = (m, focus = true) => {
+		const tr = rxRow(m, changed);
+		rxBody.append(tr);
+		if (focus) $('.rx-medicine', tr).focus();
+		return tr;
+	};
+
+	form.append(
+		vitalsFieldset(),
+		field('Complaints', textarea('complaint', { id: 'consult-complaint', rows: 2, 'data-testid': 'consult-complaint' }), { wide: true }),
+		field('Examination / notes', textarea('notes', { id: 'consult-notes', rows: 3, 'data-testid': 'consult-notes' }), { wide: true }),
+		h('div', { class: 'field wide' }, h('label', { for: dxInput.id }, 'Diagnosis'),
+			h('div', { class: 'inline' }, dxInput, btn('Add', addDx, { id: 'consult-diagnosis-add', class: 'btn small' })), dxList,
+			h('div', { class: 'field-error', id: 'consult-diagnoses-error' })),
+		h('fieldset', { class: 'rx-pad wide' }, h('legend', {}, '℞ Prescription'),
+			h('table', { class: 'rx-edit', id: 'rx-table', 'data-testid': 'rx-table', 'data-field': 'prescriptions' },
+				h('thead', {}, h('tr', {}, ['Medicine', 'Strength', 'Form', 'Dose', 'Timing', 'Days', 'Instructions', ''].map(t => h('th', { scope: 'col' }, t)))),
+				rxBody),
+			h('datalist', { id: 'rx-forms' }, FORMS.map(f => h('option', { value: f }))),
+			h('div', { class: 'field-error', id: 'rx-error' }),
+			h('div', { class: 'actions' },
+				btn('+ Add medicine (Alt+M)', () => addRx(), { id: 'rx-add', 'data-testid': 'rx-add', 'aria-keyshortcuts': 'Alt+M' }),
+				btn('Repeat last prescription', act(() => repeatLast()), { id: 'consult-repeat', 'data-testid': 'consult-repeat' })),
+			h('p', { class: 'hint' }, 'Dose: type 101 for 1-0-1, 111 for 1-1-1, s for SOS, or click a shortcut. Enter moves to the next box; Enter in the last box adds a row.')),
+		field('Advice', textarea('advice', { id: 'consult-advice', rows: 2, 'data-testid': 'consult-advice' }), { wide: true }),
+		h('div', { class: 'field' }, h('label', { for: followUp.id }, 'Follow-up date'), followUp, dateEcho(followUp),
+			h('div', { class: 'presets' }, [3, 5, 7, 15, 30].map(n => h('button', {
+				type: 'button', class: 'chip', 'data-testid': `followup-plus-${n}`,
+				onclick: () => { followUp.value = addDays(todayISO(), n); followUp.echo(); changed(); },
+			}, n === 30 ? '+1 month' : `+${n} days`))),
+			h('div', { class: 'field-error', id: 'consult-follow-up-error' })),
+		h('div', { class: 'form-error wide', role: 'alert' }),
+		h('div', { class: 'actions wide' },
+			h('button', { type: 'button', class: 'btn', id: 'consult-save', 'data-testid': 'consult-save', 'aria-keyshortcuts': 'Control+S', onclick: () => save() }, 'Save now (Ctrl+S)'),
+			h('button', { type: 'submit', class: 'btn primary', id: 'consult-finalize', 'data-testid': 'consult-finalize', 'aria-keyshortcuts': 'Control+Enter' }, 'Finalize and print (Ctrl+Enter)')));
+
+	const allergies = patient.allergies
+		? h('div', { id: 'consult-allergies', class: 'allergy', 'data-testid': 'consult-allergies' }, `Allergies: ${patient.allergies}`)
+		: h('div', { id: 'consult-allergies', class: 'muted', 'data-testid': 'consult-allergies' }, 'No known allergies');
+	const historyBox = h('aside', { id: 'consult-history', class: 'history', 'data-testid': 'consult-history', 'aria-label': 'Previous visits' }, h('h2', {}, 'History'), notice('Loading…'));
+	replace(page,
+		h('div', { class: 'patient-banner', id: 'consult-patient', 'data-testid': 'consult-patient' },
+			h('div', {}, h('h1', {}, patient.name), h('span', { class: 'muted' },
+				[`${ageOf(patient) ?? '?'} y`, sexLabel(patient.sex), patient.clinic_no, patient.phone].filter(Boolean).join(' · '))),
+			allergies, status),
+		conflictBox,
+		h('div', { class: 'consult-grid' }, form, historyBox));
+
+	// --- fill from data ---
+	for (const [k] of VITALS) form.elements[k].value = data.vitals?.[k] ?? '';
+	for (const k of ['complaint', 'notes', 'advice']) form.elements[k].value = data[k] || '';
+	followUp.value = data.follow_up_date || '';
+	followUp.echo();
+	dxList.replaceChildren(...(data.diagnoses || []).map(dxItem));
+	(data.prescriptions || []).forEach(m => addRx(m, false));
+	if (!rxBody.children.length) addRx({}, false);
+	updateBmi(form);
+
+	// --- saving ---
+	const collect = () => {
+		const vitals = {};
+		for (const [k] of VITALS) {
+			const v = form.elements[k].value.trim();
+			vitals[k] = v === '' ? null : Number(v);
+		}
+		return {
+			complaint: form.elements.complaint.value.trim(),
+			vitals,
+			notes: form.elements.notes.value.trim(),
+			diagnoses: $$('li[data-text]', dxList).map(li => li.dataset.code ? { text: li.dataset.text, code: li.dataset.code } : { text: li.dataset.text }),
+			prescriptions: $$('tr', rxBody).map(readRx).filter(m => m.medicine),
+			advice: form.elements.advice.value.trim(),
+			follow_up_date: followUp.value || null,
+		};
+	};
+	const keepLocal = () => {
+		try {
+			localStorage.setItem(key, JSON.stringify({ dirty, editedAt: new Date().toISOString(), version, data: collect() }));
+		} catch { /* storage full: the server copy is still being saved */ }
+	};
+	const setStatus = (state, detail = '') => {
+		status.dataset.state = state;
+		status.textContent = detail ? `${STATUS_TEXT[state]}: ${detail}` : STATUS_TEXT[state];
+	};
+	const later = debounce(() => save(), SAVE_DELAY_MS);
+	function changed() {
+		if (finalized) return;
+		dirty = true;
+		edits++;
+		keepLocal();
+		setStatus('saving');
+		later();
+	}
+
+	const showFieldError = err => {
+		const f = String(err.field || '').replace(/^vitals\./, '');
+		const m = /^prescriptions(?:\[|\.)(\d+)\]?\.?(\w+)?/.exec(f);
+		if (m) {
+			const row = rxBody.children[Number(m[1])];
+			const el = row && m[2] ? $(`[data-key="${m[2]}"]`, row) : null;
+			el?.setAttribute('aria-invalid', 'true');
+			$('#rx-error', form).textContent = `Medicine ${Number(m[1]) + 1}: ${err.message}`;
+			return;
+		}
+		const target = { follow_up_date: 'follow_up_date', diagnoses: 'diagnoses', prescriptions: 'prescriptions' }[f] || f;
+		if (target === 'diagnoses') { $('#consult-diagnoses-error', form).textContent = err.message; return; }
+		if (target === 'prescriptions') { $('#rx-error', form).textContent = err.message; return; }
+		if (!setFieldError(form, target, err.message)) $('.form-error', form).textContent = err.message;
+	};
+
+	// save() → true when the server has everything typed so far.
+	async function save() {
+		later.cancel();
+		clearTimeout(retryTimer);
+		if (finalized) return true;
+		if (saving) { await saving; return dirty ? save() : true; }
+		if (!dirty) { setStatus('saved'); return true; }
+		const mark = edits;
+		saving = (async () => {
+			setStatus('saving');
+			try {
+				const r = unwrap(await api.patch(`/api/visits/${visit.id}`, { ...collect(), version }), 'visit');
+				version = r?.version ?? version + 1;
+				clearErrors(form);
+				if (edits === mark) dirty = false;
+				keepLocal();
+				setStatus(dirty ? 'saving' : 'saved');
+				if (dirty) later();
+			} catch (err) {
+				keepLocal();
+				if (err.status === 0) {
+					setStatus('offline');
+					retryTimer = setTimeout(save, RETRY_MS);
+				} else if (err.status === 409) {
+					setStatus('conflict', 'changed elsewhere');
+					replace(conflictBox, `${err.message}. Your version is kept on this computer. `,
+						btn('Reload', () => { localStorage.removeItem(key); location.reload(); }, { id: 'consult-reload', class: 'btn small' }));
+					conflictBox.hidden = false;
+				} else {
+					setStatus('error', err.message);
+					if (err.status === 422 || err.status === 400) showFieldError(err);
+					else retryTimer = setTimeout(save, RETRY_MS);
+				}
+			}
+		})();
+		try { await saving; } finally { saving = null; }
+		return !dirty;
+	}
+
+	async function finalize() {
+		if (!(await save())) { toast('The visit could not be saved, so it was not finalized.', 'error'); return; }
+		await api.post(`/api/visits/${visit.id}/finalize`, {});
+		finalized = true;
+		localStorage.removeItem(key);
+		try { visit = unwrap(await api.get(`/api/visits/${visit.id}`), 'visit'); } catch { visit = { ...visit, ...collect() }; }
+		toast('Visit finalized', 'ok');
+		leaveKeys?.();
+		printKeys = showPrint(page, visit, patient);
+	}
+
+	async function repeatLast() {
+		const last = history.find(v => isFinal(v) && v.id !== visit.id);
+		if (!last) { toast('No earlier finished visit to copy from.'); return; }
+		let rx = last.prescriptions;
+		if (!rx) rx = unwrap(await api.get(`/api/visits/${last.id}`), 'visit').prescriptions;
+		if (!rx?.length) { toast(`The visit on ${fmtDate(visitDate(last))} had no medicines.`); return; }
+		for (const tr of $$('tr', rxBody)) if (!readRx(tr).medicine) tr.remove();
+		rx.forEach(m => addRx(m, false));
+		changed();
+		toast(`Copied ${rx.length} medicine${rx.length > 1 ? 's' : ''} from ${fmtDate(visitDate(last))}`, 'ok');
+	}
+
+	// --- events ---
+	form.addEventListener('input', e => {
+		if (e.target === dxInput) return;
+		if (e.target.dataset.vital) updateBmi(form);
+		changed();
+	});
+	form.addEventListener('change', e => { if (e.target.tagName === 'SELECT' || e.target.type === 'date') changed(); });
+	form.addEventListener('focusout', () => { if (dirty && later.pending()) save(); });
+	form.addEventListener('submit', e => { e.preventDefault(); act(finalize)(e); });
+	form.addEventListener('keydown', e => {
+		if (e.key !== 'Enter' || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
+		if (e.target === dxInput) { e.preventDefault(); addDx(); return; }
+		const tr = e.target.closest('tr[data-testid=rx-row]');
+		if (tr) {	// Enter walks along the row; on the last box it opens a new row
+			e.preventDefault();
+			const boxes = $$('[data-key]', tr);
+			const i = boxes.indexOf(e.target);
+			if (i >= 0 && i < boxes.length - 1) boxes[i + 1].focus();
+			else addRx();
+			return;
+		}
+		if (e.target.tagName === 'INPUT') e.preventDefault();	// plain Enter must not finalize
+	});
+	const pageKeys = e => {
+		if (finalized || document.querySelector('dialog[open]')) return;
+		const k = e.key.toLowerCase();
+		if ((e.ctrlKey || e.metaKey) && k === 's') { e.preventDefault(); save(); }
+		else if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { e.preventDefault(); form.requestSubmit(); }
+		else if (e.altKey && k === 'm') { e.preventDefault(); addRx(); }
+		else if (e.altKey && k === 'd') { e.preventDefault(); dxInput.focus(); }
+		else if (e.altKey && k === 'v') { e.preventDefault(); form.elements.bp_systolic.focus(); }
+	};
+	document.addEventListener('keydown', pageKeys);
+	leaveKeys = () => document.removeEventListener('keydown', pageKeys);
+	const online = () => { if (dirty) save(); };
+	addEventListener('online', online);
+	let printKeys = null;
+
+	// --- history ---
+	(async () => {
+		try {
+			history = listOf(await api.get(`/api/patients/${patient.id}/visits`), 'visits').filter(v => v.id !== visit.id);
+			replace(historyBox, h('h2', {}, 'History'), history.length
+				? history.map(v => visitSummary(v, { href: `#/consult/${v.id}` }))
+				: notice('First visit.'));
+		} catch (err) {
+			replace(historyBox, h('h2', {}, 'History'), notice(err.message, 'error'));
+		}
+	})();
+
+	if (dirty) { toast('Restored changes kept on this computer.', 'info'); save(); }
+	else setStatus('saved');
+	(form.elements.complaint.value ? $('.rx-medicine', rxBody) : form.elements.bp_systolic).focus();
+
+	return () => {
+		leaveKeys();
+		printKeys?.();
+		removeEventListener('online', online);
+		clearTimeout(retryTimer);
+		if (dirty && !finalized) save();	// the local copy stays until the server has it
+	};
+}

@@ -1,0 +1,56 @@
+// settings.js — clinic letterhead and defaults (admin): PUT /api/settings.
+import { api } from '../api.js';
+import { h, pageHead, field, input, textarea, select, bindForm, setValues, toast, rupeesToPaise, paiseToRupees, letterhead } from '../ui.js';
+import { session, loadSettings, DEFAULT_TZ } from '../session.js';
+
+const TEXT = [
+	['clinic_name', 'Clinic name', 100], ['doctor_name', 'Doctor’s name', 100], ['qualification', 'Qualification', 100],
+	['registration_no', 'Registration no.', 50], ['phone', 'Phone', 30], ['logo_url', 'Logo URL', 300],
+];
+
+function zones() {
+	let z = [];
+	try { z = Intl.supportedValuesOf('timeZone'); } catch { /* older browser */ }
+	if (!z.includes(DEFAULT_TZ)) z.unshift(DEFAULT_TZ);
+	return z.map(x => [x, x]);
+}
+
+export async function render(root) {
+	const preview = h('div', { class: 'sheet sheet-a5 preview', id: 'settings-preview' });
+	const form = h('form', { id: 'settings-form', class: 'grid-form', 'data-testid': 'settings-form' },
+		TEXT.map(([k, label, max]) => field(label, input(k, { id: `settings-${k.replace(/_/g, '-')}`, maxlength: max, 'data-testid': `settings-${k}` }),
+			k === 'logo_url' ? { hint: 'A file on this server (e.g. /logo.png) or a data: URL', wide: true } : {})),
+		field('Address', textarea('address', { id: 'settings-address', rows: 3, 'data-testid': 'settings-address' }), { wide: true }),
+		field('Consultation fee (₹)', input('consultation_fee', { id: 'settings-fee', inputmode: 'decimal', 'data-field': 'consultation_fee_paise', 'data-testid': 'settings-fee' })),
+		field('Time zone', select('timezone', zones(), { id: 'settings-timezone', 'data-testid': 'settings-timezone' })),
+		h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'btn primary', id: 'settings-submit', 'data-testid': 'settings-submit' }, 'Save settings')));
+	root.append(pageHead('Clinic settings'), h('div', { class: 'two-col' }, form, h('section', {}, h('h2', {}, 'Letterhead preview'), preview)));
+
+	let current = await loadSettings();
+	const fill = s => {
+		setValues(form, { ...s, consultation_fee: paiseToRupees(s.consultation_fee_paise), timezone: s.timezone || DEFAULT_TZ });
+		preview.replaceChildren(letterhead(s));
+	};
+	fill(current);
+	form.addEventListener('input', () => {
+		const v = Object.fromEntries(TEXT.map(([k]) => [k, form.elements[k].value]));
+		preview.replaceChildren(letterhead({ ...v, address: form.elements.address.value }));
+	});
+	bindForm(form, {
+		validate: v => (v.consultation_fee && rupeesToPaise(v.consultation_fee) === null) ? { consultation_fee_paise: 'Enter an amount in rupees, e.g. 300.' } : null,
+		cancel: () => fill(current),
+		submit: async v => {
+			const body = { ...current };
+			for (const [k] of TEXT) body[k] = v[k];
+			body.address = v.address;
+			body.timezone = v.timezone;
+			body.consultation_fee_paise = v.consultation_fee ? rupeesToPaise(v.consultation_fee) : 0;
+			const r = await api.put('/api/settings', body);
+			current = session.settings = r?.settings || r || body;
+			document.getElementById('clinic-name').textContent = current.clinic_name || 'NalamDesk';
+			toast('Settings saved', 'ok');
+			fill(current);
+		},
+	});
+	form.elements.clinic_name.focus();
+}

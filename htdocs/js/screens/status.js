@@ -1,0 +1,45 @@
+// status.js — the server's health for the admin: version, database size, free
+// disk, last backup, certificate expiry, worker pools (GET /api/system).
+import { api } from '../api.js';
+import { h, pageHead, replace, notice, btn, fmtDateTime, fmtBytes, fmtDate } from '../ui.js';
+
+const FIELDS = [
+	['version', 'Version', String],
+	['db_size_bytes', 'Database size', fmtBytes],
+	['disk_free_bytes', 'Free disk space', fmtBytes],
+	['last_backup_at', 'Last backup', fmtDateTime],
+	['last_good_backup_at', 'Last good backup', fmtDateTime],
+	['cert_expires_at', 'Certificate expires', fmtDate],
+	['uptime_seconds', 'Up for', s => `${Math.floor(s / 3600)} h ${Math.floor(s % 3600 / 60)} min`],
+];
+
+function value(v) {
+	if (v === null || v === undefined) return '';
+	if (typeof v === 'boolean') return v ? 'yes' : 'no';
+	if (typeof v === 'object') return JSON.stringify(v);
+	return String(v);
+}
+
+export function render(root) {
+	const out = h('div', { id: 'status-body' }, notice('Loading…'));
+	const load = async () => {
+		try {
+			const s = await api.get('/api/system');
+			const known = new Set(FIELDS.map(f => f[0]).concat('pools'));
+			const warn = [s.backup_stale && 'The last good backup is more than a day old.', s.disk_low && 'The disk is nearly full.'].filter(Boolean);
+			const pools = Array.isArray(s.pools) ? s.pools : Object.entries(s.pools || {}).map(([name, p]) => ({ name, ...(typeof p === 'object' ? p : { workers: p }) }));
+			replace(out,
+				warn.map(w => notice(w, 'error')),
+				h('table', { class: 'table kv', id: 'status-table', 'data-testid': 'status-table' }, h('tbody', {},
+					FIELDS.filter(([k]) => s[k] !== undefined && s[k] !== null).map(([k, label, f]) => h('tr', { 'data-key': k }, h('th', { scope: 'row' }, label), h('td', {}, f(s[k])))),
+					Object.entries(s).filter(([k]) => !known.has(k)).map(([k, v]) => h('tr', { 'data-key': k }, h('th', { scope: 'row' }, k.replace(/_/g, ' ')), h('td', {}, value(v)))))),
+				pools.length ? [h('h2', {}, 'Worker pools'), h('table', { class: 'table', id: 'status-pools', 'data-testid': 'status-pools' },
+					h('thead', {}, h('tr', {}, Object.keys(pools[0]).map(k => h('th', { scope: 'col' }, k.replace(/_/g, ' '))))),
+					h('tbody', {}, pools.map(p => h('tr', {}, Object.keys(pools[0]).map(k => h('td', {}, value(p[k])))))))] : null);
+		} catch (err) {
+			replace(out, notice(err.message, 'error'));
+		}
+	};
+	root.append(pageHead('Server status', btn('Refresh', load, { id: 'status-refresh', 'data-testid': 'status-refresh' })), out);
+	load();
+}
