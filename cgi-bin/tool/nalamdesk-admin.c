@@ -2,18 +2,26 @@
  * nalamdesk-admin — the command-line tool of the server's operator:
  * migrations, staff accounts, and (see cmd_* below) backups.
  *
- * Every command takes --var DIR (default ./var); the database is
- * DIR/db/nalamdesk.db.  Started as root, the tool first becomes the owner
- * of DIR/db, so that files SQLite creates (WAL, shm) stay readable by the
- * services and by nobody else.
+ * Every command takes --var DIR (default $NALAMDESK_VAR, else ./var); the
+ * database is DIR/db/nalamdesk.db.  Started as root, the tool first becomes
+ * the owner of DIR/db, so that files SQLite creates (WAL, shm) stay
+ * readable by the services and by nobody else.  Every file it creates is
+ * private (umask 077): backups hold patient records.
+ *
+ * Commands that change the database file as a whole (migrate, restore)
+ * hold DIR/db/maintenance.lock exclusively; backups hold it shared, so a
+ * scheduled backup never copies a file that is being swapped.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nd.h"
@@ -22,11 +30,6 @@
 
 char	 tool_var[4096] = "./var";
 char	 tool_db[4200];
-
-/* Exit statuses, stated once. */
-#define EXIT_OK		0
-#define EXIT_FAIL	1	/* the operation failed */
-#define EXIT_USAGE	2	/* wrong command line */
 
 /* Becomes the owner of VAR/db when run as root.  Returns 1 or 0. */
 int
@@ -47,6 +50,94 @@ tool_drop_privileges(void)
 		return 0;
 	}
 	return 1;
+}
+
+/*
+ * Takes DIR/db/maintenance.lock, EXCLUSIVE or shared, waiting for it.
+ * Returns the descriptor to give to tool_unlock(), or -1 (said why).
+ */
+int
+tool_lock(int exclusive)
+{
+	char	 path[4300];
+	int	 fd;
+
+	snprintf(path, sizeof(path), "%s/db/maintenance.lock", tool_var);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		fprintf(stderr, "nalamdesk-admin: cannot open %s: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (flock(fd, exclusive ? LOCK_EX : LOCK_SH) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void
+tool_unlock(int fd)
+{
+	if (fd != -1)
+		close(fd);
+}
+
+/* Makes DIR/SUB (or DIR when SUB is NULL), 0700, if missing.  1 or 0. */
+int
+tool_mkdir(const char *dir, const char *sub)
+{
+	char	 path[4300];
+
+	snprintf(path, sizeof(path), "%s%s%s", dir, sub ? "/" : "",
+	    sub ? sub : "");
+	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+		fprintf(stderr, "nalamdesk-admin: cannot make %s: %s\n", path,
+		    strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
+/* Writes the UTC time now as YYYYmmddTHHMMSSZ (file names sort by time). */
+void
+tool_stamp(char *buf, size_t size)
+{
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+/*
+ * Splits ARGV into options "--NAME VALUE" (NAMES, NULL-ended; values into
+ * VALS, NULL when absent) and at most MAXPOS positional arguments into POS.
+ * Returns the number of positionals, or -1 for an unknown option or too
+ * many positionals.
+ */
+int
+tool_args(int argc, char **argv, const char *const *names, const char **vals,
+    char **pos, int maxpos)
+{
+	int	 i, j, npos = 0;
+
+	for (j = 0; names[j] != NULL; j++)
+		vals[j] = NULL;
+	for (i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "--", 2) != 0) {
+			if (npos == maxpos)
+				return -1;
+			pos[npos++] = argv[i];
+			continue;
+		}
+		for (j = 0; names[j] != NULL; j++)
+			if (strcmp(argv[i] + 2, names[j]) == 0)
+				break;
+		if (names[j] == NULL || i + 1 == argc)
+			return -1;
+		vals[j] = argv[++i];
+	}
+	return npos;
 }
 
 /* Opens the database (CREATE: may create it).  Returns 1 or 0. */
@@ -127,23 +218,44 @@ tool_migrate(int quiet)
 	return EXIT_OK;
 }
 
+/*
+ * migrate: creates or upgrades the database.  A database that already
+ * holds data and has migrations to apply is first backed up (checked) to
+ * VAR/backups/pre-migrate-<time>.db; if that fails nothing is migrated.
+ */
 static int
 cmd_migrate(int argc, char **argv)
 {
-	char	 dir[4200];
+	char		 path[4400], stamp[32];
+	long long	 have;
+	int		 lock, rc;
 
 	(void)argv;
 	if (argc != 0)
 		return EXIT_USAGE;
-	snprintf(dir, sizeof(dir), "%s/db", tool_var);
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		fprintf(stderr, "nalamdesk-admin: cannot make %s: %s\n", dir,
-		    strerror(errno));
+	if (!tool_mkdir(tool_var, NULL) || !tool_mkdir(tool_var, "db"))
 		return EXIT_FAIL;
-	}
 	if (!tool_open(1))
 		return EXIT_FAIL;
-	return tool_migrate(0);
+	if ((lock = tool_lock(1)) == -1)
+		return EXIT_FAIL;
+	have = scalar("PRAGMA user_version", -1);
+	if (have >= 1 && have < tool_latest()) {
+		tool_stamp(stamp, sizeof(stamp));
+		snprintf(path, sizeof(path), "%s/backups/pre-migrate-%s.db",
+		    tool_var, stamp);
+		if (!tool_mkdir(tool_var, "backups") ||
+		    !backup_to(path, "tool", 1)) {
+			fprintf(stderr, "nalamdesk-admin: could not back up the "
+			    "database before migrating; nothing was migrated\n");
+			tool_unlock(lock);
+			return EXIT_FAIL;
+		}
+		printf("backed up to %s before migrating\n", path);
+	}
+	rc = tool_migrate(0);
+	tool_unlock(lock);
+	return rc;
 }
 
 /* Reads one line of stdin (the password) into BUF without its newline. */
@@ -301,11 +413,26 @@ static const struct command {
 	    "  user passwd --username U  set a password (stdin); ends sessions\n"
 	    "  user count              print how many users exist" },
 	{ "backup", cmd_backup,
-	    "backup FILE             online snapshot of the database, checked" },
+	    "backup [--passphrase-file F] FILE\n"
+	    "                        online snapshot of the database, checked;\n"
+	    "                        encrypted with the passphrase in F if given" },
 	{ "verify", cmd_verify,
-	    "verify FILE             check a backup: integrity, schema, counts" },
+	    "verify [--passphrase-file F] FILE\n"
+	    "                        check a backup: integrity, schema, row counts,\n"
+	    "                        newest record; exit 0 only if it is good" },
 	{ "restore", cmd_restore,
-	    "restore FILE            replace the database with a checked backup" },
+	    "restore [--passphrase-file F] FILE\n"
+	    "                        replace the database with a checked backup\n"
+	    "                        (plain or encrypted); stops and restarts the\n"
+	    "                        services ($NALAMDESK_SERVICE under systemd)" },
+	{ "backup-rotate", cmd_rotate,
+	    "backup-rotate [--copy-to DIR] [--passphrase-file F] [--keep H,D,W,M]\n"
+	    "                        scheduled backup into VAR/backups, rotated\n"
+	    "                        (default 48 hourly, 14 daily, 8 weekly, 12\n"
+	    "                        monthly); the newest copied, encrypted, to DIR" },
+	{ "net", cmd_net,
+	    "net apply | net check   (installed systems) regenerate the allow-list,\n"
+	    "                        certificate and firewall from network.conf" },
 };
 
 static void
@@ -314,7 +441,8 @@ usage(FILE *f)
 	size_t	 i;
 
 	fprintf(f, "usage: nalamdesk-admin [--var DIR] COMMAND ...\n"
-	    "The database is DIR/db/nalamdesk.db (DIR defaults to ./var).\n"
+	    "The database is DIR/db/nalamdesk.db (DIR defaults to "
+	    "$NALAMDESK_VAR, else ./var).\n"
 	    "Commands:\n");
 	for (i = 0; i < ND_NELEM(commands); i++)
 		fprintf(f, "  %s\n", commands[i].usage);
@@ -328,6 +456,9 @@ main(int argc, char **argv)
 	int	 rc;
 
 	nd_prog = "nalamdesk-admin";
+	umask(077);
+	if (getenv("NALAMDESK_VAR") != NULL && getenv("NALAMDESK_VAR")[0] != '\0')
+		snprintf(tool_var, sizeof(tool_var), "%s", getenv("NALAMDESK_VAR"));
 	argc--, argv++;
 	while (argc > 0 && strncmp(argv[0], "--", 2) == 0) {
 		if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
