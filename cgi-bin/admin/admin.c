@@ -1,0 +1,270 @@
+/*
+ * admin.c — the `admin` program: staff accounts, clinic settings and logo,
+ * the audit trail (read and CSV export), backups taken on demand, and the
+ * server's status.  This file holds every SQL statement of the program, its
+ * validators, its field tables and its route table; the handlers are in
+ * users.c, settings.c, auditlog.c, backups.c and system.c.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "admin.h"
+
+/* The columns of a user as every user route answers it (never the hash). */
+#define USER_COLS \
+	"u.id, u.username, u.name, u.role," \
+	" CASE u.active WHEN 1 THEN 'true' ELSE 'false' END AS \"@active\"," \
+	" u.version, u.created_at, u.updated_at," \
+	" (SELECT a.ts FROM audit a WHERE a.user_id = u.id" \
+	" AND a.action = 'auth.login' ORDER BY a.ts DESC LIMIT 1) AS last_login_at"
+
+/* One setting's value by key. */
+#define SETTING(k)	"(SELECT value FROM settings WHERE key = '" k "')"
+
+/* The audit columns and the filters every audit list shares:
+ * ?1 from, ?2 to (UTC bounds, always bound), ?3 user id, ?4 patient id,
+ * ?5 action (exact, "family." prefix or ".verb" suffix), ?6 limit,
+ * ?7 offset.  The three statements differ only in the index they lead with. */
+#define AUDIT_COLS \
+	"SELECT id, ts, user_id, username, role, ip, action, entity," \
+	" entity_id, patient_id FROM audit"
+#define AUDIT_FILTER \
+	" AND ts >= ?1 AND ts < ?2" \
+	" AND (?3 IS NULL OR user_id = ?3)" \
+	" AND (?4 IS NULL OR patient_id = ?4)" \
+	" AND (?5 IS NULL OR action = ?5" \
+	" OR substr(action, 1, length(?5) + 1) = ?5 || '.'" \
+	" OR substr(action, -length(?5) - 1) = '.' || ?5)" \
+	" ORDER BY ts DESC, id DESC LIMIT ?6 OFFSET ?7"
+
+static const char *const sql[STMT__MAX] = {
+	/* STMT_USER_LIST */
+	"SELECT " USER_COLS " FROM users u ORDER BY u.username"
+	" LIMIT ?1 OFFSET ?2",
+	/* STMT_USER_GET */
+	"SELECT " USER_COLS " FROM users u WHERE u.id = ?1",
+	/* STMT_USER_STATE: what PATCH checks before it writes */
+	"SELECT role, active, version FROM users WHERE id = ?1",
+	/* STMT_USER_ADD */
+	"INSERT INTO users (username, name, role, password_hash, created_at,"
+	" updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+	/* STMT_USER_UPDATE: NULL leaves a column as it is */
+	"UPDATE users SET name = coalesce(?3, name), role = coalesce(?4, role),"
+	" active = coalesce(?5, active),"
+	" password_hash = coalesce(?6, password_hash),"
+	" version = version + 1, updated_at = ?7"
+	" WHERE id = ?1 AND version = ?2",
+	/* STMT_ADMINS_ACTIVE */
+	"SELECT count(*) FROM users WHERE role = 'admin' AND active = 1",
+	/* STMT_SETTINGS_GET: one row, keys as columns */
+	"SELECT " SETTING("clinic_name") " AS clinic_name,"
+	" " SETTING("doctor_name") " AS doctor_name,"
+	" " SETTING("qualification") " AS qualification,"
+	" " SETTING("registration_no") " AS registration_no,"
+	" " SETTING("address") " AS address,"
+	" " SETTING("phone") " AS phone,"
+	" CAST(" SETTING("consultation_fee_paise") " AS INTEGER)"
+	" AS consultation_fee_paise,"
+	" " SETTING("timezone") " AS timezone,"
+	" CASE WHEN EXISTS (SELECT 1 FROM settings_logo)"
+	" THEN '/api/settings/logo' END AS logo_url,"
+	" CAST(" SETTING("version") " AS INTEGER) AS version",
+	/* STMT_SETTING_SET */
+	"INSERT INTO settings (key, value) VALUES (?1, ?2)"
+	" ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	/* STMT_SETTINGS_BUMP: the optimistic-concurrency check of PUT */
+	"UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+	" WHERE key = 'version' AND CAST(value AS INTEGER) = ?1",
+	/* STMT_LOGO_GET: data last, so an ETag match never reads it */
+	"SELECT sha256, mime, data FROM settings_logo WHERE id = 1",
+	/* STMT_LOGO_SET */
+	"INSERT INTO settings_logo (id, mime, data, sha256, updated_at,"
+	" updated_by) VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE"
+	" SET mime = excluded.mime, data = excluded.data,"
+	" sha256 = excluded.sha256, updated_at = excluded.updated_at,"
+	" updated_by = excluded.updated_by",
+	/* STMT_LOGO_DELETE */
+	"DELETE FROM settings_logo WHERE id = 1",
+	/* STMT_AUDIT_LIST: by time (index audit_ts) */
+	AUDIT_COLS " WHERE 1" AUDIT_FILTER,
+	/* STMT_AUDIT_LIST_USER: one user (index audit_user) */
+	AUDIT_COLS " WHERE user_id = ?3" AUDIT_FILTER,
+	/* STMT_AUDIT_LIST_PATIENT: one patient (index audit_patient) */
+	AUDIT_COLS " WHERE patient_id = ?4" AUDIT_FILTER,
+	/* STMT_BACKUP_ADD */
+	"INSERT INTO backups (file, size_bytes, created_at, integrity,"
+	" schema_version, kind, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	/* STMT_BACKUP_LIST: newest first, bounded */
+	"SELECT id, file, size_bytes, created_at, integrity, schema_version,"
+	" kind FROM backups ORDER BY created_at DESC, id DESC LIMIT ?1",
+	/* STMT_SCHEMA_VERSION */
+	"SELECT user_version FROM pragma_user_version",
+};
+_Static_assert(ND_NELEM(sql) == STMT__MAX, "admin sql");
+sqlite3_stmt *st[STMT__MAX];
+
+const char *const verify_sql[VSTMT__MAX] = {
+	/* VSTMT_JOURNAL_DELETE: a copy of a WAL database says "WAL" in its
+	 * header; a backup is one self-contained file */
+	"PRAGMA journal_mode = DELETE",
+	/* VSTMT_INTEGRITY */
+	"PRAGMA integrity_check",
+	/* VSTMT_FOREIGN_KEYS: any row is a broken reference */
+	"PRAGMA foreign_key_check",
+	/* VSTMT_USER_VERSION */
+	"PRAGMA user_version",
+};
+_Static_assert(ND_NELEM(verify_sql) == VSTMT__MAX, "admin verify_sql");
+
+/* One line of text with something in it: no tab, CR or LF, not blank. */
+int
+check_one_line(const char *s)
+{
+	int	 seen = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\t' || *s == '\r' || *s == '\n')
+			return 0;
+		if (*s != ' ')
+			seen = 1;
+	}
+	return seen;
+}
+
+/* A clinic phone as printed on the letterhead: empty, or digits with
+ * spaces and + - ( ) / , (landlines and several numbers included). */
+int
+check_phone_text(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!isdigit((unsigned char)*s) && strchr(" +-()/,", *s) == NULL)
+			return 0;
+	return 1;
+}
+
+/*
+ * An IANA time zone name that this machine knows: 1-64 of [A-Za-z0-9_+/-],
+ * no empty, "." or ".." component, and /usr/share/zoneinfo/NAME is a
+ * regular file that starts with the TZif magic.  Symbolic links are
+ * followed: tzdata's own aliases (UTC, Asia/Calcutta) are links, and the
+ * name check above keeps the path inside the zoneinfo tree.
+ */
+int
+check_timezone(const char *s)
+{
+	char		 path[128], magic[4];
+	const char	*p;
+	struct stat	 sb;
+	size_t		 n = strlen(s);
+	int		 fd, ok;
+
+	if (n < 1 || n > 64 || s[0] == '/' || s[n - 1] == '/' ||
+	    strstr(s, "//") != NULL || strstr(s, "..") != NULL)
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("_+/-", *p) == NULL)
+			return 0;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", s);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    read(fd, magic, 4) == 4 && memcmp(magic, "TZif", 4) == 0;
+	close(fd);
+	return ok;
+}
+
+static const struct field user_add_fields[] = {
+	{ "username", FT_STRING, F_REQUIRED, 3, 32, NULL, valid_username,
+	    "Usernames are lower case: 3 to 32 of a-z, 0-9, dot, underscore "
+	    "or dash, starting with a letter or digit." },
+	{ "name", FT_STRING, F_REQUIRED, 1, 100, NULL, check_one_line,
+	    "The name must be one line of text." },
+	{ "role", FT_ENUM, F_REQUIRED, 0, 0, "admin,doctor,frontdesk", NULL,
+	    NULL },
+	{ "password", FT_STRING, F_REQUIRED, 10, 128, NULL, valid_password,
+	    "The password must be 10 to 128 characters, not all the same." },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct field user_patch_fields[] = {
+	{ "version", FT_INT, F_REQUIRED, 1, 9007199254740991LL, NULL, NULL,
+	    NULL },
+	{ "name", FT_STRING, 0, 1, 100, NULL, check_one_line,
+	    "The name must be one line of text." },
+	{ "role", FT_ENUM, 0, 0, 0, "admin,doctor,frontdesk", NULL, NULL },
+	{ "active", FT_BOOL, 0, 0, 0, NULL, NULL, NULL },
+	{ "password", FT_STRING, 0, 10, 128, NULL, valid_password,
+	    "The password must be 10 to 128 characters, not all the same." },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
+/* Fee limit: Rs 1,00,000 (10,000,000 paise). */
+#define FEE_MAX_PAISE	10000000LL
+
+/* Optional text fields take null as "" (cleared). */
+static const struct field settings_fields[] = {
+	{ "version", FT_INT, F_REQUIRED, 1, 9007199254740991LL, NULL, NULL,
+	    NULL },
+	{ "clinic_name", FT_STRING, 0, 1, 100, NULL, check_one_line,
+	    "The clinic name must be one line of text." },
+	{ "doctor_name", FT_STRING, F_NULLABLE, 0, 100, NULL, NULL, NULL },
+	{ "qualification", FT_STRING, F_NULLABLE, 0, 100, NULL, NULL, NULL },
+	{ "registration_no", FT_STRING, F_NULLABLE, 0, 50, NULL, NULL, NULL },
+	{ "address", FT_STRING, F_NULLABLE, 0, 500, NULL, NULL, NULL },
+	{ "phone", FT_STRING, F_NULLABLE, 0, 30, NULL, check_phone_text,
+	    "The phone may hold digits, spaces and + - ( ) / , only." },
+	{ "consultation_fee_paise", FT_INT, 0, 0, FEE_MAX_PAISE, NULL, NULL,
+	    NULL },
+	{ "timezone", FT_STRING, 0, 1, 64, NULL, check_timezone,
+	    "The time zone must be an IANA name this server knows, "
+	    "e.g. Asia/Kolkata." },
+	/* Read-only (answered by GET); accepted so that a client may send
+	 * back what it read, and ignored: the logo has its own route. */
+	{ "logo_url", FT_STRING, F_NULLABLE, 0, 300, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
+/* The logo arrives as a data: URL; its base64 is 4/3 of the image. */
+#define LOGO_BODY_MAX	(400 * 1024)
+
+static const struct field logo_fields[] = {
+	{ "data_url", FT_STRING, F_REQUIRED, 1, LOGO_BODY_MAX, NULL, NULL,
+	    NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct route routes[] = {
+	{ METHOD_GET, "/api/users", R_ADMIN, NULL, user_list, 0 },
+	{ METHOD_POST, "/api/users", R_ADMIN, user_add_fields, user_create,
+	    0 },
+	{ METHOD_GET, "/api/users/{id}", R_ADMIN, NULL, user_get, 0 },
+	{ METHOD_PATCH, "/api/users/{id}", R_ADMIN, user_patch_fields,
+	    user_update, 0 },
+	{ METHOD_GET, "/api/settings", R_STAFF, NULL, settings_get, 0 },
+	{ METHOD_PUT, "/api/settings", R_ADMIN, settings_fields, settings_put,
+	    0 },
+	{ METHOD_GET, "/api/settings/logo", R_STAFF, NULL, logo_get, 0 },
+	{ METHOD_PUT, "/api/settings/logo", R_ADMIN, logo_fields, logo_put,
+	    LOGO_BODY_MAX },
+	{ METHOD_DELETE, "/api/settings/logo", R_ADMIN, NULL, logo_delete,
+	    0 },
+	{ METHOD_GET, "/api/audit", R_ADMIN, NULL, auditlog_list, 0 },
+	{ METHOD_GET, "/api/audit.csv", R_ADMIN, NULL, auditlog_csv, 0 },
+	{ METHOD_GET, "/api/backups", R_ADMIN, NULL, backup_list, 0 },
+	{ METHOD_POST, "/api/backups", R_ADMIN, NULL, backup_create, 0 },
+	/* The doctor sees only the warnings (system.c shapes the answer). */
+	{ METHOD_GET, "/api/system", R_ADMIN | R_DOCTOR, NULL, system_status,
+	    0 },
+};
+
+int
+main(int argc, char **argv)
+{
+	return nd_main(argc, argv, "admin", routes, ND_NELEM(routes), sql,
+	    STMT__MAX, st);
+}

@@ -1,0 +1,267 @@
+/*
+ * auditlog.c — reading the audit trail: a JSON page for the screen and a
+ * CSV export for the clinic's records.  Both take the same filters and
+ * both are themselves audited ("audit.read") before anything is shown, so
+ * a read that cannot be recorded is not answered.
+ *
+ * Dates in ?from= and ?to= are clinic-local days (settings.timezone); the
+ * trail's timestamps are UTC, so the days are turned into UTC bounds.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "admin.h"
+
+#define CSV_MAX_ROWS	100000	/* the most rows one export holds */
+#define ACTION_MAX	64	/* longest ?action= accepted */
+
+struct filter {
+	char		 from[32];	/* UTC bound, inclusive ("" = none) */
+	char		 to[32];	/* UTC bound, exclusive */
+	long long	 user_id;	/* 0 = any */
+	long long	 patient_id;	/* 0 = any */
+	char		 action[ACTION_MAX + 1];	/* "" = any */
+};
+
+/*
+ * Writes into OUT (32 bytes) the UTC instant at which clinic-local day DAY
+ * (YYYY-MM-DD, valid) plus ADD days begins, as the trail writes times
+ * ("2026-11-26T18:30:00.000Z").  The clinic's zone is in TZ once
+ * db_today() has run.
+ */
+static void
+day_bound(const char *day, int add, char *out)
+{
+	struct tm	 tm;
+	time_t		 t;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = atoi(day) - 1900;
+	tm.tm_mon = atoi(day + 5) - 1;
+	tm.tm_mday = atoi(day + 8) + add;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+}
+
+/* Reads the filters of the query string.  Returns 0, or 422. */
+static int
+filter_read(struct req *r, struct filter *f)
+{
+	char	 day[16], today[11];
+	size_t	 i;
+	int	 rc;
+
+	memset(f, 0, sizeof(*f));
+	db_today(today);	/* loads the clinic's zone into TZ */
+	snprintf(f->to, sizeof(f->to), "9999");
+	if ((rc = req_query(r, "from", day, sizeof(day))) < 0 ||
+	    (rc == 1 && day[0] != '\0' && !valid_date(day)))
+		return http_error(r, 422, "invalid_parameter",
+		    "Dates are written YYYY-MM-DD.", "from");
+	if (rc == 1 && day[0] != '\0')
+		day_bound(day, 0, f->from);
+	if ((rc = req_query(r, "to", day, sizeof(day))) < 0 ||
+	    (rc == 1 && day[0] != '\0' && !valid_date(day)))
+		return http_error(r, 422, "invalid_parameter",
+		    "Dates are written YYYY-MM-DD.", "to");
+	if (rc == 1 && day[0] != '\0')
+		day_bound(day, 1, f->to);
+	if ((rc = req_query_int(r, "user_id", 0, 1, 9007199254740991LL,
+	    &f->user_id)) != 0 ||
+	    (rc = req_query_int(r, "patient_id", 0, 1, 9007199254740991LL,
+	    &f->patient_id)) != 0)
+		return rc;
+	if ((rc = req_query(r, "action", f->action, sizeof(f->action))) < 0)
+		return http_error(r, 422, "invalid_parameter", "An action is "
+		    "at most 64 of a-z, 0-9, dot and underscore.", "action");
+	for (i = 0; rc == 1 && f->action[i] != '\0'; i++)
+		if (!islower((unsigned char)f->action[i]) &&
+		    !isdigit((unsigned char)f->action[i]) &&
+		    f->action[i] != '.' && f->action[i] != '_')
+			return http_error(r, 422, "invalid_parameter",
+			    "An action is at most 64 of a-z, 0-9, dot and "
+			    "underscore.", "action");
+	return 0;
+}
+
+/* The statement for F, bound, with LIMIT and OFFSET. */
+static sqlite3_stmt *
+filter_bind(const struct filter *f, long long limit, long long offset)
+{
+	sqlite3_stmt	*s;
+
+	s = st[f->patient_id > 0 ? STMT_AUDIT_LIST_PATIENT :
+	    f->user_id > 0 ? STMT_AUDIT_LIST_USER : STMT_AUDIT_LIST];
+	db_bind_text(s, 1, f->from);
+	db_bind_text(s, 2, f->to);
+	if (f->user_id > 0)
+		db_bind_int(s, 3, f->user_id);
+	if (f->patient_id > 0)
+		db_bind_int(s, 4, f->patient_id);
+	if (f->action[0] != '\0')
+		db_bind_text(s, 5, f->action);
+	db_bind_int(s, 6, limit);
+	db_bind_int(s, 7, offset);
+	return s;
+}
+
+/*
+ * GET /api/audit?from=&to=&user_id=&patient_id=&action=&limit=&offset=:
+ * 200 {entries:[{id, ts, user_id, username, role, ip, action, entity,
+ * entity_id, patient_id}]} newest first; 422 for a malformed filter.
+ * ?action= matches exactly, a family ("patient") or a verb ("login").
+ */
+int
+auditlog_list(struct req *r)
+{
+	struct filter	 f;
+	sqlite3_stmt	*s;
+	long long	 limit, offset;
+	int		 rc;
+
+	if ((rc = filter_read(r, &f)) != 0 ||
+	    (rc = req_paging(r, &limit, &offset)) != 0)
+		return rc;
+	if ((rc = audit(r, "audit.read", "audit", 0, f.patient_id)) !=
+	    SQLITE_OK)
+		return db_fail(r, rc);
+	s = filter_bind(&f, limit, offset);
+	jo_open(r);
+	jo_arr(r, "entries");
+	while ((rc = db_step(s)) == SQLITE_ROW)
+		jo_row(r, s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	jo_arr_close(r);
+	jo_close(r);
+	return 200;
+}
+
+/* A growing output buffer; ok turns 0 for good when memory runs out. */
+struct obuf {
+	char	*p;
+	size_t	 len, cap;
+	int	 ok;
+};
+
+static void
+ob_add(struct obuf *b, const char *s, size_t n)
+{
+	char	*np;
+	size_t	 cap;
+
+	if (!b->ok)
+		return;
+	if (b->len + n > b->cap) {
+		cap = b->cap ? b->cap : 64 * 1024;
+		while (cap < b->len + n)
+			cap *= 2;
+		if ((np = realloc(b->p, cap)) == NULL) {
+			b->ok = 0;
+			return;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+/*
+ * Appends column I of S as one CSV cell (RFC 4180): integers bare; text in
+ * double quotes with quotes doubled; text that a spreadsheet would take
+ * for a formula (= + - @, tab, CR first) gets a leading single quote.
+ */
+static void
+csv_cell(struct obuf *b, sqlite3_stmt *s, int i)
+{
+	char		 num[24];
+	const char	*t, *q;
+	int		 n;
+
+	switch (sqlite3_column_type(s, i)) {
+	case SQLITE_NULL:
+		return;
+	case SQLITE_INTEGER:
+		n = snprintf(num, sizeof(num), "%lld",
+		    (long long)sqlite3_column_int64(s, i));
+		ob_add(b, num, (size_t)n);
+		return;
+	default:
+		break;
+	}
+	t = (const char *)sqlite3_column_text(s, i);
+	ob_add(b, "\"", 1);
+	if (t != NULL && *t != '\0' && strchr("=+-@\t\r", *t) != NULL)
+		ob_add(b, "'", 1);
+	for (; t != NULL && (q = strchr(t, '"')) != NULL; t = q + 1) {
+		ob_add(b, t, (size_t)(q - t));
+		ob_add(b, "\"\"", 2);
+	}
+	if (t != NULL)
+		ob_add(b, t, strlen(t));
+	ob_add(b, "\"", 1);
+}
+
+/*
+ * GET /api/audit.csv?(the filters of /api/audit)&limit=&offset=: 200
+ * text/csv with a header row, newest first, at most 100,000 rows (?limit=
+ * may ask for fewer); 422 for a malformed filter.
+ */
+int
+auditlog_csv(struct req *r)
+{
+	static const char header[] = "id,ts,user_id,username,role,ip,action,"
+	    "entity,entity_id,patient_id\r\n";
+	struct filter	 f;
+	struct obuf	 b = { NULL, 0, 0, 1 };
+	sqlite3_stmt	*s;
+	long long	 limit, offset;
+	char		 today[11], disp[96];
+	int		 rc, i, n;
+
+	if ((rc = filter_read(r, &f)) != 0 ||
+	    (rc = req_query_int(r, "limit", CSV_MAX_ROWS, 1, CSV_MAX_ROWS,
+	    &limit)) != 0 ||
+	    (rc = req_query_int(r, "offset", 0, 0, 1000000000, &offset)) != 0)
+		return rc;
+	if ((rc = audit(r, "audit.read", "audit", 0, f.patient_id)) !=
+	    SQLITE_OK)
+		return db_fail(r, rc);
+	ob_add(&b, header, sizeof(header) - 1);
+	s = filter_bind(&f, limit, offset);
+	n = sqlite3_column_count(s);
+	while ((rc = db_step(s)) == SQLITE_ROW && b.ok) {
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				ob_add(&b, ",", 1);
+			csv_cell(&b, s, i);
+		}
+		ob_add(&b, "\r\n", 2);
+	}
+	db_reset(s);
+	if (!b.ok) {
+		free(b.p);
+		return http_error(r, 503, "busy",
+		    "The server is short of memory. Ask for fewer rows.", NULL);
+	}
+	if (rc != SQLITE_DONE) {
+		free(b.p);
+		return db_fail(r, rc);
+	}
+	db_today(today);
+	snprintf(disp, sizeof(disp),
+	    "attachment; filename=\"nalamdesk-audit-%s.csv\"", today);
+	req_header(r, "Content-Disposition", disp);
+	r->out = b.p;
+	r->out_len = b.len;
+	r->out_type = "text/csv; charset=utf-8";
+	r->raw = 1;
+	return 200;
+}

@@ -1,0 +1,328 @@
+/*
+ * settings.c — the clinic's settings (letterhead, fee, time zone) and its
+ * logo.  Settings are rows of the key/value table `settings`; the key
+ * "version" is their shared optimistic-concurrency counter.  The logo is
+ * one image in `settings_logo`, checked by its magic bytes, not by what
+ * the client claims it is.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "admin.h"
+
+/* The largest logo accepted, decoded. */
+#define LOGO_MAX	(256 * 1024)
+
+/* The text settings PUT may change, in the order they are written. */
+static const char *const text_keys[] = {
+	"clinic_name", "doctor_name", "qualification", "registration_no",
+	"address", "phone", "timezone",
+};
+
+/* Writes the settings row as one JSON object.  Returns 200 or db_fail. */
+static int
+settings_answer(struct req *r)
+{
+	sqlite3_stmt	*s = st[STMT_SETTINGS_GET];
+	int		 rc;
+
+	if ((rc = db_step(s)) == SQLITE_ROW)
+		jo_row(r, s);
+	db_reset(s);
+	return rc == SQLITE_ROW ? 200 : db_fail(r, rc);
+}
+
+/*
+ * GET /api/settings: 200 {clinic_name, doctor_name, qualification,
+ * registration_no, address, phone, consultation_fee_paise, timezone,
+ * logo_url (null or "/api/settings/logo"), version}.
+ */
+int
+settings_get(struct req *r)
+{
+	return settings_answer(r);
+}
+
+static int
+setting_set(const char *key, const char *value)
+{
+	sqlite3_stmt	*s = st[STMT_SETTING_SET];
+	int		 rc;
+
+	db_bind_text(s, 1, key);
+	db_bind_text(s, 2, value);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/*
+ * PUT /api/settings {version, any of the fields of GET}: 200 settings;
+ * 409 "stale_version"; 422 (the library: fee 0..10,000,000 paise, time zone
+ * known to this server, lengths).  Absent fields stay; null clears an
+ * optional text.  logo_url is ignored (see PUT /api/settings/logo).
+ */
+int
+settings_put(struct req *r)
+{
+	sqlite3_stmt	*s = st[STMT_SETTINGS_BUMP];
+	long long	 version = 0, fee;
+	char		 num[24];
+	size_t		 i;
+	int		 rc;
+
+	json_int(r->json, "version", &version);
+	if ((rc = db_begin()) != SQLITE_OK)
+		return db_fail(r, rc);
+	db_bind_int(s, 1, version);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	if (sqlite3_changes(db) == 0) {
+		db_rollback();
+		return http_error(r, 409, "stale_version", "Someone else "
+		    "changed the settings since you read them. Reload and try "
+		    "again.", "version");
+	}
+	for (i = 0; i < ND_NELEM(text_keys); i++) {
+		if (!json_has(r->json, text_keys[i]))
+			continue;
+		if ((rc = setting_set(text_keys[i], json_is_null(r->json,
+		    text_keys[i]) ? "" : json_str(r->json, text_keys[i]))) !=
+		    SQLITE_OK)
+			return db_fail(r, rc);
+	}
+	if (json_int(r->json, "consultation_fee_paise", &fee)) {
+		snprintf(num, sizeof(num), "%lld", fee);
+		if ((rc = setting_set("consultation_fee_paise", num)) !=
+		    SQLITE_OK)
+			return db_fail(r, rc);
+	}
+	if ((rc = audit(r, "settings.update", "settings", 0, 0)) !=
+	    SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
+		return db_fail(r, rc);
+	return settings_answer(r);
+}
+
+/* --- logo ---------------------------------------------------------- */
+
+static int
+b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/*
+ * Decodes standard base64 IN (length a multiple of 4, '=' padding only at
+ * the end, no white space) into OUT of at most MAX bytes.
+ * Returns the decoded length, or -1 if IN is not such base64 or too long.
+ */
+static long
+b64_decode(const char *in, unsigned char *out, size_t max)
+{
+	size_t	 n = strlen(in), i, o = 0, pad = 0;
+	int	 v[4], k;
+
+	if (n == 0 || n % 4 != 0)
+		return -1;
+	if (in[n - 1] == '=')
+		pad++;
+	if (in[n - 2] == '=')
+		pad++;
+	if (n / 4 * 3 - pad > max)
+		return -1;
+	for (i = 0; i < n; i += 4) {
+		for (k = 0; k < 4; k++) {
+			if (i + 4 == n && k >= 4 - (int)pad)
+				v[k] = 0;
+			else if ((v[k] = b64val((unsigned char)in[i + k])) < 0)
+				return -1;
+		}
+		out[o++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
+		if (i + 4 < n || pad < 2)
+			out[o++] = (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);
+		if (i + 4 < n || pad < 1)
+			out[o++] = (unsigned char)((v[2] & 3) << 6 | v[3]);
+	}
+	return (long)o;
+}
+
+/* The image type of the N bytes of P by their magic, or NULL. */
+static const char *
+image_type(const unsigned char *p, size_t n)
+{
+	if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return "image/png";
+	if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
+		return "image/jpeg";
+	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
+		return "image/webp";
+	return NULL;
+}
+
+/* Hex SHA-256 of the N bytes of P into OUT (65 bytes). */
+static void
+sha256_hex(const unsigned char *p, size_t n, char *out)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 len = 0, i;
+
+	EVP_Digest(p, n, md, &len, EVP_sha256(), NULL);
+	for (i = 0; i < len && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}
+
+/*
+ * GET /api/settings/logo: 200 the image with its own Content-Type and an
+ * ETag (If-None-Match → 304); 404 when there is none.
+ */
+int
+logo_get(struct req *r)
+{
+	sqlite3_stmt	*s = st[STMT_LOGO_GET];
+	char		 etag[72], mime[16];
+	const void	*data;
+	int		 rc, n;
+
+	if ((rc = db_step(s)) != SQLITE_ROW) {
+		db_reset(s);
+		if (rc != SQLITE_DONE)
+			return db_fail(r, rc);
+		return http_error(r, 404, "not_found",
+		    "The clinic has no logo.", NULL);
+	}
+	snprintf(etag, sizeof(etag), "\"%.64s\"",
+	    (const char *)sqlite3_column_text(s, 0));
+	snprintf(mime, sizeof(mime), "%s",
+	    (const char *)sqlite3_column_text(s, 1));
+	req_header(r, "ETag", etag);
+	req_header(r, "Cache-Control", "private, no-cache");
+	if (r->if_none_match != NULL && strstr(r->if_none_match, etag) != NULL) {
+		db_reset(s);
+		return 304;
+	}
+	data = sqlite3_column_blob(s, 2);
+	n = sqlite3_column_bytes(s, 2);
+	if (n <= 0 || (r->out = malloc((size_t)n)) == NULL) {
+		db_reset(s);
+		return http_error(r, 503, "busy",
+		    "The server is short of memory. Please try again.", NULL);
+	}
+	memcpy(r->out, data, (size_t)n);
+	r->out_len = (size_t)n;
+	db_reset(s);
+	r->raw = 1;
+	r->out_type = strcmp(mime, "image/png") == 0 ? "image/png" :
+	    strcmp(mime, "image/jpeg") == 0 ? "image/jpeg" : "image/webp";
+	return 200;
+}
+
+/*
+ * PUT /api/settings/logo {data_url: "data:image/png|jpeg|webp;base64,..."}:
+ * 200 {logo_url}; 422 when it is not such a data URL, is over 256 KiB
+ * decoded, or its bytes are not the image type it names.
+ */
+int
+logo_put(struct req *r)
+{
+	static const char *const types[] = { "image/png", "image/jpeg",
+	    "image/webp" };
+	const char	*url = json_str(r->json, "data_url"), *b64 = NULL;
+	const char	*type = NULL;
+	unsigned char	*img = NULL;
+	char		 hash[65], now[21], prefix[40];
+	sqlite3_stmt	*s = st[STMT_LOGO_SET];
+	long		 n;
+	size_t		 i;
+	int		 rc, status;
+
+	for (i = 0; i < ND_NELEM(types); i++) {
+		snprintf(prefix, sizeof(prefix), "data:%s;base64,", types[i]);
+		if (strncmp(url, prefix, strlen(prefix)) == 0) {
+			type = types[i];
+			b64 = url + strlen(prefix);
+		}
+	}
+	if (type == NULL)
+		return http_error(r, 422, "invalid", "The logo must be a PNG, "
+		    "JPEG or WebP image sent as a base64 data: URL.",
+		    "data_url");
+	if ((img = malloc(LOGO_MAX)) == NULL)
+		return http_error(r, 503, "busy",
+		    "The server is short of memory. Please try again.", NULL);
+	if ((n = b64_decode(b64, img, LOGO_MAX)) < 0) {
+		status = http_error(r, 422, "invalid", strlen(b64) / 4 * 3 >
+		    LOGO_MAX + 2 ? "The logo may be at most 256 KiB." :
+		    "The logo's base64 is not valid.", "data_url");
+		goto out;
+	}
+	if (image_type(img, (size_t)n) == NULL ||
+	    strcmp(image_type(img, (size_t)n), type) != 0) {
+		status = http_error(r, 422, "invalid", "The file is not the "
+		    "PNG, JPEG or WebP image it claims to be.", "data_url");
+		goto out;
+	}
+	sha256_hex(img, (size_t)n, hash);
+	db_now(now);
+	if ((rc = db_begin()) != SQLITE_OK) {
+		status = db_fail(r, rc);
+		goto out;
+	}
+	db_bind_text(s, 1, type);
+	db_bind_blob(s, 2, img, (size_t)n);
+	db_bind_text(s, 3, hash);
+	db_bind_text(s, 4, now);
+	db_bind_int(s, 5, r->user.id);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE ||
+	    (rc = audit(r, "settings.logo_update", "settings", 0, 0)) !=
+	    SQLITE_OK || (rc = db_commit()) != SQLITE_OK) {
+		status = db_fail(r, rc);
+		goto out;
+	}
+	jo_open(r);
+	jo_str(r, "logo_url", "/api/settings/logo");
+	jo_close(r);
+	status = 200;
+out:
+	free(img);
+	return status;
+}
+
+/* DELETE /api/settings/logo: 204, whether or not there was one. */
+int
+logo_delete(struct req *r)
+{
+	sqlite3_stmt	*s = st[STMT_LOGO_DELETE];
+	int		 rc;
+
+	if ((rc = db_begin()) != SQLITE_OK)
+		return db_fail(r, rc);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	if (sqlite3_changes(db) > 0 &&
+	    (rc = audit(r, "settings.logo_delete", "settings", 0, 0)) !=
+	    SQLITE_OK)
+		return db_fail(r, rc);
+	if ((rc = db_commit()) != SQLITE_OK)
+		return db_fail(r, rc);
+	return 204;
+}

@@ -1,0 +1,309 @@
+/*
+ * system.c — the server's status for the admin's screen, and the two
+ * warnings the doctor's screen shows (no recent good backup, disk low).
+ *
+ * Everything is read on demand: file sizes and free space with stat and
+ * statvfs, the certificate with OpenSSL, the worker pools from /proc.
+ */
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "admin.h"
+
+#define DISK_LOW_BYTES		(1024ULL * 1024 * 1024)	/* 1 GiB */
+#define DISK_LOW_PERCENT	5
+#define BACKUP_STALE_SECONDS	(24 * 3600)
+#define POOLS_MAX		16	/* programs reported */
+
+struct pool {
+	char		 program[64];
+	int		 workers;
+	time_t		 oldest;	/* start of its oldest worker */
+};
+
+/* Size of file PATH, 0 when it does not exist. */
+static long long
+file_size(const char *path)
+{
+	struct stat	 sb;
+
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+/*
+ * Free and total bytes of the file system that holds the database.
+ * Returns 1, or 0 if statvfs failed.
+ */
+static int
+disk_space(const char *dbpath, unsigned long long *avail,
+    unsigned long long *total)
+{
+	struct statvfs	 vfs;
+	char		 dir[4096], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", dbpath);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (statvfs(dir, &vfs) == -1)
+		return 0;
+	*avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+	*total = (unsigned long long)vfs.f_blocks * vfs.f_frsize;
+	return 1;
+}
+
+/*
+ * The expiry date (YYYY-MM-DD, UTC) of the certificate in PATH into OUT
+ * (11 bytes).  Returns 1, or 0 if there is none or it cannot be read.
+ */
+static int
+cert_expiry(const char *path, char *out)
+{
+	FILE		*f;
+	X509		*x;
+	const ASN1_TIME	*na;
+	struct tm	 tm;
+	int		 ok = 0;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	if (x == NULL)
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	if ((na = X509_get0_notAfter(x)) != NULL && ASN1_TIME_to_tm(na, &tm))
+		ok = strftime(out, 11, "%Y-%m-%d", &tm) == 10;
+	X509_free(x);
+	return ok;
+}
+
+/* Boot time (Unix seconds) from /proc/stat, or 0. */
+static time_t
+boot_time(void)
+{
+	FILE		*f;
+	char		 line[256];
+	long long	 v = 0;
+
+	if ((f = fopen("/proc/stat", "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "btime %lld", &v) == 1)
+			break;
+	fclose(f);
+	return (time_t)v;
+}
+
+/* Start of process PID (Unix seconds), or 0 if unknown. */
+static time_t
+proc_start(const char *pid, time_t btime)
+{
+	FILE		*f;
+	char		 path[300], buf[1024], *p;
+	unsigned long long ticks;
+	size_t		 n;
+	int		 field;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* Field 2 (comm) may hold spaces and ')': skip past the last ')'.
+	 * Then field 3 is the state; starttime is field 22. */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return 0;
+	for (field = 2; field < 22 && p != NULL; field++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p + 1, "%llu", &ticks) != 1)
+		return 0;
+	return btime + (time_t)(ticks / (unsigned long long)sysconf(_SC_CLK_TCK));
+}
+
+static int
+pool_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct pool *)a)->program,
+	    ((const struct pool *)b)->program);
+}
+
+/*
+ * The worker pools: processes whose executable is VAR/app/bin/<program>,
+ * counted per program with the start of the oldest.  Only processes of
+ * this service's user can be seen, which the pools are.
+ * Returns the number of pools filled in P (at most POOLS_MAX).
+ */
+static size_t
+pools_read(struct pool *p)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 bin[4200], real[PATH_MAX], exe[PATH_MAX + 16];
+	char		 link[300], *name, *del;
+	size_t		 n = 0, blen, i;
+	ssize_t		 k;
+	time_t		 btime = boot_time(), start;
+
+	if (!admin_var_path("app/bin", bin, sizeof(bin)) ||
+	    realpath(bin, real) == NULL || (d = opendir("/proc")) == NULL)
+		return 0;
+	blen = strlen(real);
+	while ((de = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(link, sizeof(link), "/proc/%s/exe", de->d_name);
+		if ((k = readlink(link, exe, sizeof(exe) - 1)) <= 0)
+			continue;
+		exe[k] = '\0';
+		/* A program replaced while running reads "... (deleted)". */
+		if ((del = strstr(exe, " (deleted)")) != NULL && del[10] == '\0')
+			*del = '\0';
+		if (strncmp(exe, real, blen) != 0 || exe[blen] != '/')
+			continue;
+		name = exe + blen + 1;
+		if (*name == '\0' || strchr(name, '/') != NULL)
+			continue;
+		start = proc_start(de->d_name, btime);
+		for (i = 0; i < n; i++)
+			if (strcmp(p[i].program, name) == 0)
+				break;
+		if (i == n) {
+			if (n == POOLS_MAX)
+				continue;
+			snprintf(p[n].program, sizeof(p[n].program), "%s",
+			    name);
+			p[n].workers = 0;
+			p[n].oldest = 0;
+			n++;
+		}
+		p[i].workers++;
+		if (start > 0 && (p[i].oldest == 0 || start < p[i].oldest))
+			p[i].oldest = start;
+	}
+	closedir(d);
+	qsort(p, n, sizeof(*p), pool_cmp);
+	return n;
+}
+
+/*
+ * 1 when no good backup is younger than BACKUP_STALE_SECONDS: one whose
+ * checks passed here, or a file the tool wrote (the tool checks a copy
+ * before it gives it its name), still in the directory.
+ */
+static int
+backup_stale(const struct backup *v, size_t n)
+{
+	char		 since[32];
+	time_t		 t = time(NULL) - BACKUP_STALE_SECONDS;
+	struct tm	 tm;
+	size_t		 i;
+
+	gmtime_r(&t, &tm);
+	strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	for (i = 0; i < n; i++)
+		if (v[i].present && v[i].size > 0 &&
+		    strcmp(v[i].created_at, since) >= 0 &&
+		    (strcmp(v[i].integrity, "ok") == 0 ||
+		    strcmp(v[i].integrity, "unchecked") == 0))
+			return 0;
+	return 1;
+}
+
+/*
+ * GET /api/system: 200 {version, schema_version, database_bytes, wal_bytes,
+ * disk_free_bytes, disk_total_bytes, disk_low, last_backup:{file,
+ * created_at, integrity}|null, backup_stale, certificate_expires
+ * (YYYY-MM-DD|null), pools:[{program, workers, oldest_started_at}]}.
+ * A doctor gets {backup_stale, disk_low} only: the route admits the doctor
+ * for those warnings, and this is where the answer is cut to them.
+ */
+int
+system_status(struct req *r)
+{
+	const char	*dbpath = getenv("NALAMDESK_DB");
+	unsigned long long avail = 0, total = 0;
+	struct backup	*v;
+	struct pool	 pools[POOLS_MAX];
+	char		 path[4300], date[11], iso[32];
+	size_t		 n, i, npools;
+	int		 rc, disk_known, disk_low;
+	struct tm	 tm;
+
+	if (dbpath == NULL)
+		dbpath = "";
+	disk_known = disk_space(dbpath, &avail, &total);
+	disk_low = disk_known && (avail < DISK_LOW_BYTES ||
+	    avail * 100 < total * DISK_LOW_PERCENT);
+	if ((rc = backups_gather(&v, &n)) != SQLITE_OK)
+		return db_fail(r, rc);
+	jo_open(r);
+	if (r->user.role != ROLE_ADMIN) {
+		jo_bool(r, "backup_stale", backup_stale(v, n));
+		jo_bool(r, "disk_low", disk_low);
+		jo_close(r);
+		free(v);
+		return 200;
+	}
+	jo_str(r, "version", ND_VERSION);
+	jo_int(r, "schema_version", db_int1(st[STMT_SCHEMA_VERSION], 0));
+	jo_int(r, "database_bytes", file_size(dbpath));
+	snprintf(path, sizeof(path), "%s-wal", dbpath);
+	jo_int(r, "wal_bytes", file_size(path));
+	if (disk_known) {
+		jo_int(r, "disk_free_bytes", (long long)avail);
+		jo_int(r, "disk_total_bytes", (long long)total);
+	} else {
+		jo_null(r, "disk_free_bytes");
+		jo_null(r, "disk_total_bytes");
+	}
+	jo_bool(r, "disk_low", disk_low);
+	if (n > 0) {
+		jo_obj(r, "last_backup");
+		jo_str(r, "file", v[0].file);
+		jo_str(r, "created_at", v[0].created_at);
+		jo_str(r, "integrity", v[0].integrity);
+		jo_obj_close(r);
+	} else
+		jo_null(r, "last_backup");
+	jo_bool(r, "backup_stale", backup_stale(v, n));
+	free(v);
+	if (admin_var_path("tls/server.crt", path, sizeof(path)) &&
+	    cert_expiry(path, date))
+		jo_str(r, "certificate_expires", date);
+	else
+		jo_null(r, "certificate_expires");
+	npools = pools_read(pools);
+	jo_arr(r, "pools");
+	for (i = 0; i < npools; i++) {
+		jo_obj(r, NULL);
+		jo_str(r, "program", pools[i].program);
+		jo_int(r, "workers", pools[i].workers);
+		if (pools[i].oldest > 0) {
+			gmtime_r(&pools[i].oldest, &tm);
+			strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			jo_str(r, "oldest_started_at", iso);
+		} else
+			jo_null(r, "oldest_started_at");
+		jo_obj_close(r);
+	}
+	jo_arr_close(r);
+	jo_close(r);
+	return 200;
+}
