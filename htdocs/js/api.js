@@ -67,10 +67,11 @@ async function toError(res, body) {
 	try { e = (await res.json()).error || {}; } catch { /* not JSON */ }
 	let message = e.message || DEFAULT_MESSAGES[res.status] || `Unexpected answer (${res.status}).`;
 	let code = e.code || `http_${res.status}`;
-	// A 409 on a write that carried a version is always a stale record; other
-	// 409s (illegal transition, already in the queue) keep the server's words.
-	if (res.status === 409 && (body && typeof body === 'object' && 'version' in body ||
-	    /stale|version|conflict/.test(e.code || '') || !e.message)) {
+	// A stale version (or a 409 that does not say why) gets the one standard
+	// sentence; other 409s (illegal transition, already in the queue, visit
+	// already finalized) keep the server's more precise words.
+	const sentVersion = body && typeof body === 'object' && 'version' in body;
+	if (res.status === 409 && (/stale|version|conflict/.test(e.code || '') || !e.message || sentVersion && !e.code)) {
 		message = STALE_MESSAGE;
 		code = 'stale';
 	}

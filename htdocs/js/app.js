@@ -60,11 +60,16 @@ function changePassword() {
 	const again = input('confirm', { type: 'password', id: 'password-confirm', autocomplete: 'new-password' });
 	dialog({
 		title: 'Change password', ok: 'Change password', testid: 'password-dialog',
-		body: h('div', { id: 'password-form' }, field('Current password', cur), field('New password', nw, { hint: 'At least 8 characters' }), field('New password again', again)),
+		body: h('div', { id: 'password-form' }, field('Current password', cur), field('New password', nw, { hint: 'At least 10 characters' }), field('New password again', again)),
 		onOk: async () => {
-			if (nw.value.length < 8) throw { new_password: 'Use at least 8 characters.' };
+			if (nw.value.length < 10) throw { new_password: 'Use at least 10 characters.' };
 			if (nw.value !== again.value) throw { confirm: 'The two new passwords differ.' };
-			await api.post('/api/auth/password', { current_password: cur.value, new_password: nw.value });
+			try {
+				await api.post('/api/auth/password', { current_password: cur.value, new_password: nw.value }, { auth: false });
+			} catch (err) {
+				if (err.status === 401 || err.status === 403) { err.message = 'The current password is wrong.'; err.field = 'current_password'; }
+				throw err;
+			}
 		},
 	}).then(ok => { if (ok) toast('Password changed. Other sessions of this user were signed out.', 'ok'); });
 }

@@ -8,6 +8,7 @@ export const TIMINGS = [
 	['', '—'],
 	['after_food', 'After food'],
 	['before_food', 'Before food'],
+	['with_food', 'With food'],
 	['bedtime', 'At bedtime'],
 	['empty_stomach', 'On an empty stomach'],
 ];
@@ -75,7 +76,7 @@ export function vitalsLine(vt = {}) {
 	return out.join(' · ');
 }
 
-export const visitDate = v => v.visit_date || v.finalized_at || v.created_at;
+export const visitDate = v => v.date || v.visit_date || v.finalized_at || v.created_at;
 
 // One entry of the history timeline.
 export function visitSummary(v, { href } = {}) {

@@ -454,7 +454,7 @@ export function fmtBytes(n) {
 
 // The clinic letterhead used on receipts and prescriptions.
 export function letterhead(s = session.settings) {
-	const logo = s.logo_url ? h('img', { class: 'lh-logo', src: s.logo_url, alt: '' }) : null;
+	const logo = s.logo_url ? h('img', { class: 'lh-logo', src: s.version && s.logo_url.startsWith('/') ? `${s.logo_url}?v=${s.version}` : s.logo_url, alt: '' }) : null;
 	return h('header', { class: 'letterhead', 'data-testid': 'letterhead' },
 		logo,
 		h('div', { class: 'lh-text' },

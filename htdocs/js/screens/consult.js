@@ -106,8 +106,8 @@ function rxRow(m = {}, onChange) {
 	const dose = input('rx_dose', { class: 'rx-dose', value: m.dose || '', 'aria-label': 'Dose', placeholder: '1-0-1', 'data-key': 'dose' });
 	const timing = select('rx_timing', TIMINGS, { class: 'rx-timing', 'aria-label': 'Timing', 'data-key': 'timing' });
 	timing.value = m.timing || '';
-	const days = input('rx_days', { class: 'rx-days', value: m.duration_days ?? '', type: 'number', min: 1, max: 365, inputmode: 'numeric', 'aria-label': 'Days', 'data-key': 'duration_days' });
-	const instr = input('rx_instructions', { class: 'rx-instructions', value: m.instructions || '', 'aria-label': 'Instructions', 'data-key': 'instructions' });
+	const days = input('rx_days', { class: 'rx-days', value: m.duration_days ?? '', type: 'number', min: 1, max: 365, inputmode: 'numeric', 'aria-label': 'Days', placeholder: 'days', 'data-key': 'duration_days' });
+	const instr = input('rx_instructions', { class: 'rx-instructions', value: m.instructions || '', 'aria-label': 'Instructions', placeholder: 'e.g. with warm water', 'data-key': 'instructions' });
 	const presets = h('div', { class: 'presets' }, DOSE_PRESETS.map(d => h('button', {
 		type: 'button', class: 'chip', tabindex: -1, 'data-dose': d, 'data-testid': 'rx-preset',
 		onclick: () => { dose.value = d; onChange(); timing.focus(); },
@@ -165,10 +165,12 @@ export async function render(root, { id }) {
 	let data = visit;
 	try {
 		const local = JSON.parse(localStorage.getItem(key) || 'null');
-		if (local?.dirty && (!visit.updated_at || local.editedAt > visit.updated_at)) {
+		const serverTime = Date.parse(visit.updated_at || '') || 0;
+		if (local?.dirty && Date.parse(local.editedAt) > serverTime) {
 			data = { ...visit, ...local.data };
 			dirty = true;
 		} else if (local) {
+			if (local.dirty) toast('This visit was changed elsewhere after the copy on this computer; showing the newer one.', 'info');
 			localStorage.removeItem(key);
 		}
 	} catch { localStorage.removeItem(key); }
@@ -252,7 +254,9 @@ export async function render(root, { id }) {
 	updateBmi(form);
 
 	// --- saving ---
-	const collect = () => {
+	// forServer: only complete medicine lines (the server needs medicine and dose);
+	// the copy on this computer keeps half-typed lines too.
+	const collect = (forServer = false) => {
 		const vitals = {};
 		for (const [k] of VITALS) {
 			const v = form.elements[k].value.trim();
@@ -263,14 +267,17 @@ export async function render(root, { id }) {
 			vitals,
 			notes: form.elements.notes.value.trim(),
 			diagnoses: $$('li[data-text]', dxList).map(li => li.dataset.code ? { text: li.dataset.text, code: li.dataset.code } : { text: li.dataset.text }),
-			prescriptions: $$('tr', rxBody).map(readRx).filter(m => m.medicine),
+			prescriptions: $$('tr', rxBody).map(readRx).filter(m => forServer ? m.medicine && m.dose : Object.keys(m).length),
 			advice: form.elements.advice.value.trim(),
 			follow_up_date: followUp.value || null,
 		};
 	};
 	const keepLocal = () => {
 		try {
-			localStorage.setItem(key, JSON.stringify({ dirty, editedAt: new Date().toISOString(), version, data: collect() }));
+			const data = collect();
+			// Half-typed medicine lines never reach the server, so the local copy stays "dirty".
+			const pending = dirty || data.prescriptions.some(m => !(m.medicine && m.dose));
+			localStorage.setItem(key, JSON.stringify({ dirty: pending, editedAt: new Date().toISOString(), version, data }));
 		} catch { /* storage full: the server copy is still being saved */ }
 	};
 	const setStatus = (state, detail = '') => {
@@ -314,7 +321,7 @@ export async function render(root, { id }) {
 		saving = (async () => {
 			setStatus('saving');
 			try {
-				const r = unwrap(await api.patch(`/api/visits/${visit.id}`, { ...collect(), version }), 'visit');
+				const r = unwrap(await api.patch(`/api/visits/${visit.id}`, { ...collect(true), version }), 'visit');
 				version = r?.version ?? version + 1;
 				clearErrors(form);
 				if (edits === mark) dirty = false;
@@ -342,7 +349,26 @@ export async function render(root, { id }) {
 		return !dirty;
 	}
 
+	// Lines the server would not take: a medicine without a dose or the reverse.
+	const incompleteRx = () => {
+		$('#rx-error', form).textContent = '';
+		const rows = $$('tr', rxBody);
+		for (const [i, tr] of rows.entries()) {
+			const m = readRx(tr);
+			if (!Object.keys(m).length) continue;
+			const missing = !m.medicine ? 'medicine' : !m.dose ? 'dose' : null;
+			if (missing) {
+				$(`[data-key="${missing}"]`, tr).setAttribute('aria-invalid', 'true');
+				$(`[data-key="${missing}"]`, tr).focus();
+				$('#rx-error', form).textContent = `Medicine ${i + 1}: enter the ${missing}, or remove the line.`;
+				return true;
+			}
+		}
+		return false;
+	};
+
 	async function finalize() {
+		if (incompleteRx()) return;
 		if (!(await save())) { toast('The visit could not be saved, so it was not finalized.', 'error'); return; }
 		await api.post(`/api/visits/${visit.id}/finalize`, {});
 		finalized = true;

@@ -7,6 +7,7 @@ import { hasRole } from '../session.js';
 import { go } from '../router.js';
 import { patientForm, patientPayload, validatePatient, addToQueue } from './register.js';
 import { visitSummary } from '../rx.js';
+import { openDraft } from './queue.js';
 
 export const loadPatient = async id => {
 	const r = await api.get(`/api/patients/${encodeURIComponent(id)}`);
@@ -42,8 +43,8 @@ export async function render(root, { id }) {
 	let p = await loadPatient(id);
 	const isDoctor = hasRole('doctor');
 
-	const startVisit = async () => {
-		const v = await api.post('/api/visits', { patient_id: p.id });
+	const startVisit = async () => {	// carry on with an open draft rather than starting a second one
+		const v = await openDraft(p.id) || await api.post('/api/visits', { patient_id: p.id });
 		go(`/consult/${v.id}`);
 	};
 
@@ -64,7 +65,8 @@ export async function render(root, { id }) {
 	const loadVisits = async () => {
 		const box = page.querySelector('#patient-visits');
 		try {
-			const visits = listOf(await api.get(`/api/patients/${p.id}/visits`), 'visits');
+			const r = await api.get(`/api/patients/${p.id}/visits`);
+			const visits = [r?.draft, ...listOf(r, 'visits')].filter(Boolean);
 			replace(box, h('h2', {}, 'Visits'), visits.length ? visits.map(v => visitSummary(v, { href: `#/consult/${v.id}` })) : notice('No visits yet.'));
 		} catch (err) {
 			replace(box, h('h2', {}, 'Visits'), notice(err.message, 'error'));

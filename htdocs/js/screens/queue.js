@@ -23,14 +23,21 @@ export async function setStatus(entry, status) {
 	return api.patch(`/api/queue/${entry.id}`, { status });
 }
 
-// The doctor's visit for a queue entry: the open draft if there is one, else a new one.
-export async function visitFor(entry) {
+// The patient's open (draft) visit from GET /api/patients/{id}/visits, if any.
+export async function openDraft(patientId, queueId) {
 	try {
-		const visits = listOf(await api.get(`/api/patients/${entry.patient.id}/visits`), 'visits');
-		const open = visits.find(v => v.queue_id === entry.id && !isFinal(v));
-		if (open) return open;
-	} catch { /* fall through to creating one */ }
-	return api.post('/api/visits', { patient_id: entry.patient.id, queue_id: entry.id });
+		const r = await api.get(`/api/patients/${patientId}/visits`);
+		const drafts = [r?.draft, ...listOf(r, 'visits')].filter(v => v && !isFinal(v));
+		return drafts.find(v => queueId === undefined || v.queue_id === queueId) || null;
+	} catch {
+		return null;
+	}
+}
+
+// The doctor's visit for a queue entry: its draft if there is one, else a new one.
+export async function visitFor(entry) {
+	return await openDraft(entry.patient.id, entry.id) ||
+		api.post('/api/visits', { patient_id: entry.patient.id, queue_id: entry.id });
 }
 
 function addDialog() {
@@ -88,6 +95,7 @@ export function render(root) {
 	const row = e => {
 		const actions = (ACTIONS[e.status] || []).map(([st, label]) =>
 			btn(label, run(e, st), { class: st === 'in_consult' || st === 'done' ? 'btn small primary' : 'btn small', 'data-action': st, 'data-testid': `queue-${st}` }));
+		if (!isDoctor && e.status !== 'cancelled') actions.push(btn('Payment', () => go(`/payments?patient=${e.patient.id}`), { class: 'btn small', 'data-action': 'pay', 'data-testid': 'queue-pay' }));
 		if (isDoctor && e.status === 'in_consult') actions.unshift(btn('Open', act(() => openConsult(e)), { class: 'btn small primary', 'data-action': 'open', 'data-testid': 'queue-open' }));
 		const p = e.patient || {};
 		return h('tr', {

@@ -5,16 +5,20 @@ import { h, pageHead, replace, notice, btn, fmtDateTime, fmtBytes, fmtDate } fro
 
 const FIELDS = [
 	['version', 'Version', String],
-	['db_size_bytes', 'Database size', fmtBytes],
+	['schema_version', 'Database schema', String],
+	['database_bytes', 'Database size', fmtBytes],
+	['wal_bytes', 'Write-ahead log', fmtBytes],
 	['disk_free_bytes', 'Free disk space', fmtBytes],
-	['last_backup_at', 'Last backup', fmtDateTime],
-	['last_good_backup_at', 'Last good backup', fmtDateTime],
-	['cert_expires_at', 'Certificate expires', fmtDate],
-	['uptime_seconds', 'Up for', s => `${Math.floor(s / 3600)} h ${Math.floor(s % 3600 / 60)} min`],
+	['disk_total_bytes', 'Disk size', fmtBytes],
+	['last_backup', 'Last backup', b => b ? `${fmtDateTime(b.created_at)} — ${b.integrity || 'not checked'} (${b.file || ''})` : 'none'],
+	['certificate_expires', 'Certificate expires', fmtDate],
+	['backup_stale', 'Backup older than a day', v => v ? 'YES' : 'no'],
+	['disk_low', 'Disk nearly full', v => v ? 'YES' : 'no'],
 ];
 
-function value(v) {
+function value(v, k = '') {
 	if (v === null || v === undefined) return '';
+	if (k.endsWith('_at')) return fmtDateTime(v);
 	if (typeof v === 'boolean') return v ? 'yes' : 'no';
 	if (typeof v === 'object') return JSON.stringify(v);
 	return String(v);
@@ -31,11 +35,11 @@ export function render(root) {
 			replace(out,
 				warn.map(w => notice(w, 'error')),
 				h('table', { class: 'table kv', id: 'status-table', 'data-testid': 'status-table' }, h('tbody', {},
-					FIELDS.filter(([k]) => s[k] !== undefined && s[k] !== null).map(([k, label, f]) => h('tr', { 'data-key': k }, h('th', { scope: 'row' }, label), h('td', {}, f(s[k])))),
+					FIELDS.filter(([k]) => k in s).map(([k, label, f]) => h('tr', { 'data-key': k }, h('th', { scope: 'row' }, label), h('td', {}, f(s[k])))),
 					Object.entries(s).filter(([k]) => !known.has(k)).map(([k, v]) => h('tr', { 'data-key': k }, h('th', { scope: 'row' }, k.replace(/_/g, ' ')), h('td', {}, value(v)))))),
 				pools.length ? [h('h2', {}, 'Worker pools'), h('table', { class: 'table', id: 'status-pools', 'data-testid': 'status-pools' },
 					h('thead', {}, h('tr', {}, Object.keys(pools[0]).map(k => h('th', { scope: 'col' }, k.replace(/_/g, ' '))))),
-					h('tbody', {}, pools.map(p => h('tr', {}, Object.keys(pools[0]).map(k => h('td', {}, value(p[k])))))))] : null);
+					h('tbody', {}, pools.map(p => h('tr', {}, Object.keys(pools[0]).map(k => h('td', {}, value(p[k], k)))))))] : null);
 		} catch (err) {
 			replace(out, notice(err.message, 'error'));
 		}

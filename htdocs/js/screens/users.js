@@ -19,9 +19,9 @@ export function render(root) {
 		const pw = input('password', { id: 'reset-password', type: 'password', autocomplete: 'new-password', 'data-testid': 'reset-password' });
 		dialog({
 			title: `New password for ${u.username}`, ok: 'Set password', testid: 'reset-dialog',
-			body: field('New password', pw, { hint: 'At least 8 characters. Tell the user in person.' }),
+			body: field('New password', pw, { hint: 'At least 10 characters. Tell the user in person.' }),
 			onOk: async () => {
-				if (pw.value.length < 8) throw { password: 'Use at least 8 characters.' };
+				if (pw.value.length < 10) throw { password: 'Use at least 10 characters.' };
 				await patch(u, { password: pw.value }, `Password reset for ${u.username}`);
 			},
 		});
@@ -73,14 +73,14 @@ export function render(root) {
 		field('Username', input('username', { id: 'user-username', maxlength: 32, autocapitalize: 'none', 'data-testid': 'user-username' })),
 		field('Full name', input('name', { id: 'user-name', maxlength: 100, 'data-testid': 'user-name' })),
 		field('Role', select('role', ROLES, { id: 'user-role', 'data-testid': 'user-role' })),
-		field('Password', input('password', { id: 'user-password', type: 'password', autocomplete: 'new-password', 'data-testid': 'user-password' }), { hint: 'At least 8 characters' }),
+		field('Password', input('password', { id: 'user-password', type: 'password', autocomplete: 'new-password', 'data-testid': 'user-password' }), { hint: 'At least 10 characters' }),
 		h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'btn primary', id: 'user-submit', 'data-testid': 'user-submit' }, 'Add user')));
 	bindForm(form, {
 		validate: v => {
 			const p = {};
 			if (!/^[a-z0-9._-]{2,32}$/i.test(v.username)) p.username = 'Use 2–32 letters, digits, dot, dash or underscore.';
 			if (!v.name) p.name = 'Enter the full name.';
-			if ((form.elements.password.value || '').length < 8) p.password = 'Use at least 8 characters.';
+			if ((form.elements.password.value || '').length < 10) p.password = 'Use at least 10 characters.';
 			return p;
 		},
 		cancel: () => form.reset(),
