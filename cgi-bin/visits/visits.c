@@ -1,0 +1,1217 @@
+/*
+ * visits.c — the `visits` program: the doctor's consultations (visits)
+ * with their vitals, diagnoses and prescription lines, a patient's visit
+ * history, and the medicines catalogue of the prescription pad.
+ *
+ * Every route is the doctor's alone: the front desk never sees clinical
+ * notes or prescriptions, and the administrator manages the system, not
+ * patients.  A visit is a draft while the doctor writes it (PATCH, with
+ * the version it read) and read-only once finalized; the schema enforces
+ * that too (triggers in 002_clinic.sql).  Opening a visit from a queue
+ * entry moves the entry to in_consult; finalizing moves it to done and
+ * counts each prescribed medicine in the catalogue, so that the pad offers
+ * the clinic's own medicines first.
+ *
+ * The dose of a prescription line is classified and normalised by
+ * dose_parse() in dose.c.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd.h"
+#include "dose.h"
+
+/*
+ * The columns of a visit as the API shows it (see jo_row_fields() for the
+ * "@" and "patient." conventions).  ?2 is today's date, for the age.
+ */
+#define VISIT_COLS \
+	"v.id AS id, v.patient_id AS patient_id, v.queue_id AS queue_id," \
+	" v.status AS status, v.day AS date, v.complaint AS complaint," \
+	" json_object('bp_systolic', v.bp_systolic, 'bp_diastolic'," \
+	" v.bp_diastolic, 'pulse', v.pulse, 'temperature_c', v.temperature_c," \
+	" 'weight_kg', v.weight_kg, 'height_cm', v.height_cm, 'spo2', v.spo2)" \
+	" AS \"@vitals\", v.notes AS notes," \
+	" (SELECT json_group_array(json_object('text', text, 'code', code))" \
+	" FROM (SELECT text, code FROM visit_diagnoses WHERE visit_id = v.id" \
+	" ORDER BY pos)) AS \"@diagnoses\"," \
+	" (SELECT json_group_array(json_object('medicine', medicine," \
+	" 'strength', strength, 'form', form, 'dose', dose, 'timing', timing," \
+	" 'duration_days', duration_days, 'instructions', instructions))" \
+	" FROM (SELECT * FROM prescriptions WHERE visit_id = v.id" \
+	" ORDER BY pos)) AS \"@prescriptions\"," \
+	" v.advice AS advice, v.follow_up_date AS follow_up_date," \
+	" v.version AS version, v.created_at AS created_at," \
+	" v.updated_at AS updated_at, v.finalized_at AS finalized_at"
+
+/* Age in whole years on ?2 from the date of birth, else the age given. */
+#define PATIENT_COLS \
+	"p.id AS \"patient.id\", p.name AS \"patient.name\"," \
+	" p.clinic_no AS \"patient.clinic_no\", p.sex AS \"patient.sex\"," \
+	" p.dob AS \"patient.dob\"," \
+	" CASE WHEN p.dob IS NOT NULL THEN substr(?2, 1, 4) -" \
+	" substr(p.dob, 1, 4) - (substr(?2, 6) < substr(p.dob, 6))" \
+	" WHEN p.age_on IS NOT NULL THEN p.age_years + substr(?2, 1, 4) -" \
+	" substr(p.age_on, 1, 4) - (substr(?2, 6) < substr(p.age_on, 6))" \
+	" ELSE p.age_years END AS \"patient.age_years\"," \
+	" p.phone AS \"patient.phone\", p.allergies AS \"patient.allergies\""
+
+/* A medicine on the pad matches ?1 by a prefix of its name. */
+#define MED_NAME_PREFIX \
+	"(name COLLATE NOCASE >= ?1 AND name COLLATE NOCASE < ?1 || x'ff')"
+
+/* A prescription line and a catalogue entry name the same medicine. */
+#define MED_SAME \
+	"m.name = p.medicine COLLATE NOCASE" \
+	" AND m.strength = coalesce(p.strength, '') COLLATE NOCASE" \
+	" AND m.form = coalesce(p.form, '') COLLATE NOCASE"
+
+enum stmt {
+	STMT_VISIT_GET,
+	STMT_VISIT_STATE,
+	STMT_VISIT_INSERT,
+	STMT_VISIT_UPDATE,
+	STMT_VISIT_TOUCH,
+	STMT_VISIT_FINALIZE,
+	STMT_VISIT_DRAFT_FOR_QUEUE,
+	STMT_VISIT_HISTORY,
+	STMT_VISIT_HISTORY_COUNT,
+	STMT_VISIT_DRAFT_TODAY,
+	STMT_VISIT_LAST_FINAL,
+	STMT_DX_DELETE,
+	STMT_DX_INSERT,
+	STMT_RX_DELETE,
+	STMT_RX_INSERT,
+	STMT_RX_COPY,
+	STMT_RX_COUNT,
+	STMT_PATIENT_EXISTS,
+	STMT_PATIENT_GET,
+	STMT_QUEUE_GET,
+	STMT_QUEUE_START,
+	STMT_QUEUE_DONE,
+	STMT_MED_USED,
+	STMT_MED_NEW,
+	STMT_MED_SEARCH,
+	STMT_MED_TOP,
+	STMT__MAX
+};
+static const char *const sql[STMT__MAX] = {
+	/* STMT_VISIT_GET */
+	"SELECT " VISIT_COLS ", " PATIENT_COLS " FROM visits v"
+	" JOIN patients p ON p.id = v.patient_id WHERE v.id = ?1",
+	/* STMT_VISIT_STATE: what the writes check before they write */
+	"SELECT status, version, patient_id, day, queue_id, bp_systolic,"
+	" bp_diastolic, coalesce(complaint, '') <> '',"
+	" (SELECT count(*) FROM visit_diagnoses WHERE visit_id = v.id)"
+	" FROM visits v WHERE id = ?1",
+	/* STMT_VISIT_INSERT */
+	"INSERT INTO visits (patient_id, queue_id, doctor_id, day, created_at,"
+	" updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+	/* STMT_VISIT_UPDATE: each field is set when its flag is 1 */
+	"UPDATE visits SET"
+	" complaint = CASE WHEN ?3 THEN ?4 ELSE complaint END,"
+	" notes = CASE WHEN ?5 THEN ?6 ELSE notes END,"
+	" advice = CASE WHEN ?7 THEN ?8 ELSE advice END,"
+	" follow_up_date = CASE WHEN ?9 THEN ?10 ELSE follow_up_date END,"
+	" bp_systolic = CASE WHEN ?11 THEN ?12 ELSE bp_systolic END,"
+	" bp_diastolic = CASE WHEN ?13 THEN ?14 ELSE bp_diastolic END,"
+	" pulse = CASE WHEN ?15 THEN ?16 ELSE pulse END,"
+	" temperature_c = CASE WHEN ?17 THEN ?18 ELSE temperature_c END,"
+	" weight_kg = CASE WHEN ?19 THEN ?20 ELSE weight_kg END,"
+	" height_cm = CASE WHEN ?21 THEN ?22 ELSE height_cm END,"
+	" spo2 = CASE WHEN ?23 THEN ?24 ELSE spo2 END,"
+	" version = version + 1, updated_at = ?25"
+	" WHERE id = ?1 AND version = ?2 AND status = 'draft'",
+	/* STMT_VISIT_TOUCH */
+	"UPDATE visits SET version = version + 1, updated_at = ?2"
+	" WHERE id = ?1 AND status = 'draft'",
+	/* STMT_VISIT_FINALIZE */
+	"UPDATE visits SET status = 'final', finalized_at = ?2,"
+	" updated_at = ?2, version = version + 1"
+	" WHERE id = ?1 AND status = 'draft'",
+	/* STMT_VISIT_DRAFT_FOR_QUEUE */
+	"SELECT id FROM visits WHERE queue_id = ?1 AND status = 'draft'"
+	" ORDER BY id LIMIT 1",
+	/* STMT_VISIT_HISTORY: finalized, newest first */
+	"SELECT " VISIT_COLS ", " PATIENT_COLS " FROM visits v"
+	" JOIN patients p ON p.id = v.patient_id"
+	" WHERE v.patient_id = ?1 AND v.status = 'final'"
+	" ORDER BY v.id DESC LIMIT ?3 OFFSET ?4",
+	/* STMT_VISIT_HISTORY_COUNT */
+	"SELECT count(*) FROM visits WHERE patient_id = ?1 AND status = 'final'",
+	/* STMT_VISIT_DRAFT_TODAY */
+	"SELECT " VISIT_COLS ", " PATIENT_COLS " FROM visits v"
+	" JOIN patients p ON p.id = v.patient_id"
+	" WHERE v.patient_id = ?1 AND v.status = 'draft' AND v.day = ?2"
+	" ORDER BY v.id DESC LIMIT 1",
+	/* STMT_VISIT_LAST_FINAL: the newest finalized visit but ?2 */
+	"SELECT id FROM visits WHERE patient_id = ?1 AND status = 'final'"
+	" AND id <> ?2 ORDER BY id DESC LIMIT 1",
+	/* STMT_DX_DELETE */
+	"DELETE FROM visit_diagnoses WHERE visit_id = ?1",
+	/* STMT_DX_INSERT */
+	"INSERT INTO visit_diagnoses (visit_id, pos, text, code)"
+	" VALUES (?1, ?2, ?3, ?4)",
+	/* STMT_RX_DELETE */
+	"DELETE FROM prescriptions WHERE visit_id = ?1",
+	/* STMT_RX_INSERT */
+	"INSERT INTO prescriptions (visit_id, pos, medicine, strength, form,"
+	" dose, timing, duration_days, instructions)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/* STMT_RX_COPY: the lines of visit ?2 into visit ?1 */
+	"INSERT INTO prescriptions (visit_id, pos, medicine, strength, form,"
+	" dose, timing, duration_days, instructions)"
+	" SELECT ?1, pos, medicine, strength, form, dose, timing,"
+	" duration_days, instructions FROM prescriptions WHERE visit_id = ?2"
+	" ORDER BY pos",
+	/* STMT_RX_COUNT */
+	"SELECT count(*) FROM prescriptions WHERE visit_id = ?1",
+	/* STMT_PATIENT_EXISTS */
+	"SELECT 1 FROM patients WHERE id = ?1",
+	/* STMT_PATIENT_GET */
+	"SELECT " PATIENT_COLS " FROM patients p WHERE p.id = ?1",
+	/* STMT_QUEUE_GET */
+	"SELECT patient_id, day, status FROM queue WHERE id = ?1",
+	/* STMT_QUEUE_START */
+	"UPDATE queue SET status = 'in_consult', version = version + 1,"
+	" updated_at = ?2 WHERE id = ?1 AND status = 'waiting'",
+	/* STMT_QUEUE_DONE */
+	"UPDATE queue SET status = 'done', version = version + 1,"
+	" updated_at = ?2 WHERE id = ?1 AND status IN ('waiting', 'in_consult')",
+	/* STMT_MED_USED: each catalogue entry of visit ?1 counts once more */
+	"UPDATE medicines SET uses = uses + 1 WHERE id IN (SELECT m.id"
+	" FROM prescriptions p JOIN medicines m ON " MED_SAME
+	" WHERE p.visit_id = ?1)",
+	/* STMT_MED_NEW: what visit ?1 prescribed that the catalogue lacks */
+	"INSERT OR IGNORE INTO medicines (name, strength, form, uses)"
+	" SELECT p.medicine, coalesce(p.strength, ''), coalesce(p.form, ''), 1"
+	" FROM prescriptions p WHERE p.visit_id = ?1 AND NOT EXISTS"
+	" (SELECT 1 FROM medicines m WHERE " MED_SAME ")"
+	" GROUP BY p.medicine COLLATE NOCASE,"
+	" coalesce(p.strength, '') COLLATE NOCASE,"
+	" coalesce(p.form, '') COLLATE NOCASE",
+	/* STMT_MED_SEARCH: ?1 prefixes the name or a word of it (indexes) */
+	"SELECT id, name, strength, form, uses FROM medicines"
+	" WHERE id IN (SELECT medicine_id FROM medicine_words"
+	" WHERE word >= ?1 AND word < ?1 || x'ff'"
+	" UNION ALL SELECT id FROM medicines WHERE " MED_NAME_PREFIX ")"
+	" ORDER BY uses DESC, " MED_NAME_PREFIX " DESC, seeded DESC,"
+	" name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3",
+	/* STMT_MED_TOP */
+	"SELECT id, name, strength, form, uses FROM medicines"
+	" ORDER BY uses DESC, seeded DESC, name COLLATE NOCASE, id"
+	" LIMIT ?1 OFFSET ?2",
+};
+_Static_assert(ND_NELEM(sql) == STMT__MAX, "visits sql");
+static sqlite3_stmt *st[STMT__MAX];
+
+/* Longest texts of a visit, in characters. */
+#define COMPLAINT_MAX	1000
+#define NOTES_MAX	4000
+#define ADVICE_MAX	2000
+#define DIAGNOSES_MAX	20	/* diagnoses of one visit */
+#define RX_MAX		30	/* prescription lines of one visit */
+#define MED_QUERY_MAX	100	/* characters of a medicine search */
+#define PATCH_BODY_MAX	(128 * 1024)	/* 30 lines of Tamil instructions */
+
+/*
+ * The vitals and their physiological ranges; their order is that of the
+ * parameters of STMT_VISIT_UPDATE (?11 and ?12 for the first, and so on).
+ */
+enum vital {
+	V_BP_SYSTOLIC,
+	V_BP_DIASTOLIC,
+	V_PULSE,
+	V_TEMPERATURE_C,
+	V_WEIGHT_KG,
+	V_HEIGHT_CM,
+	V_SPO2,
+	V__MAX
+};
+static const struct {
+	const char	*name;
+	int		 integer;	/* 1: whole numbers only */
+	double		 min, max;
+	const char	*unit;
+} vitals[V__MAX] = {
+	/* V_BP_SYSTOLIC */	{ "bp_systolic", 1, 50, 300, "mmHg" },
+	/* V_BP_DIASTOLIC */	{ "bp_diastolic", 1, 20, 200, "mmHg" },
+	/* V_PULSE */		{ "pulse", 1, 20, 250, "per minute" },
+	/* V_TEMPERATURE_C */	{ "temperature_c", 0, 30, 45, "°C" },
+	/* V_WEIGHT_KG */	{ "weight_kg", 0, 0.5, 350, "kg" },
+	/* V_HEIGHT_CM */	{ "height_cm", 0, 20, 250, "cm" },
+	/* V_SPO2 */		{ "spo2", 1, 50, 100, "%" },
+};
+#define UPDATE_VITAL_PARAM	11	/* flag of the first vital in the UPDATE */
+
+static const char timings[] =
+    "before_food,after_food,with_food,empty_stomach,bedtime";
+
+/* What the writes learn of a visit before they write (STMT_VISIT_STATE). */
+struct vstate {
+	int		 final;
+	long long	 version;
+	long long	 patient_id;
+	char		 day[11];
+	long long	 queue_id;	/* 0: none */
+	int		 has_sys, has_dia;
+	long long	 sys, dia;
+	int		 has_complaint;
+	long long	 ndiagnoses;
+};
+
+/*
+ * Reads the state of visit ID into VS.
+ * Returns SQLITE_ROW (found), SQLITE_DONE (no such visit), or the error.
+ */
+static int
+visit_state(long long id, struct vstate *vs)
+{
+	sqlite3_stmt	*s = st[STMT_VISIT_STATE];
+	int		 rc;
+
+	memset(vs, 0, sizeof(*vs));
+	db_bind_int(s, 1, id);
+	if ((rc = db_step(s)) == SQLITE_ROW) {
+		vs->final = strcmp((const char *)sqlite3_column_text(s, 0),
+		    "final") == 0;
+		vs->version = sqlite3_column_int64(s, 1);
+		vs->patient_id = sqlite3_column_int64(s, 2);
+		snprintf(vs->day, sizeof(vs->day), "%s",
+		    (const char *)sqlite3_column_text(s, 3));
+		vs->queue_id = sqlite3_column_int64(s, 4);
+		if ((vs->has_sys = sqlite3_column_type(s, 5) != SQLITE_NULL))
+			vs->sys = sqlite3_column_int64(s, 5);
+		if ((vs->has_dia = sqlite3_column_type(s, 6) != SQLITE_NULL))
+			vs->dia = sqlite3_column_int64(s, 6);
+		vs->has_complaint = sqlite3_column_int(s, 7);
+		vs->ndiagnoses = sqlite3_column_int64(s, 8);
+	}
+	db_reset(s);
+	return rc;
+}
+
+/*
+ * Inside a write transaction: reads visit ID into VS and refuses to go on
+ * unless it exists and is a draft.  Returns 0, or (after rolling back and
+ * writing the error) 404, 409 "visit_final", or the database failure.
+ */
+static int
+draft_or_fail(struct req *r, long long id, struct vstate *vs)
+{
+	int	 rc;
+
+	if ((rc = visit_state(id, vs)) != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	if (rc == SQLITE_DONE) {
+		db_rollback();
+		return http_error(r, 404, "not_found", "There is no such visit.",
+		    NULL);
+	}
+	if (vs->final) {
+		db_rollback();
+		return http_error(r, 409, "visit_final",
+		    "This visit is finalized and can no longer be changed.",
+		    NULL);
+	}
+	return 0;
+}
+
+/*
+ * Writes visit ID (with its patient) as the answer.  Returns STATUS, or
+ * 404 if there is no such visit, or the failure after writing it.
+ * *PATIENT_ID (may be NULL) gets the visit's patient.
+ */
+static int
+visit_reply(struct req *r, long long id, int status, long long *patient_id)
+{
+	sqlite3_stmt	*s = st[STMT_VISIT_GET];
+	char		 today[11];
+	int		 rc;
+
+	db_today(today);
+	db_bind_int(s, 1, id);
+	db_bind_text(s, 2, today);
+	if ((rc = db_step(s)) == SQLITE_ROW) {
+		if (patient_id != NULL)
+			*patient_id = sqlite3_column_int64(s, 1);
+		jo_row(r, s);
+	}
+	db_reset(s);
+	if (rc == SQLITE_DONE)
+		return http_error(r, 404, "not_found", "There is no such visit.",
+		    NULL);
+	if (rc != SQLITE_ROW)
+		return db_fail(r, rc);
+	return status;
+}
+
+/* S without the white space around it; *LEN gets its length in bytes. */
+static const char *
+trim(const char *s, size_t *len)
+{
+	const char	*e;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		e--;
+	*len = (size_t)(e - s);
+	return s;
+}
+
+/* Binds text S trimmed, or NULL when S is NULL or only white space. */
+static void
+bind_text_trim(sqlite3_stmt *s, int i, const char *v)
+{
+	size_t	 n;
+
+	if (v != NULL && (v = trim(v, &n), n > 0))
+		db_bind_textn(s, i, v, n);
+	else
+		db_bind_null(s, i);
+}
+
+/* Number of characters of S once trimmed. */
+static size_t
+trimmed_chars(const char *s)
+{
+	size_t	 n, i, chars = 0;
+
+	s = trim(s, &n);
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			chars++;
+	return chars;
+}
+
+static int
+in_choices(const char *choices, const char *s)
+{
+	size_t		 n = strlen(s);
+	const char	*p = choices, *e;
+
+	for (;;) {
+		if ((e = strchr(p, ',')) == NULL)
+			e = p + strlen(p);
+		if (n > 0 && (size_t)(e - p) == n && strncmp(p, s, n) == 0)
+			return 1;
+		if (*e == '\0')
+			return 0;
+		p = e + 1;
+	}
+}
+
+static int
+item_bad(struct req *r, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Writes the 422 naming PATH.  Returns 422. */
+static int
+item_bad(struct req *r, const char *path, const char *fmt, ...)
+{
+	char	 msg[256];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return http_error(r, 422, "invalid", msg, path);
+}
+
+/*
+ * Checks ITEM, member IDX of the list LIST, against FIELDS (FT_STRING,
+ * FT_INT and FT_ENUM only; string lengths count the trimmed text), and
+ * names a failure by its path, e.g. "prescriptions[2].dose".
+ * Returns 0, or 422 after writing the error.
+ */
+static int
+item_check(struct req *r, const char *list, size_t idx, yajl_val item,
+    const struct field *fields)
+{
+	const struct field *f;
+	char		 path[96];
+	const char	*key;
+	yajl_val	 v;
+	size_t		 i, n;
+
+	snprintf(path, sizeof(path), "%s[%zu]", list, idx);
+	if (!YAJL_IS_OBJECT(item))
+		return item_bad(r, path, "%s must be an object.", path);
+	for (i = 0; i < item->u.object.len; i++) {
+		key = item->u.object.keys[i];
+		for (f = fields; f->name != NULL; f++)
+			if (strcmp(f->name, key) == 0)
+				break;
+		if (f->name == NULL) {
+			if (strlen(key) > 40 || !valid_plain_text(key))
+				key = "?";
+			snprintf(path, sizeof(path), "%s[%zu].%s", list, idx,
+			    key);
+			return http_error(r, 422, "unknown_field",
+			    "This request has a field the server does not "
+			    "know.", path);
+		}
+	}
+	for (f = fields; f->name != NULL; f++) {
+		snprintf(path, sizeof(path), "%s[%zu].%s", list, idx, f->name);
+		v = json_get(item, f->name);
+		if (v == NULL || YAJL_IS_NULL(v)) {
+			if (f->flags & F_REQUIRED)
+				return item_bad(r, path, "%s is required.",
+				    path);
+			if (v != NULL && !(f->flags & F_NULLABLE))
+				return item_bad(r, path, "%s may not be null.",
+				    path);
+			continue;
+		}
+		switch (f->type) {
+		case FT_STRING:
+			if (!YAJL_IS_STRING(v))
+				return item_bad(r, path, "%s must be text.",
+				    path);
+			n = trimmed_chars(v->u.string);
+			if ((long long)n > f->max || (long long)n < f->min) {
+				if (n == 0)
+					return item_bad(r, path,
+					    "%s is required.", path);
+				return item_bad(r, path, "%s must be %lld to "
+				    "%lld characters long.", path, f->min,
+				    f->max);
+			}
+			if (!valid_plain_text(v->u.string))
+				return item_bad(r, path,
+				    "%s has control characters.", path);
+			break;
+		case FT_INT:
+			if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < f->min ||
+			    YAJL_GET_INTEGER(v) > f->max)
+				return item_bad(r, path, "%s must be a whole "
+				    "number from %lld to %lld.", path, f->min,
+				    f->max);
+			break;
+		case FT_ENUM:
+			if (!YAJL_IS_STRING(v) ||
+			    !in_choices(f->choices, v->u.string))
+				return item_bad(r, path, "%s must be one of: %s.",
+				    path, f->choices);
+			break;
+		default:
+			abort();
+		}
+	}
+	return 0;
+}
+
+/* Vitals as a PATCH body gives them. */
+struct vitals_in {
+	int	 set[V__MAX];	/* named in the body (null included) */
+	int	 null[V__MAX];	/* named as null: cleared */
+	double	 val[V__MAX];
+};
+
+/*
+ * Checks the "vitals" member VIT of a PATCH body (NULL: absent; null:
+ * clears every vital) into VI.  Returns 0, or 422 naming the vital, e.g.
+ * "vitals.bp_systolic".
+ */
+static int
+vitals_check(struct req *r, yajl_val vit, struct vitals_in *vi)
+{
+	char		 path[64];
+	const char	*key;
+	yajl_val	 v;
+	size_t		 i;
+	int		 k;
+	double		 d;
+
+	memset(vi, 0, sizeof(*vi));
+	if (vit == NULL)
+		return 0;
+	if (YAJL_IS_NULL(vit)) {
+		for (k = 0; k < V__MAX; k++)
+			vi->set[k] = vi->null[k] = 1;
+		return 0;
+	}
+	for (i = 0; i < vit->u.object.len; i++) {
+		key = vit->u.object.keys[i];
+		v = vit->u.object.values[i];
+		for (k = 0; k < V__MAX; k++)
+			if (strcmp(vitals[k].name, key) == 0)
+				break;
+		if (k == V__MAX) {
+			if (strlen(key) > 40 || !valid_plain_text(key))
+				key = "?";
+			snprintf(path, sizeof(path), "vitals.%s", key);
+			return http_error(r, 422, "unknown_field",
+			    "This request has a field the server does not "
+			    "know.", path);
+		}
+		snprintf(path, sizeof(path), "vitals.%s", key);
+		vi->set[k] = 1;
+		if (YAJL_IS_NULL(v)) {
+			vi->null[k] = 1;
+			continue;
+		}
+		if (!YAJL_IS_NUMBER(v))
+			return item_bad(r, path, "%s must be a number.", path);
+		if (vitals[k].integer && !YAJL_IS_INTEGER(v))
+			return item_bad(r, path, "%s must be a whole number.",
+			    path);
+		if (YAJL_IS_INTEGER(v))
+			d = (double)YAJL_GET_INTEGER(v);
+		else if (YAJL_IS_DOUBLE(v))
+			d = YAJL_GET_DOUBLE(v);
+		else
+			d = vitals[k].max + 1;	/* out of any range */
+		if (!(d >= vitals[k].min && d <= vitals[k].max))
+			return item_bad(r, path, "%s must be from %g to %g %s.",
+			    path, vitals[k].min, vitals[k].max,
+			    vitals[k].unit);
+		vi->val[k] = d;
+	}
+	return 0;
+}
+
+/*
+ * The diastolic pressure must stay below the systolic once the body VI is
+ * applied to the stored visit VS.  Returns 0, or 422 naming the vital the
+ * body set.
+ */
+static int
+bp_check(struct req *r, const struct vitals_in *vi, const struct vstate *vs)
+{
+	int		 has_sys = vs->has_sys, has_dia = vs->has_dia;
+	double		 sys = (double)vs->sys, dia = (double)vs->dia;
+
+	if (vi->set[V_BP_SYSTOLIC]) {
+		has_sys = !vi->null[V_BP_SYSTOLIC];
+		sys = vi->val[V_BP_SYSTOLIC];
+	}
+	if (vi->set[V_BP_DIASTOLIC]) {
+		has_dia = !vi->null[V_BP_DIASTOLIC];
+		dia = vi->val[V_BP_DIASTOLIC];
+	}
+	if (!has_sys || !has_dia || dia < sys)
+		return 0;
+	if (vi->set[V_BP_DIASTOLIC] && !vi->null[V_BP_DIASTOLIC])
+		return item_bad(r, "vitals.bp_diastolic", "vitals.bp_diastolic "
+		    "must be below the systolic pressure.");
+	return item_bad(r, "vitals.bp_systolic", "vitals.bp_systolic must be "
+	    "above the diastolic pressure.");
+}
+
+/* db.c binds no doubles (yet); the real vitals need them. */
+static void
+bind_double(sqlite3_stmt *s, int i, double d)
+{
+	sqlite3_bind_double(s, i, d);
+}
+
+static const struct field dx_fields[] = {
+	{ "text", FT_STRING, F_REQUIRED, 1, 200, NULL, NULL, NULL },
+	{ "code", FT_STRING, F_NULLABLE, 0, 20, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
+/* The dose's own limits are dose_parse()'s; 200 only bounds the work. */
+static const struct field rx_fields[] = {
+	{ "medicine", FT_STRING, F_REQUIRED, 1, 100, NULL, NULL, NULL },
+	{ "strength", FT_STRING, F_NULLABLE, 0, 40, NULL, NULL, NULL },
+	{ "form", FT_STRING, F_NULLABLE, 0, 40, NULL, NULL, NULL },
+	{ "dose", FT_STRING, F_REQUIRED, 1, 200, NULL, NULL, NULL },
+	{ "timing", FT_ENUM, F_NULLABLE, 0, 0, timings, NULL, NULL },
+	{ "duration_days", FT_INT, F_NULLABLE, 1, 365, NULL, NULL, NULL },
+	{ "instructions", FT_STRING, F_NULLABLE, 0, 200, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
+/*
+ * Checks the prescription lines RX (an array, or NULL) and writes each
+ * line's normalised dose into DOSES.  Returns 0, or 422 naming the field.
+ */
+static int
+rx_check(struct req *r, yajl_val rx, char doses[][DOSE_OUT_MAX])
+{
+	char	 path[64];
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; rx != NULL && YAJL_IS_ARRAY(rx) && i < rx->u.array.len;
+	    i++) {
+		if ((rc = item_check(r, "prescriptions", i,
+		    rx->u.array.values[i], rx_fields)) != 0)
+			return rc;
+		if (dose_parse(json_str(rx->u.array.values[i], "dose"),
+		    doses[i], DOSE_OUT_MAX) == DOSE_INVALID) {
+			snprintf(path, sizeof(path), "prescriptions[%zu].dose",
+			    i);
+			return item_bad(r, path, "%s must be like 1-0-1, "
+			    "1-1-1-1, SOS or OD, or words of up to %d "
+			    "characters, and not all zero.", path,
+			    DOSE_FREE_MAX);
+		}
+	}
+	return 0;
+}
+
+/* Replaces the diagnoses of visit ID with DX.  Returns SQLITE_OK or rc. */
+static int
+dx_replace(long long id, yajl_val dx)
+{
+	sqlite3_stmt	*s = st[STMT_DX_DELETE];
+	yajl_val	 d;
+	size_t		 i;
+	int		 rc;
+
+	db_bind_int(s, 1, id);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return rc;
+	s = st[STMT_DX_INSERT];
+	for (i = 0; YAJL_IS_ARRAY(dx) && i < dx->u.array.len; i++) {
+		d = dx->u.array.values[i];
+		db_bind_int(s, 1, id);
+		db_bind_int(s, 2, (long long)i);
+		bind_text_trim(s, 3, json_str(d, "text"));
+		bind_text_trim(s, 4, json_str(d, "code"));
+		rc = db_step(s);
+		db_reset(s);
+		if (rc != SQLITE_DONE)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+/*
+ * Replaces the prescription lines of visit ID with RX, whose normalised
+ * doses are DOSES.  Returns SQLITE_OK or rc.
+ */
+static int
+rx_replace(long long id, yajl_val rx, char doses[][DOSE_OUT_MAX])
+{
+	sqlite3_stmt	*s = st[STMT_RX_DELETE];
+	yajl_val	 m;
+	long long	 days;
+	size_t		 i;
+	int		 rc;
+
+	db_bind_int(s, 1, id);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return rc;
+	s = st[STMT_RX_INSERT];
+	for (i = 0; YAJL_IS_ARRAY(rx) && i < rx->u.array.len; i++) {
+		m = rx->u.array.values[i];
+		db_bind_int(s, 1, id);
+		db_bind_int(s, 2, (long long)i);
+		bind_text_trim(s, 3, json_str(m, "medicine"));
+		bind_text_trim(s, 4, json_str(m, "strength"));
+		bind_text_trim(s, 5, json_str(m, "form"));
+		db_bind_text(s, 6, doses[i]);
+		db_bind_text(s, 7, json_str(m, "timing"));
+		if (json_int(m, "duration_days", &days))
+			db_bind_int(s, 8, days);
+		bind_text_trim(s, 9, json_str(m, "instructions"));
+		rc = db_step(s);
+		db_reset(s);
+		if (rc != SQLITE_DONE)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+/*
+ * POST /api/visits {patient_id, queue_id?}: 201 a new draft visit of
+ * today.  With queue_id (today's entry of that patient) the entry moves to
+ * in_consult, and when a draft of that entry exists already it is answered
+ * (200) instead of a second one: opening a consultation twice is harmless.
+ * 404 no such patient or queue entry; 422 the entry is another patient's
+ * or another day's; 409 the entry is done, cancelled or a no-show.
+ */
+static int
+visit_create(struct req *r)
+{
+	sqlite3_stmt	*s;
+	long long	 pid = 0, qid = 0, vid = 0, qpid = 0;
+	char		 today[11], now[21], qday[11] = "", qstatus[16] = "";
+	int		 rc, found;
+
+	json_int(r->json, "patient_id", &pid);
+	json_int(r->json, "queue_id", &qid);
+	db_today(today);
+	db_now(now);
+	if ((rc = db_begin()) != SQLITE_OK)
+		return db_fail(r, rc);
+	s = st[STMT_PATIENT_EXISTS];
+	db_bind_int(s, 1, pid);
+	if ((rc = db_step(s)) != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	db_reset(s);
+	if (rc == SQLITE_DONE) {
+		db_rollback();
+		return http_error(r, 404, "not_found", "There is no such patient.",
+		    "patient_id");
+	}
+	if (qid > 0) {
+		s = st[STMT_QUEUE_GET];
+		db_bind_int(s, 1, qid);
+		if ((rc = db_step(s)) == SQLITE_ROW) {
+			qpid = sqlite3_column_int64(s, 0);
+			snprintf(qday, sizeof(qday), "%s",
+			    (const char *)sqlite3_column_text(s, 1));
+			snprintf(qstatus, sizeof(qstatus), "%s",
+			    (const char *)sqlite3_column_text(s, 2));
+		}
+		db_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_fail(r, rc);
+		if (rc == SQLITE_DONE) {
+			db_rollback();
+			return http_error(r, 404, "not_found",
+			    "There is no such queue entry.", "queue_id");
+		}
+		if (qpid != pid || strcmp(qday, today) != 0) {
+			db_rollback();
+			return http_error(r, 422, "invalid", "queue_id must be "
+			    "today's queue entry of this patient.", "queue_id");
+		}
+		if (strcmp(qstatus, "waiting") != 0 &&
+		    strcmp(qstatus, "in_consult") != 0) {
+			db_rollback();
+			return http_error(r, 409, "queue_status", "This queue "
+			    "entry is no longer waiting (it is done, cancelled "
+			    "or a no-show).", "queue_id");
+		}
+		s = st[STMT_QUEUE_START];
+		db_bind_int(s, 1, qid);
+		db_bind_text(s, 2, now);
+		rc = db_step(s);
+		db_reset(s);
+		if (rc != SQLITE_DONE)
+			return db_fail(r, rc);
+		s = st[STMT_VISIT_DRAFT_FOR_QUEUE];
+		db_bind_int(s, 1, qid);
+		vid = db_int1(s, 0);
+	}
+	found = vid > 0;
+	if (!found) {
+		s = st[STMT_VISIT_INSERT];
+		db_bind_int(s, 1, pid);
+		if (qid > 0)
+			db_bind_int(s, 2, qid);
+		db_bind_int(s, 3, r->user.id);
+		db_bind_text(s, 4, today);
+		db_bind_text(s, 5, now);
+		rc = db_step(s);
+		db_reset(s);
+		if (rc != SQLITE_DONE)
+			return db_fail(r, rc);
+		vid = sqlite3_last_insert_rowid(db);
+	}
+	if ((rc = audit(r, found ? "visit.read" : "visit.create", "visit", vid,
+	    pid)) != SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
+		return db_fail(r, rc);
+	return visit_reply(r, vid, found ? 200 : 201, NULL);
+}
+
+/* GET /api/visits/{id}: 200 the visit with its patient; 404. */
+static int
+visit_get(struct req *r)
+{
+	long long	 pid = 0;
+	int		 status, rc;
+
+	if ((status = visit_reply(r, r->param[0], 200, &pid)) != 200)
+		return status;
+	if ((rc = audit(r, "visit.read", "visit", r->param[0], pid)) !=
+	    SQLITE_OK)
+		return db_fail(r, rc);
+	return 200;
+}
+
+/* Binds flag I (1: KEY is in BODY) and, at I + 1, its trimmed text. */
+static void
+bind_flag_text(sqlite3_stmt *s, int i, yajl_val body, const char *key)
+{
+	yajl_val	 v = json_get(body, key);
+
+	db_bind_int(s, i, v != NULL);
+	bind_text_trim(s, i + 1, v != NULL && YAJL_IS_STRING(v) ?
+	    v->u.string : NULL);
+}
+
+/*
+ * PATCH /api/visits/{id} {version, complaint?, vitals?, notes?,
+ * diagnoses?, prescriptions?, advice?, follow_up_date?}: 200 the visit.
+ * A list present replaces the whole list; a vital present replaces that
+ * vital (null clears it).  422 naming the field (e.g. "vitals.pulse",
+ * "prescriptions[2].dose"); 404; 409 "visit_final" once finalized, 409
+ * "stale_version" when the version is not the current one.
+ */
+static int
+visit_patch(struct req *r)
+{
+	static char	 doses[RX_MAX][DOSE_OUT_MAX];
+	sqlite3_stmt	*s;
+	struct vitals_in vi;
+	struct vstate	 vs;
+	yajl_val	 dx = json_get(r->json, "diagnoses");
+	yajl_val	 rx = json_get(r->json, "prescriptions");
+	const char	*fu = json_str(r->json, "follow_up_date");
+	long long	 id = r->param[0], version = 0;
+	char		 now[21];
+	size_t		 i;
+	int		 rc, k;
+
+	json_int(r->json, "version", &version);
+	if ((rc = vitals_check(r, json_get(r->json, "vitals"), &vi)) != 0)
+		return rc;
+	for (i = 0; dx != NULL && YAJL_IS_ARRAY(dx) && i < dx->u.array.len;
+	    i++)
+		if ((rc = item_check(r, "diagnoses", i, dx->u.array.values[i],
+		    dx_fields)) != 0)
+			return rc;
+	if ((rc = rx_check(r, rx, doses)) != 0)
+		return rc;
+
+	db_now(now);
+	if ((rc = db_begin()) != SQLITE_OK)
+		return db_fail(r, rc);
+	if ((rc = draft_or_fail(r, id, &vs)) != 0)
+		return rc;
+	if (vs.version != version) {
+		db_rollback();
+		return http_error(r, 409, "stale_version", "Someone else changed "
+		    "this visit. Reload it to see the latest version.",
+		    "version");
+	}
+	if (fu != NULL && strcmp(fu, vs.day) < 0) {
+		db_rollback();
+		return http_error(r, 422, "invalid", "follow_up_date may not be "
+		    "before the visit.", "follow_up_date");
+	}
+	if ((rc = bp_check(r, &vi, &vs)) != 0) {
+		db_rollback();
+		return rc;
+	}
+
+	s = st[STMT_VISIT_UPDATE];
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, version);
+	bind_flag_text(s, 3, r->json, "complaint");
+	bind_flag_text(s, 5, r->json, "notes");
+	bind_flag_text(s, 7, r->json, "advice");
+	bind_flag_text(s, 9, r->json, "follow_up_date");
+	for (k = 0; k < V__MAX; k++) {
+		db_bind_int(s, UPDATE_VITAL_PARAM + 2 * k, vi.set[k]);
+		if (!vi.set[k] || vi.null[k])
+			db_bind_null(s, UPDATE_VITAL_PARAM + 2 * k + 1);
+		else if (vitals[k].integer)
+			db_bind_int(s, UPDATE_VITAL_PARAM + 2 * k + 1,
+			    (long long)vi.val[k]);
+		else
+			bind_double(s, UPDATE_VITAL_PARAM + 2 * k + 1,
+			    vi.val[k]);
+	}
+	db_bind_text(s, 25, now);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	if (sqlite3_changes(db) != 1)	/* checked above; the lock held */
+		return db_fail(r, SQLITE_INTERNAL);
+	if (dx != NULL && (rc = dx_replace(id, dx)) != SQLITE_OK)
+		return db_fail(r, rc);
+	if (rx != NULL && (rc = rx_replace(id, rx, doses)) != SQLITE_OK)
+		return db_fail(r, rc);
+	if ((rc = audit(r, "visit.update", "visit", id, vs.patient_id)) !=
+	    SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
+		return db_fail(r, rc);
+	return visit_reply(r, id, 200, NULL);
+}
+
+/*
+ * POST /api/visits/{id}/finalize: 200 the visit, now final and read-only;
+ * its queue entry (if any, and still open) becomes done; each medicine
+ * prescribed counts once more in the catalogue (new ones join it).
+ * 404; 409 "visit_final" when already final; 422 when it has neither a
+ * complaint nor a diagnosis.
+ */
+static int
+visit_finalize(struct req *r)
+{
+	sqlite3_stmt	*s;
+	struct vstate	 vs;
+	long long	 id = r->param[0];
+	char		 now[21];
+	int		 rc;
+
+	db_now(now);
+	if ((rc = db_begin()) != SQLITE_OK)
+		return db_fail(r, rc);
+	if ((rc = draft_or_fail(r, id, &vs)) != 0)
+		return rc;
+	if (!vs.has_complaint && vs.ndiagnoses == 0) {
+		db_rollback();
+		return http_error(r, 422, "incomplete", "Write the complaint or "
+		    "a diagnosis before finalizing the visit.", "complaint");
+	}
+	s = st[STMT_VISIT_FINALIZE];
+	db_bind_int(s, 1, id);
+	db_bind_text(s, 2, now);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	if (vs.queue_id > 0) {
+		s = st[STMT_QUEUE_DONE];
+		db_bind_int(s, 1, vs.queue_id);
+		db_bind_text(s, 2, now);
+		rc = db_step(s);
+		db_reset(s);
+		if (rc != SQLITE_DONE)
+			return db_fail(r, rc);
+	}
+	/* Known medicines first, so that the new ones start at one use. */
+	s = st[STMT_MED_USED];
+	db_bind_int(s, 1, id);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	s = st[STMT_MED_NEW];
+	db_bind_int(s, 1, id);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	if ((rc = audit(r, "visit.finalize", "visit", id, vs.patient_id)) !=
+	    SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
+		return db_fail(r, rc);
+	return visit_reply(r, id, 200, NULL);
+}
+
+/*
+ * POST /api/visits/{id}/repeat-last: 200 the visit, whose prescription
+ * lines are now those of the patient's newest finalized visit (the lines
+ * it had are replaced).  404 no such visit, or 404 "no_previous_visit";
+ * 409 "visit_final"; 409 "nothing_to_repeat" when that visit prescribed
+ * nothing (the draft keeps its lines).
+ */
+static int
+visit_repeat_last(struct req *r)
+{
+	sqlite3_stmt	*s;
+	struct vstate	 vs;
+	long long	 id = r->param[0], src;
+	char		 now[21];
+	int		 rc;
+
+	db_now(now);
+	if ((rc = db_begin()) != SQLITE_OK)
+		return db_fail(r, rc);
+	if ((rc = draft_or_fail(r, id, &vs)) != 0)
+		return rc;
+	s = st[STMT_VISIT_LAST_FINAL];
+	db_bind_int(s, 1, vs.patient_id);
+	db_bind_int(s, 2, id);
+	if ((src = db_int1(s, 0)) == 0) {
+		db_rollback();
+		return http_error(r, 404, "no_previous_visit", "This patient "
+		    "has no finalized visit to repeat.", NULL);
+	}
+	s = st[STMT_RX_COUNT];
+	db_bind_int(s, 1, src);
+	if (db_int1(s, 0) == 0) {
+		db_rollback();
+		return http_error(r, 409, "nothing_to_repeat", "The patient's "
+		    "last visit prescribed no medicines.", NULL);
+	}
+	s = st[STMT_RX_DELETE];
+	db_bind_int(s, 1, id);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	s = st[STMT_RX_COPY];
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, src);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	s = st[STMT_VISIT_TOUCH];
+	db_bind_int(s, 1, id);
+	db_bind_text(s, 2, now);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	if ((rc = audit(r, "visit.update", "visit", id, vs.patient_id)) !=
+	    SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
+		return db_fail(r, rc);
+	return visit_reply(r, id, 200, NULL);
+}
+
+/*
+ * GET /api/patients/{id}/visits?limit=&offset=: 200 {patient, total,
+ * visits, draft}: the patient's finalized visits (full, newest first;
+ * total counts them all), and today's draft or null.  404; 422 paging.
+ */
+static int
+visit_history(struct req *r)
+{
+	sqlite3_stmt	*s;
+	long long	 pid = r->param[0], limit, offset, total;
+	char		 today[11];
+	int		 rc;
+
+	if ((rc = req_paging(r, &limit, &offset)) != 0)
+		return rc;
+	db_today(today);
+	s = st[STMT_PATIENT_GET];
+	db_bind_int(s, 1, pid);
+	db_bind_text(s, 2, today);
+	if ((rc = db_step(s)) == SQLITE_ROW) {
+		jo_open(r);
+		jo_row_fields(r, s);
+	}
+	db_reset(s);
+	if (rc == SQLITE_DONE)
+		return http_error(r, 404, "not_found", "There is no such patient.",
+		    NULL);
+	if (rc != SQLITE_ROW)
+		return db_fail(r, rc);
+
+	s = st[STMT_VISIT_HISTORY_COUNT];
+	db_bind_int(s, 1, pid);
+	if ((total = db_int1(s, -1)) < 0)
+		return db_fail(r, SQLITE_ERROR);
+	jo_int(r, "total", total);
+
+	s = st[STMT_VISIT_HISTORY];
+	db_bind_int(s, 1, pid);
+	db_bind_text(s, 2, today);
+	db_bind_int(s, 3, limit);
+	db_bind_int(s, 4, offset);
+	jo_arr(r, "visits");
+	while ((rc = db_step(s)) == SQLITE_ROW)
+		jo_row(r, s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	jo_arr_close(r);
+
+	s = st[STMT_VISIT_DRAFT_TODAY];
+	db_bind_int(s, 1, pid);
+	db_bind_text(s, 2, today);
+	if ((rc = db_step(s)) == SQLITE_ROW) {
+		jo_key(r, "draft");
+		jo_row(r, s);
+	} else
+		jo_null(r, "draft");
+	db_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	jo_close(r);
+
+	if ((rc = audit(r, "visit.history", "patient", pid, pid)) != SQLITE_OK)
+		return db_fail(r, rc);
+	return 200;
+}
+
+/*
+ * GET /api/medicines?q=&limit=&offset=: 200 {medicines:[{id, name,
+ * strength, form, uses}]}: those whose name, or a word of it, starts with
+ * q (any case), the clinic's most prescribed first, then the seed list in
+ * alphabetical order; without q, the most prescribed.  422 q too long.
+ */
+static int
+medicine_search(struct req *r)
+{
+	sqlite3_stmt	*s;
+	long long	 limit, offset;
+	char		 buf[MED_QUERY_MAX * 4 + 1];
+	const char	*q = "";
+	size_t		 n = 0;
+	int		 rc;
+
+	if ((rc = req_query(r, "q", buf, sizeof(buf))) < 0 ||
+	    (rc == 1 && valid_utf8_chars(buf) > MED_QUERY_MAX))
+		return http_error(r, 422, "invalid_parameter", "q must be text "
+		    "of at most 100 characters.", "q");
+	if (rc == 1)
+		q = trim(buf, &n);
+	if ((rc = req_paging(r, &limit, &offset)) != 0)
+		return rc;
+	if (n == 0) {
+		s = st[STMT_MED_TOP];
+		db_bind_int(s, 1, limit);
+		db_bind_int(s, 2, offset);
+	} else {
+		s = st[STMT_MED_SEARCH];
+		db_bind_textn(s, 1, q, n);
+		db_bind_int(s, 2, limit);
+		db_bind_int(s, 3, offset);
+	}
+	jo_open(r);
+	jo_arr(r, "medicines");
+	while ((rc = db_step(s)) == SQLITE_ROW)
+		jo_row(r, s);
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	jo_arr_close(r);
+	jo_close(r);
+	return 200;
+}
+
+static const struct field create_fields[] = {
+	{ "patient_id", FT_INT, F_REQUIRED, 1, LLONG_MAX, NULL, NULL, NULL },
+	{ "queue_id", FT_INT, F_NULLABLE, 1, LLONG_MAX, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct field patch_fields[] = {
+	{ "version", FT_INT, F_REQUIRED, 1, LLONG_MAX, NULL, NULL, NULL },
+	{ "complaint", FT_STRING, F_NULLABLE, 0, COMPLAINT_MAX, NULL, NULL,
+	    NULL },
+	{ "vitals", FT_OBJECT, F_NULLABLE, 0, 0, NULL, NULL, NULL },
+	{ "notes", FT_STRING, F_NULLABLE, 0, NOTES_MAX, NULL, NULL, NULL },
+	{ "diagnoses", FT_ARRAY, F_NULLABLE, 0, DIAGNOSES_MAX, NULL, NULL,
+	    NULL },
+	{ "prescriptions", FT_ARRAY, F_NULLABLE, 0, RX_MAX, NULL, NULL, NULL },
+	{ "advice", FT_STRING, F_NULLABLE, 0, ADVICE_MAX, NULL, NULL, NULL },
+	{ "follow_up_date", FT_DATE, F_NULLABLE, 0, 0, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct route routes[] = {
+	{ METHOD_POST, "/api/visits", R_DOCTOR, create_fields, visit_create,
+	    0 },
+	{ METHOD_GET, "/api/visits/{id}", R_DOCTOR, NULL, visit_get, 0 },
+	{ METHOD_PATCH, "/api/visits/{id}", R_DOCTOR, patch_fields,
+	    visit_patch, PATCH_BODY_MAX },
+	{ METHOD_POST, "/api/visits/{id}/finalize", R_DOCTOR, NULL,
+	    visit_finalize, 0 },
+	{ METHOD_POST, "/api/visits/{id}/repeat-last", R_DOCTOR, NULL,
+	    visit_repeat_last, 0 },
+	{ METHOD_GET, "/api/patients/{id}/visits", R_DOCTOR, NULL,
+	    visit_history, 0 },
+	{ METHOD_GET, "/api/medicines", R_DOCTOR, NULL, medicine_search, 0 },
+};
+
+int
+main(int argc, char **argv)
+{
+	return nd_main(argc, argv, "visits", routes, ND_NELEM(routes), sql,
+	    STMT__MAX, st);
+}
