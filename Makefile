@@ -98,3 +98,22 @@ soak:
 
 clean:
 	rm -rf build
+
+# ------------------------------------------------------------------ system install (deploy/)
+# sudo make install [PREFIX=/usr/local]: packages, the nalamdesk user, units, nginx site, CA and
+# certificate, firewall; run again to upgrade in place (backup first, then migrate).
+# make install DESTDIR=/tmp/x stages the same files without touching the system.
+# sudo make uninstall [PURGE=1]: PURGE=1 also deletes the data and configuration.
+# sudo make configure: regenerate allow-list, certificate and firewall from network.conf.
+.PHONY: configure
+
+install: all
+	@bash deploy/install.sh install --prefix "$(PREFIX)" --destdir "$(DESTDIR)" \
+		--bin "$(CURDIR)/$(BUILD)/bin" --src "$(CURDIR)"
+
+uninstall:
+	@bash deploy/install.sh uninstall --prefix "$(PREFIX)" --destdir "$(DESTDIR)" \
+		$(if $(filter 1,$(PURGE)),--purge)
+
+configure:
+	@bash deploy/install.sh configure --prefix "$(PREFIX)" --destdir "$(DESTDIR)"
