@@ -442,6 +442,9 @@ export function ageSex(p) {
 	return [a !== null && a !== undefined ? `${a} y` : null, p?.sex || null].filter(Boolean).join(' / ');
 }
 
+// "12 · 34 y / F" — clinic number and age/sex, leaving out what is unknown.
+export const patientMeta = p => [p?.clinic_no, ageSex(p)].filter(x => x !== null && x !== undefined && x !== '').join(' · ');
+
 export function fmtBytes(n) {
 	if (n === null || n === undefined || n === '') return '';
 	const u = ['B', 'KB', 'MB', 'GB', 'TB'];

@@ -1,7 +1,7 @@
 // appointments.js — one day's appointments: book, mark arrived (which puts the
 // patient in that day's queue) or cancel.
 import { api, qs, listOf } from '../api.js';
-import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, onKeys, toast, todayISO, addDays, fmtDate, fmtClock, ageSex, act } from '../ui.js';
+import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, onKeys, toast, todayISO, addDays, fmtDate, fmtClock, patientMeta, act } from '../ui.js';
 import { patientPicker } from './patients.js';
 import { loadPatient } from './patient.js';
 
@@ -38,7 +38,7 @@ export function render(root, params, query) {
 		h('thead', {}, h('tr', {}, ['Time', 'Patient', 'Reason', 'Status', ''].map(t => h('th', { scope: 'col' }, t)))),
 		h('tbody', {}, rows.map(a => h('tr', { 'data-testid': 'appt-row', 'data-id': a.id, 'data-status': a.status },
 			h('td', {}, fmtClock(a.time)),
-			h('td', {}, h('a', { href: `#/patient/${a.patient?.id ?? a.patient_id}` }, nameOf(a)), a.patient ? h('span', { class: 'muted' }, ` ${a.patient.clinic_no || ''} · ${ageSex(a.patient)}`) : null),
+			h('td', {}, h('a', { href: `#/patient/${a.patient?.id ?? a.patient_id}` }, nameOf(a)), a.patient ? h('span', { class: 'muted' }, ` ${patientMeta(a.patient)}`) : null),
 			h('td', {}, a.reason || ''),
 			h('td', {}, h('span', { class: `badge ap-${a.status}` }, LABEL[a.status] || a.status)),
 			h('td', { class: 'row-actions' }, a.status === 'booked' ? [

@@ -2,7 +2,7 @@
 // show and print the receipt on the clinic letterhead, and the daily report.
 import { api, qs } from '../api.js';
 import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, onKeys, toast, money, rupeesToPaise,
-	paiseToRupees, todayISO, fmtDate, fmtDateTime, letterhead, paperToggle, amountInWords } from '../ui.js';
+	paiseToRupees, todayISO, fmtDateTime, letterhead, paperToggle, amountInWords } from '../ui.js';
 import { session } from '../session.js';
 import { patientPicker } from './patients.js';
 import { loadPatient } from './patient.js';

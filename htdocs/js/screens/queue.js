@@ -3,7 +3,7 @@
 // the desk add, call in, send back, finish, cancel or mark no-show. The doctor
 // gets "Call next" (N): lowest waiting token → in consultation → consultation screen.
 import { api, listOf } from '../api.js';
-import { h, pageHead, replace, btn, onKeys, dialog, field, input, toast, fmtTime, ageSex, act } from '../ui.js';
+import { h, pageHead, btn, onKeys, dialog, field, input, toast, fmtTime, patientMeta, act } from '../ui.js';
 import { hasRole } from '../session.js';
 import { go } from '../router.js';
 import { patientPicker } from './patients.js';
@@ -105,7 +105,7 @@ export function render(root) {
 			onclick: ev => { if (!ev.target.closest('button, a')) select(e.id); },
 		},
 			h('td', { class: 'token' }, e.token),
-			h('td', {}, h('a', { href: `#/patient/${p.id}` }, p.name), h('span', { class: 'muted' }, ` ${p.clinic_no || ''} · ${ageSex(p)}`)),
+			h('td', {}, h('a', { href: `#/patient/${p.id}` }, p.name), h('span', { class: 'muted' }, ` ${patientMeta(p)}`)),
 			h('td', {}, e.reason || ''),
 			h('td', {}, h('span', { class: `badge st-${e.status}` }, STATUS_LABEL[e.status] || e.status)),
 			h('td', {}, fmtTime(e.created_at)),
