@@ -20,8 +20,8 @@
 CREATE TABLE medicine_words (
 	word		TEXT NOT NULL COLLATE NOCASE,	-- one word of the name, as written
 	medicine_id	INTEGER NOT NULL REFERENCES medicines(id),
-	PRIMARY KEY (word, medicine_id)
-) WITHOUT ROWID;
+	PRIMARY KEY (word, medicine_id)	-- the search reads this index alone
+);
 CREATE INDEX medicine_words_medicine ON medicine_words(medicine_id);
 
 CREATE TRIGGER medicine_words_insert AFTER INSERT ON medicines BEGIN
