@@ -10,8 +10,9 @@
  * takes its name, and records the result in the table `backups`.
  *
  * The directory may also hold backups the admin tool or the timer took:
- * the listing shows them too, as "unchecked" (the tool checks a copy before
- * it names it, but this program did not see that check).
+ * those the tool recorded in the table are listed with their result, the
+ * others as "unchecked".  Recorded copies whose file was rotated away are
+ * not listed; failed attempts are.
  */
 #include <sys/stat.h>
 
@@ -113,9 +114,31 @@ backup_name(const char *s)
 }
 
 /*
- * Collects the backups in VAR/backups and in the table, newest first, into
- * a new array *OUT of *N entries (free() it).  A missing directory holds
- * nothing.  Returns SQLITE_OK, or an SQLite error (then *OUT is NULL).
+ * A new zeroed entry at the end of *V (*LEN used of *CAP), which grows by
+ * doubling.  Returns it, or NULL when memory ran out (*V is kept).
+ */
+static struct backup *
+backup_new(struct backup **v, size_t *len, size_t *cap)
+{
+	struct backup	*nv;
+	size_t		 ncap;
+
+	if (*len == *cap) {
+		ncap = *cap ? *cap * 2 : 32;
+		if ((nv = reallocarray(*v, ncap, sizeof(**v))) == NULL)
+			return NULL;
+		*v = nv;
+		*cap = ncap;
+	}
+	memset(&(*v)[*len], 0, sizeof(**v));
+	return &(*v)[(*len)++];
+}
+
+/*
+ * Collects the backups, newest first, into a new array *OUT of *N entries
+ * (free() it; NULL when there are none): every file in VAR/backups, with
+ * what the table knows of it, and the table's failed attempts.  A missing
+ * directory holds nothing.  Returns SQLITE_OK, or an SQLite error.
  */
 int
 backups_gather(struct backup **out, size_t *n)
@@ -126,13 +149,11 @@ backups_gather(struct backup **out, size_t *n)
 	sqlite3_stmt	*s = st[STMT_BACKUP_LIST];
 	DIR		*d = NULL;
 	char		 dir[4200];
-	size_t		 len = 0, i, known;
+	size_t		 len = 0, cap = 0, i, k, known;
 	int		 rc = SQLITE_OK, fd;
 
 	*out = NULL;
 	*n = 0;
-	if ((v = calloc(2 * BACKUPS_MAX, sizeof(*v))) == NULL)
-		return SQLITE_NOMEM;
 	if (admin_var_path("backups", dir, sizeof(dir)) &&
 	    (d = opendir(dir)) != NULL) {
 		fd = dirfd(d);
@@ -141,7 +162,11 @@ backups_gather(struct backup **out, size_t *n)
 			    fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) ==
 			    -1 || !S_ISREG(sb.st_mode))
 				continue;
-			b = &v[len++];
+			if ((b = backup_new(&v, &len, &cap)) == NULL) {
+				closedir(d);
+				free(v);
+				return SQLITE_NOMEM;
+			}
 			snprintf(b->file, sizeof(b->file), "%s", de->d_name);
 			b->size = (long long)sb.st_size;
 			iso_utc(sb.st_mtime, b->created_at);
@@ -158,7 +183,10 @@ backups_gather(struct backup **out, size_t *n)
 			if (strcmp(v[i].file, file) == 0)
 				b = &v[i];
 		if (b == NULL) {
-			b = &v[len++];
+			if ((b = backup_new(&v, &len, &cap)) == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
 			snprintf(b->file, sizeof(b->file), "%s", file);
 			b->size = sqlite3_column_int64(s, 2);
 		}
@@ -176,7 +204,14 @@ backups_gather(struct backup **out, size_t *n)
 		free(v);
 		return rc;
 	}
-	qsort(v, len, sizeof(*v), backup_cmp);
+	/* A good copy whose file was rotated away is history, not a backup;
+	 * a failed attempt stays listed so that the failure is seen. */
+	for (i = known, k = known; i < len; i++)
+		if (strcmp(v[i].integrity, "ok") != 0)
+			v[k++] = v[i];
+	len = k;
+	if (len > 0)
+		qsort(v, len, sizeof(*v), backup_cmp);
 	*out = v;
 	*n = len;
 	return SQLITE_OK;
