@@ -215,7 +215,8 @@ static sqlite3_stmt *st[STMT__MAX];
 #define DIAGNOSES_MAX	20	/* diagnoses of one visit */
 #define RX_MAX		30	/* prescription lines of one visit */
 #define MED_QUERY_MAX	100	/* characters of a medicine search */
-#define PATCH_BODY_MAX	(128 * 1024)	/* 30 lines of Tamil instructions */
+/* Every field at its limit in Tamil is ~80 KiB; nginx's 64k cap (conf/) acts first. */
+#define PATCH_BODY_MAX	(128 * 1024)
 
 /*
  * The vitals and their physiological ranges; their order is that of the
@@ -390,6 +391,7 @@ trimmed_chars(const char *s)
 	return chars;
 }
 
+/* 1 if S is one of CHOICES, a comma-separated list. */
 static int
 in_choices(const char *choices, const char *s)
 {
