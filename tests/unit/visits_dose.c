@@ -10,7 +10,7 @@
 static int
 is(const char *in, enum dose_kind kind, const char *want)
 {
-	char	 out[DOSE_OUT_MAX];
+	char	 out[DOSE_OUT_MAX], again[DOSE_OUT_MAX];
 	enum dose_kind got;
 
 	memset(out, 'x', sizeof(out));
@@ -23,6 +23,13 @@ is(const char *in, enum dose_kind kind, const char *want)
 	if (strcmp(out, want) != 0) {
 		printf("  dose_parse(\"%s\") wrote \"%s\", want \"%s\"\n", in,
 		    out, want);
+		return 0;
+	}
+	/* A normal form is its own normal form: what is stored parses again. */
+	if (kind != DOSE_INVALID && (dose_parse(want, again, sizeof(again)) !=
+	    kind || strcmp(again, want) != 0)) {
+		printf("  dose_parse(\"%s\") is not stable: \"%s\"\n", want,
+		    again);
 		return 0;
 	}
 	return 1;
