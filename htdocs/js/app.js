@@ -129,6 +129,7 @@ async function boot() {
 	document.addEventListener('nd:route', markNav);
 	checkSystem();
 	setInterval(checkSystem, 10 * 60 * 1000);
+	document.addEventListener('nd:system-changed', checkSystem);	// e.g. after "Back up now"
 	await startRouter(main);
 	markNav();
 }

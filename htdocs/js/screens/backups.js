@@ -35,6 +35,7 @@ export function render(root) {
 		try {
 			await api.post('/api/backups', {});
 			toast('Backup taken', 'ok');
+			document.dispatchEvent(new Event('nd:system-changed'));
 			load();
 		} finally { now.textContent = 'Back up now'; }
 	}), { id: 'backup-now', class: 'btn primary', 'data-testid': 'backup-now' });

@@ -11,7 +11,7 @@ const FIELDS = [
 	['disk_free_bytes', 'Free disk space', fmtBytes],
 	['disk_total_bytes', 'Disk size', fmtBytes],
 	['last_backup', 'Last backup', b => b ? `${fmtDateTime(b.created_at)} — ${b.integrity || 'not checked'} (${b.file || ''})` : 'none'],
-	['certificate_expires', 'Certificate expires', fmtDate],
+	['certificate_expires', 'Certificate expires', d => d ? fmtDate(d) : 'unknown'],
 	['backup_stale', 'Backup older than a day', v => v ? 'YES' : 'no'],
 	['disk_low', 'Disk nearly full', v => v ? 'YES' : 'no'],
 ];
