@@ -177,6 +177,12 @@ db_bind_null(sqlite3_stmt *st, int i)
 }
 
 void
+db_bind_double(sqlite3_stmt *st, int i, double v)
+{
+	sqlite3_bind_double(st, i, v);
+}
+
+void
 db_bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
 {
 	sqlite3_bind_blob(st, i, p, (int)n, SQLITE_TRANSIENT);

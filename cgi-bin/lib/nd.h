@@ -195,6 +195,7 @@ void	 db_bind_int(sqlite3_stmt *, int, long long);
 void	 db_bind_text(sqlite3_stmt *, int, const char *);
 void	 db_bind_textn(sqlite3_stmt *, int, const char *, size_t);
 void	 db_bind_null(sqlite3_stmt *, int);
+void	 db_bind_double(sqlite3_stmt *, int, double);
 void	 db_bind_blob(sqlite3_stmt *, int, const void *, size_t);
 int	 db_step(sqlite3_stmt *);
 void	 db_reset(sqlite3_stmt *);

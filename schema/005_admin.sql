@@ -1,4 +1,4 @@
--- 006_admin.sql — what the `admin` program keeps besides users, settings and
+-- 005_admin.sql — what the `admin` program keeps besides users, settings and
 -- the audit trail (001): the clinic's logo for the letterhead, and the record
 -- of backups taken through the API with the result of their checks.
 
