@@ -305,7 +305,17 @@ backup_to(const char *path, const char *kind, int quiet)
 		unlink(tmp);
 		return 0;
 	}
-	if (backup_check(tmp, quiet, NULL) != CHECK_GOOD) {
+	switch (backup_check(tmp, quiet, NULL)) {
+	case CHECK_GOOD:
+		break;
+	case CHECK_NEWER:
+		fprintf(stderr, "nalamdesk-admin: the database is newer than "
+		    "this program (schema version above %d): use the "
+		    "nalamdesk-admin of the NalamDesk that runs it\n",
+		    tool_latest());
+		unlink(tmp);
+		return 0;
+	default:
 		fprintf(stderr, "nalamdesk-admin: the copy failed its checks; "
 		    "the live database may be damaged: run verify on it\n");
 		unlink(tmp);
