@@ -443,7 +443,10 @@ export function ageSex(p) {
 }
 
 // "12 · 34 y / F" — clinic number and age/sex, leaving out what is unknown.
-export const patientMeta = p => [p?.clinic_no, ageSex(p)].filter(x => x !== null && x !== undefined && x !== '').join(' · ');
+// Clinic numbers are plain integers on the server: show them as "No. 12".
+export const clinicNo = p => (p?.clinic_no === null || p?.clinic_no === undefined || p?.clinic_no === '') ? '' : `No. ${p.clinic_no}`;
+
+export const patientMeta = p => [clinicNo(p), ageSex(p)].filter(x => x !== null && x !== undefined && x !== '').join(' · ');
 
 export function fmtBytes(n) {
 	if (n === null || n === undefined || n === '') return '';

@@ -5,7 +5,7 @@
 // reload or a dropped connection loses nothing. Finalize → printable A5/A4
 // prescription. A finalized visit opens straight into its printout.
 import { api, qs, listOf } from '../api.js';
-import { h, $, $$, replace, notice, btn, field, dateEcho, input, select, textarea, searchList, debounce, toast, onKeys,
+import { h, $, $$, replace, notice, btn, field, dateEcho, clinicNo, input, select, textarea, searchList, debounce, toast, onKeys,
 	setFieldError, clearErrors, fmtDate, todayISO, addDays, ageOf, sexLabel, ageSex, letterhead, paperToggle, act } from '../ui.js';
 import { session, DRAFT_PREFIX } from '../session.js';
 import { go } from '../router.js';
@@ -48,7 +48,7 @@ export function prescriptionSheet(v, p) {
 		h('div', { class: 'rx-patient' },
 			h('div', {}, h('b', {}, 'Name: '), p.name),
 			h('div', {}, h('b', {}, 'Age/Sex: '), ageSex(p)),
-			h('div', {}, h('b', {}, 'Clinic no.: '), p.clinic_no || ''),
+			h('div', {}, h('b', {}, 'Clinic no.: '), p.clinic_no ?? ''),
 			h('div', {}, h('b', {}, 'Date: '), fmtDate(visitDate(v) || todayISO()))),
 		vit ? h('p', { class: 'rx-vitals' }, vit) : null,
 		v.complaint ? h('p', {}, h('b', {}, 'Complaints: '), v.complaint) : null,
@@ -238,7 +238,7 @@ export async function render(root, { id }) {
 	replace(page,
 		h('div', { class: 'patient-banner', id: 'consult-patient', 'data-testid': 'consult-patient' },
 			h('div', {}, h('h1', {}, patient.name), h('span', { class: 'muted' },
-				[`${ageOf(patient) ?? '?'} y`, sexLabel(patient.sex), patient.clinic_no, patient.phone].filter(Boolean).join(' · '))),
+				[`${ageOf(patient) ?? '?'} y`, sexLabel(patient.sex), clinicNo(patient), patient.phone].filter(Boolean).join(' · '))),
 			allergies, status),
 		conflictBox,
 		h('div', { class: 'consult-grid' }, form, historyBox));

@@ -2,7 +2,7 @@
 // open with arrow keys + Enter. Also exports the patient picker used by the
 // queue, appointments and payments forms.
 import { api, qs, listOf } from '../api.js';
-import { h, pageHead, searchList, ageSex, btn } from '../ui.js';
+import { h, pageHead, searchList, ageSex, clinicNo, btn } from '../ui.js';
 import { go } from '../router.js';
 
 const LAST_QUERY = 'nd.patients.q';
@@ -15,7 +15,7 @@ export async function searchPatients(q) {
 export function patientLine(p) {
 	return h('div', { class: 'patient-line', 'data-testid': 'patient-result', 'data-id': p.id },
 		h('span', { class: 'p-name' }, p.name),
-		h('span', { class: 'p-no' }, p.clinic_no || ''),
+		h('span', { class: 'p-no' }, clinicNo(p)),
 		h('span', { class: 'p-agesex' }, ageSex(p)),
 		h('span', { class: 'p-phone' }, p.phone || ''));
 }

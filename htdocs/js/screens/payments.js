@@ -2,7 +2,7 @@
 // show and print the receipt on the clinic letterhead, and the daily report.
 import { api, qs } from '../api.js';
 import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, onKeys, toast, money, rupeesToPaise,
-	paiseToRupees, todayISO, fmtDateTime, letterhead, paperToggle, amountInWords } from '../ui.js';
+	paiseToRupees, todayISO, fmtDateTime, letterhead, paperToggle, amountInWords, clinicNo } from '../ui.js';
 import { session } from '../session.js';
 import { patientPicker } from './patients.js';
 import { loadPatient } from './patient.js';
@@ -17,7 +17,7 @@ export function receiptSheet(r, patient) {
 		h('table', { class: 'kv' }, h('tbody', {},
 			h('tr', {}, h('th', {}, 'Receipt no.'), h('td', { id: 'receipt-no', 'data-testid': 'receipt-no' }, r.receipt_no ?? r.id)),
 			h('tr', {}, h('th', {}, 'Date'), h('td', {}, fmtDateTime(r.created_at || new Date().toISOString()))),
-			h('tr', {}, h('th', {}, 'Patient'), h('td', {}, patient?.name || r.patient_name || '', patient?.clinic_no ? ` (${patient.clinic_no})` : '')),
+			h('tr', {}, h('th', {}, 'Patient'), h('td', {}, patient?.name || r.patient_name || '', clinicNo(patient) ? ` (${clinicNo(patient)})` : '')),
 			h('tr', {}, h('th', {}, 'Amount'), h('td', { id: 'receipt-amount', class: 'amount', 'data-testid': 'receipt-amount' }, money(r.amount_paise))),
 			h('tr', {}, h('th', {}, ''), h('td', { class: 'muted' }, amountInWords(r.amount_paise))),
 			h('tr', {}, h('th', {}, 'Paid by'), h('td', {}, modeLabel(r.mode))),
