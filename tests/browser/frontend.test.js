@@ -164,6 +164,12 @@ t.test('browser: consultation autosaves, survives a reload, and finalizes', asyn
 	await p.click('.rx-medicine');
 	await p.keyboard.type('Paraceta');
 	await p.waitForSelector('[data-testid=rx-row] .dropdown li.option');
+	// Other tests may have prescribed a bare "Paracetamol" (most used, so first):
+	// walk down the list with the keyboard to a catalogue entry with a strength.
+	const options = await p.locator('[data-testid=rx-row] .dropdown li.option').allInnerTexts();
+	const want = options.findIndex((o) => /\d\s*mg/.test(o));
+	t.ok(want >= 0, `a strength among the suggestions: ${options.join(' | ')}`);
+	for (let i = 0; i < want; i++) await p.keyboard.press('ArrowDown');
 	await p.keyboard.press('Enter');
 	t.ok((await p.inputValue('.rx-strength')) !== '', 'strength filled from the catalogue');
 	await p.fill('.rx-dose', '101');
