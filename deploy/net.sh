@@ -265,9 +265,11 @@ render_site() {
 	[[ $HTTPS_PORT == 443 ]] || redirect="https://\$host:$HTTPS_PORT\$request_uri"
 	cat <<-EOF
 
-		# Plain http://<this PC>/ sends the browser to https. Only this: no page, no API. (The
-		# firewall keeps machines that are not allowed away from this port too; nginx's allow
-		# rules would not apply here, because a return happens before nginx checks access.)
+		# Plain http://<this PC>/ sends the browser to https; no page, no API. The one exception is
+		# /ca.crt, the clinic CA, so that a front-desk PC that does not trust it yet can fetch it
+		# without a certificate warning (it is public; the import steps compare its thumbprint).
+		# The firewall keeps machines that are not allowed away from this port; for /ca.crt the
+		# allow-list applies too (a return, below, runs before nginx checks access).
 		server {
 		    listen 0.0.0.0:$HTTP_PORT default_server;
 		    listen [::]:$HTTP_PORT default_server;
@@ -275,7 +277,18 @@ render_site() {
 		    server_tokens off;
 		    access_log /var/log/nginx/nalamdesk-access.log nalamdesk buffer=64k flush=2s;
 		    error_log /var/log/nginx/nalamdesk-error.log warn;
-		    return 301 $redirect;
+		    location = /ca.crt {
+		        allow 127.0.0.1;
+		        allow ::1;
+		        include $SYSCONF/allow.conf;
+		        deny all;
+		        types { }
+		        default_type application/x-x509-ca-cert;
+		        alias $SYSCONF/tls/ca.crt;
+		    }
+		    location / {
+		        return 301 $redirect;
+		    }
 		}
 	EOF
 }

@@ -174,6 +174,11 @@ if command -v spawn-fcgi >/dev/null && [[ -x $L/auth ]]; then
 	else
 		fail "/ca.crt offers the clinic CA" "different or missing"
 	fi
+	if curl -s "http://127.0.0.1:$http_port/ca.crt" | cmp -s - "$CA"; then
+		ok "http://<pc>/ca.crt offers the CA to a PC that does not trust it yet"
+	else
+		fail "http://<pc>/ca.crt offers the CA to a PC that does not trust it yet" "different or missing"
+	fi
 	loc=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H 'Host: doctor-pc' "http://127.0.0.1:$http_port/queue")
 	if [[ $loc == "301 https://doctor-pc/queue" ]]; then
 		ok "port 80 redirects to https"
