@@ -47,7 +47,10 @@ CREATE TRIGGER patients_fts_delete AFTER DELETE ON patients BEGIN
 	INSERT INTO patients_fts (patients_fts, rowid, name)
 		VALUES ('delete', old.id, old.name);
 END;
-CREATE TRIGGER patients_fts_update AFTER UPDATE OF name ON patients BEGIN
+-- An edit that leaves the name as it was (PATCH sets every column it may
+-- change) costs the index nothing.
+CREATE TRIGGER patients_fts_update AFTER UPDATE OF name ON patients
+	WHEN old.name IS NOT new.name BEGIN
 	INSERT INTO patients_fts (patients_fts, rowid, name)
 		VALUES ('delete', old.id, old.name);
 	INSERT INTO patients_fts (rowid, name) VALUES (new.id, new.name);
