@@ -490,17 +490,19 @@ as_owner(int (*fn)(struct restore *), struct restore *r)
 }
 
 /*
- * Phase 1, while the clinic keeps working: a private plain copy of the
- * backup next to the database, checked.  Nothing live is touched.
+ * Phase 1a, while the clinic keeps working, as whoever runs restore (root
+ * can read a backup the service user cannot, e.g. in /root or on a USB disk
+ * mounted for root): a plain copy of the backup next to the database,
+ * decrypted if sealed, then given to the owner of VAR/db.  Nothing live is
+ * touched.
  */
 static int
-restore_stage(struct restore *r)
+restore_copy(struct restore *r)
 {
-	char		 tmp[4500];
-	enum check	 res;
-	int		 version;
+	char		 tmp[4500], dir[4300];
+	struct stat	 sb;
 
-	if (!tool_mkdir(tool_var, "db") || !tool_mkdir(tool_var, "backups"))
+	if (!tool_mkdir(tool_var, "db"))
 		return EXIT_FAIL;
 	snprintf(tmp, sizeof(tmp), "%s.partial", r->incoming);
 	unlink(tmp);
@@ -510,6 +512,29 @@ restore_stage(struct restore *r)
 		    "a backup; nothing was restored\n", r->file);
 		return EXIT_FAIL;
 	}
+	snprintf(dir, sizeof(dir), "%s/db", tool_var);
+	if (geteuid() == 0 && stat(dir, &sb) == 0 &&
+	    chown(tmp, sb.st_uid, sb.st_gid) == -1) {
+		unlink(tmp);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * Phase 1b, as the owner of VAR/db: the checks of verify on that copy; a
+ * damaged, foreign or newer-schema copy is refused and removed.
+ */
+static int
+restore_check(struct restore *r)
+{
+	char		 tmp[4500];
+	enum check	 res;
+	int		 version;
+
+	if (!tool_mkdir(tool_var, "backups"))
+		return EXIT_FAIL;
+	snprintf(tmp, sizeof(tmp), "%s.partial", r->incoming);
 	res = backup_check(tmp, 0, &version);
 	if (res != CHECK_GOOD) {
 		unlink(tmp);
@@ -667,9 +692,9 @@ launcher_lock(void)
 /*
  * restore [--passphrase-file F] FILE
  *
- * 1. stage: a plain copy of FILE (decrypted if sealed) in VAR/db, checked;
- *    a damaged, foreign or newer-schema file is refused here, with the
- *    clinic still working;
+ * 1. stage: a plain copy of FILE (decrypted if sealed) in VAR/db, made by
+ *    the caller, checked by the owner of VAR/db; a damaged, foreign or
+ *    newer-schema file is refused here, with the clinic still working;
  * 2. stop: under systemd ($NALAMDESK_SERVICE names the unit, e.g.
  *    nalamdesk.target) the services are stopped; a running launcher
  *    (`make run`) is refused instead, it must be stopped by hand;
@@ -714,7 +739,8 @@ cmd_restore(int argc, char **argv)
 	snprintf(r.keep, sizeof(r.keep), "%s/backups/pre-restore-%s.db",
 	    tool_var, stamp);
 
-	if ((rc = as_owner(restore_stage, &r)) != EXIT_OK)
+	if ((rc = restore_copy(&r)) != EXIT_OK ||
+	    (rc = as_owner(restore_check, &r)) != EXIT_OK)
 		goto out;
 	printf("%s passed its checks\n", r.file);
 	if (unit != NULL) {

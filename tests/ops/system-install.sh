@@ -148,6 +148,19 @@ else
 		"$(paste -sd, "$T/systemctl.log" 2>/dev/null) owner $(stat -c %U "$S/db/nalamdesk.db") $(tail -2 "$T/restore.log" | tr '\n' ' ')"
 fi
 
+# The sysadmin's copy in root's private directory (as from a USB disk mounted for root): the
+# service user cannot read it, restore still can, and the result is the service user's.
+mkdir -p "$T/rootonly"
+chmod 0700 "$T/rootonly"
+cp "$pre" "$T/rootonly/copy.db"
+chmod 0600 "$T/rootonly/copy.db"
+if PATH=$T/bin:$PATH nalamdesk-admin restore "$T/rootonly/copy.db" >"$T/restore2.log" 2>&1 &&
+	[[ $(stat -c %U "$S/db/nalamdesk.db") == nalamdesk ]] && [[ $(nalamdesk-admin user count) == 2 ]]; then
+	ok "restore from a file only root can read"
+else
+	fail "restore from a file only root can read" "$(tail -2 "$T/restore2.log" | tr '\n' ' ')"
+fi
+
 make --no-print-directory uninstall >"$T/uninstall.log" 2>&1
 if [[ ! -e /usr/local/lib/nalamdesk && ! -e /etc/systemd/system/nalamdesk@.service &&
 	! -e /etc/nginx/sites-enabled/nalamdesk.conf && -e $S/db/nalamdesk.db && -e /etc/nalamdesk/network.conf ]] &&
