@@ -577,8 +577,8 @@ move_if(const char *a, const char *b)
 static int
 restore_swap(struct restore *r)
 {
-	char	 wal[4400], shm[4400], kwal[4500];
-	int	 lock, rc = EXIT_FAIL;
+	char	 wal[4400], shm[4400], kwal[4500], base[4300];
+	int	 lock, n, rc = EXIT_FAIL;
 
 	if ((lock = tool_lock(1)) == -1)
 		return EXIT_FAIL;
@@ -600,12 +600,19 @@ restore_swap(struct restore *r)
 		 * rename below replaces the database in one step and nothing
 		 * of the old one is rewritten on the way.
 		 */
-		if (link(tool_db, r->keep) == -1) {
-			fprintf(stderr, "nalamdesk-admin: cannot keep the "
-			    "current database as %s: %s; nothing was restored\n",
-			    r->keep, strerror(errno));
-			goto out;
+		/* Two restores within a second: pre-restore-<time>-2.db. */
+		snprintf(base, sizeof(base), "%.*s", (int)strlen(r->keep) - 3,
+		    r->keep);
+		for (n = 2; link(tool_db, r->keep) == -1; n++) {
+			if (errno != EEXIST || n > 99) {
+				fprintf(stderr, "nalamdesk-admin: cannot keep the "
+				    "current database as %s: %s; nothing was "
+				    "restored\n", r->keep, strerror(errno));
+				goto out;
+			}
+			snprintf(r->keep, sizeof(r->keep), "%s-%d.db", base, n);
 		}
+		snprintf(kwal, sizeof(kwal), "%s-wal", r->keep);
 		if (!move_if(wal, kwal))
 			goto out;
 		unlink(shm);
