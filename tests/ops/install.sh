@@ -304,6 +304,23 @@ if "$L/nalamdesk-net" apply --root "$D" --no-reload >"$T/apply.log" 2>&1 &&
 else
 	fail "net apply after an address change: new certificate, same CA" "$(tail -2 "$T/apply.log" | tr '\n' ' ')"
 fi
+# Renewal: a certificate ending in 10 days (same SANs, same CA) is replaced by `renew`, the
+# daily job of nalamdesk-cert.timer; a fresh one is left alone.
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=old \
+	-keyout "$T/old.key" -out "$T/old.csr" 2>/dev/null
+printf 'subjectAltName=IP:192.168.1.11\n' >"$T/old.ext"
+openssl x509 -req -in "$T/old.csr" -CA "$CA" -CAkey "$D/var/lib/nalamdesk/ca/ca.key" -days 10 \
+	-extfile "$T/old.ext" -out "$CRT" 2>/dev/null
+cp "$T/old.key" "$D/etc/nalamdesk/tls/server.key"
+"$L/nalamdesk-net" renew --root "$D" --no-reload >"$T/renew.log" 2>&1
+"$L/nalamdesk-net" renew --root "$D" --no-reload >"$T/renew2.log" 2>&1
+if grep -q 'ends within 30 days' "$T/renew.log" && grep -q 'nothing to do' "$T/renew2.log" &&
+	openssl x509 -in "$CRT" -noout -checkend $((300 * 86400)) >/dev/null &&
+	openssl verify -CAfile "$CA" -verify_ip 192.168.1.11 "$CRT" >/dev/null 2>&1; then
+	ok "a certificate ending within 30 days is renewed; a fresh one is left alone"
+else
+	fail "a certificate ending within 30 days is renewed; a fresh one is left alone" "$(tr '\n' ' ' <"$T/renew.log") / $(tr '\n' ' ' <"$T/renew2.log")"
+fi
 cp "$D/etc/nalamdesk/allow.conf" "$T/allow.before"
 sed -i 's/^ALLOW=.*/ALLOW="192.168.1.300"/' "$D/etc/nalamdesk/network.conf"
 if ! "$L/nalamdesk-net" apply --root "$D" --no-reload >"$T/bad.log" 2>&1 &&
