@@ -235,6 +235,14 @@ do_install() {
 		chown -R "$SVC_USER:$SVC_USER" "$STATE/db" "$STATE/backups"
 	fi
 
+	# The VAR layout of docs/LAYOUT-NOTES.md, where the admin program's status screen looks
+	# (VAR/app/bin: which pools run; VAR/tls/server.crt: when it expires), pointing at the
+	# installed places. The server key there stays root's.
+	mkdir -p -- "$D$STATE/app"
+	chmod 0755 "$D$STATE/app"
+	ln -sfn -- "$LIBEXEC" "$D$STATE/app/bin"
+	ln -sfn -- "$SYSCONF/tls" "$D$STATE/tls"
+
 	# Allow-list, certificate, nginx site, firewall rules: from network.conf.
 	if ((SYSTEM)); then
 		"$LIBEXEC/nalamdesk-net" apply --no-reload

@@ -118,6 +118,13 @@ if [[ $body == *'"status":"ok"'* ]] && [[ $(ps -o user= -C auth | sort -u | past
 else
 	fail "Debian's nginx serves the API from a socket-activated pool running as nalamdesk" "got $body; workers: $(ps -o user=,args= -C auth | head -2 | tr '\n' ' ')"
 fi
+if [[ $(readlink -f "$S/app/bin") == /usr/local/lib/nalamdesk && -r $S/tls/server.crt ]] &&
+	! setpriv --reuid=nalamdesk --regid=nalamdesk --clear-groups cat "$S/tls/server.key" >/dev/null 2>&1 &&
+	setpriv --reuid=nalamdesk --regid=nalamdesk --clear-groups cat "$S/tls/server.crt" >/dev/null 2>&1; then
+	ok "VAR/app/bin and VAR/tls lead to the installed programs and certificate; the key stays root's"
+else
+	fail "VAR/app/bin and VAR/tls lead to the installed programs and certificate; the key stays root's" "$(ls -la "$S")"
+fi
 nginx -s stop 2>/dev/null
 kill "$POOL" 2>/dev/null
 pkill -P "$POOL" 2>/dev/null
