@@ -267,7 +267,7 @@ make_layout() {
 	# Sockets: the pools create them, nginx (group www-data) connects.
 	mkdir_owned 0750 "$svc:$web" "$RUN_DIR"
 	# The TLS key: readable by nginx's group, not by the service user.
-	mkdir_owned 0750 "root:$web" "$TLS_DIR"
+	mkdir_owned 0751 "root:$web" "$TLS_DIR"	# x for others: the admin program reads server.crt (expiry); the key stays 0640
 	# nginx writes its pid here, but must not be able to replace nginx.conf, which root writes:
 	# sticky bit, so www-data can only remove or rename the files it owns.
 	mkdir_owned 1770 "root:$web" "$NGINX_DIR"

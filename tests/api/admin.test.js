@@ -67,21 +67,7 @@ function png(w = 2, h = 2) {
 const dataUrl = (type, bytes) => `data:${type};base64,${bytes.toString('base64')}`;
 const userRow = (id) => t.db(`SELECT id, username, name, role, active, version, password_hash FROM users WHERE id = ${Number(id)}`)[0];
 const sessionsOf = (id) => t.db(`SELECT count(*) AS n FROM sessions WHERE user_id = ${Number(id)}`)[0].n;
-// Row counts (and highest rowid) of every table but those each request may touch. Like
-// counts(), but a table without rowid (FTS shadow and vocabulary tables) is counted only.
-function counts() {
-  const out = {};
-  const tables = t.db("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    + " AND name NOT IN ('audit', 'sessions', 'login_attempts')").map((r) => r.name);
-  for (const name of tables) {
-    try {
-      out[name] = t.db(`SELECT count(*) AS n, coalesce(max(rowid), 0) AS m FROM "${name}"`)[0];
-    } catch {
-      out[name] = t.db(`SELECT count(*) AS n FROM "${name}"`)[0];
-    }
-  }
-  return out;
-}
+const counts = t.counts;
 const adminId = () => t.db("SELECT id FROM users WHERE username = 'admin'")[0].id;
 
 async function getSettings(cookie) {
