@@ -125,14 +125,9 @@ appt_list(struct req *r)
 		return db_fail(r, rc);
 	jo_open(r);
 	jo_str(r, "date", date);
-	jo_arr(r, "appointments");
 	db_bind_text(s, 1, date);
-	while ((rc = db_step(s)) == SQLITE_ROW)
-		jo_row(r, s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = jo_rows(r, "appointments", s)) != SQLITE_OK)
 		return db_fail(r, rc);
-	jo_arr_close(r);
 	jo_close(r);
 	return 200;
 }

@@ -132,13 +132,8 @@ auditlog_list(struct req *r)
 		return db_fail(r, rc);
 	s = filter_bind(&f, limit, offset);
 	jo_open(r);
-	jo_arr(r, "entries");
-	while ((rc = db_step(s)) == SQLITE_ROW)
-		jo_row(r, s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = jo_rows(r, "entries", s)) != SQLITE_OK)
 		return db_fail(r, rc);
-	jo_arr_close(r);
 	jo_close(r);
 	return 200;
 }

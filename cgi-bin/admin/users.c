@@ -49,13 +49,8 @@ user_list(struct req *r)
 	db_bind_int(s, 1, limit);
 	db_bind_int(s, 2, offset);
 	jo_open(r);
-	jo_arr(r, "users");
-	while ((rc = db_step(s)) == SQLITE_ROW)
-		jo_row(r, s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = jo_rows(r, "users", s)) != SQLITE_OK)
 		return db_fail(r, rc);
-	jo_arr_close(r);
 	jo_close(r);
 	return 200;
 }

@@ -338,6 +338,24 @@ jo_row_fields(struct req *r, sqlite3_stmt *st)
 		yajl_gen_map_close(r->g);
 }
 
+/*
+ * Writes KEY and, as an array of objects (see jo_row_fields), every row ST
+ * yields; then resets ST.  Returns SQLITE_OK, or the error, which the
+ * caller answers with db_fail().
+ */
+int
+jo_rows(struct req *r, const char *key, sqlite3_stmt *st)
+{
+	int	 rc;
+
+	jo_arr(r, key);
+	while ((rc = db_step(st)) == SQLITE_ROW)
+		jo_row(r, st);
+	db_reset(st);
+	jo_arr_close(r);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 /* Writes the current row as one object (see jo_row_fields). */
 void
 jo_row(struct req *r, sqlite3_stmt *st)

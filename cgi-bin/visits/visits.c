@@ -1104,13 +1104,8 @@ visit_history(struct req *r)
 	db_bind_text(s, 2, today);
 	db_bind_int(s, 3, limit);
 	db_bind_int(s, 4, offset);
-	jo_arr(r, "visits");
-	while ((rc = db_step(s)) == SQLITE_ROW)
-		jo_row(r, s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = jo_rows(r, "visits", s)) != SQLITE_OK)
 		return db_fail(r, rc);
-	jo_arr_close(r);
 
 	s = st[STMT_VISIT_DRAFT_TODAY];
 	db_bind_int(s, 1, pid);
@@ -1165,13 +1160,8 @@ medicine_search(struct req *r)
 		db_bind_int(s, 3, offset);
 	}
 	jo_open(r);
-	jo_arr(r, "medicines");
-	while ((rc = db_step(s)) == SQLITE_ROW)
-		jo_row(r, s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = jo_rows(r, "medicines", s)) != SQLITE_OK)
 		return db_fail(r, rc);
-	jo_arr_close(r);
 	jo_close(r);
 	return 200;
 }
