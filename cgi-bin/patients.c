@@ -12,8 +12,8 @@
  *      read in rowid order, keeping the names in that range;
  *   B. the other names with a word starting with every query word, newest
  *      first: patients_fts again, which also stops at the limit (but reads
- *      every match when B has fewer than a page: the slow case, tens of
- *      milliseconds for two short words on a million patients).
+ *      every match when B has fewer than a page: the slow case, about
+ *      10 ms for "rav kum s", which nobody has, on a million patients).
  * Digits (spaces, dashes, a +91 prefix ignored) find the patient whose
  * clinic number they are, then the phones that start with them, in phone
  * order (index patients_phone).  An empty query lists the newest patients.
