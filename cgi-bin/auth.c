@@ -161,9 +161,7 @@ login(struct req *r)
 		return db_fail(r, rc);
 	s = st[STMT_ATTEMPT_CLEAR];
 	db_bind_text(s, 1, key);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	if ((rc = auth_session_create(r, uid, token, sizeof(token))) !=
 	    SQLITE_OK)
@@ -237,9 +235,7 @@ password(struct req *r)
 	db_bind_int(s, 1, r->user.id);
 	db_bind_text(s, 2, hash);
 	db_bind_text(s, 3, now);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	if ((rc = auth_sessions_end_user(r->user.id, r->user.session_id)) !=
 	    SQLITE_OK ||

@@ -404,9 +404,7 @@ queue_status(struct req *r)
 	db_bind_int(s, 2, cur);
 	db_bind_text(s, 3, qs_names[to]);
 	db_bind_text(s, 4, now);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	if (sqlite3_changes(db) != 1)
 		return db_fail(r, SQLITE_ERROR);	/* held the lock: cannot be */

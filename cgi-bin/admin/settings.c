@@ -78,9 +78,7 @@ settings_put(struct req *r)
 	if ((rc = db_begin()) != SQLITE_OK)
 		return db_fail(r, rc);
 	db_bind_int(s, 1, version);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	if (sqlite3_changes(db) == 0) {
 		db_rollback();
@@ -314,9 +312,7 @@ logo_delete(struct req *r)
 
 	if ((rc = db_begin()) != SQLITE_OK)
 		return db_fail(r, rc);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	if (sqlite3_changes(db) > 0 &&
 	    (rc = audit(r, "settings.logo_delete", "settings", 0, 0)) !=

@@ -164,9 +164,7 @@ user_update_tx(struct req *r, long long id, const char *hash)
 		db_bind_int(s, 5, active);
 	db_bind_text(s, 6, hash);
 	db_bind_text(s, 7, now);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	/* Cannot be 0 under the write lock after the check above. */
 	if (sqlite3_changes(db) != 1)

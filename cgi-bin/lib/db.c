@@ -204,6 +204,19 @@ db_step(sqlite3_stmt *st)
 	return rc;
 }
 
+/*
+ * Runs a statement that returns no rows (INSERT, UPDATE, DELETE) once and
+ * resets it.  Returns SQLITE_OK when it ran to completion, else the error.
+ */
+int
+db_run(sqlite3_stmt *st)
+{
+	int	 rc = db_step(st);
+
+	db_reset(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 void
 db_reset(sqlite3_stmt *st)
 {

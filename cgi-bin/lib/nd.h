@@ -199,6 +199,7 @@ void	 db_bind_null(sqlite3_stmt *, int);
 void	 db_bind_double(sqlite3_stmt *, int, double);
 void	 db_bind_blob(sqlite3_stmt *, int, const void *, size_t);
 int	 db_step(sqlite3_stmt *);
+int	 db_run(sqlite3_stmt *);
 void	 db_reset(sqlite3_stmt *);
 int	 db_exec(const char *);
 int	 db_begin(void);

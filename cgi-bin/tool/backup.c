@@ -104,11 +104,12 @@ report_rows(sqlite3 *s)
 
 /*
  * Runs the checks on the database file PATH (opened read-only) and, unless
- * QUIET, prints the report.  Writes the schema version into *VERSION when
- * not NULL.  Returns what was found.
+ * QUIET, prints the report, which ends in "LABEL: good" (LABEL NULL: PATH).
+ * Writes the schema version into *VERSION when not NULL.  Returns what was
+ * found.
  */
 enum check
-backup_check(const char *path, int quiet, int *version)
+backup_check(const char *path, const char *label, int quiet, int *version)
 {
 	sqlite3		*s = NULL;
 	sqlite3_stmt	*q = NULL;
@@ -189,7 +190,7 @@ out:
 	sqlite3_finalize(q);
 	sqlite3_close(s);
 	if (!quiet)
-		printf("%s: %s\n", path, res == CHECK_GOOD ? "good" :
+		printf("%s: %s\n", label ? label : path, res == CHECK_GOOD ? "good" :
 		    res == CHECK_NEWER ? "NEWER SCHEMA" : "BAD");
 	return res;
 }
@@ -305,7 +306,7 @@ backup_to(const char *path, const char *kind, int quiet)
 		unlink(tmp);
 		return 0;
 	}
-	switch (backup_check(tmp, quiet, NULL)) {
+	switch (backup_check(tmp, path, quiet, NULL)) {
 	case CHECK_GOOD:
 		break;
 	case CHECK_NEWER:
@@ -334,50 +335,6 @@ backup_to(const char *path, const char *kind, int quiet)
 }
 
 static const char *const pass_opt[] = { "passphrase-file", NULL };
-
-/*
- * backup [--passphrase-file F] FILE.  Exit 0: FILE holds a good copy (or,
- * encrypted, the sealed form of one).
- */
-int
-cmd_backup(int argc, char **argv)
-{
-	const char	*vals[1];
-	char		*pos[1], plain[4400], tmp[PATH_MAX + 16], stamp[32];
-	char		 pass[512];
-	int		 lock, ok;
-
-	if (tool_args(argc, argv, pass_opt, vals, pos, 1) != 1)
-		return EXIT_USAGE;
-	if (vals[0] != NULL && !crypt_passphrase(vals[0], pass, sizeof(pass)))
-		return EXIT_FAIL;
-	if (!tool_open(0) || (lock = tool_lock(0)) == -1)
-		return EXIT_FAIL;
-	if (vals[0] == NULL) {
-		ok = backup_to(pos[0], "tool", 0);
-		tool_unlock(lock);
-		if (ok)
-			printf("backup written: %s\n", pos[0]);
-		return ok ? EXIT_OK : EXIT_FAIL;
-	}
-	/* The plain copy stays in the private VAR/backups until sealed. */
-	tool_stamp(stamp, sizeof(stamp));
-	snprintf(plain, sizeof(plain), "%s/backups/.seal-%s-%d.db", tool_var,
-	    stamp, (int)getpid());
-	snprintf(tmp, sizeof(tmp), "%s.partial", pos[0]);
-	unlink(tmp);
-	ok = tool_mkdir(tool_var, "backups") && backup_to(plain, NULL, 0) &&
-	    crypt_seal(plain, tmp, pass) && rename(tmp, pos[0]) == 0;
-	if (ok)
-		fsync_dir(pos[0]);
-	unlink(plain);
-	unlink(tmp);
-	tool_unlock(lock);
-	explicit_bzero(pass, sizeof(pass));
-	if (ok)
-		printf("encrypted backup written: %s\n", pos[0]);
-	return ok ? EXIT_OK : EXIT_FAIL;
-}
 
 /*
  * Makes a plain, private copy of the backup IN at OUT (must not exist):
@@ -419,44 +376,16 @@ pass_for(const char *file, const char *passfile, char *pass, size_t size)
 	return crypt_passphrase(passfile, pass, size);
 }
 
-/* verify [--passphrase-file F] FILE */
-int
-cmd_verify(int argc, char **argv)
-{
-	const char	*vals[1];
-	char		*pos[1], tmp[4400], pass[512];
-	enum check	 res;
-
-	if (tool_args(argc, argv, pass_opt, vals, pos, 1) != 1)
-		return EXIT_USAGE;
-	if (!tool_drop_privileges())
-		return EXIT_FAIL;
-	if (!crypt_is_sealed(pos[0]))
-		return backup_check(pos[0], 0, NULL) == CHECK_GOOD ? EXIT_OK :
-		    EXIT_FAIL;
-	if (!pass_for(pos[0], vals[0], pass, sizeof(pass)))
-		return EXIT_FAIL;
-	/* Decrypted into the private VAR/backups, checked, removed. */
-	snprintf(tmp, sizeof(tmp), "%s/backups/.verify-%d.db", tool_var,
-	    (int)getpid());
-	unlink(tmp);
-	if (!tool_mkdir(tool_var, "backups") ||
-	    !crypt_open(pos[0], tmp, pass))
-		return EXIT_FAIL;
-	explicit_bzero(pass, sizeof(pass));
-	printf("decrypted: ok\n");
-	res = backup_check(tmp, 0, NULL);
-	unlink(tmp);
-	return res == CHECK_GOOD ? EXIT_OK : EXIT_FAIL;
-}
-
 /* ------------------------------------------------------------ restore */
 
+/* One backup, verify or restore job, shared with the child of as_owner(). */
 struct restore {
 	const char	*file;		/* the backup given */
-	char		 pass[512];	/* its passphrase, if sealed */
-	char		 incoming[4400];/* VAR/db/restore-incoming.db */
+	char		 pass[512];	/* its passphrase, if sealed ("": plain) */
+	char		 incoming[4400];/* the staged copy (restore, verify) or
+					   the file to write (backup) */
 	char		 keep[4400];	/* VAR/backups/pre-restore-<time>.db */
+	int		 record;	/* backup: record it in the database */
 };
 
 /*
@@ -488,6 +417,213 @@ as_owner(int (*fn)(struct restore *), struct restore *r)
 			return EXIT_FAIL;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_FAIL;
 }
+
+/* ------------------------------------------------------------ backup */
+
+/*
+ * As the owner of VAR/db: a checked snapshot written to R->incoming,
+ * sealed with R->pass when it is set (the plain copy then stays in the
+ * private VAR/backups until sealed).
+ */
+static int
+backup_owner(struct restore *r)
+{
+	char	 plain[4400], tmp[4500], stamp[32];
+	int	 lock, ok;
+
+	if (!tool_open(0) || !tool_mkdir(tool_var, "backups") ||
+	    (lock = tool_lock(0)) == -1)
+		return EXIT_FAIL;
+	if (r->pass[0] == '\0') {
+		ok = backup_to(r->incoming, r->record ? "tool" : NULL, 0);
+		tool_unlock(lock);
+		return ok ? EXIT_OK : EXIT_FAIL;
+	}
+	tool_stamp(stamp, sizeof(stamp));
+	snprintf(plain, sizeof(plain), "%s/backups/.seal-%s-%d.db", tool_var,
+	    stamp, (int)getpid());
+	snprintf(tmp, sizeof(tmp), "%s.partial", r->incoming);
+	unlink(tmp);
+	ok = tool_mkdir(tool_var, "backups") && backup_to(plain, NULL, 0) &&
+	    crypt_seal(plain, tmp, r->pass) && rename(tmp, r->incoming) == 0;
+	if (ok)
+		fsync_dir(r->incoming);
+	unlink(plain);
+	unlink(tmp);
+	tool_unlock(lock);
+	return ok ? EXIT_OK : EXIT_FAIL;
+}
+
+/* Copies the bytes of the file IN into OUT (new, 0600), synced.  1 or 0. */
+static int
+copy_bytes(const char *in, const char *out)
+{
+	char	 buf[65536];
+	ssize_t	 n, w, off;
+	int	 ifd, ofd = -1, ok = 0;
+
+	if ((ifd = open(in, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	if ((ofd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) ==
+	    -1)
+		goto out;
+	while ((n = read(ifd, buf, sizeof(buf))) > 0)
+		for (off = 0; off < n; off += w)
+			if ((w = write(ofd, buf + off, (size_t)(n - off))) <= 0)
+				goto out;
+	ok = n == 0 && fsync(ofd) == 0;
+out:
+	close(ifd);
+	if (ofd != -1 && close(ofd) == -1)
+		ok = 0;
+	if (!ok && ofd != -1)
+		unlink(out);
+	return ok;
+}
+
+/* 1 when PATH's directory is VAR/backups. */
+static int
+in_backups(const char *path)
+{
+	char	 buf[PATH_MAX], dir[PATH_MAX], bdir[4300], rb[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	snprintf(bdir, sizeof(bdir), "%s/backups", tool_var);
+	return realpath(dirname(buf), dir) != NULL &&
+	    realpath(bdir, rb) != NULL && strcmp(dir, rb) == 0;
+}
+
+/*
+ * backup [--passphrase-file F] FILE.  Exit 0: FILE holds a good copy (or,
+ * encrypted, the sealed form of one).  The snapshot is always made by the
+ * owner of VAR/db; under sudo, for a FILE outside VAR/backups, it is made
+ * in VAR/backups and root then puts it at FILE (a place the owner may not
+ * write, e.g. a USB disk mounted for root).
+ */
+int
+cmd_backup(int argc, char **argv)
+{
+	struct restore	 r;
+	struct stat	 sb;
+	const char	*vals[1];
+	char		*pos[1], dir[4300], tmp[PATH_MAX + 16];
+	int		 rc, staged, exdev;
+
+	memset(&r, 0, sizeof(r));
+	if (tool_args(argc, argv, pass_opt, vals, pos, 1) != 1)
+		return EXIT_USAGE;
+	if (vals[0] != NULL &&
+	    !crypt_passphrase(vals[0], r.pass, sizeof(r.pass)))
+		return EXIT_FAIL;
+	snprintf(dir, sizeof(dir), "%s/db", tool_var);
+	staged = geteuid() == 0 && stat(dir, &sb) == 0 && sb.st_uid != 0 &&
+	    !in_backups(pos[0]);
+	if (!staged) {
+		snprintf(r.incoming, sizeof(r.incoming), "%s", pos[0]);
+		r.record = 1;
+		rc = backup_owner(&r);
+	} else {
+		snprintf(r.incoming, sizeof(r.incoming),
+		    "%s/backups/.out-%d.db", tool_var, (int)getpid());
+		rc = as_owner(backup_owner, &r);
+		if (rc == EXIT_OK && rename(r.incoming, pos[0]) == -1) {
+			/* Another file system: copy, then rename there. */
+			exdev = errno == EXDEV;
+			snprintf(tmp, sizeof(tmp), "%s.partial", pos[0]);
+			unlink(tmp);
+			if (!exdev || !copy_bytes(r.incoming, tmp) ||
+			    rename(tmp, pos[0]) == -1) {
+				fprintf(stderr, "nalamdesk-admin: cannot write "
+				    "%s: %s\n", pos[0], strerror(errno));
+				unlink(tmp);
+				rc = EXIT_FAIL;
+			}
+		}
+		if (rc == EXIT_OK)
+			fsync_dir(pos[0]);
+		unlink(r.incoming);
+	}
+	if (rc == EXIT_OK)
+		printf("%sbackup written: %s\n", r.pass[0] ? "encrypted " : "",
+		    pos[0]);
+	explicit_bzero(r.pass, sizeof(r.pass));
+	return rc;
+}
+
+/* ------------------------------------------------------------ verify */
+
+/* The checks on the staged copy R->incoming, as the owner of VAR/db. */
+static int
+verify_staged(struct restore *r)
+{
+	return backup_check(r->incoming, r->file, 0, NULL) == CHECK_GOOD ?
+	    EXIT_OK : EXIT_FAIL;
+}
+
+/*
+ * verify [--passphrase-file F] FILE.  A plain file is checked where it is,
+ * as the owner of VAR/db.  A sealed one is decrypted into the private
+ * VAR/backups first.  Under sudo, FILE may be one only root can read (a USB
+ * disk mounted for root), and SQLite must not create files as root beside
+ * a database: root copies (or decrypts) it into VAR/backups, hands the copy
+ * to the owner of VAR/db, and the owner checks it.  Exit 0 only if good.
+ */
+int
+cmd_verify(int argc, char **argv)
+{
+	struct restore	 r;
+	struct stat	 sb;
+	const char	*vals[1];
+	char		*pos[1], dir[4300];
+	int		 sealed, root, ok, rc;
+
+	memset(&r, 0, sizeof(r));
+	if (tool_args(argc, argv, pass_opt, vals, pos, 1) != 1)
+		return EXIT_USAGE;
+	r.file = pos[0];
+	if (access(r.file, R_OK) == -1) {
+		fprintf(stderr, "nalamdesk-admin: cannot read %s: %s\n", r.file,
+		    strerror(errno));
+		return EXIT_FAIL;
+	}
+	sealed = crypt_is_sealed(r.file);
+	if (sealed && !pass_for(r.file, vals[0], r.pass, sizeof(r.pass)))
+		return EXIT_FAIL;
+	snprintf(dir, sizeof(dir), "%s/db", tool_var);
+	root = geteuid() == 0 && stat(dir, &sb) == 0 && sb.st_uid != 0;
+	if (!sealed && !root) {
+		if (!tool_drop_privileges())
+			return EXIT_FAIL;
+		return backup_check(r.file, NULL, 0, NULL) == CHECK_GOOD ?
+		    EXIT_OK : EXIT_FAIL;
+	}
+	if (!root && !tool_drop_privileges())
+		return EXIT_FAIL;
+	if (!tool_mkdir(tool_var, NULL) || !tool_mkdir(tool_var, "backups"))
+		return EXIT_FAIL;
+	snprintf(r.incoming, sizeof(r.incoming), "%s/backups/.verify-%d.db",
+	    tool_var, (int)getpid());
+	unlink(r.incoming);
+	ok = sealed ? crypt_open(r.file, r.incoming, r.pass) :
+	    copy_bytes(r.file, r.incoming);
+	explicit_bzero(r.pass, sizeof(r.pass));
+	if (!ok) {
+		fprintf(stderr, "nalamdesk-admin: could not make a private copy "
+		    "of %s in %s/backups\n", r.file, tool_var);
+		return EXIT_FAIL;
+	}
+	if (sealed)
+		printf("decrypted: ok\n");
+	if (root && chown(r.incoming, sb.st_uid, sb.st_gid) == -1) {
+		unlink(r.incoming);
+		return EXIT_FAIL;
+	}
+	rc = as_owner(verify_staged, &r);
+	unlink(r.incoming);
+	return rc;
+}
+
+/* ------------------------------------------------------------ restore phases */
 
 /*
  * Phase 1a, while the clinic keeps working, as whoever runs restore (root
@@ -535,7 +671,7 @@ restore_check(struct restore *r)
 	if (!tool_mkdir(tool_var, "backups"))
 		return EXIT_FAIL;
 	snprintf(tmp, sizeof(tmp), "%s.partial", r->incoming);
-	res = backup_check(tmp, 0, &version);
+	res = backup_check(tmp, r->file, 0, &version);
 	if (res != CHECK_GOOD) {
 		unlink(tmp);
 		if (res == CHECK_NEWER)

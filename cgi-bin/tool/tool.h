@@ -36,7 +36,7 @@ int	 tool_args(int, char **, const char *const *, const char **, char **,
 
 /* backup.c */
 int	 backup_to(const char *, const char *, int);
-enum check backup_check(const char *, int, int *);
+enum check backup_check(const char *, const char *, int, int *);
 void	 backup_record(const char *, const char *, const char *);
 int	 fsync_dir(const char *);
 int	 cmd_backup(int, char **);

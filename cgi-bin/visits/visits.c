@@ -795,9 +795,7 @@ visit_create(struct req *r)
 		s = st[STMT_QUEUE_START];
 		db_bind_int(s, 1, qid);
 		db_bind_text(s, 2, now);
-		rc = db_step(s);
-		db_reset(s);
-		if (rc != SQLITE_DONE)
+		if ((rc = db_run(s)) != SQLITE_OK)
 			return db_fail(r, rc);
 		s = st[STMT_VISIT_DRAFT_FOR_QUEUE];
 		db_bind_int(s, 1, qid);
@@ -812,9 +810,7 @@ visit_create(struct req *r)
 		db_bind_int(s, 3, r->user.id);
 		db_bind_text(s, 4, today);
 		db_bind_text(s, 5, now);
-		rc = db_step(s);
-		db_reset(s);
-		if (rc != SQLITE_DONE)
+		if ((rc = db_run(s)) != SQLITE_OK)
 			return db_fail(r, rc);
 		vid = sqlite3_last_insert_rowid(db);
 	}
@@ -924,9 +920,7 @@ visit_patch(struct req *r)
 			    vi.val[k]);
 	}
 	db_bind_text(s, 25, now);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	if (sqlite3_changes(db) != 1)	/* checked above; the lock held */
 		return db_fail(r, SQLITE_INTERNAL);
@@ -969,31 +963,23 @@ visit_finalize(struct req *r)
 	s = st[STMT_VISIT_FINALIZE];
 	db_bind_int(s, 1, id);
 	db_bind_text(s, 2, now);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	if (vs.queue_id > 0) {
 		s = st[STMT_QUEUE_DONE];
 		db_bind_int(s, 1, vs.queue_id);
 		db_bind_text(s, 2, now);
-		rc = db_step(s);
-		db_reset(s);
-		if (rc != SQLITE_DONE)
+		if ((rc = db_run(s)) != SQLITE_OK)
 			return db_fail(r, rc);
 	}
 	/* Known medicines first, so that the new ones start at one use. */
 	s = st[STMT_MED_USED];
 	db_bind_int(s, 1, id);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	s = st[STMT_MED_NEW];
 	db_bind_int(s, 1, id);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	if ((rc = audit(r, "visit.finalize", "visit", id, vs.patient_id)) !=
 	    SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
@@ -1039,23 +1025,17 @@ visit_repeat_last(struct req *r)
 	}
 	s = st[STMT_RX_DELETE];
 	db_bind_int(s, 1, id);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	s = st[STMT_RX_COPY];
 	db_bind_int(s, 1, id);
 	db_bind_int(s, 2, src);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	s = st[STMT_VISIT_TOUCH];
 	db_bind_int(s, 1, id);
 	db_bind_text(s, 2, now);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != SQLITE_DONE)
+	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	if ((rc = audit(r, "visit.update", "visit", id, vs.patient_id)) !=
 	    SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
