@@ -7,6 +7,10 @@
  *               verify run on the copy, and only a good copy is renamed to
  *               FILE.  With --passphrase-file the result is encrypted
  *               (crypt.c) and the plain copy never reaches FILE's disk.
+ *
+ * Under sudo, the database is only ever opened by the owner of VAR/db (a
+ * forked child that dropped privileges): root only reads and writes the
+ * files the sysadmin named, which the service user may not reach.
  * verify FILE   integrity_check, foreign_key_check, the schema version,
  *               row counts and the newest record's time; exit 0 only if
  *               the copy is good and not newer than this program.
@@ -376,7 +380,7 @@ pass_for(const char *file, const char *passfile, char *pass, size_t size)
 	return crypt_passphrase(passfile, pass, size);
 }
 
-/* ------------------------------------------------------------ restore */
+/* ------------------------------------------------------------ jobs as the owner */
 
 /* One backup, verify or restore job, shared with the child of as_owner(). */
 struct restore {
@@ -623,7 +627,7 @@ cmd_verify(int argc, char **argv)
 	return rc;
 }
 
-/* ------------------------------------------------------------ restore phases */
+/* ------------------------------------------------------------ restore */
 
 /*
  * Phase 1a, while the clinic keeps working, as whoever runs restore (root

@@ -168,6 +168,19 @@ else
 	fail "restore from a file only root can read" "$(tail -2 "$T/restore2.log" | tr '\n' ' ')"
 fi
 
+# sudo nalamdesk-admin backup/verify with files and a passphrase only root can read or write.
+printf 'root only passphrase\n' >"$T/rootonly/pass"
+chmod 0600 "$T/rootonly/pass"
+if nalamdesk-admin backup "$T/rootonly/b.db" >"$T/b.log" 2>&1 &&
+	nalamdesk-admin verify "$T/rootonly/b.db" >"$T/v.log" 2>&1 &&
+	nalamdesk-admin backup --passphrase-file "$T/rootonly/pass" "$T/rootonly/b.db.enc" >>"$T/b.log" 2>&1 &&
+	nalamdesk-admin verify --passphrase-file "$T/rootonly/pass" "$T/rootonly/b.db.enc" >>"$T/v.log" 2>&1 &&
+	grep -q "^$T/rootonly/b.db.enc: good" "$T/v.log" && ! ls -A "$S/backups" | grep -q '^\.'; then
+	ok "sudo backup and verify to and from places only root can reach (plain and encrypted)"
+else
+	fail "sudo backup and verify to and from places only root can reach" "$(tail -2 "$T/b.log" | tr '\n' ' ') $(tail -2 "$T/v.log" | tr '\n' ' ')"
+fi
+
 make --no-print-directory uninstall >"$T/uninstall.log" 2>&1
 if [[ ! -e /usr/local/lib/nalamdesk && ! -e /etc/systemd/system/nalamdesk@.service &&
 	! -e /etc/nginx/sites-enabled/nalamdesk.conf && -e $S/db/nalamdesk.db && -e /etc/nalamdesk/network.conf ]] &&
