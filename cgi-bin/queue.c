@@ -98,8 +98,9 @@ static const char *const sql[STMT__MAX] = {
 	ENTRY_COLUMNS " WHERE q.day = ?1 ORDER BY q.token",
 	/* STMT_GET */
 	ENTRY_COLUMNS " WHERE q.id = ?1",
-	/* STMT_DISPLAY: tokens only, never names (a public screen) */
-	"SELECT"
+	/* STMT_DISPLAY: tokens only, never patients' names (a public screen) */
+	"SELECT (SELECT value FROM settings WHERE key = 'clinic_name')"
+	" AS clinic_name,"
 	" (SELECT json_group_array(json_object('token', token)) FROM"
 	"  (SELECT token FROM queue WHERE day = ?1 AND status = 'in_consult'"
 	"  ORDER BY token)) AS \"@serving\","
@@ -245,8 +246,8 @@ queue_list(struct req *r)
 
 /*
  * GET /api/queue/display and GET /api/display (no session; the IP
- * allow-list only): 200 {date, rev, serving:[{token}], waiting:[{token}]}
- * for today, token numbers only; 304 as for the queue.
+ * allow-list only): 200 {date, rev, clinic_name, serving:[{token}],
+ * waiting:[{token}]} for today, token numbers only; 304 as for the queue.
  */
 static int
 queue_display(struct req *r)

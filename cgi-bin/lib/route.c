@@ -96,22 +96,26 @@ int
 route_dispatch(struct req *r, const struct route *routes, size_t n)
 {
 	const struct route *rt = NULL;
-	size_t		 i;
-	int		 path_seen = 0, rc;
+	size_t		 i, alen = 0;
+	int		 rc;
+	char		 allow[64] = "";
 
 	for (i = 0; i < n; i++) {
 		if (!route_match(routes[i].pattern, r->path, r->param,
 		    &r->nparam))
 			continue;
-		path_seen = 1;
 		if (routes[i].method == r->method) {
 			rt = &routes[i];
 			break;
 		}
+		alen += (size_t)snprintf(allow + alen, sizeof(allow) - alen,
+		    "%s%s", alen ? ", " : "", method_names[routes[i].method]);
+		if (alen >= sizeof(allow))
+			alen = sizeof(allow) - 1;
 	}
 	if (rt == NULL) {
-		if (path_seen) {
-			req_header(r, "Allow", "see the API document");
+		if (alen > 0) {
+			req_header(r, "Allow", allow);
 			return http_error(r, 405, "method_not_allowed",
 			    "This method is not allowed here.", NULL);
 		}

@@ -6,7 +6,6 @@
 // then to the signed-in GET /api/queue when opened on a staff machine.
 import { api, listOf } from './api.js';
 import { h, fmtTime } from './ui.js';
-import { session } from './session.js';
 
 const POLL_MS = 2000;
 const SOURCES = ['/api/queue/display', '/api/display', '/api/queue'];
@@ -49,7 +48,11 @@ function draw({ serving, waiting }) {
 async function poll() {
 	try {
 		const r = await api.poll(SOURCES[source], etag, { auth: false });
-		if (!r.notModified) { etag = r.etag; draw(board(r.data)); }
+		if (!r.notModified) {
+			etag = r.etag;
+			draw(board(r.data));
+			if (r.data.clinic_name) $('display-clinic').textContent = r.data.clinic_name;
+		}
 		$('display-status').textContent = '';
 	} catch (err) {
 		if ((err.status === 404 || err.status === 401 || err.status === 403) && source < SOURCES.length - 1) {
@@ -68,11 +71,6 @@ function clock() {
 }
 
 async function start() {
-	try {
-		const s = await api.get('/api/settings', { auth: false });
-		session.settings = s?.settings || s || {};
-		$('display-clinic').textContent = session.settings.clinic_name || '';
-	} catch { /* the board works without the clinic's name */ }
 	const full = () => document.fullscreenElement ? document.exitFullscreen() : document.documentElement.requestFullscreen().catch(() => {});
 	$('display-fullscreen').addEventListener('click', full);
 	document.addEventListener('keydown', e => { if (e.key === 'f' || e.key === 'F') full(); });

@@ -231,7 +231,7 @@ t.test('queue: the waiting-room board needs no session and shows tokens only', a
   for (const path of ['/api/queue/display', '/api/display']) {
     const res = await t.api('GET', path, {});
     t.status(res, 200, `GET ${path} without a session`);
-    t.eq(Object.keys(res.json).sort(), ['date', 'rev', 'serving', 'waiting'], 'keys');
+    t.eq(Object.keys(res.json).sort(), ['clinic_name', 'date', 'rev', 'serving', 'waiting'], 'keys');
     t.eq(res.json.date, S.date, 'today');
     for (const x of [...res.json.serving, ...res.json.waiting]) t.eq(Object.keys(x), ['token'], 'token only');
     t.ok(res.json.waiting.some((x) => x.token === w.json.token), 'the waiting token');

@@ -23,7 +23,7 @@ export function render(root) {
 		replace(out, rows.length ? h('table', { class: 'table small', id: 'audit-table', 'data-testid': 'audit-table' },
 			h('thead', {}, h('tr', {}, ['Time', 'User', 'Role', 'Action', 'Record', 'IP'].map(t => h('th', { scope: 'col' }, t)))),
 			h('tbody', {}, rows.map(a => h('tr', { 'data-testid': 'audit-row' },
-				h('td', {}, fmtDateTime(a.at || a.time || a.created_at)),
+				h('td', {}, fmtDateTime(a.ts)),
 				h('td', {}, a.username || a.user_name || a.user_id || ''),
 				h('td', {}, a.role || ''),
 				h('td', {}, a.action || ''),
