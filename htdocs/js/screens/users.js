@@ -78,7 +78,7 @@ export function render(root) {
 	bindForm(form, {
 		validate: v => {
 			const p = {};
-			if (!/^[a-z0-9._-]{2,32}$/i.test(v.username)) p.username = 'Use 2–32 letters, digits, dot, dash or underscore.';
+			if (!/^[a-z0-9][a-z0-9._-]{2,31}$/.test(v.username)) p.username = 'Use 3–32 lower-case letters, digits, dot, dash or underscore.';
 			if (!v.name) p.name = 'Enter the full name.';
 			if ((form.elements.password.value || '').length < 10) p.password = 'Use at least 10 characters.';
 			return p;
