@@ -25,6 +25,10 @@ const VITALS = [
 	['weight_kg', 'Weight', 'kg', 0.1, 0.5, 350],
 	['height_cm', 'Height', 'cm', 0.1, 20, 250],
 ];
+// The server names a vital by its JSON path ("vitals.bp_systolic must be from 50 to 300 mmHg."):
+// the doctor reads the label instead ("BP systolic must be …").
+const VITAL_LABELS = Object.fromEntries(VITALS.map(([k, label]) => [k, label]));
+const plainVitals = msg => String(msg || '').replace(/\bvitals\.(\w+)/g, (m, k) => VITAL_LABELS[k] || m);
 const RX_KEYS = ['medicine', 'strength', 'form', 'dose', 'timing', 'duration_days', 'instructions'];
 const STATUS_TEXT = { saved: 'Saved', saving: 'Saving…', offline: 'Offline, kept on this computer', error: 'Not saved', conflict: 'Not saved' };
 
@@ -339,6 +343,7 @@ export async function render(root, { id }) {
 						btn('Reload', () => { localStorage.removeItem(key); location.reload(); }, { id: 'consult-reload', class: 'btn small' }));
 					conflictBox.hidden = false;
 				} else {
+					err.message = plainVitals(err.message);
 					setStatus('error', err.message);
 					if (err.status === 422 || err.status === 400) showFieldError(err);
 					else retryTimer = setTimeout(save, RETRY_MS);

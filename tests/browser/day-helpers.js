@@ -1,0 +1,184 @@
+'use strict';
+// day-helpers.js — shared by the "day in the life" browser tests
+// (frontdesk-day.test.js, doctor-day.test.js): Debian's chromium through
+// playwright-core, sign-in through the form, keyboard picking from a search
+// list, print-to-PDF and its text (poppler-utils), unique test data.
+// Not a test file itself (tests/run runs *.test.js only).
+const fs = require('node:fs');
+const path = require('node:path');
+const os = require('node:os');
+const crypto = require('node:crypto');
+const { execFileSync } = require('node:child_process');
+const t = require('../lib/t.js');
+
+const CHROMIUM = '/usr/bin/chromium';
+
+// Starts chromium or skips (with the reason) when it or playwright-core is missing.
+async function launch() {
+	let chromium;
+	try { ({ chromium } = require('playwright-core')); } catch { t.skip('playwright-core is not installed in tests/node_modules'); }
+	if (!fs.existsSync(CHROMIUM)) t.skip(`${CHROMIUM} is not installed`);
+	return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+// A new context and page; page errors, console errors and CSP reports go to PROBLEMS.
+async function newPage(browser, problems, label) {
+	const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 }, ignoreHTTPSErrors: true, locale: 'en-IN' });
+	const page = await ctx.newPage();
+	page.setDefaultTimeout(15000);
+	watch(page, problems, label);
+	return { ctx, page };
+}
+
+function watch(page, problems, label) {
+	page.on('pageerror', (e) => problems.push(`${label}: page error: ${e.message}`));
+	page.on('console', (m) => {
+		// 401 (after sign-out) and 422 (a refused vital) are expected answers, not faults.
+		if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`${label}: console: ${m.text()}`);
+	});
+}
+
+// Signs in through the form (the page must show it).
+async function signIn(page, username, password) {
+	await page.waitForSelector('#login-username');
+	await page.fill('#login-username', username);
+	await page.fill('#login-password', password);
+	await page.press('#login-password', 'Enter');
+	await page.waitForSelector('#login-form', { state: 'detached' });
+	await page.waitForSelector('#whoami-role');
+}
+
+// Gives CTX the session of an API sign-in (cookie string "nd_session=…").
+async function useCookie(ctx, cookie) {
+	const [name, ...rest] = cookie.split(';')[0].split('=');
+	await ctx.addCookies([{ name, value: rest.join('='), url: t.BASE, httpOnly: true, secure: true, sameSite: 'Strict' }]);
+}
+
+// Types QUERY into the focused search box, waits for the answer to exactly
+// that query (GET PATH?q=QUERY) to be drawn in the list LISTSEL (ul of
+// li[role=option]), then picks with the keyboard: ArrowDown to the bottom,
+// ArrowUp back to the wanted item, Enter. The wanted item is the one holding
+// [data-id=ID] (patients) or, with TEXT, the one whose text is TEXT (medicines).
+// Returns the number of items the list showed.
+async function typeAndPick(page, { listSel, apiPath, query, id, text }) {
+	const answered = page.waitForResponse((r) => {
+		const u = new URL(r.url());
+		return u.pathname === apiPath && u.searchParams.get('q') === query;
+	});
+	await page.keyboard.type(query);
+	const res = await answered;
+	t.eq(res.status(), 200, `GET ${apiPath}?q=${query}`);
+	const list = page.locator(listSel);
+	await page.waitForFunction((el) => !el.classList.contains('loading'), await list.elementHandle());
+	const items = list.locator('li[role=option]:not(.empty)');
+	const keys = id !== undefined
+		? await items.evaluateAll((lis) => lis.map((li) => li.querySelector('[data-id]')?.getAttribute('data-id')))
+		: (await items.allInnerTexts()).map(norm);
+	const want = id !== undefined ? String(id) : text;
+	const at = keys.indexOf(want);
+	t.ok(at >= 0, `${want} among the ${keys.length} matches for "${query}": ${keys.join(' | ')}`);
+	const active = async () => {
+		const li = list.locator('li.active');
+		if (id !== undefined) return li.locator('[data-id]').first().getAttribute('data-id');
+		return norm(await li.innerText());
+	};
+	t.eq(await active(), keys[0], 'the first match is highlighted');
+	for (let i = 0; i < keys.length - 1; i++) await page.keyboard.press('ArrowDown');
+	t.eq(await active(), keys[keys.length - 1], 'ArrowDown reaches the last match');
+	for (let i = keys.length - 1; i > at; i--) await page.keyboard.press('ArrowUp');
+	t.eq(await active(), want, 'ArrowUp comes back to the wanted match');
+	await page.keyboard.press('Enter');
+	return keys.length;
+}
+
+// Prints PAGE to PDF with print media (page sizes from the CSS) and returns
+// {text, info, file}: pdftotext's text and pdfinfo's fields.
+async function printToPdf(page, name) {
+	await page.emulateMedia({ media: 'print' });
+	const dir = process.env.ND_OUT || os.tmpdir();
+	const file = path.join(dir, `${name}-${process.pid}.pdf`);
+	try {
+		await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true });
+	} finally {
+		await page.emulateMedia({ media: 'screen' });
+	}
+	let text, infoText;
+	try {
+		text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+		infoText = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+	} catch (e) {
+		if (e.code === 'ENOENT') t.skip('pdftotext/pdfinfo (poppler-utils) is not installed');
+		throw e;
+	}
+	const info = {};
+	for (const line of infoText.split('\n')) {
+		const m = /^([^:]+):\s*(.*)$/.exec(line);
+		if (m) info[m[1].trim()] = m[2].trim();
+	}
+	return { text, info, file };
+}
+
+// "419.528 x 595.276 pts (A5)" → [w, h] in millimetres.
+function pageMm(info) {
+	const m = /([\d.]+) x ([\d.]+) pts/.exec(info['Page size'] || '');
+	return m ? [Number(m[1]) * 25.4 / 72, Number(m[2]) * 25.4 / 72] : null;
+}
+
+const norm = (s) => String(s).replace(/\s+/g, ' ').trim();
+
+// A random 10-digit Indian mobile number.
+function mobile() {
+	const d = crypto.randomInt(0, 1e9).toString().padStart(9, '0');
+	return `9${d}`;
+}
+
+// A unique word in Tamil letters (so a Tamil name can be unique and still all Tamil).
+const TAMIL = ['க', 'ங', 'ச', 'ஞ', 'ட', 'ண', 'த', 'ந', 'ப', 'ம', 'ய', 'ர', 'ல', 'வ', 'ழ', 'ள', 'ற', 'ன'];
+const VOWEL_SIGNS = ['ா', 'ி', 'ு', 'ெ', 'ை', 'ொ'];
+function tamilWord(n = 4) {
+	let s = '';
+	for (let i = 0; i < n; i++) s += TAMIL[crypto.randomInt(TAMIL.length)] + VOWEL_SIGNS[crypto.randomInt(VOWEL_SIGNS.length)];
+	return s;
+}
+
+// Today in the clinic's time zone (settings.timezone), YYYY-MM-DD.
+async function clinicToday(cookie) {
+	const s = await t.api('GET', '/api/settings', { cookie });
+	t.status(s, 200, 'GET /api/settings');
+	return new Intl.DateTimeFormat('en-CA', { timeZone: s.json.timezone || 'Asia/Kolkata' }).format(new Date());
+}
+
+// SHA-256 hex of a session cookie's token, as the sessions table keeps it.
+function tokenHash(cookie) {
+	const token = cookie.split(';')[0].split('=').slice(1).join('=');
+	return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+// Sets clinic settings as admin; returns the values to put back.
+async function setSettings(values) {
+	const admin = await t.admin();
+	const before = await t.api('GET', '/api/settings', { cookie: admin });
+	t.status(before, 200, 'GET /api/settings');
+	const put = await t.api('PUT', '/api/settings', { cookie: admin, body: { ...values, version: before.json.version } });
+	t.status(put, 200, 'PUT /api/settings');
+	const old = {};
+	for (const k of Object.keys(values)) old[k] = before.json[k];
+	for (const [k, v] of Object.entries(values)) {
+		t.eq(t.db(`SELECT value FROM settings WHERE key = '${k}'`)[0].value, String(v), `settings.${k} stored`);
+	}
+	return old;
+}
+
+async function restoreSettings(old) {
+	if (!old) return;
+	const admin = await t.admin();
+	const now = await t.api('GET', '/api/settings', { cookie: admin });
+	await t.api('PUT', '/api/settings', { cookie: admin, body: { ...old, version: now.json.version } });
+}
+
+const sq = (s) => `'${String(s).replace(/'/g, "''")}'`;	// SQL string literal for t.db
+
+module.exports = {
+	launch, newPage, watch, signIn, useCookie, typeAndPick, printToPdf, pageMm, norm,
+	mobile, tamilWord, clinicToday, tokenHash, setSettings, restoreSettings, sq,
+};
