@@ -126,7 +126,7 @@ main() {
 		case $purpose in
 		run) want_run ;;
 		test) want_test ;;
-		bench) want $BENCH_PKGS ;;
+		bench) want_run; want $BENCH_PKGS ;;
 		fuzz) want $FUZZ_PKGS ;;
 		-h | --help) usage; exit 0 ;;
 		*) usage >&2; die "unknown purpose '$purpose'" ;;
