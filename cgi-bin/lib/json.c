@@ -56,6 +56,32 @@ json_depth_ok(const char *s, size_t len, int max)
 	return 1;
 }
 
+/*
+ * Returns 1 if every string (keys included) under V is strict UTF-8.  The
+ * body itself was checked, but yajl decodes escapes: a lone surrogate
+ * (\ud800) would otherwise become bytes that are not UTF-8.
+ */
+static int
+json_strings_ok(yajl_val v)
+{
+	size_t	 i;
+
+	if (YAJL_IS_STRING(v))
+		return valid_utf8(v->u.string, strlen(v->u.string));
+	if (YAJL_IS_ARRAY(v)) {
+		for (i = 0; i < v->u.array.len; i++)
+			if (!json_strings_ok(v->u.array.values[i]))
+				return 0;
+	} else if (YAJL_IS_OBJECT(v)) {
+		for (i = 0; i < v->u.object.len; i++)
+			if (!valid_utf8(v->u.object.keys[i],
+			    strlen(v->u.object.keys[i])) ||
+			    !json_strings_ok(v->u.object.values[i]))
+				return 0;
+	}
+	return 1;
+}
+
 /* Returns 1 if object V has a key twice. */
 static int
 json_dup_keys(yajl_val v)
@@ -99,6 +125,10 @@ json_parse_body(struct req *r, size_t max)
 	if (!YAJL_IS_OBJECT(r->json))
 		return http_error(r, 400, "malformed_json",
 		    "The request body must be a JSON object.", NULL);
+	if (!json_strings_ok(r->json))
+		return http_error(r, 400, "malformed_json",
+		    "The request body has an escape that is not a Unicode "
+		    "character.", NULL);
 	if (json_dup_keys(r->json))
 		return http_error(r, 400, "malformed_json",
 		    "The request body names a field twice.", NULL);

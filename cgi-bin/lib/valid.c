@@ -157,16 +157,21 @@ valid_username(const char *s)
 	return 1;
 }
 
-/* 10 to 128 characters, not all the same character. */
+/*
+ * 10 to 128 characters, not all the same character (compared as whole
+ * UTF-8 characters: "அஅஅ..." is one character repeated).
+ */
 int
 valid_password(const char *s)
 {
-	size_t	 n = valid_utf8_chars(s), i;
+	size_t	 n = valid_utf8_chars(s), k, i, len = strlen(s);
 
 	if (n < 10 || n > 128)
 		return 0;
-	for (i = 1; s[i] != '\0'; i++)
-		if (s[i] != s[0])
+	for (k = 1; k < len && ((unsigned char)s[k] & 0xc0) == 0x80; k++)
+		continue;	/* k: bytes of the first character */
+	for (i = k; i < len; i += k)
+		if (len - i < k || memcmp(s + i, s, k) != 0)
 			return 1;
 	return 0;
 }

@@ -133,6 +133,10 @@ main(void)
 	    cookie, "{\"name\":") == 400);
 	CHECK("an array body is 400", call(METHOD_POST, "/api/things", "application/json", NULL,
 	    cookie, "[1]") == 400);
+	CHECK("a lone surrogate escape is 400", call(METHOD_POST, "/api/things",
+	    "application/json", NULL, cookie, "{\"name\":\"a\\udc00\"}") == 400);
+	CHECK("a surrogate pair escape is a character", call(METHOD_POST, "/api/things",
+	    "application/json", NULL, cookie, "{\"name\":\"\\ud83d\\ude00\"}") == 200);
 	CHECK("a duplicate key is 400", call(METHOD_POST, "/api/things", "application/json", NULL,
 	    cookie, "{\"name\":\"a\",\"name\":\"b\"}") == 400);
 	CHECK("invalid UTF-8 is 400", call(METHOD_POST, "/api/things", "application/json", NULL,
@@ -179,7 +183,7 @@ main(void)
 	db_exec("UPDATE sessions SET created_at = created_at - 15 * 3600");
 	CHECK("session past its absolute expiry is 401", call(METHOD_POST, "/api/things",
 	    "application/json", NULL, cookie, "{\"name\":\"a\"}") == 401);
-	CHECK("handler ran only for accepted requests", handled == 6);
+	CHECK("handler ran only for accepted requests", handled == 7);
 	audit_fini();
 	auth_fini();
 	db_close();

@@ -42,6 +42,10 @@ main(void)
 	CHECK("password refuses 9 characters", !valid_password("abcdefghi"));
 	CHECK("password refuses one repeated character", !valid_password("aaaaaaaaaaaa"));
 	CHECK("password accepts a passphrase", valid_password("correct horse battery"));
+	CHECK("password refuses one Tamil letter repeated",
+	    !valid_password("அஅஅஅஅஅஅஅஅஅ"));
+	CHECK("password accepts two Tamil letters", valid_password("அஅஅஅஅஅஅஅஅஆ"));
+	CHECK("password accepts an ASCII letter after Tamil ones", valid_password("அஅஅஅஅஅஅஅஅa"));
 	CHECK("plain text refuses a NUL-less control", !valid_plain_text("a\x01" "b"));
 	CHECK("plain text accepts newlines", valid_plain_text("line 1\nline 2\t."));
 	UNIT_END();
