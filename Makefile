@@ -117,3 +117,11 @@ uninstall:
 
 configure:
 	@bash deploy/install.sh configure --prefix "$(PREFIX)" --destdir "$(DESTDIR)"
+
+# ------------------------------------------------------------------ security scans
+# make audit: sqlmap on every route and parameter, testssl.sh on the TLS listener, the role
+# matrix and the security API tests (tests/audit/run; it installs sqlmap and testssl.sh itself
+# when deps.sh has no `audit` purpose).
+audit:
+	@$(MAKE) --no-print-directory all asan
+	@sh deploy/deps.sh audit 2>/dev/null; bash tests/audit/run
