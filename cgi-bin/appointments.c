@@ -89,22 +89,6 @@ static const char *const sql[STMT__MAX] = {
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "appointments sql");
 static sqlite3_stmt *st[STMT__MAX];
 
-/* Writes appointment ID (one object).  Returns 1, or 0 if there is none. */
-static int
-appt_json(struct req *r, long long id)
-{
-	sqlite3_stmt	*s = st[STMT_GET];
-	int		 found = 0;
-
-	db_bind_int(s, 1, id);
-	if (db_step(s) == SQLITE_ROW) {
-		jo_row(r, s);
-		found = 1;
-	}
-	db_reset(s);
-	return found;
-}
-
 /*
  * GET /api/appointments?date=YYYY-MM-DD (default today): 200 {date,
  * appointments:[...]} by time.  A day's list is its own page (a clinic
@@ -176,7 +160,7 @@ appt_add(struct req *r)
 	if ((rc = audit(r, "appointment.create", "appointment", id, pid)) !=
 	    SQLITE_OK)
 		return db_fail(r, rc);
-	if (!appt_json(r, id))
+	if (!jo_row_id(r, st[STMT_GET], id))
 		return db_fail(r, SQLITE_ERROR);
 	if ((rc = db_commit()) != SQLITE_OK)
 		return db_fail(r, rc);
@@ -340,7 +324,7 @@ appt_status(struct req *r)
 		status = db_fail(r, rc);
 		goto out;
 	}
-	if (!appt_json(r, id)) {
+	if (!jo_row_id(r, st[STMT_GET], id)) {
 		status = db_fail(r, SQLITE_ERROR);
 		goto out;
 	}

@@ -196,22 +196,6 @@ etag_fresh(struct req *r, char kind, long long rev, const char *date)
 	return etag_match(r->if_none_match, etag);
 }
 
-/* Writes the entry ID (one object).  Returns 1, or 0 if there is none. */
-static int
-entry_json(struct req *r, long long id)
-{
-	sqlite3_stmt	*s = st[STMT_GET];
-	int		 found = 0;
-
-	db_bind_int(s, 1, id);
-	if (db_step(s) == SQLITE_ROW) {
-		jo_row(r, s);
-		found = 1;
-	}
-	db_reset(s);
-	return found;
-}
-
 /*
  * GET /api/queue?date=YYYY-MM-DD (default today): 200 {date, rev,
  * entries:[...]} in token order with an ETag, or 304 when If-None-Match
@@ -332,7 +316,7 @@ queue_add(struct req *r)
 		return db_fail(r, rc);
 	if ((rc = audit(r, "queue.add", "queue", id, pid)) != SQLITE_OK)
 		return db_fail(r, rc);
-	if (!entry_json(r, id))
+	if (!jo_row_id(r, st[STMT_GET], id))
 		return db_fail(r, SQLITE_ERROR);
 	if ((rc = db_commit()) != SQLITE_OK)
 		return db_fail(r, rc);
@@ -411,7 +395,7 @@ queue_status(struct req *r)
 		return db_fail(r, SQLITE_ERROR);	/* held the lock: cannot be */
 	if ((rc = audit(r, "queue.status", "queue", id, pid)) != SQLITE_OK)
 		return db_fail(r, rc);
-	if (!entry_json(r, id))
+	if (!jo_row_id(r, st[STMT_GET], id))
 		return db_fail(r, SQLITE_ERROR);
 	if ((rc = db_commit()) != SQLITE_OK)
 		return db_fail(r, rc);

@@ -386,6 +386,24 @@ jo_rows(struct req *r, const char *key, sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/*
+ * Binds ID to ?1 of ST, and writes the row it yields as one object (see
+ * jo_row_fields); then resets ST.  Returns 1 written, 0 no such row.
+ */
+int
+jo_row_id(struct req *r, sqlite3_stmt *st, long long id)
+{
+	int	 found = 0;
+
+	db_bind_int(st, 1, id);
+	if (db_step(st) == SQLITE_ROW) {
+		jo_row(r, st);
+		found = 1;
+	}
+	db_reset(st);
+	return found;
+}
+
 /* Writes the current row as one object (see jo_row_fields). */
 void
 jo_row(struct req *r, sqlite3_stmt *st)
