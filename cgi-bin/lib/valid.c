@@ -211,6 +211,26 @@ static int
 bad(struct req *r, const struct field *f, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * The words a person reads for field NAME: "age_years" is "Age years",
+ * "dob" is "Date of birth".
+ */
+static void
+field_label(const char *name, char *out, size_t size)
+{
+	size_t	 i;
+
+	if (strcmp(name, "dob") == 0) {
+		snprintf(out, size, "Date of birth");
+		return;
+	}
+	for (i = 0; name[i] != '\0' && i + 1 < size; i++)
+		out[i] = name[i] == '_' ? ' ' : name[i];
+	out[i] = '\0';
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
+}
+
 /* Writes the 422 naming field F.  Returns 422. */
 static int
 bad(struct req *r, const struct field *f, const char *fmt, ...)
@@ -236,6 +256,7 @@ valid_fields(struct req *r, const struct field *fields)
 	yajl_val	 v;
 	size_t		 i, n;
 	const char	*s;
+	char		 label[64];
 
 	for (i = 0; r->json != NULL && i < r->json->u.object.len; i++) {
 		for (f = fields; f->name != NULL; f++)
@@ -252,26 +273,27 @@ valid_fields(struct req *r, const struct field *fields)
 		}
 	}
 	for (f = fields; f->name != NULL; f++) {
+		field_label(f->name, label, sizeof(label));
 		v = json_get(r->json, f->name);
 		if (v == NULL || YAJL_IS_NULL(v)) {
 			if (f->flags & F_REQUIRED)
-				return bad(r, f, "%s is required.", f->name);
+				return bad(r, f, "%s is required.", label);
 			if (v != NULL && !(f->flags & F_NULLABLE))
-				return bad(r, f, "%s may not be null.", f->name);
+				return bad(r, f, "%s may not be null.", label);
 			continue;
 		}
 		switch (f->type) {
 		case FT_STRING:
 			if (!YAJL_IS_STRING(v))
-				return bad(r, f, "%s must be text.", f->name);
+				return bad(r, f, "%s must be text.", label);
 			s = v->u.string;
 			n = valid_utf8_chars(s);
 			if ((long long)n < f->min || (long long)n > f->max)
 				return bad(r, f, "%s must be %lld to %lld "
-				    "characters long.", f->name, f->min, f->max);
+				    "characters long.", label, f->min, f->max);
 			if (!valid_plain_text(s))
 				return bad(r, f, "%s has control characters.",
-				    f->name);
+				    label);
 			if (f->check != NULL && !f->check(s))
 				return bad(r, f, "%s", f->message != NULL ?
 				    f->message : "This value is not valid.");
@@ -279,57 +301,57 @@ valid_fields(struct req *r, const struct field *fields)
 		case FT_INT:
 			if (!YAJL_IS_INTEGER(v))
 				return bad(r, f, "%s must be a whole number.",
-				    f->name);
+				    label);
 			if (YAJL_GET_INTEGER(v) < f->min ||
 			    YAJL_GET_INTEGER(v) > f->max)
 				return bad(r, f, "%s must be from %lld to %lld.",
-				    f->name, f->min, f->max);
+				    label, f->min, f->max);
 			break;
 		case FT_NUMBER:
 			if (!YAJL_IS_NUMBER(v))
-				return bad(r, f, "%s must be a number.", f->name);
+				return bad(r, f, "%s must be a number.", label);
 			{
 				double d = YAJL_IS_INTEGER(v) ?
 				    (double)YAJL_GET_INTEGER(v) :
 				    YAJL_GET_DOUBLE(v);
 				if (!(d >= (double)f->min && d <= (double)f->max))
 					return bad(r, f, "%s must be from %lld "
-					    "to %lld.", f->name, f->min, f->max);
+					    "to %lld.", label, f->min, f->max);
 			}
 			break;
 		case FT_BOOL:
 			if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
 				return bad(r, f, "%s must be true or false.",
-				    f->name);
+				    label);
 			break;
 		case FT_DATE:
 			if (!YAJL_IS_STRING(v) || !valid_date(v->u.string))
 				return bad(r, f, "%s must be a date written "
-				    "YYYY-MM-DD.", f->name);
+				    "YYYY-MM-DD.", label);
 			break;
 		case FT_TIME:
 			if (!YAJL_IS_STRING(v) || !valid_time(v->u.string))
 				return bad(r, f, "%s must be a time written "
-				    "HH:MM.", f->name);
+				    "HH:MM.", label);
 			break;
 		case FT_ENUM:
 			if (!YAJL_IS_STRING(v) ||
 			    !enum_has(f->choices, v->u.string))
 				return bad(r, f, "%s must be one of: %s.",
-				    f->name, f->choices);
+				    label, f->choices);
 			break;
 		case FT_ARRAY:
 			if (!YAJL_IS_ARRAY(v))
-				return bad(r, f, "%s must be a list.", f->name);
+				return bad(r, f, "%s must be a list.", label);
 			if ((long long)v->u.array.len < f->min ||
 			    (long long)v->u.array.len > f->max)
 				return bad(r, f, "%s must have %lld to %lld "
-				    "items.", f->name, f->min, f->max);
+				    "items.", label, f->min, f->max);
 			break;
 		case FT_OBJECT:
 			if (!YAJL_IS_OBJECT(v))
 				return bad(r, f, "%s must be an object.",
-				    f->name);
+				    label);
 			break;
 		default:
 			abort();
