@@ -5,7 +5,8 @@
  * jo_* writers and req_render(); req_free() releases everything, so
  * LeakSanitizer sees any leak of the parse or error paths.
  *
- * Properties: the status is one of 0/400/413/422; a value that passed
+ * Properties: the status is one of 0/400/413/422; a body with an unpaired
+ * surrogate escape is refused (yajl would change it silently); a value that passed
  * valid_fields() is what its field says (strict UTF-8 text of the right
  * length, a real date, ...); what the server writes back is valid JSON.
  */
@@ -49,6 +50,53 @@ static const struct field required[] = {
 	{ "dob", FT_DATE, F_NULLABLE, 0, 0, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
+
+/*
+ * 1 if the N bytes of JSON text at S hold a \\u escape of a surrogate
+ * that is not a high one (D800-DBFF) followed at once by an escaped low
+ * one (DC00-DFFF).  yajl decodes such an escape without an error: a lone
+ * low one into bytes that are not UTF-8, a lone high one into "?", a high
+ * one before another escape into some other character.
+ */
+static int
+unpaired_surrogate(const char *s, size_t n)
+{
+	size_t	 i;
+	int	 instr = 0;
+	long	 u, lo;
+
+	for (i = 0; i < n; i++) {
+		if (!instr) {
+			instr = s[i] == '"';
+			continue;
+		}
+		if (s[i] == '"') {
+			instr = 0;
+			continue;
+		}
+		if (s[i] != '\\')
+			continue;
+		if (i + 5 >= n || s[i + 1] != 'u') {
+			i++;
+			continue;
+		}
+		u = strtol((char[]){ s[i + 2], s[i + 3], s[i + 4], s[i + 5],
+		    '\0' }, NULL, 16);
+		i += 5;
+		if (u >= 0xdc00 && u <= 0xdfff)
+			return 1;
+		if (u < 0xd800 || u > 0xdbff)
+			continue;
+		if (i + 6 >= n || s[i + 1] != '\\' || s[i + 2] != 'u')
+			return 1;
+		lo = strtol((char[]){ s[i + 3], s[i + 4], s[i + 5], s[i + 6],
+		    '\0' }, NULL, 16);
+		if (lo < 0xdc00 || lo > 0xdfff)
+			return 1;
+		i += 6;
+	}
+	return 0;
+}
 
 /* The body of a rendered answer: past the blank line. */
 static void
@@ -186,6 +234,9 @@ one(const uint8_t *data, size_t size, const struct field *fields)
 	FZ_ASSERT(rc == 0 || rc == 400 || rc == 413, "json_parse_body: %d", rc);
 	FZ_ASSERT(rc != 0 || size == 0 || (r.json != NULL &&
 	    YAJL_IS_OBJECT(r.json)), "a parsed body that is no object");
+	FZ_ASSERT(rc != 0 || size == 0 || !unpaired_surrogate(r.body, size) ||
+	    fz_known("json-unpaired-surrogate"),
+	    "a body with an unpaired surrogate escape was accepted");
 	if (rc == 0 && r.json != NULL) {
 		rc = valid_fields(&r, fields);
 		FZ_ASSERT(rc == 0 || rc == 422, "valid_fields: %d", rc);
