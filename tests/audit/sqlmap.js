@@ -148,7 +148,10 @@ function runSqlmap(job) {
     // 401: what a tampered session cookie gets; 404: what a tampered path id gets. Without
     // these, sqlmap stops testing a target at the first such answer.
     '--ignore-code=401,404',
-    '--drop-set-cookie', '--skip-waf', '--headers', `Origin: ${base}\nAccept: application/json`];
+    '--drop-set-cookie', '--skip-waf', '--headers',
+    // The JSON type on writes even when the body has no field for sqlmap to see as JSON ("{}"):
+    // else sqlmap sends a form type, gets 415, and never reaches the session check.
+    `Origin: ${base}\nAccept: application/json${job.method !== 'GET' ? '\nContent-Type: application/json' : ''}`];
   if (job.cookie) args.push('--cookie', job.cookie);
   if (job.data !== undefined) args.push('--data', job.data);
   if (job.p) args.push('-p', job.p);
