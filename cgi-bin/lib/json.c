@@ -9,29 +9,66 @@
 
 #include "nd.h"
 
+/* The value of 4 hex digits at P (AVAIL bytes there), or -1. */
+static long
+hex4(const char *p, size_t avail)
+{
+	long	 v = 0;
+	size_t	 i;
+
+	if (avail < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
 /*
  * Checks that the LEN bytes of S nest no deeper than MAX, hold nothing
  * outside strings that strict JSON forbids but yajl's tree parser allows
- * (comments), and no \u0000 escape (yajl's tree keeps C strings, so a NUL
- * would silently cut a value short).  Returns 1 if acceptable.
+ * (comments), and no \u escape that yajl would turn into something other
+ * than the character written: \u0000 (its tree keeps C strings, so a NUL
+ * would cut a value short) and surrogates that are not a high one followed
+ * by a low one (yajl would store '?' or bytes that are not UTF-8).
+ * Returns 1 if acceptable.
  */
 int
 json_depth_ok(const char *s, size_t len, int max)
 {
 	size_t	 i;
 	int	 depth = 0, instr = 0;
+	long	 u, lo;
 
 	for (i = 0; i < len; i++) {
 		char c = s[i];
 		if (instr) {
-			if (c == '\\') {
-				if (i + 5 < len && s[i + 1] == 'u' &&
-				    memcmp(s + i + 2, "0000", 4) == 0)
-					return 0;
-				i++;
-			}
-			else if (c == '"')
+			if (c == '"')
 				instr = 0;
+			else if (c == '\\' && i + 1 < len && s[i + 1] == 'u') {
+				u = hex4(s + i + 2, len - i - 2);
+				if (u == 0 || (u >= 0xdc00 && u <= 0xdfff))
+					return 0;
+				if (u >= 0xd800 && u <= 0xdbff) {
+					lo = i + 7 < len && s[i + 6] == '\\' &&
+					    s[i + 7] == 'u' ?
+					    hex4(s + i + 8, len - i - 8) : -1;
+					if (lo < 0xdc00 || lo > 0xdfff)
+						return 0;
+					i += 6;		/* the low half too */
+				}
+				i += 5;
+			} else if (c == '\\')
+				i++;
 			continue;
 		}
 		switch (c) {
@@ -52,32 +89,6 @@ json_depth_ok(const char *s, size_t len, int max)
 		default:
 			break;
 		}
-	}
-	return 1;
-}
-
-/*
- * Returns 1 if every string (keys included) under V is strict UTF-8.  The
- * body itself was checked, but yajl decodes escapes: a lone surrogate
- * (\ud800) would otherwise become bytes that are not UTF-8.
- */
-static int
-json_strings_ok(yajl_val v)
-{
-	size_t	 i;
-
-	if (YAJL_IS_STRING(v))
-		return valid_utf8(v->u.string, strlen(v->u.string));
-	if (YAJL_IS_ARRAY(v)) {
-		for (i = 0; i < v->u.array.len; i++)
-			if (!json_strings_ok(v->u.array.values[i]))
-				return 0;
-	} else if (YAJL_IS_OBJECT(v)) {
-		for (i = 0; i < v->u.object.len; i++)
-			if (!valid_utf8(v->u.object.keys[i],
-			    strlen(v->u.object.keys[i])) ||
-			    !json_strings_ok(v->u.object.values[i]))
-				return 0;
 	}
 	return 1;
 }
@@ -116,8 +127,9 @@ json_parse_body(struct req *r, size_t max)
 		    "The request body is not valid UTF-8 JSON.", NULL);
 	if (!json_depth_ok(r->body, r->body_len, ND_JSON_DEPTH))
 		return http_error(r, 400, "malformed_json",
-		    "The request body is nested too deeply or is not "
-		    "strict JSON.", NULL);
+		    "The request body is nested too deeply, is not strict "
+		    "JSON, or escapes something that is not a character.",
+		    NULL);
 	r->json = yajl_tree_parse(r->body, err, sizeof(err));
 	if (r->json == NULL)
 		return http_error(r, 400, "malformed_json",
@@ -125,10 +137,6 @@ json_parse_body(struct req *r, size_t max)
 	if (!YAJL_IS_OBJECT(r->json))
 		return http_error(r, 400, "malformed_json",
 		    "The request body must be a JSON object.", NULL);
-	if (!json_strings_ok(r->json))
-		return http_error(r, 400, "malformed_json",
-		    "The request body has an escape that is not a Unicode "
-		    "character.", NULL);
 	if (json_dup_keys(r->json))
 		return http_error(r, 400, "malformed_json",
 		    "The request body names a field twice.", NULL);

@@ -135,6 +135,10 @@ main(void)
 	    cookie, "[1]") == 400);
 	CHECK("a lone surrogate escape is 400", call(METHOD_POST, "/api/things",
 	    "application/json", NULL, cookie, "{\"name\":\"a\\udc00\"}") == 400);
+	CHECK("a lone high surrogate escape is 400", call(METHOD_POST, "/api/things",
+	    "application/json", NULL, cookie, "{\"name\":\"a\\ud800\"}") == 400);
+	CHECK("a high surrogate before a non-surrogate is 400", call(METHOD_POST, "/api/things",
+	    "application/json", NULL, cookie, "{\"name\":\"\\ud800\\u0041\"}") == 400);
 	CHECK("a surrogate pair escape is a character", call(METHOD_POST, "/api/things",
 	    "application/json", NULL, cookie, "{\"name\":\"\\ud83d\\ude00\"}") == 200);
 	CHECK("a duplicate key is 400", call(METHOD_POST, "/api/things", "application/json", NULL,
