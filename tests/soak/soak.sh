@@ -6,8 +6,8 @@
 # the first, fds not rising, WAL bounded, no failed request, no process replaced).
 # Env: SOAK_MINUTES (30), SOAK_SAMPLE_SECONDS (30), SOAK_WARMUP_SECONDS (120: load before the
 # first sample, so that SQLite's page caches and malloc arenas have reached their working size),
-# SOAK_CLIENTS, SOAK_RATE, SOAK_QUEUE_MAX (load.js), SOAK_WAL_MAX_MIB, SOAK_RSS_GROWTH
-# (analyze.js), ND_BIN (default build/bin).
+# SOAK_CLIENTS, SOAK_RATE, SOAK_QUEUE_MAX (load.js), SOAK_WAL_MAX_MIB, SOAK_RSS_GROWTH,
+# SOAK_FD_SLACK (analyze.js), ND_BIN (default build/bin).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export ND_ROOT=$ROOT
@@ -54,7 +54,7 @@ sample() {
 		*) continue ;;
 		esac
 		rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2> /dev/null)
-		fds=$(ls "/proc/$pid/fd" 2> /dev/null | wc -l)
+		fds=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2> /dev/null | wc -l)
 		[ -n "$rss" ] && echo "$t $pid $name $rss $fds" >> "$SAMPLES"
 	done
 	read -r _ req fail <<< "$(tail -1 "$PROGRESS" 2> /dev/null)"
