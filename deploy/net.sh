@@ -256,7 +256,7 @@ render_site() {
 		-e "s|@LOGIN_RATE@|$LOGIN_RATE|g" \
 		-e "s|@LOGIN_BURST@|$LOGIN_BURST|g" \
 		-e "s|@RETRY_AFTER@|$RETRY_AFTER|g" \
-		-e "s|@FASTCGI_KEEP_CONN@|off|g" \
+		-e "s|@FASTCGI_KEEP_CONN@|on|g" \
 		-- "$ROOT$SHARE/nginx.conf.in" |
 		awk -v access_log=/var/log/nginx/nalamdesk-access.log \
 			-v error_log=/var/log/nginx/nalamdesk-error.log -f "$ROOT$SHARE/nginx-site.awk"

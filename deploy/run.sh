@@ -47,9 +47,10 @@ Runs NalamDesk in the foreground at https://127.0.0.1:PORT/ until Ctrl-C.
   --workers N          processes per program (default 2)
   --login-rate R       sign-in attempts per client IP, nginx syntax Nr/m or Nr/s (default 10r/m)
   --login-burst N      attempts allowed at once above that rate (default 10)
-  --fastcgi-keep-conn  keep connections from nginx to the programs open (off by default: a
-                       single-threaded libfcgi worker then stalls other requests; see
-                       conf/nginx.conf.in)
+  --no-fastcgi-keep-conn
+                       open a new connection from nginx to a program for every request
+                       (default: nginx keeps them open, fastcgi_keep_conn on; see
+                       conf/nginx.conf.in); --fastcgi-keep-conn states the default
   --check              only prepare VAR, write VAR/nginx/nginx.conf and test it with nginx -t
   --help               this text
 
@@ -85,7 +86,7 @@ parse_args() {
 	WORKERS=2
 	LOGIN_RATE=10r/m
 	LOGIN_BURST=10
-	KEEP_CONN=off
+	KEEP_CONN=on
 	CHECK_ONLY=0
 
 	local opt val
@@ -109,6 +110,7 @@ parse_args() {
 		--login-rate) LOGIN_RATE=$val ;;
 		--login-burst) LOGIN_BURST=$val ;;
 		--fastcgi-keep-conn) KEEP_CONN=on ;;
+		--no-fastcgi-keep-conn) KEEP_CONN=off ;;
 		--check) CHECK_ONLY=1 ;;
 		-h | --help) usage; exit 0 ;;
 		*) die "unknown option '$1' (see --help)" ;;

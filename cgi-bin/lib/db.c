@@ -91,7 +91,10 @@ db_open(const char *path, int create)
 	    db_exec("PRAGMA synchronous = FULL") != SQLITE_OK ||
 	    db_exec("PRAGMA foreign_keys = ON") != SQLITE_OK ||
 	    db_exec("PRAGMA temp_store = MEMORY") != SQLITE_OK ||
-	    db_exec("PRAGMA cache_size = -4096") != SQLITE_OK) {
+	    db_exec("PRAGMA cache_size = -4096") != SQLITE_OK ||
+	    /* After a long reader starved the checkpoints, the WAL is cut
+	     * back to this size at the next restart of the log. */
+	    db_exec("PRAGMA journal_size_limit = 16777216") != SQLITE_OK) {
 		db_close();
 		return 0;
 	}

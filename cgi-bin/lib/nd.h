@@ -30,6 +30,7 @@
 #define ND_JSON_DEPTH	8		/* deepest nesting accepted in a body */
 #define ND_QUERY_MAX	2048		/* longest query string accepted */
 #define ND_PARAMS_MAX	4		/* integer path parameters per route */
+#define ND_CONN_MAX	64		/* kept FastCGI connections per worker */
 #define ND_LIST_DEFAULT	50		/* ?limit= default */
 #define ND_LIST_MAX	200		/* ?limit= maximum */
 

@@ -5,7 +5,11 @@
  * the route's declared roles (403); the body against the route's field
  * table (400/413/422); then the handler.  No handler checks its own role.
  */
+#include <sys/socket.h>
+
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,6 +293,128 @@ serve_one(const struct route *routes, size_t n, size_t max_body,
 	req_free(&r);
 }
 
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/*
+ * One request on FR, whose connection poll() found readable (or, when it
+ * has none, on a connection accepted from the listening socket): reads it,
+ * answers it and ends it, keeping the connection when nginx asked to.
+ * What was not read of the body is skipped first, so that the next request
+ * on a kept connection starts at its own first record.  With CLOSE, or when
+ * nginx closed the connection, the connection is closed.
+ * Returns 0, or the negative errno of accept() on the listening socket
+ * (-EAGAIN: another worker took the connection).
+ */
+static int
+fcgi_serve(FCGX_Request *fr, const struct route *routes, size_t n,
+    size_t max_body, int close)
+{
+	char	 skip[4096];
+	int	 rc;
+
+	if ((rc = FCGX_Accept_r(fr)) < 0)
+		return rc;	/* FR has no connection now */
+	serve_one(routes, n, max_body, fr, fr->envp, NULL, NULL);
+	while (FCGX_GetStr(skip, sizeof(skip), fr->in) == sizeof(skip))
+		continue;
+	FCGX_Finish_r(fr);
+	if (close && fr->ipcFd >= 0)
+		FCGX_Free(fr, 1);
+	return 0;
+}
+
+/*
+ * The FastCGI worker: answers requests from the listening socket that it
+ * inherits as standard input and from up to ND_CONN_MAX connections that
+ * nginx keeps open (fastcgi_keep_conn on), one request at a time.  poll()
+ * waits on all of them, so an idle kept connection never holds the worker;
+ * a kept connection is served when it is readable and forgotten when nginx
+ * closes it.  When all ND_CONN_MAX are taken, a new connection is still
+ * served, once, and then closed.  SIGTERM and SIGUSR1 are taken only while
+ * waiting: the request in progress is finished, then the loop returns.
+ * Returns 0, or 1 when standard input is not a listening socket or
+ * accept() fails for another reason than a lost race.
+ */
+static int
+fcgi_loop(const struct route *routes, size_t n, size_t max_body)
+{
+	static FCGX_Request	 conn[ND_CONN_MAX + 1];	/* the last: overflow */
+	struct pollfd		 pfd[ND_CONN_MAX + 1];
+	struct sigaction	 sa;
+	sigset_t		 stop, wait;
+	size_t			 i, k, np, who[ND_CONN_MAX + 1];
+	socklen_t		 len = sizeof(int);
+	int			 fl, listening = 0, rc;
+
+	if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == -1 ||
+	    !listening) {
+		nd_log("standard input is not a listening socket "
+		    "(start the program with spawn-fcgi; see --help)");
+		return 1;
+	}
+	/* Workers share the socket: whoever loses the race gets EAGAIN. */
+	if ((fl = fcntl(0, F_GETFL)) == -1 ||
+	    fcntl(0, F_SETFL, fl | O_NONBLOCK) == -1) {
+		nd_log("fcntl O_NONBLOCK on the listening socket: %s",
+		    strerror(errno));
+		return 1;
+	}
+	/* Installed first, these stay ours: libfcgi only replaces SIG_DFL. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &stop, &wait);
+	sigdelset(&wait, SIGTERM);
+	sigdelset(&wait, SIGUSR1);
+
+	FCGX_Init();
+	for (i = 0; i <= ND_CONN_MAX; i++)
+		FCGX_InitRequest(&conn[i], 0, 0);
+	while (!stop_requested) {
+		pfd[0].fd = 0;
+		pfd[0].events = POLLIN;
+		for (np = 1, i = 0; i < ND_CONN_MAX; i++)
+			if (conn[i].ipcFd >= 0) {
+				pfd[np].fd = conn[i].ipcFd;
+				pfd[np].events = POLLIN;
+				who[np++] = i;
+			}
+		if (ppoll(pfd, np, NULL, &wait) == -1) {
+			if (errno == EINTR)
+				continue;
+			nd_log("poll: %s", strerror(errno));
+			return 1;
+		}
+		for (k = 1; k < np; k++)
+			if (pfd[k].revents != 0)
+				fcgi_serve(&conn[who[k]], routes, n, max_body, 0);
+		if (pfd[0].revents == 0)
+			continue;
+		for (i = 0; i < ND_CONN_MAX && conn[i].ipcFd >= 0; i++)
+			continue;
+		rc = fcgi_serve(&conn[i], routes, n, max_body,
+		    i == ND_CONN_MAX);
+		if (rc < 0 && rc != -EAGAIN && rc != -EWOULDBLOCK &&
+		    rc != -EINTR && rc != -ECONNABORTED) {
+			nd_log("accept: %s", strerror(-rc));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void
 usage(const char *prog, FILE *f)
 {
@@ -307,16 +433,16 @@ usage(const char *prog, FILE *f)
 /*
  * The whole program: checks the route table, opens the database named by
  * NALAMDESK_DB, prepares the program's statements (NSQL of SQL into ST)
- * and answers requests until the socket closes.  Returns the exit status.
+ * and answers requests until SIGTERM or SIGUSR1 (or, with --cgi, one
+ * request).  Returns the exit status.
  */
 int
 nd_main(int argc, char **argv, const char *prog, const struct route *routes,
     size_t n, const char *const *sql, size_t nsql, sqlite3_stmt **st)
 {
-	FCGX_Request	 fr;
 	const char	*path;
 	size_t		 i, max_body = ND_BODY_MAX;
-	int		 cgi = 0;
+	int		 cgi = 0, rc = 0;
 
 	nd_prog = prog;
 	if (!check_routes(routes, n))
@@ -353,18 +479,11 @@ nd_main(int argc, char **argv, const char *prog, const struct route *routes,
 	if (cgi) {
 		extern char **environ;
 		serve_one(routes, n, max_body, NULL, environ, stdin, stdout);
-	} else {
-		FCGX_Init();
-		FCGX_InitRequest(&fr, 0, 0);
-		while (FCGX_Accept_r(&fr) >= 0) {
-			serve_one(routes, n, max_body, &fr, fr.envp, NULL,
-			    NULL);
-			FCGX_Finish_r(&fr);
-		}
-	}
+	} else
+		rc = fcgi_loop(routes, n, max_body);
 	audit_fini();
 	auth_fini();
 	db_finalize_all(st, nsql);
 	db_close();
-	return 0;
+	return rc;
 }
