@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/soak/soak.sh — the soak: a stack of the RELEASE programs (build/bin) under a steady mixed
 # load (tests/soak/load.js) for SOAK_MINUTES, sampled every SOAK_SAMPLE_SECONDS: RSS and open
-# fds of every pool process (workers and multiwatch) and nginx process, WAL and database size.
+# fds (files and pipes; sockets apart) of every pool process (workers and multiwatch) and nginx
+# process, WAL and database size.
 # tests/soak/analyze.js prints the series and the verdict (RSS of the last third within 10 % of
 # the first, fds not rising, WAL bounded, no failed request, no process replaced).
 # Env: SOAK_MINUTES (30), SOAK_SAMPLE_SECONDS (30), SOAK_WARMUP_SECONDS (120: load before the
@@ -54,8 +55,11 @@ sample() {
 		*) continue ;;
 		esac
 		rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2> /dev/null)
-		fds=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2> /dev/null | wc -l)
-		[ -n "$rss" ] && echo "$t $pid $name $rss $fds" >> "$SAMPLES"
+		# Open files, and apart the sockets: with fastcgi_keep_conn a worker holds a varying
+		# number of nginx's connections, which is not a leak as long as it stays bounded.
+		read -r fds socks <<< "$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 -printf '%l\n' 2> /dev/null |
+			awk '/^socket:/ {s++; next} {f++} END {print f + 0, s + 0}')"
+		[ -n "$rss" ] && echo "$t $pid $name $rss $fds $socks" >> "$SAMPLES"
 	done
 	read -r _ req fail <<< "$(tail -1 "$PROGRESS" 2> /dev/null)"
 	echo "$t $(stat -c %s "$DB-wal" 2> /dev/null || echo 0) $(stat -c %s "$DB" 2> /dev/null || echo 0) ${req:-0} ${fail:-0}" >> "$TOTALS"
