@@ -243,6 +243,8 @@ int	 valid_username(const char *);
 int	 valid_password(const char *);
 int	 valid_plain_text(const char *);
 int	 valid_fields(struct req *, const struct field *);
+int	 valid_object(struct req *, yajl_val, const struct field *,
+	    const char *);
 
 /* audit.c */
 int	 audit_init(void);

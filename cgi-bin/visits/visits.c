@@ -378,37 +378,6 @@ bind_text_trim(sqlite3_stmt *s, int i, const char *v)
 		db_bind_null(s, i);
 }
 
-/* Number of characters of S once trimmed. */
-static size_t
-trimmed_chars(const char *s)
-{
-	size_t	 n, i, chars = 0;
-
-	s = trim(s, &n);
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			chars++;
-	return chars;
-}
-
-/* 1 if S is one of CHOICES, a comma-separated list. */
-static int
-in_choices(const char *choices, const char *s)
-{
-	size_t		 n = strlen(s);
-	const char	*p = choices, *e;
-
-	for (;;) {
-		if ((e = strchr(p, ',')) == NULL)
-			e = p + strlen(p);
-		if (n > 0 && (size_t)(e - p) == n && strncmp(p, s, n) == 0)
-			return 1;
-		if (*e == '\0')
-			return 0;
-		p = e + 1;
-	}
-}
-
 static int
 item_bad(struct req *r, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -427,87 +396,17 @@ item_bad(struct req *r, const char *path, const char *fmt, ...)
 }
 
 /*
- * Checks ITEM, member IDX of the list LIST, against FIELDS (FT_STRING,
- * FT_INT and FT_ENUM only; string lengths count the trimmed text), and
- * names a failure by its path, e.g. "prescriptions[2].dose".
- * Returns 0, or 422 after writing the error.
+ * Checks ITEM, member IDX of the list LIST, against FIELDS; errors name
+ * its path, e.g. "prescriptions[2].dose".  Returns 0, or 422.
  */
 static int
 item_check(struct req *r, const char *list, size_t idx, yajl_val item,
     const struct field *fields)
 {
-	const struct field *f;
-	char		 path[96];
-	const char	*key;
-	yajl_val	 v;
-	size_t		 i, n;
+	char	 path[64];
 
 	snprintf(path, sizeof(path), "%s[%zu]", list, idx);
-	if (!YAJL_IS_OBJECT(item))
-		return item_bad(r, path, "%s must be an object.", path);
-	for (i = 0; i < item->u.object.len; i++) {
-		key = item->u.object.keys[i];
-		for (f = fields; f->name != NULL; f++)
-			if (strcmp(f->name, key) == 0)
-				break;
-		if (f->name == NULL) {
-			if (strlen(key) > 40 || !valid_plain_text(key))
-				key = "?";
-			snprintf(path, sizeof(path), "%s[%zu].%s", list, idx,
-			    key);
-			return http_error(r, 422, "unknown_field",
-			    "This request has a field the server does not "
-			    "know.", path);
-		}
-	}
-	for (f = fields; f->name != NULL; f++) {
-		snprintf(path, sizeof(path), "%s[%zu].%s", list, idx, f->name);
-		v = json_get(item, f->name);
-		if (v == NULL || YAJL_IS_NULL(v)) {
-			if (f->flags & F_REQUIRED)
-				return item_bad(r, path, "%s is required.",
-				    path);
-			if (v != NULL && !(f->flags & F_NULLABLE))
-				return item_bad(r, path, "%s may not be null.",
-				    path);
-			continue;
-		}
-		switch (f->type) {
-		case FT_STRING:
-			if (!YAJL_IS_STRING(v))
-				return item_bad(r, path, "%s must be text.",
-				    path);
-			n = trimmed_chars(v->u.string);
-			if ((long long)n > f->max || (long long)n < f->min) {
-				if (n == 0)
-					return item_bad(r, path,
-					    "%s is required.", path);
-				return item_bad(r, path, "%s must be %lld to "
-				    "%lld characters long.", path, f->min,
-				    f->max);
-			}
-			if (!valid_plain_text(v->u.string))
-				return item_bad(r, path,
-				    "%s has control characters.", path);
-			break;
-		case FT_INT:
-			if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < f->min ||
-			    YAJL_GET_INTEGER(v) > f->max)
-				return item_bad(r, path, "%s must be a whole "
-				    "number from %lld to %lld.", path, f->min,
-				    f->max);
-			break;
-		case FT_ENUM:
-			if (!YAJL_IS_STRING(v) ||
-			    !in_choices(f->choices, v->u.string))
-				return item_bad(r, path, "%s must be one of: %s.",
-				    path, f->choices);
-			break;
-		default:
-			abort();
-		}
-	}
-	return 0;
+	return valid_object(r, item, fields, path);
 }
 
 /* Vitals as a PATCH body gives them. */

@@ -147,6 +147,10 @@ main(void)
 	    cookie, "{\"name\":\"\xff\"}") == 400);
 	CHECK("missing required field is 422", call(METHOD_POST, "/api/things", "application/json",
 	    NULL, cookie, "{\"n\":2}") == 422);
+	CHECK("a name of spaces is 422", call(METHOD_POST, "/api/things", "application/json",
+	    NULL, cookie, "{\"name\":\"   \"}") == 422);
+	CHECK("surrounding spaces do not count", call(METHOD_POST, "/api/things",
+	    "application/json", NULL, cookie, "{\"name\":\"  abcde  \"}") == 200);
 	CHECK("too long a string is 422", call(METHOD_POST, "/api/things", "application/json",
 	    NULL, cookie, "{\"name\":\"abcdef\"}") == 422);
 	CHECK("Tamil length counts characters", call(METHOD_POST, "/api/things", "application/json",
@@ -187,7 +191,7 @@ main(void)
 	db_exec("UPDATE sessions SET created_at = created_at - 15 * 3600");
 	CHECK("session past its absolute expiry is 401", call(METHOD_POST, "/api/things",
 	    "application/json", NULL, cookie, "{\"name\":\"a\"}") == 401);
-	CHECK("handler ran only for accepted requests", handled == 7);
+	CHECK("handler ran only for accepted requests", handled == 8);
 	audit_fini();
 	auth_fini();
 	db_close();
