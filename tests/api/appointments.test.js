@@ -7,18 +7,7 @@ const t = require('../lib/t.js');
 
 const S = {};
 
-async function newPatient(cookie, name) {
-  const res = await t.api('POST', '/api/patients', {
-    cookie, body: { name: name || t.uniq('Appt Pt '), sex: 'M', age_years: 52, phone: '9876501234' },
-  });
-  if (res.status === 404 || res.status === 502 || res.status === 503) {
-    t.skip(`POST /api/patients answers ${res.status}: the patients program is not there`);
-  }
-  t.status(res, 201, 'POST /api/patients');
-  const id = res.json.id ?? (res.json.patient && res.json.patient.id);
-  t.ok(Number.isInteger(id), `patient id in ${res.text}`);
-  return id;
-}
+const newPatient = (cookie, name) => t.patient(cookie, { name: name || t.uniq('Appt Pt '), sex: 'M', age_years: 52, phone: '9876501234' });
 
 function need() {
   if (!S.desk) t.skip('no sessions (the first test failed or skipped)');

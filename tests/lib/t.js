@@ -102,6 +102,16 @@ async function user(role) {
   return { id, username, password, cookie: await login(username, password) };
 }
 
+// A newly registered patient's id: POST /api/patients as COOKIE with FIELDS over defaults.
+async function patient(cookie, fields = {}) {
+  const res = await api('POST', '/api/patients', {
+    cookie, body: { name: uniq('Test Pt '), sex: 'O', age_years: 40, ...fields },
+  });
+  status(res, 201, 'POST /api/patients');
+  ok(Number.isInteger(res.json.id), `patient id in ${res.text}`);
+  return res.json.id;
+}
+
 // Rows of SQL on the live database, read-only (sqlite3 -json).
 function db(sql) {
   const file = path.join(process.env.ND_VAR, 'db', 'nalamdesk.db');
@@ -141,5 +151,5 @@ async function run() {
 }
 
 module.exports = {
-  BASE, test, ok, eq, status, skip, api, login, admin, user, db, counts, uniq, cookieOf, run, agent,
+  BASE, test, ok, eq, status, skip, api, login, admin, user, patient, db, counts, uniq, cookieOf, run, agent,
 };
