@@ -1,14 +1,16 @@
 /*
  * fuzz_json — a request body through json_parse_body() with the production
  * limits (ND_BODY_MAX, ND_JSON_DEPTH), then valid_fields() against field
- * tables that use every FT_ type and flag, then the json_* getters, the
+ * tables that use every FT_ type and flag (and valid_object() on the items
+ * of its array and its object member), then the json_* getters, the
  * jo_* writers and req_render(); req_free() releases everything, so
  * LeakSanitizer sees any leak of the parse or error paths.
  *
  * Properties: the status is one of 0/400/413/422; a body with an unpaired
  * surrogate escape is refused (yajl would change it silently); a value that passed
  * valid_fields() is what its field says (strict UTF-8 text of the right
- * length, a real date, ...); what the server writes back is valid JSON.
+ * length once trimmed, a real date, ...); a nested 422 names its path; what
+ * the server writes back is valid JSON.
  */
 #include "fuzz.h"
 
@@ -129,6 +131,56 @@ check_render(struct req *r, int status)
 	free(out);
 }
 
+/* Code points of S without the white space (space, tab, CR, LF) around it:
+ * how field lengths are counted. */
+static long long
+trimmed(const char *s)
+{
+	size_t		 a = strspn(s, " \t\r\n"), e = strlen(s);
+	long long	 n = 0;
+
+	while (e > a && strchr(" \t\r\n", s[e - 1]) != NULL)
+		e--;
+	for (; a < e; a++)
+		n += ((unsigned char)s[a] & 0xc0) != 0x80;
+	return n;
+}
+
+/* Members of "vitals" and of each item of "items" (valid_object). */
+static const struct field sub[] = {
+	{ "bp", FT_STRING, 0, 3, 7, NULL, NULL, NULL },
+	{ "pulse", FT_INT, F_NULLABLE, 20, 250, NULL, NULL, NULL },
+	{ "temp", FT_NUMBER, 0, 30, 45, NULL, NULL, NULL },
+	{ "dose", FT_STRING, F_REQUIRED, 1, 60, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
+/*
+ * valid_object() on a nested object V at PREFIX: 0, or a 422 whose
+ * "field" starts with PREFIX; the error renders (checked by the caller).
+ */
+static void
+check_object(struct req *r, yajl_val v, const char *prefix)
+{
+	struct req	 e;
+	const unsigned char *buf;
+	size_t		 len;
+	int		 rc;
+	char		 want[80];
+
+	req_init(&e);
+	rc = valid_object(&e, v, sub, prefix);
+	FZ_ASSERT(rc == 0 || rc == 422, "valid_object: %d", rc);
+	if (rc == 422) {
+		snprintf(want, sizeof(want), "\"field\":\"%s", prefix);
+		yajl_gen_get_buf(e.g, &buf, &len);
+		FZ_ASSERT(memmem(buf, len, want, strlen(want)) != NULL,
+		    "a 422 of %s that does not name it", prefix);
+	}
+	req_free(&e);
+	(void)r;
+}
+
 /* What valid_fields() let through is what the field declares. */
 static void
 check_accepted(struct req *r, const struct field *fields)
@@ -159,8 +211,7 @@ check_accepted(struct req *r, const struct field *fields)
 			 * not make the decoded text otherwise. */
 			FZ_ASSERT(relax_utf8 || valid_utf8(s, strlen(s)),
 			    "%s: accepted text is not strict UTF-8", f->name);
-			FZ_ASSERT((long long)valid_utf8_chars(s) >= f->min &&
-			    (long long)valid_utf8_chars(s) <= f->max,
+			FZ_ASSERT(trimmed(s) >= f->min && trimmed(s) <= f->max,
 			    "%s: length", f->name);
 			FZ_ASSERT(valid_plain_text(s), "%s: control", f->name);
 			FZ_ASSERT(f->check == NULL || f->check(s), "%s: check",
@@ -200,6 +251,12 @@ check_accepted(struct req *r, const struct field *fields)
 			jo_str(r, f->name, v->u.string);
 			break;
 		case FT_ARRAY:
+			for (i = 0; YAJL_IS_ARRAY(v) && i < (long long)
+			    v->u.array.len; i++) {
+				char	 at[32];
+				snprintf(at, sizeof(at), "%s[%lld]", f->name, i);
+				check_object(r, v->u.array.values[i], at);
+			}
 			FZ_ASSERT(YAJL_IS_ARRAY(v) &&
 			    (long long)v->u.array.len >= f->min &&
 			    (long long)v->u.array.len <= f->max, "%s: array",
@@ -210,6 +267,7 @@ check_accepted(struct req *r, const struct field *fields)
 			break;
 		case FT_OBJECT:
 			FZ_ASSERT(YAJL_IS_OBJECT(v), "%s: object", f->name);
+			check_object(r, v, f->name);
 			jo_obj(r, f->name);
 			jo_int(r, "members", (long long)v->u.object.len);
 			jo_obj_close(r);
