@@ -28,6 +28,7 @@
 /* Limits, stated once. */
 #define ND_BODY_MAX	(64 * 1024)	/* default request body limit, bytes */
 #define ND_JSON_DEPTH	8		/* deepest nesting accepted in a body */
+#define ND_JSON_MEMBERS	64		/* most top-level fields in a body */
 #define ND_QUERY_MAX	2048		/* longest query string accepted */
 #define ND_PARAMS_MAX	4		/* integer path parameters per route */
 #define ND_CONN_MAX	64		/* kept FastCGI connections per worker */

@@ -341,7 +341,7 @@ req_render(struct req *r, int status, char **out, size_t *len)
 	size_t			 blen = 0, hlen;
 	const char		*type = "application/json; charset=utf-8";
 	char			 head[1400];
-	int			 n;
+	int			 n, own_cache;
 
 	if (status == 204 || status == 304) {
 		body = NULL;
@@ -365,13 +365,15 @@ req_render(struct req *r, int status, char **out, size_t *len)
 		return 0;
 	/* Insert the extra headers before the blank line. */
 	hlen = (size_t)n - 2;
+	own_cache = strncmp(r->headers, "Cache-Control:", 14) == 0 ||
+	    strstr(r->headers, "\r\nCache-Control:") != NULL;
 	if ((*out = malloc(hlen + r->headers_len + 2 + blen +
-	    (strstr(r->headers, "Cache-Control:") ? 0 : 26))) == NULL)
+	    (own_cache ? 0 : 26))) == NULL)
 		return 0;
 	memcpy(*out, head, hlen);
 	memcpy(*out + hlen, r->headers, r->headers_len);
 	hlen += r->headers_len;
-	if (strstr(r->headers, "Cache-Control:") == NULL) {
+	if (!own_cache) {
 		memcpy(*out + hlen, "Cache-Control: no-store\r\n", 25);
 		hlen += 25;
 	}

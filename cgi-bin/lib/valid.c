@@ -176,7 +176,7 @@ valid_password(const char *s)
 	return 0;
 }
 
-/* No control characters but tab and newline. */
+/* No control characters but tab, newline and carriage return. */
 int
 valid_plain_text(const char *s)
 {

@@ -141,6 +141,18 @@ main(void)
 	    "application/json", NULL, cookie, "{\"name\":\"\\ud800\\u0041\"}") == 400);
 	CHECK("a surrogate pair escape is a character", call(METHOD_POST, "/api/things",
 	    "application/json", NULL, cookie, "{\"name\":\"\\ud83d\\ude00\"}") == 200);
+	{
+		char	 many[2048];
+		size_t	 o = 0;
+		int	 k;
+
+		o += (size_t)snprintf(many + o, sizeof(many) - o, "{\"name\":\"a\"");
+		for (k = 0; k < 70; k++)
+			o += (size_t)snprintf(many + o, sizeof(many) - o, ",\"k%d\":1", k);
+		snprintf(many + o, sizeof(many) - o, "}");
+		CHECK("more than 64 fields is 400", call(METHOD_POST, "/api/things",
+		    "application/json", NULL, cookie, many) == 400);
+	}
 	CHECK("a duplicate key is 400", call(METHOD_POST, "/api/things", "application/json", NULL,
 	    cookie, "{\"name\":\"a\",\"name\":\"b\"}") == 400);
 	CHECK("invalid UTF-8 is 400", call(METHOD_POST, "/api/things", "application/json", NULL,
