@@ -323,6 +323,20 @@ dob_check(struct req *r, const char *dob, const char *today)
 }
 
 /*
+ * Normalises phone PH (NULL: not given) into OUT with phone_clean().
+ * Returns 0, or 422 naming the field.
+ */
+static int
+phone_check(struct req *r, const char *ph, char *out)
+{
+	if (ph != NULL && !phone_clean(ph, out))
+		return http_error(r, 422, "invalid",
+		    "Enter a 10-digit mobile number starting with 6, 7, 8 or "
+		    "9 (e.g. 98765 43210).", "phone");
+	return 0;
+}
+
+/*
  * POST /api/patients {name, sex, dob?, age_years?, phone?, address?,
  * abha_id?, allergies?, notes?}: 201 the patient with the next clinic
  * number; 422 naming the field.  Audited patient.create.
@@ -345,10 +359,8 @@ patient_create(struct req *r)
 	if (dob == NULL && !json_int(r->json, "age_years", &age))
 		return http_error(r, 422, "invalid",
 		    "Enter the date of birth or the age in years.", "dob");
-	if (ph != NULL && !phone_clean(ph, phone))
-		return http_error(r, 422, "invalid",
-		    "Enter a 10-digit mobile number starting with 6, 7, 8 or "
-		    "9 (e.g. 98765 43210).", "phone");
+	if ((rc = phone_check(r, ph, phone)) != 0)
+		return rc;
 
 	if ((rc = db_begin()) != SQLITE_OK)
 		return db_fail(r, rc);
@@ -409,10 +421,8 @@ patient_update(struct req *r)
 		return rc;
 	if ((rc = dob_check(r, dob, today)) != 0)
 		return rc;
-	if (ph != NULL && !phone_clean(ph, phone))
-		return http_error(r, 422, "invalid",
-		    "Enter a 10-digit mobile number starting with 6, 7, 8 or "
-		    "9 (e.g. 98765 43210).", "phone");
+	if ((rc = phone_check(r, ph, phone)) != 0)
+		return rc;
 	json_int(r->json, "age_years", &age);
 
 	db_bind_int(s, 1, id);
