@@ -92,7 +92,7 @@ t.test('billing: a visit must be the patient\'s', async () => {
   need();
   const p2 = await newPatient(S.desk);
   const v = await t.api('POST', '/api/visits', { cookie: S.doc, body: { patient_id: S.p1 } });
-  if (v.status !== 201) t.skip(`POST /api/visits answers ${v.status}: the visits program is not there`);
+  t.status(v, 201, 'POST /api/visits');
   const vid = v.json.id ?? (v.json.visit && v.json.visit.id);
   const before = t.counts();
   const other = await pay(S.desk, { patient_id: p2, visit_id: vid, amount_paise: 500, mode: 'cash' });

@@ -65,7 +65,6 @@ t.test('patients: register one; every field answered, name and phone normalised'
     address: '12, Gandhi Road,\nMadurai', abha_id: '12-3456-7890-1234', allergies: 'Penicillin', notes: 'Prefers Tamil',
   };
   const res = await t.api('POST', '/api/patients', { cookie: S.desk, body });
-  if (res.status === 404 || res.status === 502) t.skip(`POST /api/patients answers ${res.status}`);
   t.status(res, 201, 'POST /api/patients');
   const p = res.json;
   t.eq(Object.keys(p).sort(), [...FIELDS].sort(), 'the fields of a patient');

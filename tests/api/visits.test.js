@@ -18,9 +18,6 @@ const newPatient = (extra = {}) => t.patient(S.desk, { name: t.uniq('Visit Pt ')
 
 async function enqueue(pid) {
   const res = await t.api('POST', '/api/queue', { cookie: S.desk, body: { patient_id: pid, reason: 'Fever' } });
-  if (res.status === 404 || res.status === 502 || res.status === 503) {
-    t.skip(`POST /api/queue answers ${res.status}: the queue program is not there`);
-  }
   t.status(res, 201, 'POST /api/queue');
   return res.json;
 }
