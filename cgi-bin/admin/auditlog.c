@@ -130,6 +130,8 @@ auditlog_list(struct req *r)
 	if ((rc = audit(r, "audit.read", "audit", 0, f.patient_id)) !=
 	    SQLITE_OK)
 		return db_fail(r, rc);
+	if (audit_import() < 0)		/* the journal's reads too */
+		return db_fail(r, SQLITE_BUSY);
 	s = filter_bind(&f, limit, offset);
 	jo_open(r);
 	if ((rc = jo_rows(r, "entries", s)) != SQLITE_OK)
@@ -229,6 +231,8 @@ auditlog_csv(struct req *r)
 	if ((rc = audit(r, "audit.read", "audit", 0, f.patient_id)) !=
 	    SQLITE_OK)
 		return db_fail(r, rc);
+	if (audit_import() < 0)		/* the journal's reads too */
+		return db_fail(r, SQLITE_BUSY);
 	ob_add(&b, header, sizeof(header) - 1);
 	s = filter_bind(&f, limit, offset);
 	n = sqlite3_column_count(s);

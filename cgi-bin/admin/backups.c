@@ -432,6 +432,8 @@ backup_create(struct req *r)
 		if (access(final, F_OK) == -1 && access(part, F_OK) == -1)
 			break;
 	}
+	if (audit_import() < 0)		/* the copy holds the journal's reads */
+		nd_log("backup: the audit journal was not imported first");
 	if ((rc = snapshot(part)) != SQLITE_OK) {
 		if ((rc & 0xff) == SQLITE_FULL)
 			return db_fail(r, rc);

@@ -3,17 +3,52 @@
  * what (action) to which record (entity, id, patient) and when.
  *
  * A write is audited inside its own transaction, so both land or neither.
- * A read has no transaction of its own; its audit row is written in a
- * short one with synchronous=NORMAL: it survives a crash of the process
- * (it is in the WAL), and the next synchronous=FULL commit makes it durable
- * against power loss too, without an fsync on every read.
+ *
+ * Anything audited outside a transaction (every read of a patient, a
+ * search, the queue...) is appended as one line to the audit journal, a
+ * file beside the database (DB-audit.log), with one write(): no write
+ * lock, no WAL frames, no fsync, and no other process's page cache thrown
+ * away.  The line is in the kernel when the answer leaves, so it survives
+ * the death of the worker, as the old synchronous=NORMAL row did; like
+ * that row, it is lost only with the machine's power before the kernel
+ * wrote it out.  A read whose line cannot be written is refused.
+ *
+ * audit_import() moves the journal into the audit table in one
+ * transaction.  It runs when a worker's append finds the journal over
+ * AUDIT_JOURNAL_MAX, before the admin program shows or exports the trail or
+ * takes a backup, and in `nalamdesk-admin audit-import` (and backup).
+ *
+ * The hand-over between appenders and an importer, without a lock file:
+ * an appender holds a shared flock on the journal while it checks that the
+ * path still names its open file and writes its line.  The importer
+ * (inside BEGIN IMMEDIATE, so importers take turns) renames the journal to
+ * DB-audit.log.importing, then takes an exclusive flock on it, which waits
+ * for any appender that got in before the rename; an appender that comes
+ * later sees the path renamed (or cannot get its shared lock) and opens
+ * the new journal.  The fingerprint of each imported file is kept in
+ * audit_import in the same transaction as its rows, so a file left behind
+ * by an importer that died after its commit is not imported twice.
  */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
 #include "nd.h"
+
+/* A journal this large is imported by the worker that made it so. */
+#define AUDIT_JOURNAL_MAX	(256 * 1024)
 
 enum stmt {
 	STMT_AUDIT_ADD,
-	STMT_SYNC_NORMAL,
-	STMT_SYNC_FULL,
 	STMT__MAX
 };
 static const char *const sql[STMT__MAX] = {
@@ -21,13 +56,13 @@ static const char *const sql[STMT__MAX] = {
 	"INSERT INTO audit (ts, user_id, username, role, ip, action, entity,"
 	" entity_id, patient_id) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'),"
 	" ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	/* STMT_SYNC_NORMAL */
-	"PRAGMA synchronous = NORMAL",
-	/* STMT_SYNC_FULL */
-	"PRAGMA synchronous = FULL",
 };
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "audit sql");
 static sqlite3_stmt *st[STMT__MAX];
+
+static int	 jfd = -1;	/* the journal, open for appending */
+static dev_t	 jdev;
+static ino_t	 jino;
 
 int
 audit_init(void)
@@ -39,6 +74,22 @@ void
 audit_fini(void)
 {
 	db_finalize_all(st, STMT__MAX);
+	if (jfd != -1)
+		close(jfd);
+	jfd = -1;
+}
+
+/* The journal's path (SUFFIX: "" or ".importing") into BUF of SIZE. */
+static int
+journal_path(char *buf, size_t size, const char *suffix)
+{
+	const char	*f = sqlite3_db_filename(db, "main");
+	int		 n;
+
+	if (f == NULL || *f == '\0')
+		return 0;
+	n = snprintf(buf, size, "%s-audit.log%s", f, suffix);
+	return n > 0 && (size_t)n < size;
 }
 
 static int
@@ -65,30 +116,313 @@ audit_insert(struct req *r, const char *action, const char *entity,
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Appends S to the line at *P (before END), tabs and controls blanked. */
+static void
+put_field(char **p, const char *end, const char *s)
+{
+	for (; s != NULL && *s != '\0' && *p < end; s++)
+		*(*p)++ = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
+	if (*p < end)
+		*(*p)++ = '\t';
+}
+
+/*
+ * The journal line of one audit row: ts, user_id, username, role, ip,
+ * action, entity, entity_id, patient_id, tab-separated; empty is NULL.
+ * Returns its length (ending in '\n'), or 0 if it did not fit.
+ */
+static size_t
+journal_line(char *buf, size_t size, struct req *r, const char *action,
+    const char *entity, long long entity_id, long long patient_id)
+{
+	struct timespec	 ts;
+	struct tm	 tm;
+	char		 num[3][24], *p = buf, *end = buf + size - 1;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	p += strftime(p, 24, "%Y-%m-%dT%H:%M:%S", &tm);
+	p += snprintf(p, 8, ".%03ldZ", ts.tv_nsec / 1000000);
+	*p++ = '\t';
+	snprintf(num[0], sizeof(num[0]), "%lld", r->user.id);
+	snprintf(num[1], sizeof(num[1]), "%lld", entity_id);
+	snprintf(num[2], sizeof(num[2]), "%lld", patient_id);
+	put_field(&p, end, r->user.id > 0 ? num[0] : "");
+	put_field(&p, end, r->user.id > 0 ? r->user.username : "");
+	put_field(&p, end, r->user.id > 0 ? role_names[r->user.role] : "");
+	put_field(&p, end, r->remote_addr);
+	put_field(&p, end, action);
+	put_field(&p, end, entity);
+	put_field(&p, end, entity_id > 0 ? num[1] : "");
+	put_field(&p, end, patient_id > 0 ? num[2] : "");
+	if (p >= end)
+		return 0;
+	p[-1] = '\n';		/* the last field's tab */
+	return (size_t)(p - buf);
+}
+
+/*
+ * Writes LINE (LEN bytes) to the journal.  Sets *SIZE to the journal's
+ * size after it.  Returns SQLITE_OK, SQLITE_FULL or SQLITE_IOERR.
+ */
+static int
+journal_append(const char *line, size_t len, off_t *size)
+{
+	char		 path[4200];
+	struct stat	 sb;
+	ssize_t		 n;
+	int		 tries, err;
+
+	if (!journal_path(path, sizeof(path), ""))
+		return SQLITE_IOERR;
+	for (tries = 0; tries < 8; tries++) {
+		if (jfd == -1) {
+			if ((jfd = open(path, O_WRONLY | O_APPEND | O_CREAT |
+			    O_CLOEXEC, 0600)) == -1 || fstat(jfd, &sb) == -1) {
+				nd_log("audit journal: %s", strerror(errno));
+				if (jfd != -1)
+					close(jfd);
+				jfd = -1;
+				return errno == ENOSPC || errno == EDQUOT ?
+				    SQLITE_FULL : SQLITE_IOERR;
+			}
+			jdev = sb.st_dev;
+			jino = sb.st_ino;
+		}
+		/* Held exclusively: an importer has it, renamed. */
+		if (flock(jfd, LOCK_SH | LOCK_NB) == -1 ||
+		    stat(path, &sb) == -1 || sb.st_dev != jdev ||
+		    sb.st_ino != jino) {
+			close(jfd);	/* drops the lock, if held */
+			jfd = -1;
+			continue;
+		}
+		n = write(jfd, line, len);
+		err = errno;
+		*size = sb.st_size + (n > 0 ? n : 0);
+		flock(jfd, LOCK_UN);
+		if (n == (ssize_t)len)
+			return SQLITE_OK;
+		nd_log("audit journal: %s", n == -1 ? strerror(err) :
+		    "short write");
+		return n == -1 && err != ENOSPC && err != EDQUOT ?
+		    SQLITE_IOERR : SQLITE_FULL;
+	}
+	nd_log("audit journal: renamed under us %d times", tries);
+	return SQLITE_BUSY;
+}
+
 /*
  * Appends one audit row for ACTION (e.g. "patient.read") on ENTITY with
  * ENTITY_ID and PATIENT_ID (0: none).  Inside an open transaction the row
- * joins it; otherwise it is written as described above.
+ * joins it; otherwise it goes to the journal, as described above.
  * Returns SQLITE_OK or the error.
  */
 int
 audit(struct req *r, const char *action, const char *entity,
     long long entity_id, long long patient_id)
 {
-	int	 rc;
+	static time_t	 retry_at;	/* after a failed import */
+	char		 line[1024];
+	size_t		 len;
+	off_t		 size = 0;
+	int		 rc;
 
 	if (!sqlite3_get_autocommit(db))
 		return audit_insert(r, action, entity, entity_id, patient_id);
-	db_step(st[STMT_SYNC_NORMAL]);
-	sqlite3_reset(st[STMT_SYNC_NORMAL]);
-	if ((rc = db_begin()) == SQLITE_OK) {
-		if ((rc = audit_insert(r, action, entity, entity_id,
-		    patient_id)) == SQLITE_OK)
-			rc = db_commit();
-		else
-			db_rollback();
+	if ((len = journal_line(line, sizeof(line), r, action, entity,
+	    entity_id, patient_id)) == 0)
+		return SQLITE_TOOBIG;
+	if ((rc = journal_append(line, len, &size)) == SQLITE_OK &&
+	    size > AUDIT_JOURNAL_MAX && time(NULL) >= retry_at &&
+	    audit_import() < 0) {
+		nd_log("audit journal: import failed; retried in a minute");
+		retry_at = time(NULL) + 60;
 	}
-	db_step(st[STMT_SYNC_FULL]);
-	sqlite3_reset(st[STMT_SYNC_FULL]);
 	return rc;
+}
+
+/* Reads the whole of FD into a NUL-terminated buffer; *LEN its length. */
+static char *
+slurp(int fd, size_t *len)
+{
+	struct stat	 sb;
+	char		*buf;
+	size_t		 got = 0;
+	ssize_t		 n;
+
+	if (fstat(fd, &sb) == -1 || (buf = malloc((size_t)sb.st_size + 1)) ==
+	    NULL)
+		return NULL;
+	while (got < (size_t)sb.st_size &&
+	    (n = read(fd, buf + got, (size_t)sb.st_size - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	*len = got;
+	return buf;
+}
+
+/* Hex SHA-256 of BUF (LEN bytes) into OUT (65 bytes). */
+static void
+fingerprint(const char *buf, size_t len, char *out)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 n = 0, i;
+
+	EVP_Digest(buf, len, md, &n, EVP_sha256(), NULL);
+	for (i = 0; i < n && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}
+
+/* Binds field I (1-based, "" is NULL) of a journal line to S at column I. */
+static void
+bind_field(sqlite3_stmt *s, int i, const char *f, int integer)
+{
+	if (*f == '\0')
+		sqlite3_bind_null(s, i);
+	else if (integer)
+		sqlite3_bind_int64(s, i, strtoll(f, NULL, 10));
+	else
+		sqlite3_bind_text(s, i, f, -1, SQLITE_STATIC);
+}
+
+/*
+ * Inserts the rows of journal BUF (LEN bytes) and records its fingerprint
+ * FP.  Lines that are not whole rows (a torn write on a full disk) are
+ * counted as skipped.  Returns SQLITE_OK or the error.
+ */
+static int
+import_rows(char *buf, size_t len, const char *fp, long long *rows,
+    long long *skipped)
+{
+	static const int integer[9] = { 0, 1, 0, 0, 0, 0, 0, 1, 1 };
+	sqlite3_stmt	*ins = NULL, *rec = NULL;
+	char		*line, *next, *f[9], *p;
+	int		 rc, i;
+
+	rc = sqlite3_prepare_v2(db,
+	    "INSERT INTO audit (ts, user_id, username, role, ip, action,"
+	    " entity, entity_id, patient_id)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &ins, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db,
+		    "INSERT OR REPLACE INTO audit_import (id, fingerprint, rows,"
+		    " skipped, ts) VALUES (1, ?1, ?2, ?3,"
+		    " strftime('%Y-%m-%dT%H:%M:%fZ'))", -1, &rec, NULL);
+	for (line = buf; rc == SQLITE_OK && line < buf + len; line = next) {
+		if ((next = memchr(line, '\n', (size_t)(buf + len - line))) ==
+		    NULL) {
+			(*skipped)++;	/* no end: torn */
+			break;
+		}
+		*next++ = '\0';
+		for (i = 0, p = line; i < 9 && p != NULL; i++) {
+			f[i] = p;
+			if ((p = strchr(p, '\t')) != NULL)
+				*p++ = '\0';
+		}
+		if (i != 9 || p != NULL || strlen(f[0]) != 24 ||
+		    *f[5] == '\0') {
+			(*skipped)++;
+			continue;
+		}
+		for (i = 0; i < 9; i++)
+			bind_field(ins, i + 1, f[i], integer[i]);
+		if ((rc = sqlite3_step(ins)) == SQLITE_DONE)
+			rc = SQLITE_OK;
+		sqlite3_reset(ins);
+		sqlite3_clear_bindings(ins);
+		(*rows)++;
+	}
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(rec, 1, fp, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(rec, 2, *rows);
+		sqlite3_bind_int64(rec, 3, *skipped);
+		if ((rc = sqlite3_step(rec)) == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(rec);
+	return rc;
+}
+
+/*
+ * Imports the file at PATH (the journal, renamed), if it was not already,
+ * inside the caller's transaction.  Returns SQLITE_OK or the error; *DONE
+ * is set when the file may be removed after the commit.
+ */
+static int
+import_file(const char *path, long long *rows, int *done)
+{
+	sqlite3_stmt	*last;
+	char		*buf, fp[65];
+	size_t		 len = 0;
+	long long	 skipped = 0;
+	int		 fd, rc, seen = 0;
+
+	*done = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? SQLITE_OK : SQLITE_IOERR;
+	if (flock(fd, LOCK_EX) == -1 || (buf = slurp(fd, &len)) == NULL) {
+		close(fd);
+		return SQLITE_IOERR;
+	}
+	close(fd);
+	fingerprint(buf, len, fp);
+	if ((rc = sqlite3_prepare_v2(db, "SELECT 1 FROM audit_import"
+	    " WHERE fingerprint = ?1", -1, &last, NULL)) == SQLITE_OK) {
+		sqlite3_bind_text(last, 1, fp, -1, SQLITE_STATIC);
+		seen = sqlite3_step(last) == SQLITE_ROW;
+		sqlite3_finalize(last);
+	}
+	if (rc == SQLITE_OK && !seen)
+		rc = import_rows(buf, len, fp, rows, &skipped);
+	if (skipped > 0)
+		nd_log("audit journal: %lld torn lines skipped", skipped);
+	free(buf);
+	*done = rc == SQLITE_OK;
+	return rc;
+}
+
+/*
+ * Moves the audit journal into the audit table (see above).  Must be
+ * called outside a transaction.  Returns the rows imported, or -1.
+ */
+long long
+audit_import(void)
+{
+	char		 path[4200], moving[4200];
+	long long	 rows = 0;
+	int		 rc, done = 0;
+
+	if (!journal_path(path, sizeof(path), "") ||
+	    !journal_path(moving, sizeof(moving), ".importing"))
+		return -1;
+	if (access(path, F_OK) == -1 && access(moving, F_OK) == -1)
+		return 0;	/* nothing to do: no transaction */
+	if ((rc = db_begin()) != SQLITE_OK)
+		return -1;
+	/* A file an importer left behind first, then the journal. */
+	if ((rc = import_file(moving, &rows, &done)) == SQLITE_OK && done) {
+		if ((rc = db_commit()) != SQLITE_OK)
+			return -1;
+		unlink(moving);
+		if ((rc = db_begin()) != SQLITE_OK)
+			return -1;
+	}
+	if (rc == SQLITE_OK && rename(path, moving) == -1 && errno != ENOENT)
+		rc = SQLITE_IOERR;
+	if (rc == SQLITE_OK)
+		rc = import_file(moving, &rows, &done);
+	if (rc != SQLITE_OK) {
+		db_rollback();
+		nd_log("audit journal: import failed (%d)", rc);
+		return -1;
+	}
+	if (db_commit() != SQLITE_OK)
+		return -1;
+	if (done)
+		unlink(moving);
+	return rows;
 }

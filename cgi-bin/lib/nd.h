@@ -251,6 +251,7 @@ int	 valid_object(struct req *, yajl_val, const struct field *,
 int	 audit_init(void);
 void	 audit_fini(void);
 int	 audit(struct req *, const char *, const char *, long long, long long);
+long long audit_import(void);
 
 /* log.c: one line to stderr (the journal); never patient data. */
 void	 nd_log(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -301,6 +301,10 @@ backup_to(const char *path, const char *kind, int quiet)
 {
 	char	 tmp[PATH_MAX + 16], began[21];
 
+	/* The copy holds the reads still in the audit journal. */
+	if (tool_audit_import() < 0)
+		fprintf(stderr, "nalamdesk-admin: the audit journal could not "
+		    "be imported first; it stays beside the database\n");
 	db_now(began);
 	snprintf(tmp, sizeof(tmp), "%s.partial", path);
 	unlink(tmp);

@@ -400,6 +400,47 @@ out:
 	return rc;
 }
 
+/*
+ * Moves the audit journal's rows into the audit table (cgi-bin/lib/audit.c)
+ * of the open database.  Returns the rows moved, or -1.
+ */
+long long
+tool_audit_import(void)
+{
+	char		 j[4300], k[4300];
+	long long	 n;
+
+	snprintf(j, sizeof(j), "%s-audit.log", tool_db);
+	snprintf(k, sizeof(k), "%s-audit.log.importing", tool_db);
+	if (access(j, F_OK) == -1 && access(k, F_OK) == -1)
+		return 0;	/* no journal (or a database older than it) */
+	if (!audit_init())	/* prepares the library's statements too */
+		return -1;
+	n = audit_import();
+	audit_fini();
+	return n;
+}
+
+/* Moves the audit journal's rows into the audit table (cgi-bin/lib/audit.c). */
+static int
+cmd_audit_import(int argc, char **argv)
+{
+	long long	 n;
+
+	(void)argv;
+	if (argc != 0)
+		return EXIT_USAGE;
+	if (!tool_open(0))
+		return EXIT_FAIL;
+	if ((n = tool_audit_import()) < 0) {
+		fprintf(stderr, "nalamdesk-admin: the audit journal could not "
+		    "be imported (is the database busy?)\n");
+		return EXIT_FAIL;
+	}
+	printf("%lld audit rows imported\n", n);
+	return EXIT_OK;
+}
+
 static const struct command {
 	const char	*name;
 	int		(*fn)(int, char **);
@@ -412,6 +453,9 @@ static const struct command {
 	    "                        add a user; password from stdin\n"
 	    "  user passwd --username U  set a password (stdin); ends sessions\n"
 	    "  user count              print how many users exist" },
+	{ "audit-import", cmd_audit_import,
+	    "audit-import            move the audit journal's rows (reads) into\n"
+	    "                        the database's audit trail now" },
 	{ "backup", cmd_backup,
 	    "backup [--passphrase-file F] FILE\n"
 	    "                        online snapshot of the database, checked;\n"

@@ -27,6 +27,7 @@ int	 tool_open(int);
 int	 tool_migrate(int);
 int	 tool_latest(void);
 int	 tool_lock(int);
+long long tool_audit_import(void);
 void	 tool_unlock(int);
 int	 tool_mkdir(const char *, const char *);
 void	 tool_stamp(char *, size_t);
