@@ -131,9 +131,10 @@ put_field(char **p, const char *end, const char *s)
  * action, entity, entity_id, patient_id, tab-separated; empty is NULL.
  * Returns its length (ending in '\n'), or 0 if it did not fit.
  */
-static size_t
-journal_line(char *buf, size_t size, struct req *r, const char *action,
-    const char *entity, long long entity_id, long long patient_id)
+size_t
+audit_journal_line(char *buf, size_t size, const struct req *r,
+    const char *action, const char *entity, long long entity_id,
+    long long patient_id)
 {
 	struct timespec	 ts;
 	struct tm	 tm;
@@ -230,7 +231,7 @@ audit(struct req *r, const char *action, const char *entity,
 
 	if (!sqlite3_get_autocommit(db))
 		return audit_insert(r, action, entity, entity_id, patient_id);
-	if ((len = journal_line(line, sizeof(line), r, action, entity,
+	if ((len = audit_journal_line(line, sizeof(line), r, action, entity,
 	    entity_id, patient_id)) == 0)
 		return SQLITE_TOOBIG;
 	if ((rc = journal_append(line, len, &size)) == SQLITE_OK &&
@@ -275,6 +276,32 @@ fingerprint(const char *buf, size_t len, char *out)
 	out[64] = '\0';
 }
 
+/*
+ * Splits journal LINE (NUL-terminated, its '\n' removed) in place into
+ * its 9 fields F.  Returns 1 when it is a whole row: 9 fields, a 24-byte
+ * time stamp, an action, and digits only in the three id fields.
+ */
+int
+audit_journal_parse(char *line, char *f[9])
+{
+	static const int id[9] = { 0, 1, 0, 0, 0, 0, 0, 1, 1 };
+	char	*p = line;
+	int	 i;
+
+	for (i = 0; i < 9 && p != NULL; i++) {
+		f[i] = p;
+		if ((p = strchr(p, '\t')) != NULL)
+			*p++ = '\0';
+	}
+	if (i != 9 || p != NULL || strlen(f[0]) != 24 || *f[5] == '\0')
+		return 0;
+	for (i = 0; i < 9; i++)
+		if (id[i] && (strlen(f[i]) > 18 ||
+		    strspn(f[i], "0123456789") != strlen(f[i])))
+			return 0;
+	return 1;
+}
+
 /* Binds field I (1-based, "" is NULL) of a journal line to S at column I. */
 static void
 bind_field(sqlite3_stmt *s, int i, const char *f, int integer)
@@ -298,7 +325,7 @@ import_rows(char *buf, size_t len, const char *fp, long long *rows,
 {
 	static const int integer[9] = { 0, 1, 0, 0, 0, 0, 0, 1, 1 };
 	sqlite3_stmt	*ins = NULL, *rec = NULL;
-	char		*line, *next, *f[9], *p;
+	char		*line, *next, *f[9];
 	int		 rc, i;
 
 	rc = sqlite3_prepare_v2(db,
@@ -317,13 +344,7 @@ import_rows(char *buf, size_t len, const char *fp, long long *rows,
 			break;
 		}
 		*next++ = '\0';
-		for (i = 0, p = line; i < 9 && p != NULL; i++) {
-			f[i] = p;
-			if ((p = strchr(p, '\t')) != NULL)
-				*p++ = '\0';
-		}
-		if (i != 9 || p != NULL || strlen(f[0]) != 24 ||
-		    *f[5] == '\0') {
+		if (!audit_journal_parse(line, f)) {
 			(*skipped)++;
 			continue;
 		}

@@ -252,6 +252,9 @@ int	 audit_init(void);
 void	 audit_fini(void);
 int	 audit(struct req *, const char *, const char *, long long, long long);
 long long audit_import(void);
+size_t	 audit_journal_line(char *, size_t, const struct req *, const char *,
+	    const char *, long long, long long);
+int	 audit_journal_parse(char *, char *[9]);
 
 /* log.c: one line to stderr (the journal); never patient data. */
 void	 nd_log(const char *, ...) __attribute__((format(printf, 1, 2)));
