@@ -8,7 +8,9 @@
  * flock() on <database>-write.lock, taken before BEGIN IMMEDIATE and given
  * back after COMMIT or ROLLBACK.  A writer that finds it taken sleeps in
  * the kernel and is woken when it is free: no polling, no CPU spent
- * waiting, and no writer left behind by luckier ones.  SQLite's own lock
+ * waiting, no 503 under ordinary contention.  (The kernel wakes waiters
+ * rather than queueing them strictly, so the order is not exactly FIFO,
+ * but nobody depends on the luck of a poll any more.)  SQLite's own lock
  * stays what makes writes safe; ours only decides who asks for it next.
  * The kernel drops a flock() when its holder dies, so a killed worker
  * never leaves the lock taken.
