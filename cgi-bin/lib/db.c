@@ -125,7 +125,8 @@ db_wal_hook(void *arg, sqlite3 *d, const char *name, int frames)
 }
 
 /*
- * Opens <PATH>-write.lock, creating it (0660) when missing.  Read-only is
+ * Opens <database>-write.lock (beside the file SQLite opened, its path made
+ * absolute), creating it (0660) when missing.  Read-only is
  * enough for flock(), so a lock file that another user made and we may
  * only read still works; when root makes it, it is handed to the owner of
  * the database so that the services can open it.  Without the file the
@@ -133,17 +134,19 @@ db_wal_hook(void *arg, sqlite3 *d, const char *name, int frames)
  * the writes, as they did before.
  */
 static void
-db_lock_open(const char *path)
+db_lock_open(void)
 {
 	char		 lp[4200];
 	struct stat	 sb;
+	const char	*path = sqlite3_db_filename(db, "main");
 
 	if (lock_fd != -1)
 		close(lock_fd);	/* inherited over fork() by the admin tool */
 	lock_fd = -1;
 	lock_held = 0;
-	if (snprintf(lp, sizeof(lp), "%s-write.lock", path) >=
-	    (int)sizeof(lp))
+	/* An in-memory database (tests, fuzzers) has no file, nor sharers. */
+	if (path == NULL || *path == '\0' ||
+	    snprintf(lp, sizeof(lp), "%s-write.lock", path) >= (int)sizeof(lp))
 		return;
 	if ((lock_fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 	    0660)) == -1)
@@ -263,7 +266,7 @@ db_open(const char *path, int create)
 		db_close();
 		return 0;
 	}
-	db_lock_open(path);
+	db_lock_open();
 	return 1;
 }
 
