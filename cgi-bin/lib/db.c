@@ -1,12 +1,29 @@
 /*
  * db.c — the one module that owns SQLite: opening with the pragmas of
  * DESIGN.md, the per-process prepared-statement tables, transactions that
- * take the write lock up front, the busy handler, and the mapping of
- * database failures to HTTP answers.
+ * take the write lock up front, the busy handler, the WAL checkpoints, and
+ * the mapping of database failures to HTTP answers.
+ *
+ * Write transactions of every process are serialised by a kernel lock,
+ * flock() on <database>-write.lock, taken before BEGIN IMMEDIATE and given
+ * back after COMMIT or ROLLBACK.  A writer that finds it taken sleeps in
+ * the kernel and is woken when it is free: no polling, no CPU spent
+ * waiting, no 503 under ordinary contention.  (The kernel wakes waiters
+ * rather than queueing them strictly, so the order is not exactly FIFO,
+ * but nobody depends on the luck of a poll any more.)  SQLite's own lock
+ * stays what makes writes safe; ours only decides who asks for it next.
+ * The kernel drops a flock() when its holder dies, so a killed worker
+ * never leaves the lock taken.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,29 +54,53 @@ static const char *const libsql[LS__MAX] = {
 _Static_assert(ND_NELEM(libsql) == LS__MAX, "libsql");
 static sqlite3_stmt *ls[LS__MAX];
 
-/* How long a writer waits for the lock before answering 503. */
+/* How long a writer waits for the write lock before answering 503. */
 #define DB_BUSY_MS	5000
 
 /*
+ * A WAL checkpoint (see db_idle()) is due when the log holds this many
+ * frames: SQLite's own default, so the log stays about 4 MiB.
+ */
+#define DB_CKPT_FRAMES	1000
+/* How long a checkpoint waits for readers to leave the old log; writers
+ * wait meanwhile, so it gives up early and tries again later. */
+#define DB_CKPT_BUSY_MS	20
+#define DB_CKPT_RETRY_MS 1000
+
+static int	 lock_fd = -1;		/* <database>-write.lock, or -1 */
+static int	 lock_held;
+static int	 busy_ms = DB_BUSY_MS;	/* what db_busy() grants now */
+static int	 wal_frames;		/* frames in the log at our last commit */
+static long long ckpt_after;		/* no checkpoint before (ms) */
+
+static long long
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
  * SQLite's default busy handler sleeps in growing steps up to 100 ms, so
- * a writer that just missed the lock may sleep long after it was freed:
- * the tail latency of concurrent writers.  Ours polls every 50-250 µs
- * (with jitter, so processes do not wake in step) until DB_BUSY_MS.
+ * a connection that just missed a lock may sleep long after it was freed.
+ * Writers of our programs no longer meet here (they queue on the write
+ * lock first); what is left is the short waits that remain: a checkpoint
+ * waiting for readers, a reader meeting a checkpoint or a log restart, and
+ * a writer that does not take our lock (sqlite3 by hand).  Ours polls every
+ * 50-250 µs (with jitter, so processes do not wake in step) until busy_ms.
  */
 static int
 db_busy(void *arg, int count)
 {
-	static struct timespec	 start;
-	struct timespec		 now;
-	long			 ms;
+	static long long start;
+	long long	 now = now_ms();
 
 	(void)arg;
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (count == 0)
 		start = now;
-	ms = (now.tv_sec - start.tv_sec) * 1000 +
-	    (now.tv_nsec - start.tv_nsec) / 1000000;
-	if (ms >= DB_BUSY_MS)
+	if (now - start >= busy_ms)
 		return 0;
 	usleep(count < 20 ? 50 + (unsigned)(rand() % 50) :
 	    150 + (unsigned)(rand() % 100));
@@ -67,9 +108,135 @@ db_busy(void *arg, int count)
 }
 
 /*
+ * Remembers how long the log is after each of our commits.  Setting this
+ * hook also turns off SQLite's automatic checkpoint, which would run inside
+ * COMMIT: with the write lock held, before the answer is sent, and (under
+ * load) on every commit, because a writer that begins while the previous
+ * one is still checkpointing keeps the log from ever starting over.
+ */
+static int
+db_wal_hook(void *arg, sqlite3 *d, const char *name, int frames)
+{
+	(void)arg;
+	(void)d;
+	(void)name;
+	wal_frames = frames;
+	return SQLITE_OK;
+}
+
+/*
+ * Opens <database>-write.lock (beside the file SQLite opened, its path made
+ * absolute), creating it (0660) when missing.  Read-only is
+ * enough for flock(), so a lock file that another user made and we may
+ * only read still works; when root makes it, it is handed to the owner of
+ * the database so that the services can open it.  Without the file the
+ * programs still work: SQLite's lock and the busy handler alone serialise
+ * the writes, as they did before.
+ */
+static void
+db_lock_open(void)
+{
+	char		 lp[4200];
+	struct stat	 sb;
+	const char	*path = sqlite3_db_filename(db, "main");
+
+	if (lock_fd != -1)
+		close(lock_fd);	/* inherited over fork() by the admin tool */
+	lock_fd = -1;
+	lock_held = 0;
+	/* An in-memory database (tests, fuzzers) has no file, nor sharers. */
+	if (path == NULL || *path == '\0' ||
+	    snprintf(lp, sizeof(lp), "%s-write.lock", path) >= (int)sizeof(lp))
+		return;
+	if ((lock_fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0660)) == -1)
+		lock_fd = open(lp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (lock_fd == -1) {
+		nd_log("cannot open the write lock %s: %s; writers will poll",
+		    lp, strerror(errno));
+		return;
+	}
+	if (geteuid() == 0 && stat(path, &sb) == 0 && sb.st_uid != 0 &&
+	    fchown(lock_fd, sb.st_uid, sb.st_gid) == -1)
+		nd_log("cannot give %s to the database's owner: %s", lp,
+		    strerror(errno));
+}
+
+static volatile sig_atomic_t lock_expired;
+
+static void
+on_lock_alarm(int sig)
+{
+	(void)sig;
+	lock_expired = 1;
+}
+
+/*
+ * Takes the write lock, waiting at most MS.  The wait is flock() itself,
+ * interrupted by SIGALRM (installed without SA_RESTART).  The timer repeats
+ * every 10 ms after MS, so that a tick that lands just before flock() is
+ * entered is followed by one that ends it.  Returns SQLITE_OK (also when
+ * there is no lock file: see db_lock_open()) or SQLITE_BUSY.
+ */
+static int
+db_lock(int ms)
+{
+	struct sigaction	 sa, old;
+	struct itimerval	 it, off;
+	int			 rc, err;
+
+	if (lock_fd == -1 || lock_held)
+		return SQLITE_OK;
+	if (flock(lock_fd, LOCK_EX | LOCK_NB) == 0) {
+		lock_held = 1;
+		return SQLITE_OK;
+	}
+	if (errno != EWOULDBLOCK) {
+		nd_log("flock: %s", strerror(errno));
+		return SQLITE_OK;	/* SQLite's lock still holds */
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_lock_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	memset(&it, 0, sizeof(it));
+	memset(&off, 0, sizeof(off));
+	it.it_value.tv_sec = ms / 1000;
+	it.it_value.tv_usec = (ms % 1000) * 1000;
+	it.it_interval.tv_usec = 10000;
+	lock_expired = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+	while ((rc = flock(lock_fd, LOCK_EX)) == -1 && errno == EINTR &&
+	    !lock_expired)
+		continue;
+	err = errno;
+	/* Any tick due now is delivered to our handler before this returns. */
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	if (rc == 0) {
+		lock_held = 1;
+		return SQLITE_OK;
+	}
+	if (err != EINTR) {
+		nd_log("flock: %s", strerror(err));
+		return SQLITE_OK;
+	}
+	nd_log("the write lock stayed taken for %d ms", ms);
+	return SQLITE_BUSY;
+}
+
+static void
+db_unlock(void)
+{
+	if (lock_held)
+		flock(lock_fd, LOCK_UN);
+	lock_held = 0;
+}
+
+/*
  * Opens PATH (CREATE: may create it) with WAL, synchronous=FULL, foreign
- * keys and our busy handler, and prepares the library's statements when
- * the schema is there.  Returns 1, or 0 after logging why.
+ * keys, our busy handler and write lock, and prepares the library's
+ * statements when the schema is there.  Returns 1, or 0 after logging why.
  */
 int
 db_open(const char *path, int create)
@@ -86,6 +253,7 @@ db_open(const char *path, int create)
 	}
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_handler(db, db_busy, NULL);
+	sqlite3_wal_hook(db, db_wal_hook, NULL);
 	srand((unsigned)getpid());
 	if (db_exec("PRAGMA journal_mode = WAL") != SQLITE_OK ||
 	    db_exec("PRAGMA synchronous = FULL") != SQLITE_OK ||
@@ -98,7 +266,43 @@ db_open(const char *path, int create)
 		db_close();
 		return 0;
 	}
+	db_lock_open();
 	return 1;
+}
+
+/*
+ * The work that must not delay an answer, run after each one is sent: a
+ * WAL checkpoint once the log is DB_CKPT_FRAMES long.  It runs under the
+ * write lock, so no writer begins while the pages are copied (such a
+ * writer would keep reading the old log and stop it from starting over),
+ * and in RESTART mode: it also waits (briefly) for the readers still in
+ * the old log, so that the next commit writes at its start again.  The
+ * fsyncs are those of synchronous=FULL (log, then database).  A reader
+ * that stays longer makes it give up; the pages copied so far stay copied
+ * and it tries again DB_CKPT_RETRY_MS later.
+ */
+void
+db_idle(void)
+{
+	int	 rc;
+
+	if (db == NULL || wal_frames < DB_CKPT_FRAMES ||
+	    now_ms() < ckpt_after || !sqlite3_get_autocommit(db))
+		return;
+	if (db_lock(DB_BUSY_MS) != SQLITE_OK)
+		return;
+	busy_ms = DB_CKPT_BUSY_MS;
+	rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART,
+	    NULL, NULL);
+	busy_ms = DB_BUSY_MS;
+	db_unlock();
+	if (rc == SQLITE_OK)
+		wal_frames = 0;
+	else {
+		ckpt_after = now_ms() + DB_CKPT_RETRY_MS;
+		if ((rc & 0xff) != SQLITE_BUSY)
+			nd_log("checkpoint: %s", sqlite3_errstr(rc));
+	}
 }
 
 /* Prepares the library's own statements (after migrations). */
@@ -112,9 +316,16 @@ void
 db_close(void)
 {
 	db_finalize_all(ls, LS__MAX);
-	if (db != NULL)
+	if (db != NULL) {
+		db_rollback();
+		db_idle();	/* the last connection would checkpoint anyway */
 		sqlite3_close_v2(db);
+	}
 	db = NULL;
+	if (lock_fd != -1)
+		close(lock_fd);
+	lock_fd = -1;
+	lock_held = 0;
 }
 
 /*
@@ -241,23 +452,40 @@ db_exec(const char *sql)
 	return rc;
 }
 
+/* Runs library statement K, or its SQL when not prepared (no schema yet). */
 static int
 db_ls(enum libstmt k)
 {
-	int	 rc = db_step(ls[k]);
+	int	 rc;
 
+	if (ls[k] == NULL)
+		return db_exec(libsql[k]);
+	rc = db_step(ls[k]);
 	sqlite3_reset(ls[k]);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
-/* BEGIN IMMEDIATE: takes the write lock now.  Returns SQLITE_OK or rc. */
+/*
+ * Takes the write lock of all processes, then BEGIN IMMEDIATE (SQLite's).
+ * Returns SQLITE_OK, or rc with neither held (SQLITE_BUSY after DB_BUSY_MS
+ * of waiting: 503).  Inside a transaction it only runs BEGIN, which fails.
+ */
 int
 db_begin(void)
 {
-	return db_ls(LS_BEGIN);
+	int	 rc, took = 0;
+
+	if (sqlite3_get_autocommit(db) && !lock_held) {
+		if ((rc = db_lock(DB_BUSY_MS)) != SQLITE_OK)
+			return rc;
+		took = 1;
+	}
+	if ((rc = db_ls(LS_BEGIN)) != SQLITE_OK && took)
+		db_unlock();
+	return rc;
 }
 
-/* COMMIT; on failure rolls back.  Returns SQLITE_OK or rc. */
+/* COMMIT and gives the lock back; on failure rolls back.  SQLITE_OK or rc. */
 int
 db_commit(void)
 {
@@ -265,15 +493,19 @@ db_commit(void)
 
 	if ((rc = db_ls(LS_COMMIT)) != SQLITE_OK)
 		db_rollback();
+	else if (sqlite3_get_autocommit(db))
+		db_unlock();
 	return rc;
 }
 
-/* Rolls back if a transaction is open. */
+/* Rolls back if a transaction is open, and gives the write lock back. */
 void
 db_rollback(void)
 {
 	if (!sqlite3_get_autocommit(db))
 		db_ls(LS_ROLLBACK);
+	if (sqlite3_get_autocommit(db))
+		db_unlock();
 }
 
 /*

@@ -208,6 +208,7 @@ int	 db_exec(const char *);
 int	 db_begin(void);
 int	 db_commit(void);
 void	 db_rollback(void);
+void	 db_idle(void);
 int	 db_fail(struct req *, int);
 long long db_int1(sqlite3_stmt *, long long);
 long long db_rev(void);

@@ -327,6 +327,7 @@ fcgi_serve(FCGX_Request *fr, const struct route *routes, size_t n,
 	FCGX_Finish_r(fr);
 	if (close && fr->ipcFd >= 0)
 		FCGX_Free(fr, 1);
+	db_idle();	/* after the answer went out: a due WAL checkpoint */
 	return 0;
 }
 

@@ -285,10 +285,13 @@ backup_record(const char *path, const char *kind, const char *began)
 	sqlite3_bind_text(s, 3, began, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 4, version);
 	sqlite3_bind_text(s, 5, kind, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	/* Under the write lock, in line with the services' writers (db.c). */
+	if (db_begin() != SQLITE_OK || sqlite3_step(s) != SQLITE_DONE ||
+	    db_commit() != SQLITE_OK)
 		fprintf(stderr, "nalamdesk-admin: note: could not record the "
 		    "backup in the database: %s\n", sqlite3_errmsg(db));
 	sqlite3_finalize(s);
+	db_rollback();	/* after a failure; a no-op after COMMIT */
 }
 
 /*
@@ -775,11 +778,13 @@ restore_swap(struct restore *r)
 		goto out;
 	}
 	/* Sessions of the backup's time must not come back to life. */
-	if (db_exec("DELETE FROM sessions") != SQLITE_OK ||
+	if (db_begin() != SQLITE_OK ||
+	    db_exec("DELETE FROM sessions") != SQLITE_OK ||
 	    db_exec("INSERT INTO audit (ts, username, action, entity)"
 	    " VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'), 'nalamdesk-admin',"
-	    " 'backup.restore', 'database')") != SQLITE_OK)
-		goto out;
+	    " 'backup.restore', 'database')") != SQLITE_OK ||
+	    db_commit() != SQLITE_OK)
+		goto out;	/* db_close() rolls back */
 	rc = EXIT_OK;
 out:
 	db_close();

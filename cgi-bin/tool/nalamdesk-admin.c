@@ -201,16 +201,16 @@ tool_migrate(int quiet)
 			continue;
 		snprintf(set, sizeof(set), "PRAGMA user_version = %d",
 		    migrations[i].version);
-		if (db_exec("BEGIN IMMEDIATE") != SQLITE_OK)
+		if (db_begin() != SQLITE_OK)
 			return EXIT_FAIL;
 		if (db_exec(migrations[i].sql) != SQLITE_OK ||
 		    db_exec(set) != SQLITE_OK) {
-			db_exec("ROLLBACK");
+			db_rollback();
 			fprintf(stderr, "nalamdesk-admin: migration %s failed; "
 			    "nothing of it was applied\n", migrations[i].name);
 			return EXIT_FAIL;
 		}
-		if (db_exec("COMMIT") != SQLITE_OK)
+		if (db_commit() != SQLITE_OK)
 			return EXIT_FAIL;
 		if (!quiet)
 			printf("applied %s\n", migrations[i].name);
@@ -344,7 +344,7 @@ cmd_user(int argc, char **argv)
 	if (!tool_open(0))
 		return EXIT_FAIL;
 	db_now(now);
-	if (db_exec("BEGIN IMMEDIATE") != SQLITE_OK)
+	if (db_begin() != SQLITE_OK)
 		return EXIT_FAIL;
 	if (strcmp(sub, "add") == 0)
 		sqlite3_prepare_v2(db, "INSERT INTO users (username, name, role,"
@@ -388,7 +388,7 @@ cmd_user(int argc, char **argv)
 	if (!tool_audit(strcmp(sub, "add") == 0 ? "user.add" : "user.passwd",
 	    scalar("SELECT last_insert_rowid()", 0)))
 		goto out;
-	if (db_exec("COMMIT") == SQLITE_OK) {
+	if (db_commit() == SQLITE_OK) {
 		rc = EXIT_OK;
 		printf("%s %s\n", strcmp(sub, "add") == 0 ? "added" :
 		    "password set for", u);
@@ -396,7 +396,7 @@ cmd_user(int argc, char **argv)
 out:
 	sqlite3_finalize(s);
 	if (rc != EXIT_OK)
-		db_exec("ROLLBACK");
+		db_rollback();
 	return rc;
 }
 
