@@ -205,6 +205,8 @@ int	 db_step(sqlite3_stmt *);
 int	 db_run(sqlite3_stmt *);
 void	 db_reset(sqlite3_stmt *);
 int	 db_exec(const char *);
+void	 db_read_begin(void);
+void	 db_read_end(void);
 int	 db_begin(void);
 int	 db_commit(void);
 void	 db_rollback(void);
