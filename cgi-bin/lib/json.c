@@ -3,6 +3,7 @@
  * (the request's yajl generator).  All JSON the server writes goes through
  * the jo_* functions; none is printed by hand.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -481,32 +482,48 @@ write_row(struct req *r, sqlite3_stmt *st, const struct colplan *pl, int n,
 }
 
 /*
+ * Writes the first MAX rows that ST yields into the open array, each as
+ * one object (see jo_row_fields), steps through the rest, and resets ST.
+ * The column names are read once, not once a row (a 60-row queue list has
+ * 15 columns).  Sets *N to the number of rows ST yielded.  Returns
+ * SQLITE_OK, or the error, which the caller answers with db_fail().
+ */
+int
+jo_rows_max(struct req *r, sqlite3_stmt *st, long long max, long long *n)
+{
+	struct colplan	 pl[JO_PLAN_MAX];
+	int		 rc, cols = sqlite3_column_count(st), close = 0;
+
+	for (*n = 0; (rc = db_step(st)) == SQLITE_ROW; (*n)++) {
+		if (*n >= max)
+			continue;
+		if (cols > JO_PLAN_MAX)
+			jo_row(r, st);
+		else {
+			if (*n == 0)
+				close = plan_columns(st, pl, cols);
+			write_row(r, st, pl, cols, close);
+		}
+	}
+	db_reset(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/*
  * Writes KEY and, as an array of objects (see jo_row_fields), every row ST
- * yields; then resets ST.  The column names are read once, not once a row
- * (60 rows of 15 columns in a queue list).  Returns SQLITE_OK, or the
- * error, which the caller answers with db_fail().
+ * yields; then resets ST.  Returns SQLITE_OK, or the error, which the
+ * caller answers with db_fail().
  */
 int
 jo_rows(struct req *r, const char *key, sqlite3_stmt *st)
 {
-	struct colplan	 pl[JO_PLAN_MAX];
-	int		 rc, n = sqlite3_column_count(st), close = 0, planned = 0;
+	long long	 n;
+	int		 rc;
 
 	jo_arr(r, key);
-	while ((rc = db_step(st)) == SQLITE_ROW) {
-		if (n > JO_PLAN_MAX)
-			jo_row(r, st);
-		else {
-			if (!planned) {
-				close = plan_columns(st, pl, n);
-				planned = 1;
-			}
-			write_row(r, st, pl, n, close);
-		}
-	}
-	db_reset(st);
+	rc = jo_rows_max(r, st, LLONG_MAX, &n);
 	jo_arr_close(r);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return rc;
 }
 
 /*

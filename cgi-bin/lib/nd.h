@@ -185,6 +185,7 @@ void	 jo_val_int(struct req *, long long);
 void	 jo_col(struct req *, sqlite3_stmt *, int);
 void	 jo_row(struct req *, sqlite3_stmt *);
 int	 jo_rows(struct req *, const char *, sqlite3_stmt *);
+int	 jo_rows_max(struct req *, sqlite3_stmt *, long long, long long *);
 int	 jo_row_id(struct req *, sqlite3_stmt *, long long);
 void	 jo_row_fields(struct req *, sqlite3_stmt *);
 void	 jo_raw_json(struct req *, const char *, const unsigned char *);
