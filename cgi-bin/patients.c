@@ -674,19 +674,15 @@ search_bind(sqlite3_stmt *s, const struct query *q, const char *today,
 static long long
 search_rows(struct req *r, sqlite3_stmt *s, long long *room, int *more)
 {
-	long long	 n = 0;
+	long long	 n;
 	int		 rc;
 
-	while ((rc = db_step(s)) == SQLITE_ROW) {
-		n++;
-		if (*room > 0) {
-			jo_row(r, s);
-			(*room)--;
-		} else
-			*more = 1;
-	}
-	db_reset(s);
-	return rc == SQLITE_DONE ? n : -rc;
+	if ((rc = jo_rows_max(r, s, *room, &n)) != SQLITE_OK)
+		return -rc;
+	if (n > *room)
+		*more = 1;
+	*room -= n < *room ? n : *room;
+	return n;
 }
 
 /* Steps count statement S (bound).  Returns the count or <0. */

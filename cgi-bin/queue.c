@@ -59,16 +59,19 @@ static const unsigned char legal[QS__MAX][QS__MAX] = {
 };
 _Static_assert(ND_NELEM(legal) == QS__MAX, "legal");
 
-/* Age in whole years on the entry's day: from dob, else from age_years. */
+/*
+ * Age in whole years on the entry's day: from dob, else from age_years.
+ * Every date here is stored YYYY-MM-DD, so the year is substr(d, 1, 4)
+ * and the month and day substr(d, 6), as patients.c does it: strftime()
+ * parsed each date again, 8 calls a row, ~1 µs a row of CPU.
+ */
 #define AGE_ON_DAY \
 	"CASE WHEN p.dob IS NOT NULL THEN" \
-	" CAST(strftime('%Y', q.day) AS INTEGER) -" \
-	" CAST(strftime('%Y', p.dob) AS INTEGER) -" \
-	" (strftime('%m-%d', q.day) < strftime('%m-%d', p.dob))" \
+	" substr(q.day, 1, 4) - substr(p.dob, 1, 4) -" \
+	" (substr(q.day, 6) < substr(p.dob, 6))" \
 	" WHEN p.age_on IS NOT NULL THEN p.age_years + max(0," \
-	" CAST(strftime('%Y', q.day) AS INTEGER) -" \
-	" CAST(strftime('%Y', p.age_on) AS INTEGER) -" \
-	" (strftime('%m-%d', q.day) < strftime('%m-%d', p.age_on)))" \
+	" substr(q.day, 1, 4) - substr(p.age_on, 1, 4) -" \
+	" (substr(q.day, 6) < substr(p.age_on, 6)))" \
 	" ELSE p.age_years END"
 
 /* The columns of one entry as the API shows it (jo_row). */

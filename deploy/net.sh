@@ -252,7 +252,6 @@ render_site() {
 		-e "s|@TLSDIR@|$(sed_escape "$SYSCONF/tls")|g" \
 		-e "s|@ALLOW_FILE@|$(sed_escape "$SYSCONF/allow.conf")|g" \
 		-e "s|@CONFDIR@|$(sed_escape "$SYSCONF")|g" \
-		-e "s|@FASTCGI_PARAMS@|/etc/nginx/fastcgi_params|g" \
 		-e "s|@LOGIN_RATE@|$LOGIN_RATE|g" \
 		-e "s|@LOGIN_BURST@|$LOGIN_BURST|g" \
 		-e "s|@RETRY_AFTER@|$RETRY_AFTER|g" \

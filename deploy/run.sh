@@ -188,8 +188,6 @@ need_tools() {
 	NGINX=$(command -v nginx)
 	# spawn-fcgi exec()s its program without a PATH search: it needs an absolute path.
 	MULTIWATCH=$(command -v multiwatch)
-	FASTCGI_PARAMS=/etc/nginx/fastcgi_params
-	[[ -r $FASTCGI_PARAMS ]] || die "no $FASTCGI_PARAMS (it comes with Debian's nginx package)"
 }
 
 # One launcher per VAR: a second one would delete the first one's sockets and fight over the
@@ -440,7 +438,6 @@ render_nginx_conf() {
 		-e "s|@TLSDIR@|$(sed_escape "$TLS_DIR")|g" \
 		-e "s|@ALLOW_FILE@|$(sed_escape "$ALLOW_FILE")|g" \
 		-e "s|@CONFDIR@|$(sed_escape "$NGINX_DIR")|g" \
-		-e "s|@FASTCGI_PARAMS@|$(sed_escape "$FASTCGI_PARAMS")|g" \
 		-e "s|@LOGIN_RATE@|$LOGIN_RATE|g" \
 		-e "s|@LOGIN_BURST@|$LOGIN_BURST|g" \
 		-e "s|@RETRY_AFTER@|$(retry_after)|g" \

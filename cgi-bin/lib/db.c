@@ -37,6 +37,7 @@ enum libstmt {
 	LS_ROLLBACK,
 	LS_REV,
 	LS_TIMEZONE,
+	LS_SNAPSHOT,
 	LS__MAX
 };
 static const char *const libsql[LS__MAX] = {
@@ -50,6 +51,8 @@ static const char *const libsql[LS__MAX] = {
 	"SELECT n FROM rev WHERE id = 1",
 	/* LS_TIMEZONE */
 	"SELECT value FROM settings WHERE key = 'timezone'",
+	/* LS_SNAPSHOT: stepped once and left open by db_read_begin() */
+	"SELECT n FROM rev WHERE id = 1",
 };
 _Static_assert(ND_NELEM(libsql) == LS__MAX, "libsql");
 static sqlite3_stmt *ls[LS__MAX];
@@ -315,6 +318,7 @@ db_lib_prepare(void)
 void
 db_close(void)
 {
+	db_read_end();
 	db_finalize_all(ls, LS__MAX);
 	if (db != NULL) {
 		db_rollback();
@@ -402,6 +406,43 @@ db_bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
 	sqlite3_bind_blob(st, i, p, (int)n, SQLITE_TRANSIENT);
 }
 
+/* 1 while LS_SNAPSHOT holds the request's read snapshot open. */
+static int snapshot;
+
+/*
+ * Opens one read snapshot for the statements that follow (a GET request):
+ * without it each statement is a WAL read transaction of its own, two
+ * fcntl() locks and a look at the WAL index each, and sees another
+ * moment.  The snapshot is held by a statement stepped once and left
+ * unreset, not by BEGIN: the connection stays in autocommit mode, so
+ * audit() and any other code that asks sqlite3_get_autocommit() still
+ * sees "no transaction" and opens its own write transaction, and
+ * db_step() ends the snapshot before any statement that may write (BEGIN
+ * IMMEDIATE included), since a read transaction upgraded to a write one
+ * fails at once with SQLITE_BUSY instead of waiting for the lock.
+ * Does nothing inside a transaction or when the step fails.
+ */
+void
+db_read_begin(void)
+{
+	if (snapshot || !sqlite3_get_autocommit(db) || ls[LS_SNAPSHOT] == NULL)
+		return;
+	if (sqlite3_step(ls[LS_SNAPSHOT]) == SQLITE_ROW)
+		snapshot = 1;
+	else
+		sqlite3_reset(ls[LS_SNAPSHOT]);
+}
+
+/* Ends the snapshot of db_read_begin(), if one is open. */
+void
+db_read_end(void)
+{
+	if (snapshot) {
+		sqlite3_reset(ls[LS_SNAPSHOT]);
+		snapshot = 0;
+	}
+}
+
 /*
  * Steps ST.  Returns SQLITE_ROW, SQLITE_DONE, or the (extended) error,
  * which is logged without any bound values.
@@ -409,7 +450,11 @@ db_bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
 int
 db_step(sqlite3_stmt *st)
 {
-	int	 rc = sqlite3_step(st);
+	int	 rc;
+
+	if (snapshot && !sqlite3_stmt_readonly(st))
+		db_read_end();	/* a write waits for the lock, see above */
+	rc = sqlite3_step(st);
 
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE &&
 	    (rc & 0xff) != SQLITE_CONSTRAINT)
@@ -445,6 +490,7 @@ db_exec(const char *sql)
 	char	*err = NULL;
 	int	 rc;
 
+	db_read_end();	/* SQL text: it may write */
 	if ((rc = sqlite3_exec(db, sql, NULL, NULL, &err)) != SQLITE_OK) {
 		nd_log("sqlite: %s in: %.60s", err != NULL ? err : "?", sql);
 		sqlite3_free(err);

@@ -93,6 +93,45 @@ same_origin(const struct req *r)
 }
 
 /*
+ * The part of route_dispatch() after the CSRF checks: session, role, body
+ * and the handler of RT.  Returns the HTTP status.
+ */
+static int
+route_run(struct req *r, const struct route *rt)
+{
+	int	 rc;
+
+	auth_session_lookup(r);
+	if (!(rt->roles & R_ANYONE)) {
+		if (r->user.id == 0)
+			return http_error(r, 401, "unauthenticated",
+			    "Please sign in.", NULL);
+		if (!(rt->roles & (1u << r->user.role)))
+			return http_error(r, 403, "forbidden",
+			    "Your role may not do this.", NULL);
+	}
+	if (is_write(r->method)) {
+		if ((rc = json_parse_body(r, rt->body_max ? rt->body_max :
+		    ND_BODY_MAX)) != 0)
+			return rc;
+		if (rt->fields == NULL) {
+			if (r->json != NULL && r->json->u.object.len > 0)
+				return http_error(r, 422, "unknown_field",
+				    "This request takes no fields.",
+				    r->json->u.object.keys[0]);
+		} else {
+			if (r->json == NULL)
+				return http_error(r, 400, "malformed_json",
+				    "This request needs a JSON object body.",
+				    NULL);
+			if ((rc = valid_fields(r, rt->fields)) != 0)
+				return rc;
+		}
+	}
+	return rt->handler(r);
+}
+
+/*
  * Runs the request through the checks above and the handler of its route
  * in ROUTES.  Returns the HTTP status; the answer is in r->g (or r->out).
  */
@@ -139,34 +178,11 @@ route_dispatch(struct req *r, const struct route *routes, size_t n)
 			    "This request came from another site and was "
 			    "refused.", NULL);
 	}
-	auth_session_lookup(r);
-	if (!(rt->roles & R_ANYONE)) {
-		if (r->user.id == 0)
-			return http_error(r, 401, "unauthenticated",
-			    "Please sign in.", NULL);
-		if (!(rt->roles & (1u << r->user.role)))
-			return http_error(r, 403, "forbidden",
-			    "Your role may not do this.", NULL);
-	}
-	if (is_write(r->method)) {
-		if ((rc = json_parse_body(r, rt->body_max ? rt->body_max :
-		    ND_BODY_MAX)) != 0)
-			return rc;
-		if (rt->fields == NULL) {
-			if (r->json != NULL && r->json->u.object.len > 0)
-				return http_error(r, 422, "unknown_field",
-				    "This request takes no fields.",
-				    r->json->u.object.keys[0]);
-		} else {
-			if (r->json == NULL)
-				return http_error(r, 400, "malformed_json",
-				    "This request needs a JSON object body.",
-				    NULL);
-			if ((rc = valid_fields(r, rt->fields)) != 0)
-				return rc;
-		}
-	}
-	rc = rt->handler(r);
+	/* A GET reads in one snapshot, session included (db_read_begin). */
+	if (!is_write(r->method))
+		db_read_begin();
+	rc = route_run(r, rt);
+	db_read_end();
 	db_rollback();	/* a handler that returned inside a transaction */
 	return rc;
 }
