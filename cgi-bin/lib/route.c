@@ -253,43 +253,53 @@ static const char fixed500[] =
     "\"Something went wrong on the server. Please try again.\"}}";
 
 /*
- * One request from ENVP and IN (FastCGI or, for tests, CGI), its answer
- * rendered into *OUT (LEN bytes, the caller frees it).  Returns 1, or 0
- * when the answer could not be rendered (*OUT NULL: send fixed500).
+ * Reads the request in ENVP (and its body from FR, or from CGI_IN) into R,
+ * which the caller has req_init()ed.  Returns 0, or the status of the error
+ * already written into R (400/413/503).
  */
 static int
-serve_render(const struct route *routes, size_t n, size_t max_body,
-    FCGX_Request *fr, char *const *envp, FILE *cgi_in, char **out,
-    size_t *len)
+serve_read(struct req *r, size_t max_body, FCGX_Request *fr,
+    char *const *envp, FILE *cgi_in)
 {
-	struct req	 r;
-	int		 status, ok;
+	int	 status;
+
+	if ((status = req_from_env(r, envp)) != 0)
+		return status;
+	if (fr != NULL)
+		return read_body(r, fr, max_body);
+	{
+		const char *cl = req_env(envp, "CONTENT_LENGTH");
+		size_t want = cl != NULL ? strtoul(cl, NULL, 10) : 0;
+		if (want > max_body)
+			return http_error(r, 413, "payload_too_large",
+			    "The request body is too large.", NULL);
+		if ((r->body = calloc(1, want + 1)) != NULL)
+			r->body_len = fread(r->body, 1, want, cgi_in);
+	}
+	return 0;
+}
+
+/*
+ * Answers R, read by serve_read() with STATUS: its route when STATUS is 0,
+ * the answer rendered into *OUT (LEN bytes, the caller frees it).  Frees R.
+ * Returns 1, or 0 when the answer could not be rendered (*OUT NULL: send
+ * fixed500).
+ */
+static int
+serve_render(struct req *r, int status, const struct route *routes, size_t n,
+    char **out, size_t *len)
+{
+	int	 ok;
 
 	*out = NULL;
 	*len = 0;
-	req_init(&r);
-	if ((status = req_from_env(&r, envp)) == 0) {
-		if (fr != NULL)
-			status = read_body(&r, fr, max_body);
-		else {
-			const char *cl = req_env(envp, "CONTENT_LENGTH");
-			size_t want = cl != NULL ? strtoul(cl, NULL, 10) : 0;
-			if (want > max_body)
-				status = http_error(&r, 413,
-				    "payload_too_large",
-				    "The request body is too large.", NULL);
-			else if ((r.body = calloc(1, want + 1)) != NULL) {
-				r.body_len = fread(r.body, 1, want, cgi_in);
-			}
-		}
-		if (status == 0)
-			status = route_dispatch(&r, routes, n);
-	}
-	if (!(ok = req_render(&r, status, out, len))) {
+	if (status == 0)
+		status = route_dispatch(r, routes, n);
+	if (!(ok = req_render(r, status, out, len))) {
 		free(*out);
 		*out = NULL;
 	}
-	req_free(&r);
+	req_free(r);
 	return ok;
 }
 
@@ -319,10 +329,14 @@ static void
 serve_cgi(const struct route *routes, size_t n, size_t max_body,
     char *const *envp)
 {
-	char	*out;
-	size_t	 len;
+	struct req	 r;
+	char		*out;
+	size_t		 len;
+	int		 status;
 
-	if (serve_render(routes, n, max_body, NULL, envp, stdin, &out, &len))
+	req_init(&r);
+	status = serve_read(&r, max_body, NULL, envp, stdin);
+	if (serve_render(&r, status, routes, n, &out, &len))
 		fwrite(out, 1, len, stdout);
 	else
 		fwrite(fixed500, 1, sizeof(fixed500) - 1, stdout);
@@ -415,32 +429,38 @@ batch_flush(struct held *h, size_t *nh)
 
 /*
  * Serves the NR requests in RQ, accepted in one poll round (CLOSE[i]: close
- * its connection after the answer).  Reads first, each answered at once.
- * Then, when the program groups commits (nd_group_commit), the writes as one
- * batch: their transactions are savepoints of one transaction, their answers
- * held until its COMMIT succeeded, so that no write is acknowledged before
- * its fsync.  Otherwise each write on its own, as a read.
+ * its connection after the answer).  Every request is read first, body
+ * included, so that no write lock is held while nginx sends a body.  Then
+ * the reads, each answered at once.  Then, when the program groups commits
+ * (nd_group_commit), the writes as one batch: their transactions are
+ * savepoints of one transaction, their answers held until its COMMIT
+ * succeeded, so that no write is acknowledged before its fsync.  Otherwise
+ * each write on its own, as a read.
  */
 static void
 fcgi_round(FCGX_Request **rq, const int *close, size_t nr,
     const struct route *routes, size_t n, size_t max_body)
 {
+	static struct req r[ND_CONN_MAX + 1];
 	struct held	 h[ND_CONN_MAX + 1];
 	size_t		 i, nh = 0;
 	char		*out;
 	size_t		 len;
-	int		 pass, write[ND_CONN_MAX + 1];
+	int		 pass, write[ND_CONN_MAX + 1], status[ND_CONN_MAX + 1];
 
-	/* Now: an answered request's parameters are gone. */
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		write[i] = fcgi_is_write(rq[i]);
+		req_init(&r[i]);
+		status[i] = serve_read(&r[i], max_body, rq[i], rq[i]->envp,
+		    NULL);
+	}
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < nr; i++) {
 			if (write[i] != pass)
 				continue;
 			if (!pass || !nd_group_commit) {
-				serve_render(routes, n, max_body, rq[i],
-				    rq[i]->envp, NULL, &out, &len);
+				serve_render(&r[i], status[i], routes, n, &out,
+				    &len);
 				fcgi_answer(rq[i], out, len, close[i]);
 				continue;
 			}
@@ -451,8 +471,8 @@ fcgi_round(FCGX_Request **rq, const int *close, size_t nr,
 				db_batch_begin();
 			}
 			db_batch_mark();
-			serve_render(routes, n, max_body, rq[i], rq[i]->envp,
-			    NULL, &h[nh].out, &h[nh].len);
+			serve_render(&r[i], status[i], routes, n, &h[nh].out,
+			    &h[nh].len);
 			h[nh].fr = rq[i];
 			h[nh].close = close[i];
 			h[nh++].released = db_batch_released() > 0;
