@@ -291,6 +291,8 @@ static const struct route routes[] = {
 int
 main(int argc, char **argv)
 {
+	/* Its writes are short: one fsync may serve several (route.c). */
+	nd_group_commit = 1;
 	return nd_main(argc, argv, "billing", routes, ND_NELEM(routes), sql,
 	    STMT__MAX, st);
 }

@@ -229,13 +229,15 @@ audit(struct req *r, const char *action, const char *entity,
 	off_t		 size = 0;
 	int		 rc;
 
-	if (!sqlite3_get_autocommit(db))
+	if (db_in_tx())
 		return audit_insert(r, action, entity, entity_id, patient_id);
 	if ((len = audit_journal_line(line, sizeof(line), r, action, entity,
 	    entity_id, patient_id)) == 0)
 		return SQLITE_TOOBIG;
 	if ((rc = journal_append(line, len, &size)) == SQLITE_OK &&
 	    size > AUDIT_JOURNAL_MAX && time(NULL) >= retry_at &&
+	    /* In a batch its commit would come later than its unlink(). */
+	    !db_batching() &&
 	    audit_import() < 0) {
 		nd_log("audit journal: import failed; retried in a minute");
 		retry_at = time(NULL) + 60;

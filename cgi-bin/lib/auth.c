@@ -278,7 +278,7 @@ int
 auth_session_end(long long sid)
 {
 	sqlite3_stmt	*s = st[STMT_SESSION_END];
-	int		 rc, own = sqlite3_get_autocommit(db);
+	int		 rc, own = !db_in_tx();
 
 	if (own && (rc = db_begin()) != SQLITE_OK)
 		return rc;

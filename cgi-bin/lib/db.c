@@ -38,6 +38,9 @@ enum libstmt {
 	LS_REV,
 	LS_TIMEZONE,
 	LS_SNAPSHOT,
+	LS_SAVEPOINT,
+	LS_RELEASE,
+	LS_ROLLBACK_TO,
 	LS__MAX
 };
 static const char *const libsql[LS__MAX] = {
@@ -53,6 +56,12 @@ static const char *const libsql[LS__MAX] = {
 	"SELECT value FROM settings WHERE key = 'timezone'",
 	/* LS_SNAPSHOT: stepped once and left open by db_read_begin() */
 	"SELECT n FROM rev WHERE id = 1",
+	/* LS_SAVEPOINT */
+	"SAVEPOINT nd_req",
+	/* LS_RELEASE */
+	"RELEASE nd_req",
+	/* LS_ROLLBACK_TO */
+	"ROLLBACK TO nd_req",
 };
 _Static_assert(ND_NELEM(libsql) == LS__MAX, "libsql");
 static sqlite3_stmt *ls[LS__MAX];
@@ -75,6 +84,21 @@ static int	 lock_held;
 static int	 busy_ms = DB_BUSY_MS;	/* what db_busy() grants now */
 static int	 wal_frames;		/* frames in the log at our last commit */
 static long long ckpt_after;		/* no checkpoint before (ms) */
+
+/*
+ * Group commit (db_batch_begin() .. db_batch_end()): the write requests of
+ * one poll round share one real transaction, and so one fsync.  Each
+ * request's db_begin() is a SAVEPOINT inside it, its db_commit() a RELEASE
+ * and its db_rollback() a ROLLBACK TO that savepoint only.  Nothing is
+ * durable before db_batch_end()'s COMMIT: route.c holds the answers until
+ * then.
+ */
+static int	 batch_on;		/* inside db_batch_begin() .. end() */
+static int	 batch_tx;		/* the batch's BEGIN IMMEDIATE is open */
+static int	 batch_sp;		/* this request's savepoint is open */
+static int	 batch_released;	/* savepoints this request released */
+static int	 batch_err;		/* the batch's transaction was lost: rc */
+static long long batch_t0;		/* when its BEGIN IMMEDIATE ran (ms) */
 
 static long long
 now_ms(void)
@@ -289,7 +313,7 @@ db_idle(void)
 {
 	int	 rc;
 
-	if (db == NULL || wal_frames < DB_CKPT_FRAMES ||
+	if (db == NULL || batch_on || wal_frames < DB_CKPT_FRAMES ||
 	    now_ms() < ckpt_after || !sqlite3_get_autocommit(db))
 		return;
 	if (db_lock(DB_BUSY_MS) != SQLITE_OK)
@@ -512,15 +536,63 @@ db_ls(enum libstmt k)
 }
 
 /*
+ * In a batch, notes that SQLite rolled the batch's whole transaction back
+ * (it does so on SQLITE_FULL, IOERR, NOMEM and some BUSY errors): RC is
+ * then the batch's error, every request of the batch fails with it, and the
+ * write lock is given back.
+ */
+static void
+batch_check(int rc)
+{
+	if (!batch_tx || !sqlite3_get_autocommit(db))
+		return;
+	batch_tx = batch_sp = 0;
+	batch_err = rc != SQLITE_OK ? rc : SQLITE_ABORT;
+	db_unlock();
+}
+
+/* db_begin() in a batch: the batch's transaction when none is open yet,
+ * then this request's savepoint. */
+static int
+batch_begin(void)
+{
+	int	 rc;
+
+	if (batch_err != SQLITE_OK)
+		return batch_err;
+	if (batch_sp)
+		return db_ls(LS_BEGIN);	/* fails, as it would outside */
+	if (!batch_tx) {
+		if ((rc = db_lock(DB_BUSY_MS)) != SQLITE_OK)
+			return rc;
+		if ((rc = db_ls(LS_BEGIN)) != SQLITE_OK) {
+			db_unlock();
+			return rc;
+		}
+		batch_tx = 1;
+		batch_t0 = now_ms();
+	}
+	if ((rc = db_ls(LS_SAVEPOINT)) != SQLITE_OK) {
+		batch_check(rc);
+		return rc;
+	}
+	batch_sp = 1;
+	return SQLITE_OK;
+}
+
+/*
  * Takes the write lock of all processes, then BEGIN IMMEDIATE (SQLite's).
  * Returns SQLITE_OK, or rc with neither held (SQLITE_BUSY after DB_BUSY_MS
  * of waiting: 503).  Inside a transaction it only runs BEGIN, which fails.
+ * In a batch, see batch_begin().
  */
 int
 db_begin(void)
 {
 	int	 rc, took = 0;
 
+	if (batch_on)
+		return batch_begin();
 	if (sqlite3_get_autocommit(db) && !lock_held) {
 		if ((rc = db_lock(DB_BUSY_MS)) != SQLITE_OK)
 			return rc;
@@ -531,12 +603,31 @@ db_begin(void)
 	return rc;
 }
 
-/* COMMIT and gives the lock back; on failure rolls back.  SQLITE_OK or rc. */
+/*
+ * COMMIT and gives the lock back; on failure rolls back.  SQLITE_OK or rc.
+ * In a batch it only releases the request's savepoint: the write is
+ * durable once db_batch_end() returned SQLITE_OK, not before.
+ */
 int
 db_commit(void)
 {
 	int	 rc;
 
+	if (batch_on) {
+		if (!batch_sp) {
+			/* COMMIT here would end the other requests' batch. */
+			nd_log("db_commit without db_begin in a batch");
+			return batch_err != SQLITE_OK ? batch_err : SQLITE_ERROR;
+		}
+		if ((rc = db_ls(LS_RELEASE)) != SQLITE_OK) {
+			batch_check(rc);
+			db_rollback();
+			return rc;
+		}
+		batch_sp = 0;
+		batch_released++;
+		return SQLITE_OK;
+	}
 	if ((rc = db_ls(LS_COMMIT)) != SQLITE_OK)
 		db_rollback();
 	else if (sqlite3_get_autocommit(db))
@@ -544,14 +635,109 @@ db_commit(void)
 	return rc;
 }
 
-/* Rolls back if a transaction is open, and gives the write lock back. */
+/*
+ * Rolls back if a transaction is open, and gives the write lock back.
+ * In a batch it rolls back only the request's open savepoint (if any):
+ * what earlier requests of the batch released stays.
+ */
 void
 db_rollback(void)
 {
+	if (batch_on) {
+		if (batch_sp) {
+			db_ls(LS_ROLLBACK_TO);
+			db_ls(LS_RELEASE);
+			batch_sp = 0;
+		}
+		batch_check(SQLITE_ABORT);
+		return;
+	}
 	if (!sqlite3_get_autocommit(db))
 		db_ls(LS_ROLLBACK);
 	if (sqlite3_get_autocommit(db))
 		db_unlock();
+}
+
+/*
+ * Whether the caller's own transaction is open: in a batch, the request's
+ * savepoint (the batch's transaction, open between requests, is not
+ * theirs).
+ */
+int
+db_in_tx(void)
+{
+	return batch_on ? batch_sp : !sqlite3_get_autocommit(db);
+}
+
+/* Starts a batch; the transaction itself begins at the first db_begin(). */
+void
+db_batch_begin(void)
+{
+	batch_on = 1;
+	batch_tx = batch_sp = batch_released = 0;
+	batch_err = SQLITE_OK;
+}
+
+int
+db_batching(void)
+{
+	return batch_on;
+}
+
+/* Before each request of a batch: counts its savepoints afresh. */
+void
+db_batch_mark(void)
+{
+	batch_released = 0;
+}
+
+/* How many savepoints the current request released into the batch. */
+int
+db_batch_released(void)
+{
+	return batch_released;
+}
+
+/* How long the batch's transaction has been open (ms); 0 if not begun. */
+long long
+db_batch_age(void)
+{
+	return batch_tx ? now_ms() - batch_t0 : 0;
+}
+
+/* The error that lost the batch's transaction, or SQLITE_OK. */
+int
+db_batch_lost(void)
+{
+	batch_check(SQLITE_ABORT);
+	return batch_err;
+}
+
+/*
+ * Ends the batch: COMMIT (the one fsync of all its requests) and gives the
+ * write lock back.  Returns SQLITE_OK when everything released in the batch
+ * is durable, else the error (nothing of the batch was written).
+ */
+int
+db_batch_end(void)
+{
+	int	 rc = SQLITE_OK;
+
+	if (!batch_on)
+		return SQLITE_OK;
+	if (batch_sp)
+		db_rollback();
+	batch_check(SQLITE_ABORT);
+	if (batch_err != SQLITE_OK)
+		rc = batch_err;
+	else if (batch_tx && (rc = db_ls(LS_COMMIT)) != SQLITE_OK &&
+	    !sqlite3_get_autocommit(db))
+		db_ls(LS_ROLLBACK);
+	if (batch_tx)
+		db_unlock();
+	batch_on = batch_tx = batch_sp = batch_released = 0;
+	batch_err = SQLITE_OK;
+	return rc;
 }
 
 /*
@@ -562,7 +748,15 @@ db_rollback(void)
 int
 db_fail(struct req *r, int rc)
 {
+	batch_check(rc);	/* first: so a lost batch fails with RC */
 	db_rollback();
+	return db_error(r, rc);
+}
+
+/* The answer of db_fail() for RC, without the rollback.  The status. */
+int
+db_error(struct req *r, int rc)
+{
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:

@@ -141,6 +141,8 @@ int	 nd_main(int, char **, const char *, const struct route *, size_t,
 	    const char *const *, size_t, sqlite3_stmt **);
 int	 route_dispatch(struct req *, const struct route *, size_t);
 int	 route_match(const char *, const char *, long long *, size_t *);
+/* Set by a program before nd_main(): group its writes' commits (route.c). */
+extern int nd_group_commit;
 
 /* req.c */
 void	 req_init(struct req *);
@@ -213,6 +215,15 @@ int	 db_commit(void);
 void	 db_rollback(void);
 void	 db_idle(void);
 int	 db_fail(struct req *, int);
+int	 db_error(struct req *, int);
+int	 db_in_tx(void);
+void	 db_batch_begin(void);
+int	 db_batching(void);
+void	 db_batch_mark(void);
+int	 db_batch_released(void);
+long long db_batch_age(void);
+int	 db_batch_lost(void);
+int	 db_batch_end(void);
 long long db_int1(sqlite3_stmt *, long long);
 long long db_rev(void);
 void	 db_now(char *);

@@ -268,48 +268,100 @@ static const char fixed500[] =
     "{\"error\":{\"code\":\"internal\",\"message\":"
     "\"Something went wrong on the server. Please try again.\"}}";
 
-/* One request from ENVP and IN to OUT (FastCGI or, for tests, CGI). */
-static void
-serve_one(const struct route *routes, size_t n, size_t max_body,
-    FCGX_Request *fr, char *const *envp, FILE *cgi_in, FILE *cgi_out)
+/*
+ * Reads the request in ENVP (and its body from FR, or from CGI_IN) into R,
+ * which the caller has req_init()ed.  Returns 0, or the status of the error
+ * already written into R (400/413/503).
+ */
+static int
+serve_read(struct req *r, size_t max_body, FCGX_Request *fr,
+    char *const *envp, FILE *cgi_in)
+{
+	int	 status;
+
+	if ((status = req_from_env(r, envp)) != 0)
+		return status;
+	if (fr != NULL)
+		return read_body(r, fr, max_body);
+	{
+		const char *cl = req_env(envp, "CONTENT_LENGTH");
+		size_t want = cl != NULL ? strtoul(cl, NULL, 10) : 0;
+		if (want > max_body)
+			return http_error(r, 413, "payload_too_large",
+			    "The request body is too large.", NULL);
+		if ((r->body = calloc(1, want + 1)) != NULL)
+			r->body_len = fread(r->body, 1, want, cgi_in);
+	}
+	return 0;
+}
+
+/*
+ * Answers R, read by serve_read() with STATUS: its route when STATUS is 0,
+ * the answer rendered into *OUT (LEN bytes, the caller frees it).  Frees R.
+ * Returns 1, or 0 when the answer could not be rendered (*OUT NULL: send
+ * fixed500).
+ */
+static int
+serve_render(struct req *r, int status, const struct route *routes, size_t n,
+    char **out, size_t *len)
+{
+	int	 ok;
+
+	*out = NULL;
+	*len = 0;
+	if (status == 0)
+		status = route_dispatch(r, routes, n);
+	if (!(ok = req_render(r, status, out, len))) {
+		free(*out);
+		*out = NULL;
+	}
+	req_free(r);
+	return ok;
+}
+
+/*
+ * The answer db_fail() gives for RC, into *OUT and *LEN: for the requests
+ * of a batch whose COMMIT failed.  Returns 1, or 0 (*OUT NULL).
+ */
+static int
+render_db_error(int rc, char **out, size_t *len)
 {
 	struct req	 r;
-	char		*out = NULL;
-	size_t		 len = 0;
+	int		 ok;
+
+	*out = NULL;
+	*len = 0;
+	req_init(&r);
+	if (!(ok = req_render(&r, db_error(&r, rc), out, len))) {
+		free(*out);
+		*out = NULL;
+	}
+	req_free(&r);
+	return ok;
+}
+
+/* One request from ENVP and stdin to stdout: --cgi, for tests. */
+static void
+serve_cgi(const struct route *routes, size_t n, size_t max_body,
+    char *const *envp)
+{
+	struct req	 r;
+	char		*out;
+	size_t		 len;
 	int		 status;
 
 	req_init(&r);
-	if ((status = req_from_env(&r, envp)) == 0) {
-		if (fr != NULL)
-			status = read_body(&r, fr, max_body);
-		else {
-			const char *cl = req_env(envp, "CONTENT_LENGTH");
-			size_t want = cl != NULL ? strtoul(cl, NULL, 10) : 0;
-			if (want > max_body)
-				status = http_error(&r, 413,
-				    "payload_too_large",
-				    "The request body is too large.", NULL);
-			else if ((r.body = calloc(1, want + 1)) != NULL) {
-				r.body_len = fread(r.body, 1, want, cgi_in);
-			}
-		}
-		if (status == 0)
-			status = route_dispatch(&r, routes, n);
-	}
-	if (req_render(&r, status, &out, &len)) {
-		if (fr != NULL)
-			FCGX_PutStr(out, (int)len, fr->out);
-		else
-			fwrite(out, 1, len, cgi_out);
-	} else if (fr != NULL)
-		FCGX_PutStr(fixed500, (int)sizeof(fixed500) - 1, fr->out);
+	status = serve_read(&r, max_body, NULL, envp, stdin);
+	if (serve_render(&r, status, routes, n, &out, &len))
+		fwrite(out, 1, len, stdout);
 	else
-		fwrite(fixed500, 1, sizeof(fixed500) - 1, cgi_out);
+		fwrite(fixed500, 1, sizeof(fixed500) - 1, stdout);
 	free(out);
-	req_free(&r);
 }
 
 static volatile sig_atomic_t stop_requested;
+
+int	 nd_group_commit;
 
 static void
 on_stop(int sig)
@@ -319,45 +371,148 @@ on_stop(int sig)
 }
 
 /*
- * One request on FR, whose connection poll() found readable (or, when it
- * has none, on a connection accepted from the listening socket): reads it,
- * answers it and ends it, keeping the connection when nginx asked to.
- * What was not read of the body is skipped first, so that the next request
- * on a kept connection starts at its own first record.  With CLOSE, or when
- * nginx closed the connection, the connection is closed.
- * Returns 0, or the negative errno of accept() on the listening socket
- * (-EAGAIN: another worker took the connection).
+ * Sends OUT (LEN bytes; NULL: fixed500) as the answer of FR's request and
+ * ends it, keeping the connection when nginx asked to.  What was not read
+ * of the body is skipped first, so that the next request on a kept
+ * connection starts at its own first record.  With CLOSE, or when nginx
+ * closed the connection, the connection is closed.  Frees OUT.
  */
-static int
-fcgi_serve(FCGX_Request *fr, const struct route *routes, size_t n,
-    size_t max_body, int close)
+static void
+fcgi_answer(FCGX_Request *fr, char *out, size_t len, int close)
 {
 	char	 skip[4096];
-	int	 rc;
 
-	if ((rc = FCGX_Accept_r(fr)) < 0)
-		return rc;	/* FR has no connection now */
-	serve_one(routes, n, max_body, fr, fr->envp, NULL, NULL);
+	if (out != NULL)
+		FCGX_PutStr(out, (int)len, fr->out);
+	else
+		FCGX_PutStr(fixed500, (int)sizeof(fixed500) - 1, fr->out);
+	free(out);
 	while (FCGX_GetStr(skip, sizeof(skip), fr->in) == sizeof(skip))
 		continue;
 	FCGX_Finish_r(fr);
 	if (close && fr->ipcFd >= 0)
 		FCGX_Free(fr, 1);
-	db_idle();	/* after the answer went out: a due WAL checkpoint */
-	return 0;
+}
+
+/* Whether FR's request writes: its answer then waits for a batch COMMIT. */
+static int
+fcgi_is_write(FCGX_Request *fr)
+{
+	const char	*m = FCGX_GetParam("REQUEST_METHOD", fr->envp);
+
+	return m != NULL && (strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 ||
+	    strcmp(m, "PATCH") == 0 || strcmp(m, "DELETE") == 0);
+}
+
+/* An answer held until its batch's COMMIT. */
+struct held {
+	FCGX_Request	*fr;
+	char		*out;
+	size_t		 len;
+	int		 close;
+	int		 released;	/* it released a savepoint in the batch */
+};
+
+/*
+ * Ends the batch (its COMMIT, one fsync for all) and only then sends the
+ * NH held answers in H.  When the COMMIT failed, nothing of the batch was
+ * written: a request that had released its savepoint gets db_fail()'s
+ * answer for that error instead of its own; the others (already failed,
+ * or never written) keep theirs.
+ */
+static void
+batch_flush(struct held *h, size_t *nh)
+{
+	size_t	 i;
+	int	 rc = db_batch_end();
+
+	for (i = 0; i < *nh; i++) {
+		if (rc != SQLITE_OK && h[i].released) {
+			free(h[i].out);
+			render_db_error(rc, &h[i].out, &h[i].len);
+		}
+		fcgi_answer(h[i].fr, h[i].out, h[i].len, h[i].close);
+	}
+	*nh = 0;
+}
+
+/*
+ * A batch is committed early when it has been open this long before its
+ * next write request starts: each request of it waits for the COMMIT, so
+ * a long batch would only move the wait from the lock to the batch.
+ */
+#define ND_BATCH_MS	4
+
+/*
+ * Serves the NR requests in RQ, accepted in one poll round (CLOSE[i]: close
+ * its connection after the answer).  Every request is read first, body
+ * included, so that no write lock is held while nginx sends a body.  Then
+ * the reads, each answered at once.  Then, when the program groups commits
+ * (nd_group_commit), the writes as one batch: their transactions are
+ * savepoints of one transaction, their answers held until its COMMIT
+ * succeeded, so that no write is acknowledged before its fsync.  Otherwise
+ * each write on its own, as a read.
+ */
+static void
+fcgi_round(FCGX_Request **rq, const int *close, size_t nr,
+    const struct route *routes, size_t n, size_t max_body)
+{
+	static struct req r[ND_CONN_MAX + 1];
+	struct held	 h[ND_CONN_MAX + 1];
+	size_t		 i, nh = 0;
+	char		*out;
+	size_t		 len;
+	int		 pass, write[ND_CONN_MAX + 1], status[ND_CONN_MAX + 1];
+
+	for (i = 0; i < nr; i++) {
+		write[i] = fcgi_is_write(rq[i]);
+		req_init(&r[i]);
+		status[i] = serve_read(&r[i], max_body, rq[i], rq[i]->envp,
+		    NULL);
+	}
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < nr; i++) {
+			if (write[i] != pass)
+				continue;
+			if (!pass || !nd_group_commit) {
+				serve_render(&r[i], status[i], routes, n, &out,
+				    &len);
+				fcgi_answer(rq[i], out, len, close[i]);
+				continue;
+			}
+			if (nh == 0)
+				db_batch_begin();
+			else if (db_batch_age() > ND_BATCH_MS) {
+				batch_flush(h, &nh);
+				db_batch_begin();
+			}
+			db_batch_mark();
+			serve_render(&r[i], status[i], routes, n, &h[nh].out,
+			    &h[nh].len);
+			h[nh].fr = rq[i];
+			h[nh].close = close[i];
+			h[nh++].released = db_batch_released() > 0;
+			/* Rolled back whole by SQLite: answer what it had. */
+			if (db_batch_lost() != SQLITE_OK)
+				batch_flush(h, &nh);
+		}
+	}
+	if (db_batching())
+		batch_flush(h, &nh);
 }
 
 /*
  * The FastCGI worker: answers requests from the listening socket that it
  * inherits as standard input and from up to ND_CONN_MAX connections that
- * nginx keeps open (fastcgi_keep_conn on), one request at a time.  poll()
- * waits on all of them, so an idle kept connection never holds the worker;
- * a kept connection is served when it is readable and forgotten when nginx
- * closes it.  When all ND_CONN_MAX are taken, a new connection is still
- * served, once, and then closed.  SIGTERM and SIGUSR1 are taken only while
- * waiting: the request in progress is finished, then the loop returns.
- * Returns 0, or 1 when standard input is not a listening socket or
- * accept() fails for another reason than a lost race.
+ * nginx keeps open (fastcgi_keep_conn on).  poll() waits on all of them,
+ * so an idle kept connection never holds the worker; a kept connection is
+ * served when it is readable and forgotten when nginx closes it.  The
+ * requests of one poll round are read first and then served together
+ * (fcgi_round()).  When all ND_CONN_MAX are taken, a new connection is
+ * still served, once, and then closed.  SIGTERM and SIGUSR1 are taken only
+ * while waiting: the requests in progress are finished, then the loop
+ * returns.  Returns 0, or 1 when standard input is not a listening socket
+ * or accept() fails for another reason than a lost race.
  */
 static int
 fcgi_loop(const struct route *routes, size_t n, size_t max_body)
@@ -366,9 +521,10 @@ fcgi_loop(const struct route *routes, size_t n, size_t max_body)
 	struct pollfd		 pfd[ND_CONN_MAX + 1];
 	struct sigaction	 sa;
 	sigset_t		 stop, wait;
-	size_t			 i, k, np, who[ND_CONN_MAX + 1];
+	FCGX_Request		*rq[ND_CONN_MAX + 1];
+	size_t			 i, k, np, nr, who[ND_CONN_MAX + 1];
 	socklen_t		 len = sizeof(int);
-	int			 fl, listening = 0, rc;
+	int			 fl, listening = 0, rc, close[ND_CONN_MAX + 1];
 
 	if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == -1 ||
 	    !listening) {
@@ -414,15 +570,24 @@ fcgi_loop(const struct route *routes, size_t n, size_t max_body)
 			nd_log("poll: %s", strerror(errno));
 			return 1;
 		}
-		for (k = 1; k < np; k++)
-			if (pfd[k].revents != 0)
-				fcgi_serve(&conn[who[k]], routes, n, max_body, 0);
-		if (pfd[0].revents == 0)
-			continue;
-		for (i = 0; i < ND_CONN_MAX && conn[i].ipcFd >= 0; i++)
-			continue;
-		rc = fcgi_serve(&conn[i], routes, n, max_body,
-		    i == ND_CONN_MAX);
+		/* A kept connection that nginx closed fails here: forgotten. */
+		for (nr = 0, k = 1; k < np; k++)
+			if (pfd[k].revents != 0 &&
+			    FCGX_Accept_r(&conn[who[k]]) >= 0) {
+				close[nr] = 0;
+				rq[nr++] = &conn[who[k]];
+			}
+		rc = 0;
+		if (pfd[0].revents != 0) {
+			for (i = 0; i < ND_CONN_MAX && conn[i].ipcFd >= 0; i++)
+				continue;
+			if ((rc = FCGX_Accept_r(&conn[i])) >= 0) {
+				close[nr] = i == ND_CONN_MAX;
+				rq[nr++] = &conn[i];
+			}
+		}
+		fcgi_round(rq, close, nr, routes, n, max_body);
+		db_idle();	/* after the answers went out: a due checkpoint */
 		if (rc < 0 && rc != -EAGAIN && rc != -EWOULDBLOCK &&
 		    rc != -EINTR && rc != -ECONNABORTED) {
 			nd_log("accept: %s", strerror(-rc));
@@ -495,7 +660,7 @@ nd_main(int argc, char **argv, const char *prog, const struct route *routes,
 	}
 	if (cgi) {
 		extern char **environ;
-		serve_one(routes, n, max_body, NULL, environ, stdin, stdout);
+		serve_cgi(routes, n, max_body, environ);
 	} else
 		rc = fcgi_loop(routes, n, max_body);
 	audit_fini();

@@ -1083,6 +1083,8 @@ static const struct route routes[] = {
 int
 main(int argc, char **argv)
 {
+	/* Its writes are short: one fsync may serve several (route.c). */
+	nd_group_commit = 1;
 	return nd_main(argc, argv, "visits", routes, ND_NELEM(routes), sql,
 	    STMT__MAX, st);
 }

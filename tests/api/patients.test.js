@@ -330,6 +330,30 @@ t.test('patients: PATCH edits fields, bumps version, null clears optional fields
   S.edited = p.id;
 });
 
+t.test('patients: concurrent writes (grouped into one commit per worker round) each land alone: every 201 stored, of 16 edits at one version one 200 with its audit row and no trace of the 409s', async () => {
+  need();
+  const p = await create({ name: word('Grp '), sex: 'M', age_years: 40 });
+  const tag = word('g');
+  const reqs = [];
+  for (let i = 0; i < 16; i++) {
+    reqs.push(t.api('PATCH', `/api/patients/${p.id}`, { cookie: i % 2 ? S.doc : S.desk, body: { version: 1, notes: `${tag} ${i}` } }));
+    reqs.push(t.api('POST', '/api/patients', { cookie: i % 2 ? S.doc : S.desk, body: { name: `Grp ${tag} ${word('')}`, sex: 'F', age_years: 20 + i } }));
+  }
+  const res = await Promise.all(reqs);
+  const edits = res.filter((_, i) => i % 2 === 0), posts = res.filter((_, i) => i % 2 === 1);
+  t.eq(edits.map((r) => r.status).sort(), [200, ...Array(15).fill(409)], 'one edit 200, fifteen 409');
+  const won = edits.find((r) => r.status === 200);
+  const row = t.db(`SELECT version, notes FROM patients WHERE id = ${p.id}`)[0];
+  t.eq(row, { version: 2, notes: won.json.notes }, 'the database holds the 200 edit, once');
+  const a = t.db(`SELECT count(*) AS n FROM audit WHERE action = 'patient.update' AND entity_id = ${p.id}`)[0].n;
+  t.eq(a, 1, 'one patient.update row: the 409s left no audit row');
+  for (const r of posts) t.status(r, 201, 'concurrent POST');
+  const stored = t.db(`SELECT id, name FROM patients WHERE name LIKE 'Grp ${tag} %' ORDER BY id`);
+  t.eq(stored, posts.map((r) => ({ id: r.json.id, name: r.json.name })).sort((x, y) => x.id - y.id), 'every 201 is stored as answered, nothing else');
+  const created = t.db(`SELECT count(*) AS n FROM audit WHERE action = 'patient.create' AND entity_id IN (${posts.map((r) => r.json.id).join(',')})`)[0].n;
+  t.eq(created, 16, 'each with its patient.create row');
+});
+
 t.test('patients: PATCH switches between date of birth and age; cannot clear both', async () => {
   need();
   const p = await create({ name: word('Switch '), sex: 'M', age_years: 45 });

@@ -5,6 +5,9 @@
 //   node tests/drills/diskfull.js BASE VAR ACKS
 //
 // 1. writes some patients; 2. fills the file system of VAR with VAR/filler until it is full;
+// 2b. sends bursts of 16 concurrent patients while the last 2 MiB run out, so that the workers
+//    group several into one commit (route.c) and such a group's COMMIT fails: every refused one
+//    must be absent from the database afterwards, every 201 present (verify.js);
 // 3. keeps writing (patients with long notes, queue adds, payments) until writes are refused:
 //    every refusal must be 507 (or 503) in the JSON error shape, never 500/502 or a dropped
 //    connection, and reads must go on; 4. checks integrity with sqlite3 while full; 5. deletes
@@ -89,6 +92,27 @@ const jsonError = (r) => r.json && r.json.error && typeof r.json.error.code === 
   };
   fill(2 << 20);
   console.log(`# filled: ${mib(size(filler))} of filler, ${mib(free())} left; database ${mib(size(dbFile))}, WAL ${mib(size(dbFile + '-wal'))}`);
+  // Concurrent bursts: a group commit whose COMMIT fails must refuse every request of it.
+  const wide = new Client(base, { sockets: 16, timeoutMs: 30000 });
+  const burstRefused = [], burstBad = [], burstStatus = {};
+  for (let b = 0; b < 250 && burstRefused.length < 16; b++) {
+    const names = Array.from({ length: 16 }, () => `Full ${letters(process.pid)} ${letters(++n)}`);
+    const rs = await Promise.all(names.map((name) => wide.request('POST', '/api/patients', {
+      cookie: fd.cookie, body: { name, sex: 'F', age_years: 30, notes },
+    })));
+    rs.forEach((r, i) => {
+      burstStatus[r.status || r.error] = (burstStatus[r.status || r.error] || 0) + 1;
+      if (r.status === 201) ack({ k: 'patient', id: r.json.id, clinic_no: r.json.clinic_no, name: r.json.name });
+      else if ((r.status === 507 || r.status === 503) && jsonError(r)) burstRefused.push(names[i]);
+      else burstBad.push(`${r.status || r.error} ${(r.text || '').slice(0, 100)}`);
+    });
+  }
+  wide.close();
+  console.log(`# concurrent bursts in the last 2 MiB: ${JSON.stringify(burstStatus)}`);
+  line('concurrent writes on a filling disk: 201, or 507/503 JSON', burstBad.length ? `${burstBad.length} other answers: ${burstBad.slice(0, 3).join(' | ')}` : '', burstRefused.length ? '' : 'nothing was refused');
+  const list = burstRefused.map((x) => `'${x.toLowerCase()}'`).join(',') || "''";
+  const leaked = execFileSync('sqlite3', ['-readonly', dbFile, `SELECT count(*) FROM patients WHERE lower(name) IN (${list})`], { encoding: 'utf8' }).trim();
+  line('no refused concurrent write is in the database', leaked === '0' ? '' : `${leaked} of ${burstRefused.length} refused patients were written`);
   await writeUntilRefused(4000, 10);
   console.log(`# ${accepted} writes fitted in the last 2 MiB, then ${refused} refused; WAL ${mib(size(dbFile + '-wal'))}, ${free()} bytes free`);
   fill(0);
