@@ -4,7 +4,7 @@
 -- audit row to a journal file beside the database, VAR/db/nalamdesk.db-audit.log,
 -- with one write(): no transaction, no write lock, no fsync per read. The
 -- rows are moved into `audit` in one transaction by whoever imports: a worker
--- when the journal passes 256 KiB, the admin program before it shows or exports
+-- when the journal passes 64 KiB (after its answers), the admin program before it shows or exports
 -- the audit trail or takes a backup, and `nalamdesk-admin audit-import` (which
 -- the backup command runs first). This one-row table holds the fingerprint of the
 -- last journal imported, written in the same transaction as its rows: an import

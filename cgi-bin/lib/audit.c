@@ -14,9 +14,10 @@
  * wrote it out.  A read whose line cannot be written is refused.
  *
  * audit_import() moves the journal into the audit table in one
- * transaction.  It runs when a worker's append finds the journal over
- * AUDIT_JOURNAL_MAX, before the admin program shows or exports the trail or
- * takes a backup, and in `nalamdesk-admin audit-import` (and backup).
+ * transaction.  It runs in a worker whose append found the journal over
+ * AUDIT_JOURNAL_MAX, after that round's answers went out (audit_idle()), so
+ * no read waits for it; before the admin program shows or exports the trail
+ * or takes a backup; and in `nalamdesk-admin audit-import` (and backup).
  *
  * The hand-over between appenders and an importer, without a lock file:
  * an appender holds a shared flock on the journal while it checks that the
@@ -44,8 +45,11 @@
 
 #include "nd.h"
 
-/* A journal this large is imported by the worker that made it so. */
-#define AUDIT_JOURNAL_MAX	(256 * 1024)
+/*
+ * A journal this large is imported by the worker that made it so: about
+ * 600 rows, a few milliseconds of that worker's time after its answers.
+ */
+#define AUDIT_JOURNAL_MAX	(64 * 1024)
 
 enum stmt {
 	STMT_AUDIT_ADD,
@@ -61,6 +65,8 @@ _Static_assert(ND_NELEM(sql) == STMT__MAX, "audit sql");
 static sqlite3_stmt *st[STMT__MAX];
 
 static int	 jfd = -1;	/* the journal, open for appending */
+static int	 import_due;	/* our append took it past AUDIT_JOURNAL_MAX */
+static time_t	 retry_at;	/* after a failed import */
 static dev_t	 jdev;
 static ino_t	 jino;
 
@@ -223,7 +229,6 @@ int
 audit(struct req *r, const char *action, const char *entity,
     long long entity_id, long long patient_id)
 {
-	static time_t	 retry_at;	/* after a failed import */
 	char		 line[1024];
 	size_t		 len;
 	off_t		 size = 0;
@@ -235,14 +240,29 @@ audit(struct req *r, const char *action, const char *entity,
 	    entity_id, patient_id)) == 0)
 		return SQLITE_TOOBIG;
 	if ((rc = journal_append(line, len, &size)) == SQLITE_OK &&
-	    size > AUDIT_JOURNAL_MAX && time(NULL) >= retry_at &&
-	    /* In a batch its commit would come later than its unlink(). */
-	    !db_batching() &&
-	    audit_import() < 0) {
+	    size > AUDIT_JOURNAL_MAX)
+		import_due = 1;
+	return rc;
+}
+
+/*
+ * After a round's answers went out (route.c): imports the journal if this
+ * worker's append found it too large.  Not inside a batch of writes (its
+ * commit would come after the file's unlink()), nor within a minute of a
+ * failed import.
+ */
+void
+audit_idle(void)
+{
+	if (!import_due || time(NULL) < retry_at || db_batching() ||
+	    !sqlite3_get_autocommit(db))
+		return;
+	import_due = 0;
+	if (audit_import() < 0) {
 		nd_log("audit journal: import failed; retried in a minute");
 		retry_at = time(NULL) + 60;
+		import_due = 1;
 	}
-	return rc;
 }
 
 /* Reads the whole of FD into a NUL-terminated buffer; *LEN its length. */

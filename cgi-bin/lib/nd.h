@@ -267,6 +267,7 @@ int	 audit_init(void);
 void	 audit_fini(void);
 int	 audit(struct req *, const char *, const char *, long long, long long);
 long long audit_import(void);
+void	 audit_idle(void);
 size_t	 audit_journal_line(char *, size_t, const struct req *, const char *,
 	    const char *, long long, long long);
 int	 audit_journal_parse(char *, char *[9]);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -552,6 +553,11 @@ fcgi_loop(const struct route *routes, size_t n, size_t max_body)
 	sigdelset(&wait, SIGTERM);
 	sigdelset(&wait, SIGUSR1);
 
+	/* Fixed malloc thresholds (glibc otherwise raises them after big
+	 * frees): large buffers are mapped and unmapped, and a freed top of
+	 * the heap goes back to the kernel. */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 256 * 1024);
 	FCGX_Init();
 	for (i = 0; i <= ND_CONN_MAX; i++)
 		FCGX_InitRequest(&conn[i], 0, 0);
@@ -587,7 +593,13 @@ fcgi_loop(const struct route *routes, size_t n, size_t max_body)
 			}
 		}
 		fcgi_round(rq, close, nr, routes, n, max_body);
-		db_idle();	/* after the answers went out: a due checkpoint */
+		/* After the answers went out: a due import, a due checkpoint. */
+		audit_idle();
+		db_idle();
+		/* A big round held every body and answer at once: give the
+		 * memory back instead of keeping the peak for good. */
+		if (nr >= 8)
+			malloc_trim(0);
 		if (rc < 0 && rc != -EAGAIN && rc != -EWOULDBLOCK &&
 		    rc != -EINTR && rc != -ECONNABORTED) {
 			nd_log("accept: %s", strerror(-rc));
