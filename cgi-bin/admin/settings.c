@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "admin.h"
 
 /* The largest logo accepted, decoded. */
@@ -172,19 +170,6 @@ image_type(const unsigned char *p, size_t n)
 	return NULL;
 }
 
-/* Hex SHA-256 of the N bytes of P into OUT (65 bytes). */
-static void
-sha256_hex(const unsigned char *p, size_t n, char *out)
-{
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 len = 0, i;
-
-	EVP_Digest(p, n, md, &len, EVP_sha256(), NULL);
-	for (i = 0; i < len && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
-}
-
 /*
  * GET /api/settings/logo: 200 the image with its own Content-Type and an
  * ETag (If-None-Match → 304); 404 when there is none.
@@ -275,7 +260,7 @@ logo_put(struct req *r)
 		    "PNG, JPEG or WebP image it claims to be.", "data_url");
 		goto out;
 	}
-	sha256_hex(img, (size_t)n, hash);
+	auth_sha256_hex(img, (size_t)n, hash);
 	db_now(now);
 	if ((rc = db_begin()) != SQLITE_OK) {
 		status = db_fail(r, rc);

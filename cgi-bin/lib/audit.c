@@ -41,8 +41,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "nd.h"
 
 /*
@@ -285,19 +283,6 @@ slurp(int fd, size_t *len)
 	return buf;
 }
 
-/* Hex SHA-256 of BUF (LEN bytes) into OUT (65 bytes). */
-static void
-fingerprint(const char *buf, size_t len, char *out)
-{
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 n = 0, i;
-
-	EVP_Digest(buf, len, md, &n, EVP_sha256(), NULL);
-	for (i = 0; i < n && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
-}
-
 /*
  * Splits journal LINE (NUL-terminated, its '\n' removed) in place into
  * its 9 fields F.  Returns 1 when it is a whole row: 9 fields, a 24-byte
@@ -412,7 +397,7 @@ import_file(const char *path, long long *rows, int *done)
 		return SQLITE_IOERR;
 	}
 	close(fd);
-	fingerprint(buf, len, fp);
+	auth_sha256_hex(buf, len, fp);
 	if ((rc = sqlite3_prepare_v2(db, "SELECT 1 FROM audit_import"
 	    " WHERE fingerprint = ?1", -1, &last, NULL)) == SQLITE_OK) {
 		sqlite3_bind_text(last, 1, fp, -1, SQLITE_STATIC);

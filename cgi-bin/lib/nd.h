@@ -245,6 +245,7 @@ void	 auth_cookie_set(struct req *, const char *);
 void	 auth_cookie_clear(struct req *);
 int	 auth_random(unsigned char *, size_t);
 void	 auth_token_hash(const char *, char *);
+void	 auth_sha256_hex(const void *, size_t, char *);
 int	 auth_init(void);
 void	 auth_fini(void);
 
