@@ -60,49 +60,17 @@ call(enum method m, const char *path, const char *ctype, const char *origin,
 	return st;
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*s;
-	long	 n;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = calloc(1, (size_t)n + 1);
-	if (fread(s, 1, (size_t)n, f) != (size_t)n) {
-		free(s);
-		s = NULL;
-	}
-	fclose(f);
-	return s;
-}
-
 int
 main(void)
 {
 	char	 path[] = "dispatchXXXXXX", token[] =
 	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", hash[65], sql[512];
-	char	 cookie[80], *schema;
+	char	 cookie[80];
 	int	 fd = mkstemp(path);
 
 	close(fd);
-	{
-		/* tests/run exports ND_ROOT, the checkout. */
-		char	 p[4096];
-		snprintf(p, sizeof(p), "%s/schema/001_init.sql",
-		    getenv("ND_ROOT") ? getenv("ND_ROOT") : ".");
-		schema = slurp(p);
-	}
-	CHECK("schema readable", schema != NULL);
-	if (schema == NULL)
-		UNIT_END();
 	CHECK("database opens", db_open(path, 1));
-	CHECK("schema applies", db_exec(schema) == SQLITE_OK);
-	free(schema);
+	CHECK("schema applies", unit_schema_apply("001_init.sql"));
 	CHECK("library statements prepare", db_prepare_all(NULL, 0, NULL) &&
 	    auth_init() && audit_init());
 	auth_token_hash(token, hash);

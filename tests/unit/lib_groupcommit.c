@@ -21,27 +21,6 @@ static char	 dir[] = "/tmp/nd-groupcommit.XXXXXX";
 static char	 path[256], lockpath[300];
 static sqlite3	*other;		/* another process's view, in effect */
 
-static int
-lock_free(void)
-{
-	int	 fd = open(lockpath, O_RDONLY), ok;
-
-	if (fd == -1)
-		return -1;
-	ok = flock(fd, LOCK_EX | LOCK_NB) == 0;
-	close(fd);
-	return ok;
-}
-
-static int
-insert(const char *who)
-{
-	char	 sql[128];
-
-	snprintf(sql, sizeof(sql), "INSERT INTO t (who) VALUES ('%s')", who);
-	return db_exec(sql);
-}
-
 /* The rows of t in id order, as connection C sees them, into BUF. */
 static const char *
 rows(sqlite3 *c, char *buf, size_t size)
@@ -83,37 +62,37 @@ main(void)
 	CHECK("a second connection", sqlite3_open(path, &other) == SQLITE_OK);
 
 	db_batch_begin();
-	CHECK("a batch takes no lock before its first write", lock_free() == 1 &&
+	CHECK("a batch takes no lock before its first write", unit_lock_free(lockpath) == 1 &&
 	    db_batching() && db_batch_age() == 0 && !db_in_tx());
 
 	/* Request 1: written and released. */
 	db_batch_mark();
 	CHECK("request 1 begins", db_begin() == SQLITE_OK);
-	CHECK("the first db_begin takes the write lock", lock_free() == 0);
+	CHECK("the first db_begin takes the write lock", unit_lock_free(lockpath) == 0);
 	CHECK("inside its own transaction", db_in_tx());
 	CHECK("a nested db_begin still fails", db_begin() != SQLITE_OK);
-	CHECK("request 1 commits (releases)", insert("one") == SQLITE_OK &&
+	CHECK("request 1 commits (releases)", unit_insert("one") == SQLITE_OK &&
 	    db_commit() == SQLITE_OK && db_batch_released() == 1 &&
 	    !db_in_tx());
 	db_rollback();	/* route_dispatch()'s safety rollback */
 	CHECK("the safety rollback keeps request 1",
 	    strcmp(rows(db, a, sizeof(a)), "one") == 0);
-	CHECK("the lock stays held between requests", lock_free() == 0);
+	CHECK("the lock stays held between requests", unit_lock_free(lockpath) == 0);
 
 	/* Request 2: rolled back, alone. */
 	db_batch_mark();
-	CHECK("request 2 begins", db_begin() == SQLITE_OK && insert("two") ==
+	CHECK("request 2 begins", db_begin() == SQLITE_OK && unit_insert("two") ==
 	    SQLITE_OK && db_batch_released() == 0);
 	db_rollback();
 	CHECK("request 2's rollback undoes only request 2",
 	    strcmp(rows(db, a, sizeof(a)), "one") == 0 && !db_in_tx());
 	CHECK("and leaves the batch's transaction open",
-	    !sqlite3_get_autocommit(db) && lock_free() == 0);
+	    !sqlite3_get_autocommit(db) && unit_lock_free(lockpath) == 0);
 
 	/* Request 3: a handler that returned inside its transaction. */
 	db_batch_mark();
 	CHECK("request 3 begins", db_begin() == SQLITE_OK &&
-	    insert("three") == SQLITE_OK);
+	    unit_insert("three") == SQLITE_OK);
 	db_rollback();
 	CHECK("the safety rollback undoes the open request 3",
 	    strcmp(rows(db, a, sizeof(a)), "one") == 0);
@@ -123,15 +102,15 @@ main(void)
 	CHECK("db_commit without db_begin fails in a batch",
 	    db_commit() != SQLITE_OK && !sqlite3_get_autocommit(db));
 	CHECK("request 4 commits", db_begin() == SQLITE_OK &&
-	    insert("four") == SQLITE_OK && db_commit() == SQLITE_OK &&
+	    unit_insert("four") == SQLITE_OK && db_commit() == SQLITE_OK &&
 	    db_batch_released() == 1);
 	CHECK("another connection sees nothing before the batch's COMMIT",
 	    rows(other, b, sizeof(b))[0] == '\0');
 	CHECK("the batch's age counts from its BEGIN", db_batch_age() >= 0);
-	CHECK("no checkpoint inside a batch", (db_idle(), lock_free() == 0));
+	CHECK("no checkpoint inside a batch", (db_idle(), unit_lock_free(lockpath) == 0));
 	CHECK("db_batch_end commits", db_batch_end() == SQLITE_OK &&
 	    !db_batching() && sqlite3_get_autocommit(db));
-	CHECK("the lock is free after the batch", lock_free() == 1);
+	CHECK("the lock is free after the batch", unit_lock_free(lockpath) == 1);
 	CHECK("another connection sees the released requests only",
 	    strcmp(rows(other, b, sizeof(b)), "one,four") == 0);
 
@@ -139,11 +118,11 @@ main(void)
 	db_batch_begin();
 	db_batch_mark();
 	CHECK("request 5 commits (releases)", db_begin() == SQLITE_OK &&
-	    insert("five") == SQLITE_OK && db_commit() == SQLITE_OK &&
+	    unit_insert("five") == SQLITE_OK && db_commit() == SQLITE_OK &&
 	    db_batch_released() == 1);
 	db_batch_mark();
 	CHECK("request 6 commits (releases)", db_begin() == SQLITE_OK &&
-	    insert("six") == SQLITE_OK && db_commit() == SQLITE_OK);
+	    unit_insert("six") == SQLITE_OK && db_commit() == SQLITE_OK);
 	sqlite3_commit_hook(db, refuse, NULL);
 	rc = db_batch_end();
 	sqlite3_commit_hook(db, NULL, NULL);
@@ -151,19 +130,19 @@ main(void)
 	CHECK("nothing of that batch is written",
 	    strcmp(rows(other, b, sizeof(b)), "one,four") == 0 &&
 	    strcmp(rows(db, a, sizeof(a)), "one,four") == 0);
-	CHECK("and the lock is free", lock_free() == 1 &&
+	CHECK("and the lock is free", unit_lock_free(lockpath) == 1 &&
 	    sqlite3_get_autocommit(db));
 
 	/* A batch in which no request wrote: no transaction at all. */
 	db_batch_begin();
 	db_batch_mark();
 	CHECK("an empty batch ends without a transaction",
-	    db_batch_end() == SQLITE_OK && lock_free() == 1);
+	    db_batch_end() == SQLITE_OK && unit_lock_free(lockpath) == 1);
 
 	/* Outside a batch nothing changed. */
 	CHECK("plain db_begin/db_commit after batches", db_begin() ==
-	    SQLITE_OK && insert("seven") == SQLITE_OK && db_commit() ==
-	    SQLITE_OK && lock_free() == 1 &&
+	    SQLITE_OK && unit_insert("seven") == SQLITE_OK && db_commit() ==
+	    SQLITE_OK && unit_lock_free(lockpath) == 1 &&
 	    strcmp(rows(other, b, sizeof(b)), "one,four,seven") == 0);
 
 	sqlite3_close(other);

@@ -43,27 +43,6 @@ static const struct route routes[] = {
 	{ METHOD_GET, "/api/things/{id}", R_FRONTDESK, NULL, handler, 0 },
 };
 
-static char *
-slurp(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*s;
-	long	 n;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = calloc(1, (size_t)n + 1);
-	if (fread(s, 1, (size_t)n, f) != (size_t)n) {
-		free(s);
-		s = NULL;
-	}
-	fclose(f);
-	return s;
-}
-
 static long long
 count(const char *sql)
 {
@@ -82,29 +61,17 @@ main(void)
 {
 	char	 path[] = "snapshotXXXXXX", token[] =
 	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", hash[65], sql[512];
-	char	 cookie[80], *schema, p[4096];
+	char	 cookie[80], p[4096];
 	long long v0;
 	struct req r;
 	int	 fd = mkstemp(path), st;
 
 	close(fd);
-	/* tests/run exports ND_ROOT, the checkout. */
-	snprintf(p, sizeof(p), "%s/schema/001_init.sql",
-	    getenv("ND_ROOT") ? getenv("ND_ROOT") : ".");
-	schema = slurp(p);
-	CHECK("schema readable", schema != NULL);
-	if (schema == NULL)
-		UNIT_END();
 	CHECK("database opens", db_open(path, 1));
-	CHECK("schema applies", db_exec(schema) == SQLITE_OK);
-	free(schema);
+	CHECK("schema applies", unit_schema_apply("001_init.sql"));
 	/* The audit journal's import record, for the read's audit line. */
-	snprintf(p, sizeof(p), "%s/schema/006_audit_journal.sql",
-	    getenv("ND_ROOT") ? getenv("ND_ROOT") : ".");
-	schema = slurp(p);
-	CHECK("audit journal schema applies", schema != NULL &&
-	    db_exec(schema) == SQLITE_OK);
-	free(schema);
+	CHECK("audit journal schema applies",
+	    unit_schema_apply("006_audit_journal.sql"));
 	CHECK("library statements prepare", db_prepare_all(NULL, 0, NULL) &&
 	    auth_init() && audit_init());
 	CHECK("a second connection opens", sqlite3_open(path, &other) ==

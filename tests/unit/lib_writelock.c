@@ -31,19 +31,6 @@ ms_now(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Whether the lock is free: tried on a descriptor of our own. */
-static int
-lock_free(void)
-{
-	int	 fd = open(lockpath, O_RDONLY), ok;
-
-	if (fd == -1)
-		return -1;
-	ok = flock(fd, LOCK_EX | LOCK_NB) == 0;
-	close(fd);
-	return ok;
-}
-
 /* Whether /proc/locks shows PID blocked on a flock(). */
 static int
 waits_in_kernel(pid_t pid)
@@ -61,15 +48,6 @@ waits_in_kernel(pid_t pid)
 			found = 1;
 	fclose(f);
 	return found;
-}
-
-static int
-insert(const char *who)
-{
-	char	 sql[128];
-
-	snprintf(sql, sizeof(sql), "INSERT INTO t (who) VALUES ('%s')", who);
-	return db_exec(sql);
 }
 
 enum job { WAITER, HOLDER, STUCK };
@@ -110,13 +88,13 @@ spawn(struct child *ch, enum job job)
 		t0 = ms_now();
 		rc = db_begin();
 		waited = ms_now() - t0;
-		if (rc == SQLITE_OK && insert("child") == SQLITE_OK)
+		if (rc == SQLITE_OK && unit_insert("child") == SQLITE_OK)
 			rc = db_commit();
 		if (write(out[1], &waited, sizeof(waited)) != sizeof(waited))
 			_exit(4);
 		_exit(rc == SQLITE_OK ? 0 : 1);
 	case HOLDER:
-		if (db_begin() != SQLITE_OK || insert("lost") != SQLITE_OK)
+		if (db_begin() != SQLITE_OK || unit_insert("lost") != SQLITE_OK)
 			_exit(1);
 		if (write(out[1], "x", 1) != 1)
 			_exit(4);
@@ -157,17 +135,17 @@ main(void)
 	    access(lockpath, F_OK) == 0);
 
 	/* Held from BEGIN to COMMIT, and only then. */
-	CHECK("free outside a transaction", lock_free() == 1);
+	CHECK("free outside a transaction", unit_lock_free(lockpath) == 1);
 	CHECK("db_begin", db_begin() == SQLITE_OK);
-	CHECK("held inside a write transaction", lock_free() == 0);
+	CHECK("held inside a write transaction", unit_lock_free(lockpath) == 0);
 	CHECK("a nested BEGIN fails", db_begin() != SQLITE_OK);
-	CHECK("and leaves the lock held", lock_free() == 0);
-	CHECK("db_commit", insert("a") == SQLITE_OK && db_commit() ==
+	CHECK("and leaves the lock held", unit_lock_free(lockpath) == 0);
+	CHECK("db_commit", unit_insert("a") == SQLITE_OK && db_commit() ==
 	    SQLITE_OK);
-	CHECK("free after COMMIT", lock_free() == 1);
-	CHECK("db_begin again", db_begin() == SQLITE_OK && lock_free() == 0);
+	CHECK("free after COMMIT", unit_lock_free(lockpath) == 1);
+	CHECK("db_begin again", db_begin() == SQLITE_OK && unit_lock_free(lockpath) == 0);
 	db_rollback();
-	CHECK("free after ROLLBACK", lock_free() == 1);
+	CHECK("free after ROLLBACK", unit_lock_free(lockpath) == 1);
 
 	/* A second writer waits in the kernel and is served at COMMIT. */
 	CHECK("db_begin before the other writer", db_begin() == SQLITE_OK);
@@ -179,7 +157,7 @@ main(void)
 	}
 	CHECK("the second writer sleeps in flock(), not in SQLite", seen);
 	usleep(200000);
-	CHECK("the first writer commits", insert("parent") == SQLITE_OK &&
+	CHECK("the first writer commits", unit_insert("parent") == SQLITE_OK &&
 	    db_commit() == SQLITE_OK);
 	CHECK("the second writer was served (no busy)",
 	    read(waiter.out, &waited, sizeof(waited)) == sizeof(waited) &&
@@ -195,14 +173,14 @@ main(void)
 
 	/* A writer killed while holding it frees it. */
 	CHECK("a child holds the lock", write(holder.go, "g", 1) == 1 &&
-	    read(holder.out, &c, 1) == 1 && lock_free() == 0);
+	    read(holder.out, &c, 1) == 1 && unit_lock_free(lockpath) == 0);
 	kill(holder.pid, SIGKILL);
 	waitpid(holder.pid, &st, 0);
 	t0 = ms_now();
 	CHECK("after SIGKILL the next writer gets it at once",
 	    db_begin() == SQLITE_OK && ms_now() - t0 < 1000);
 	CHECK("and the killed writer's row is not there",
-	    insert("after") == SQLITE_OK && db_commit() == SQLITE_OK &&
+	    unit_insert("after") == SQLITE_OK && db_commit() == SQLITE_OK &&
 	    sqlite3_prepare_v2(db, "SELECT count(*) FROM t WHERE who ="
 	    " 'lost'", -1, &s, NULL) == SQLITE_OK &&
 	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 0);
@@ -235,9 +213,9 @@ main(void)
 	    &ckpt);
 	CHECK("no automatic checkpoint: the log keeps growing", wal >= 1000);
 	db_idle();
-	CHECK("db_idle leaves the lock free", lock_free() == 1);
+	CHECK("db_idle leaves the lock free", unit_lock_free(lockpath) == 1);
 	CHECK("one more commit", db_begin() == SQLITE_OK &&
-	    insert("z") == SQLITE_OK && db_commit() == SQLITE_OK);
+	    unit_insert("z") == SQLITE_OK && db_commit() == SQLITE_OK);
 	sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &wal,
 	    &ckpt);
 	CHECK("after db_idle the log started over", wal >= 0 && wal < 10);

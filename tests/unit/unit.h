@@ -18,4 +18,72 @@ static int unit_failed;
 
 #define UNIT_END()	return unit_failed ? 1 : 0
 
+#ifdef ND_H
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+/*
+ * The text of schema/FILE of the checkout (tests/run exports ND_ROOT),
+ * malloc'd, or NULL.
+ */
+static __attribute__((unused)) char *
+unit_schema(const char *file)
+{
+	char	 path[4096], *s;
+	FILE	*f;
+	long	 n;
+
+	snprintf(path, sizeof(path), "%s/schema/%s",
+	    getenv("ND_ROOT") ? getenv("ND_ROOT") : ".", file);
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	s = calloc(1, (size_t)n + 1);
+	if (s != NULL && fread(s, 1, (size_t)n, f) != (size_t)n) {
+		free(s);
+		s = NULL;
+	}
+	fclose(f);
+	return s;
+}
+
+/* Runs schema/FILE on the open database.  Returns 1 or 0. */
+static __attribute__((unused)) int
+unit_schema_apply(const char *file)
+{
+	char	*s = unit_schema(file);
+	int	 ok = s != NULL && db_exec(s) == SQLITE_OK;
+
+	free(s);
+	return ok;
+}
+
+/* Whether the flock at PATH is free: tried on a descriptor of our own. */
+static __attribute__((unused)) int
+unit_lock_free(const char *path)
+{
+	int	 fd = open(path, O_RDONLY), ok;
+
+	if (fd == -1)
+		return -1;
+	ok = flock(fd, LOCK_EX | LOCK_NB) == 0;
+	close(fd);
+	return ok;
+}
+
+/* INSERT INTO t (who) VALUES (WHO) through db_exec(). */
+static __attribute__((unused)) int
+unit_insert(const char *who)
+{
+	char	 sql[128];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO t (who) VALUES ('%s')", who);
+	return db_exec(sql);
+}
+#endif
+
 #endif
