@@ -8,21 +8,9 @@
 // token's hash, the public display shows no names, ids in bodies cannot pick another user or
 // be mass-assigned. Runs against the shared stack of tests/run (also from tests/audit/run).
 const t = require('../lib/t.js');
-const fs = require('node:fs');
-const path = require('node:path');
 const crypto = require('node:crypto');
-const { execFileSync } = require('node:child_process');
 
-const bin = process.env.ND_BIN;
-const routes = [];
-for (const prog of fs.readdirSync(bin).sort()) {
-  if (prog === 'nalamdesk-admin') continue;
-  const out = execFileSync(path.join(bin, prog), ['--routes'], { encoding: 'utf8' });
-  for (const line of out.trim().split('\n')) {
-    const [method, pattern, roles] = line.split('\t');
-    routes.push({ prog, method, pattern, roles: roles.split(',') });
-  }
-}
+const routes = t.routes();
 const writes = routes.filter((r) => r.method !== 'GET');
 const port = new URL(t.BASE).port;
 const roleCookie = {};

@@ -5,6 +5,7 @@
 // (see docs/LAYOUT-NOTES.md, "Tests").
 const https = require('node:https');
 const crypto = require('node:crypto');
+const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
@@ -125,6 +126,21 @@ function db(sql) {
   return out.trim() ? JSON.parse(out) : [];
 }
 
+// Every route of every program in ND_BIN, from its own table (`PROG --routes`):
+// [{prog, method, pattern, roles: ['frontdesk', ...] or ['anyone']}].
+function routes() {
+  const out = [];
+  for (const prog of fs.readdirSync(process.env.ND_BIN).sort()) {
+    if (prog === 'nalamdesk-admin') continue;
+    const text = execFileSync(path.join(process.env.ND_BIN, prog), ['--routes'], { encoding: 'utf8' });
+    for (const line of text.trim().split('\n')) {
+      const [method, pattern, roles] = line.split('\t');
+      out.push({ prog, method, pattern, roles: roles.split(',') });
+    }
+  }
+  return out;
+}
+
 // Row counts of every table but the ones every request may touch.
 function counts() {
   // Ordinary rowid tables (FTS shadow tables without rowid are covered by their content table).
@@ -157,5 +173,5 @@ async function run() {
 }
 
 module.exports = {
-  BASE, test, ok, eq, status, skip, api, login, admin, user, patient, db, counts, uniq, cookieOf, run, agent,
+  BASE, test, ok, eq, status, skip, api, login, admin, user, patient, db, counts, routes, uniq, cookieOf, run, agent,
 };
