@@ -263,26 +263,6 @@ audit_idle(void)
 	}
 }
 
-/* Reads the whole of FD into a NUL-terminated buffer; *LEN its length. */
-static char *
-slurp(int fd, size_t *len)
-{
-	struct stat	 sb;
-	char		*buf;
-	size_t		 got = 0;
-	ssize_t		 n;
-
-	if (fstat(fd, &sb) == -1 || (buf = malloc((size_t)sb.st_size + 1)) ==
-	    NULL)
-		return NULL;
-	while (got < (size_t)sb.st_size &&
-	    (n = read(fd, buf + got, (size_t)sb.st_size - got)) > 0)
-		got += (size_t)n;
-	buf[got] = '\0';
-	*len = got;
-	return buf;
-}
-
 /*
  * Splits journal LINE (NUL-terminated, its '\n' removed) in place into
  * its 9 fields F.  Returns 1 when it is a whole row: 9 fields, a 24-byte
@@ -322,18 +302,19 @@ bind_field(sqlite3_stmt *s, int i, const char *f, int integer)
 }
 
 /*
- * Inserts the rows of journal BUF (LEN bytes) and records its fingerprint
+ * Inserts the rows of journal F, line by line (a line longer than any
+ * audit_journal_line() writes is not a row), and records its fingerprint
  * FP.  Lines that are not whole rows (a torn write on a full disk) are
  * counted as skipped.  Returns SQLITE_OK or the error.
  */
 static int
-import_rows(char *buf, size_t len, const char *fp, long long *rows,
-    long long *skipped)
+import_rows(FILE *f, const char *fp, long long *rows, long long *skipped)
 {
 	static const int integer[9] = { 0, 1, 0, 0, 0, 0, 0, 1, 1 };
 	sqlite3_stmt	*ins = NULL, *rec = NULL;
-	char		*line, *next, *f[9];
-	int		 rc, i;
+	char		 line[1100], *field[9];
+	size_t		 len;
+	int		 rc, i, whole;
 
 	rc = sqlite3_prepare_v2(db,
 	    "INSERT INTO audit (ts, user_id, username, role, ip, action,"
@@ -344,25 +325,32 @@ import_rows(char *buf, size_t len, const char *fp, long long *rows,
 		    "INSERT OR REPLACE INTO audit_import (id, fingerprint, rows,"
 		    " skipped, ts) VALUES (1, ?1, ?2, ?3,"
 		    " strftime('%Y-%m-%dT%H:%M:%fZ'))", -1, &rec, NULL);
-	for (line = buf; rc == SQLITE_OK && line < buf + len; line = next) {
-		if ((next = memchr(line, '\n', (size_t)(buf + len - line))) ==
-		    NULL) {
-			(*skipped)++;	/* no end: torn */
-			break;
+	while (rc == SQLITE_OK && fgets(line, sizeof(line), f) != NULL) {
+		len = strlen(line);
+		if (!(whole = len > 0 && line[len - 1] == '\n')) {
+			/* Too long, or the torn end of the file: skip to the
+			 * line's end. */
+			while (len == sizeof(line) - 1 && line[len - 1] != '\n' &&
+			    fgets(line, sizeof(line), f) != NULL)
+				len = strlen(line);
+			(*skipped)++;
+			continue;
 		}
-		*next++ = '\0';
-		if (!audit_journal_parse(line, f)) {
+		line[len - 1] = '\0';
+		if (!audit_journal_parse(line, field)) {
 			(*skipped)++;
 			continue;
 		}
 		for (i = 0; i < 9; i++)
-			bind_field(ins, i + 1, f[i], integer[i]);
+			bind_field(ins, i + 1, field[i], integer[i]);
 		if ((rc = sqlite3_step(ins)) == SQLITE_DONE)
 			rc = SQLITE_OK;
 		sqlite3_reset(ins);
 		sqlite3_clear_bindings(ins);
 		(*rows)++;
 	}
+	if (rc == SQLITE_OK && ferror(f))
+		rc = SQLITE_IOERR;
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(rec, 1, fp, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(rec, 2, *rows);
@@ -377,27 +365,28 @@ import_rows(char *buf, size_t len, const char *fp, long long *rows,
 
 /*
  * Imports the file at PATH (the journal, renamed), if it was not already,
- * inside the caller's transaction.  Returns SQLITE_OK or the error; *DONE
- * is set when the file may be removed after the commit.
+ * inside the caller's transaction.  Read as a stream, so its size costs
+ * time, not memory.  Returns SQLITE_OK or the error; *DONE is set when the
+ * file may be removed after the commit.
  */
 static int
 import_file(const char *path, long long *rows, int *done)
 {
 	sqlite3_stmt	*last;
-	char		*buf, fp[65];
-	size_t		 len = 0;
+	FILE		*f;
+	char		 fp[65];
 	long long	 skipped = 0;
 	int		 fd, rc, seen = 0;
 
 	*done = 0;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return errno == ENOENT ? SQLITE_OK : SQLITE_IOERR;
-	if (flock(fd, LOCK_EX) == -1 || (buf = slurp(fd, &len)) == NULL) {
+	/* The fingerprint after the last appender that got in let go. */
+	if (flock(fd, LOCK_EX) == -1 || !auth_sha256_fd_hex(fd, fp) ||
+	    (f = fdopen(fd, "r")) == NULL) {
 		close(fd);
 		return SQLITE_IOERR;
 	}
-	close(fd);
-	auth_sha256_hex(buf, len, fp);
 	if ((rc = sqlite3_prepare_v2(db, "SELECT 1 FROM audit_import"
 	    " WHERE fingerprint = ?1", -1, &last, NULL)) == SQLITE_OK) {
 		sqlite3_bind_text(last, 1, fp, -1, SQLITE_STATIC);
@@ -405,10 +394,10 @@ import_file(const char *path, long long *rows, int *done)
 		sqlite3_finalize(last);
 	}
 	if (rc == SQLITE_OK && !seen)
-		rc = import_rows(buf, len, fp, rows, &skipped);
+		rc = import_rows(f, fp, rows, &skipped);
+	fclose(f);
 	if (skipped > 0)
 		nd_log("audit journal: %lld torn lines skipped", skipped);
-	free(buf);
 	*done = rc == SQLITE_OK;
 	return rc;
 }

@@ -11,9 +11,11 @@
  * change and when its user is deactivated.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <argon2.h>
 #include <openssl/evp.h>
@@ -134,20 +136,24 @@ auth_verify_password(const char *encoded, const char *pw)
 }
 
 /*
- * SHA-256 of the N bytes of P in hex into OUT (65 bytes).  Every
- * signed-in request hashes its cookie, so the digest is fetched from
- * OpenSSL's providers once per process (EVP_sha256() in EVP_Digest()
- * looks it up on every call: a third of the CPU of a 304 poll's session
- * check) and the hex is written by table rather than by snprintf().
+ * SHA-256 in hex into OUT (65 bytes) of the N bytes of P, then, with FD
+ * not -1, of what FD holds from its start.  Every signed-in request hashes
+ * its cookie, so the digest is fetched from OpenSSL's providers once per
+ * process (EVP_sha256() in EVP_Digest() looks it up on every call: a third
+ * of the CPU of a 304 poll's session check) and the hex is written by
+ * table rather than by snprintf().  Returns 1, or 0 (OUT then undefined).
  */
-void
-auth_sha256_hex(const void *p, size_t len, char *out)
+static int
+sha256_hex(const void *p, size_t len, int fd, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
 	static EVP_MD	*sha256;
 	static EVP_MD_CTX *ctx;
+	static unsigned char buf[65536];	/* not on the stack of every cookie check */
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	unsigned int	 n = 0, i;
+	off_t		 off = 0;
+	ssize_t		 got;
 
 	if (sha256 == NULL)
 		sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
@@ -155,14 +161,38 @@ auth_sha256_hex(const void *p, size_t len, char *out)
 		ctx = EVP_MD_CTX_new();
 	if (sha256 == NULL || ctx == NULL ||
 	    EVP_DigestInit_ex2(ctx, sha256, NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, p, len) != 1 ||
-	    EVP_DigestFinal_ex(ctx, md, &n) != 1)
-		EVP_Digest(p, len, md, &n, EVP_sha256(), NULL);
+	    EVP_DigestUpdate(ctx, p, len) != 1)
+		return 0;
+	while (fd != -1 && (got = pread(fd, buf, sizeof(buf), off)) > 0) {
+		if (EVP_DigestUpdate(ctx, buf, (size_t)got) != 1)
+			return 0;
+		off += got;
+	}
+	if ((fd != -1 && got == -1) || EVP_DigestFinal_ex(ctx, md, &n) != 1)
+		return 0;
 	for (i = 0; i < n && i < 32; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
 	}
 	out[64] = '\0';
+	return 1;
+}
+
+/* SHA-256 of the N bytes of P in hex into OUT (65 bytes). */
+void
+auth_sha256_hex(const void *p, size_t len, char *out)
+{
+	if (!sha256_hex(p, len, -1, out)) {
+		nd_log("SHA-256 failed");
+		abort();	/* OpenSSL without SHA-256: nothing can work */
+	}
+}
+
+/* SHA-256 in hex into OUT (65 bytes) of the file open at FD.  1 or 0. */
+int
+auth_sha256_fd_hex(int fd, char *out)
+{
+	return sha256_hex("", 0, fd, out);
 }
 
 /* SHA-256 of the session TOKEN in hex into OUT (65 bytes): what is stored. */

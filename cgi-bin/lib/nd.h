@@ -246,6 +246,7 @@ void	 auth_cookie_clear(struct req *);
 int	 auth_random(unsigned char *, size_t);
 void	 auth_token_hash(const char *, char *);
 void	 auth_sha256_hex(const void *, size_t, char *);
+int	 auth_sha256_fd_hex(int, char *);
 int	 auth_init(void);
 void	 auth_fini(void);
 

@@ -119,17 +119,19 @@ t.test('audit journal: a worker imports a journal that passed 64 KiB by itself, 
   t.ok(!fs.existsSync(JOURNAL) || fs.statSync(JOURNAL).size < 4096, 'the journal is small again');
 });
 
-t.test('audit journal: a torn line is skipped and counted; a file imported already is not imported twice', async () => {
+t.test('audit journal: torn and overlong lines are skipped and counted; a file imported already is not imported twice', async () => {
   need();
   tool('audit-import');
   const good = `2026-01-02T00:00:00.000Z\t${S.deskId}\tx\tfrontdesk\t127.0.0.1\ttest.torn\tpatient\t${S.p}\t${S.p}\n`;
-  const content = good + 'garbage without tabs\n' + good + '2026-01-02T00:00:00.000Z\tcut short';
+  // A line far longer than any the workers write, then a whole one: only the long one is lost.
+  const content = good + 'garbage without tabs\n' + `${'x'.repeat(3000)}\n` + good
+    + '2026-01-02T00:00:00.000Z\tcut short';
   const st = fs.statSync(path.dirname(JOURNAL));
   fs.writeFileSync(JOURNAL, content, { mode: 0o600 });
   fs.chownSync(JOURNAL, st.uid, st.gid);
   tool('audit-import');
   t.eq(raw("SELECT count(*) AS n FROM audit WHERE action = 'test.torn'")[0].n, 2, 'the two whole lines imported');
-  t.eq(raw('SELECT rows, skipped FROM audit_import')[0], { rows: 2, skipped: 2 }, 'two skipped lines recorded');
+  t.eq(raw('SELECT rows, skipped FROM audit_import')[0], { rows: 2, skipped: 3 }, 'three skipped lines recorded');
   // An importer that died after its commit leaves the same file behind, renamed.
   fs.writeFileSync(MOVING, content, { mode: 0o600 });
   fs.chownSync(MOVING, st.uid, st.gid);
