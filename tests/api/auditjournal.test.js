@@ -69,6 +69,24 @@ t.test('audit journal: the admin\'s audit screen imports first, so it shows ever
   t.eq(csv.text.trim().split('\n').length - 1, reads(S.p), 'the CSV has every read too');
 });
 
+t.test('audit journal: a backup holds the reads still in the journal', async () => {
+  need();
+  tool('audit-import');
+  t.status(await t.api('GET', `/api/patients/${S.p}`, { cookie: S.desk }), 200, 'GET patient');
+  t.ok(journalLines().some((l) => l.includes('\tpatient.read\t')), 'the read is in the journal');
+  const file = path.join(process.env.ND_VAR, 'backups', `journal-test-${process.pid}.db`);
+  tool('backup', file);
+  try {
+    const n = (f) => JSON.parse(execFileSync('sqlite3', ['-json', '-readonly', f,
+      `SELECT count(*) AS n FROM audit WHERE action = 'patient.read' AND entity_id = ${S.p}`],
+    { encoding: 'utf8' }))[0].n;
+    tool('audit-import'); // whatever the backup left in the journal now reaches the table
+    t.eq(n(file), reads(S.p), 'the backup has every read of the patient, the last one too');
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+});
+
 t.test('audit journal: 400 reads racing 20 imports land exactly once each', async () => {
   need();
   const n = 400;
