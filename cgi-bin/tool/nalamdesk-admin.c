@@ -458,7 +458,8 @@ static const struct command {
 	    "                        the database's audit trail now" },
 	{ "backup", cmd_backup,
 	    "backup [--passphrase-file F] FILE\n"
-	    "                        online snapshot of the database, checked;\n"
+	    "                        online snapshot of the database (audit\n"
+	    "                        journal imported first), checked;\n"
 	    "                        encrypted with the passphrase in F if given" },
 	{ "verify", cmd_verify,
 	    "verify [--passphrase-file F] FILE\n"
