@@ -265,6 +265,7 @@ static const struct route routes[] = {
 int
 main(int argc, char **argv)
 {
+	nd_tick = audit_tick;	/* imports the audit journal in the background */
 	return nd_main(argc, argv, "admin", routes, ND_NELEM(routes), sql,
 	    STMT__MAX, st);
 }

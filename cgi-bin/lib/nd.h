@@ -143,6 +143,10 @@ int	 route_dispatch(struct req *, const struct route *, size_t);
 int	 route_match(const char *, const char *, long long *, size_t *);
 /* Set by a program before nd_main(): group its writes' commits (route.c). */
 extern int nd_group_commit;
+/* Set by a program before nd_main(): called about every ND_TICK_MS while
+ * the worker runs, between requests (route.c). */
+extern void (*nd_tick)(void);
+#define ND_TICK_MS	250
 
 /* req.c */
 void	 req_init(struct req *);
@@ -269,7 +273,7 @@ int	 audit_init(void);
 void	 audit_fini(void);
 int	 audit(struct req *, const char *, const char *, long long, long long);
 long long audit_import(void);
-void	 audit_idle(void);
+void	 audit_tick(void);
 size_t	 audit_journal_line(char *, size_t, const struct req *, const char *,
 	    const char *, long long, long long);
 int	 audit_journal_parse(char *, char *[9]);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <fcgiapp.h>
 
@@ -362,7 +363,27 @@ serve_cgi(const struct route *routes, size_t n, size_t max_body,
 
 static volatile sig_atomic_t stop_requested;
 
+/* Whether the tick at *NEXT is due; if so, sets the next one. */
+static int
+tick_due(struct timespec *next)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec < next->tv_sec ||
+	    (now.tv_sec == next->tv_sec && now.tv_nsec < next->tv_nsec))
+		return 0;
+	next->tv_nsec = now.tv_nsec + ND_TICK_MS * 1000L * 1000L;
+	next->tv_sec = now.tv_sec + next->tv_nsec / 1000000000L;
+	next->tv_nsec %= 1000000000L;
+	return 1;
+}
+
+/* A worker idle this long after a big round gives its free memory back. */
+#define ND_IDLE_TRIM	{ 0, 250 * 1000 * 1000 }
+
 int	 nd_group_commit;
+void	(*nd_tick)(void);
 
 static void
 on_stop(int sig)
@@ -510,7 +531,9 @@ fcgi_round(FCGX_Request **rq, const int *close, size_t nr,
  * served when it is readable and forgotten when nginx closes it.  The
  * requests of one poll round are read first and then served together
  * (fcgi_round()).  When all ND_CONN_MAX are taken, a new connection is
- * still served, once, and then closed.  SIGTERM and SIGUSR1 are taken only
+ * still served, once, and then closed.  A program's nd_tick runs about
+ * every ND_TICK_MS between rounds; a worker that went idle after a big
+ * round gives its free memory back.  SIGTERM and SIGUSR1 are taken only
  * while waiting: the requests in progress are finished, then the loop
  * returns.  Returns 0, or 1 when standard input is not a listening socket
  * or accept() fails for another reason than a lost race.
@@ -519,6 +542,9 @@ static int
 fcgi_loop(const struct route *routes, size_t n, size_t max_body)
 {
 	static FCGX_Request	 conn[ND_CONN_MAX + 1];	/* the last: overflow */
+	static const struct timespec idle = ND_IDLE_TRIM,
+	    tick = { 0, ND_TICK_MS * 1000 * 1000 };
+	struct timespec		 next_tick = { 0, 0 };
 	struct pollfd		 pfd[ND_CONN_MAX + 1];
 	struct sigaction	 sa;
 	sigset_t		 stop, wait;
@@ -526,6 +552,7 @@ fcgi_loop(const struct route *routes, size_t n, size_t max_body)
 	size_t			 i, k, np, nr, who[ND_CONN_MAX + 1];
 	socklen_t		 len = sizeof(int);
 	int			 fl, listening = 0, rc, close[ND_CONN_MAX + 1];
+	int			 trim_due = 0, ready;
 
 	if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == -1 ||
 	    !listening) {
@@ -570,11 +597,21 @@ fcgi_loop(const struct route *routes, size_t n, size_t max_body)
 				pfd[np].events = POLLIN;
 				who[np++] = i;
 			}
-		if (ppoll(pfd, np, NULL, &wait) == -1) {
+		ready = ppoll(pfd, np, nd_tick != NULL ? &tick :
+		    trim_due ? &idle : NULL, &wait);
+		if (nd_tick != NULL && tick_due(&next_tick))
+			nd_tick();
+		if (ready == -1) {
 			if (errno == EINTR)
 				continue;
 			nd_log("poll: %s", strerror(errno));
 			return 1;
+		}
+		if (ready == 0) {	/* idle for a while */
+			if (trim_due)
+				malloc_trim(0);
+			trim_due = 0;
+			continue;
 		}
 		/* A kept connection that nginx closed fails here: forgotten. */
 		for (nr = 0, k = 1; k < np; k++)
@@ -593,13 +630,14 @@ fcgi_loop(const struct route *routes, size_t n, size_t max_body)
 			}
 		}
 		fcgi_round(rq, close, nr, routes, n, max_body);
-		/* After the answers went out: a due import, a due checkpoint. */
-		audit_idle();
+		/* After the answers went out: a due checkpoint. */
 		db_idle();
-		/* A big round held every body and answer at once: give the
-		 * memory back instead of keeping the peak for good. */
+		/* A big round held every body and answer at once: once the
+		 * worker is idle, give the memory back instead of keeping the
+		 * peak for good (not under load: the pages would only be
+		 * faulted in again). */
 		if (nr >= 8)
-			malloc_trim(0);
+			trim_due = 1;
 		if (rc < 0 && rc != -EAGAIN && rc != -EWOULDBLOCK &&
 		    rc != -EINTR && rc != -ECONNABORTED) {
 			nd_log("accept: %s", strerror(-rc));
