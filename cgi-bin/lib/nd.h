@@ -8,7 +8,7 @@
  *
  * Modules and their prefixes:
  *   req.c    req_*, http_*   one request: environment, query, cookies, output
- *   json.c   json_*, jo_*    JSON in (yajl tree, limits) and out (yajl_gen)
+ *   json.c   json_*, jo_*    JSON in (yajl tree, limits) and out (struct jout)
  *   db.c     db_*            the one SQLite connection, statements, transactions
  *   auth.c   auth_*          passwords (argon2id), session tokens, session lookup
  *   valid.c  valid_*         pure input validators and the field-table check
@@ -22,7 +22,6 @@
 #include <stdint.h>
 
 #include <sqlite3.h>
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 /* Limits, stated once. */
@@ -97,6 +96,16 @@ struct user {
 	long long	 session_id;
 };
 
+/* JSON being written (json.c): the text so far and where in it we are. */
+#define ND_JOUT_DEPTH	32
+struct jout {
+	char		*buf;
+	size_t		 len, cap;
+	int		 bad;		/* out of memory, or misused: answer 500 */
+	int		 depth;
+	unsigned char	 state[ND_JOUT_DEPTH];
+};
+
 struct req {
 	/* request */
 	enum method	 method;
@@ -118,7 +127,7 @@ struct req {
 	struct user	 user;
 	const struct route *route;
 	/* response */
-	yajl_gen	 g;		/* the handler writes its JSON here */
+	struct jout	 g;		/* the handler writes its JSON here */
 	char		 headers[1024];	/* extra header lines, "Name: value\r\n" */
 	size_t		 headers_len;
 	int		 raw;		/* handler wrote raw bytes into out */
@@ -174,6 +183,8 @@ int	 json_bool(yajl_val, const char *, int *);
 int	 json_has(yajl_val, const char *);
 int	 json_is_null(yajl_val, const char *);
 int	 json_depth_ok(const char *, size_t, int);
+void	 jo_reset(struct req *);
+int	 jo_text(const struct req *, const char **, size_t *);
 void	 jo_open(struct req *);
 void	 jo_close(struct req *);
 void	 jo_key(struct req *, const char *);

@@ -20,19 +20,13 @@ const char *const method_names[METHOD__MAX] = {
 };
 _Static_assert(ND_NELEM(method_names) == METHOD__MAX, "method_names");
 
-/*
- * Sets every member to its empty value and makes the JSON generator.
- * Aborts if the generator cannot be made: nothing else could answer.
- */
+/* Sets every member to its empty value (no allocation: cannot fail). */
 void
 req_init(struct req *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->path = "";
 	r->query = "";
-	if ((r->g = yajl_gen_alloc(NULL)) == NULL)
-		abort();
-	yajl_gen_config(r->g, yajl_gen_validate_utf8, 1);
 }
 
 /* Releases what the request owns; safe to call twice. */
@@ -43,8 +37,7 @@ req_free(struct req *r)
 		yajl_tree_free(r->json);
 	free(r->body);
 	free(r->out);
-	if (r->g != NULL)
-		yajl_gen_free(r->g);
+	free(r->g.buf);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -308,8 +301,7 @@ int
 http_error(struct req *r, int status, const char *code, const char *message,
     const char *field)
 {
-	yajl_gen_reset(r->g, NULL);
-	yajl_gen_clear(r->g);
+	jo_reset(r);
 	free(r->out);
 	r->out = NULL;
 	r->out_len = 0;
@@ -337,7 +329,7 @@ static const char fallback500[] =
 int
 req_render(struct req *r, int status, char **out, size_t *len)
 {
-	const unsigned char	*body = NULL;
+	const char		*body = NULL;
 	size_t			 blen = 0, hlen;
 	const char		*type = "application/json; charset=utf-8";
 	char			 head[1400];
@@ -347,14 +339,13 @@ req_render(struct req *r, int status, char **out, size_t *len)
 		body = NULL;
 		blen = 0;
 	} else if (r->raw) {
-		body = (const unsigned char *)r->out;
+		body = r->out;
 		blen = r->out_len;
 		if (r->out_type != NULL)
 			type = r->out_type;
-	} else if (yajl_gen_get_buf(r->g, &body, &blen) != yajl_gen_status_ok ||
-	    blen == 0) {
+	} else if (!jo_text(r, &body, &blen)) {
 		status = 500;
-		body = (const unsigned char *)fallback500;
+		body = fallback500;
 		blen = sizeof(fallback500) - 1;
 	}
 	n = snprintf(head, sizeof(head),

@@ -10,7 +10,9 @@
  * surrogate escape is refused (yajl would change it silently); a value that passed
  * valid_fields() is what its field says (strict UTF-8 text of the right
  * length once trimmed, a real date, ...); a nested 422 names its path; what
- * the server writes back is valid JSON.
+ * the server writes back is valid JSON.  And the input's bytes as one string
+ * through the writer: valid JSON and strict UTF-8 whatever they are, and
+ * read back unchanged when they are strict UTF-8 without a NUL.
  */
 #include "fuzz.h"
 
@@ -163,7 +165,7 @@ static void
 check_object(struct req *r, yajl_val v, const char *prefix)
 {
 	struct req	 e;
-	const unsigned char *buf;
+	const char	*buf;
 	size_t		 len;
 	int		 rc;
 	char		 want[80];
@@ -173,8 +175,8 @@ check_object(struct req *r, yajl_val v, const char *prefix)
 	FZ_ASSERT(rc == 0 || rc == 422, "valid_object: %d", rc);
 	if (rc == 422) {
 		snprintf(want, sizeof(want), "\"field\":\"%s", prefix);
-		yajl_gen_get_buf(e.g, &buf, &len);
-		FZ_ASSERT(memmem(buf, len, want, strlen(want)) != NULL,
+		FZ_ASSERT(jo_text(&e, &buf, &len) &&
+		    memmem(buf, len, want, strlen(want)) != NULL,
 		    "a 422 of %s that does not name it", prefix);
 	}
 	req_free(&e);
@@ -313,6 +315,38 @@ one(const uint8_t *data, size_t size, const struct field *fields)
 	req_free(&r);
 }
 
+/* DATA as one string value through jo_str(); see the properties above. */
+static void
+check_writer(const uint8_t *data, size_t size)
+{
+	struct req	 r;
+	char		*in = fz_cstr(data, size), err[128];
+	yajl_val	 v;
+	const char	*out, *got;
+	size_t		 len;
+
+	req_init(&r);
+	jo_open(&r);
+	jo_str(&r, "s", in);
+	jo_close(&r);
+	FZ_ASSERT(jo_text(&r, &out, &len), "the writer refused a string");
+	FZ_ASSERT(valid_utf8(out, len), "the writer wrote bytes that are not UTF-8");
+	{
+		char *copy = fz_cstr((const uint8_t *)out, len);
+		FZ_ASSERT(strlen(copy) == len, "the writer wrote a NUL");
+		v = yajl_tree_parse(copy, err, sizeof(err));
+		FZ_ASSERT(v != NULL, "the writer's string is not JSON: %s", err);
+		got = YAJL_GET_STRING(json_get(v, "s"));
+		FZ_ASSERT(got != NULL, "the writer's string is not read back");
+		FZ_ASSERT(strlen(in) != size || !valid_utf8(in, size) ||
+		    strcmp(got, in) == 0, "a UTF-8 string changed on its way out");
+		yajl_tree_free(v);
+		free(copy);
+	}
+	req_free(&r);
+	free(in);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -320,5 +354,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    fz_has_surrogate_escape(data, size);
 	one(data, size, optional);
 	one(data, size, required);
+	check_writer(data, size);
 	return 0;
 }

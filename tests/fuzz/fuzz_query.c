@@ -26,8 +26,7 @@ check_error(struct req *r, int rc)
 		return;
 	FZ_ASSERT(req_render(r, rc, &out, &len) && len > 0, "render");
 	free(out);
-	yajl_gen_reset(r->g, NULL);
-	yajl_gen_clear(r->g);
+	jo_reset(r);
 }
 
 int
