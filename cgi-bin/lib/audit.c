@@ -71,6 +71,8 @@ static sqlite3_stmt *st[STMT__MAX];
 /* The live journal's mode; an importer takes S_IWUSR away (retired). */
 #define JOURNAL_LIVE	0600
 
+static long long import_at_least(off_t);
+
 static int	 jfd = -1;	/* the journal, open for appending */
 static time_t	 retry_at;	/* after a failed import */
 
@@ -249,7 +251,7 @@ audit_tick(void)
 	    !journal_path(path, sizeof(path), "") || stat(path, &sb) == -1 ||
 	    sb.st_size < AUDIT_IMPORT_AT)
 		return;
-	if (audit_import() < 0) {
+	if (import_at_least(AUDIT_IMPORT_AT) < 0) {
 		nd_log("audit journal: import failed; retried in a minute");
 		retry_at = time(NULL) + 60;
 	}
@@ -397,13 +399,15 @@ import_file(const char *path, long long *rows, int *done)
 }
 
 /*
- * Moves the audit journal into the audit table (see above).  Must be
+ * Moves the audit journal into the audit table (see above), if it holds
+ * at least MIN bytes (0: anything) or an import was cut short.  Must be
  * called outside a transaction.  Returns the rows imported, or -1.
  */
-long long
-audit_import(void)
+static long long
+import_at_least(off_t min)
 {
 	char		 path[4200], moving[4200];
+	struct stat	 sb;
 	long long	 rows = 0;
 	int		 rc, done = 0;
 
@@ -414,6 +418,13 @@ audit_import(void)
 		return 0;	/* nothing to do: no transaction */
 	if ((rc = db_begin()) != SQLITE_OK)
 		return -1;
+	/* Checked again under the write lock: another importer may have
+	 * taken it while we waited. */
+	if (min > 0 && access(moving, F_OK) == -1 &&
+	    (stat(path, &sb) == -1 || sb.st_size < min)) {
+		db_rollback();
+		return 0;
+	}
 	/* A file an importer left behind first, then the journal. */
 	if ((rc = import_file(moving, &rows, &done)) == SQLITE_OK && done) {
 		if ((rc = db_commit()) != SQLITE_OK)
@@ -436,4 +447,11 @@ audit_import(void)
 	if (done)
 		unlink(moving);
 	return rows;
+}
+
+/* Moves the whole audit journal into the audit table now (see above). */
+long long
+audit_import(void)
+{
+	return import_at_least(0);
 }
