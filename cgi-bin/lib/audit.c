@@ -28,9 +28,10 @@
  * write permission (JOURNAL_LIVE), then takes an exclusive flock on it,
  * which waits for any appender that got in before the mark; an appender
  * that comes later sees the mark on its open file (fstat(), no path
- * lookup), or cannot get its shared lock, and opens the new journal.  The fingerprint of each imported file is kept in
- * audit_import in the same transaction as its rows, so a file left behind
- * by an importer that died after its commit is not imported twice.
+ * lookup), or cannot get its shared lock, and opens the new journal.  The
+ * fingerprint of each imported file is kept in audit_import in the same
+ * transaction as its rows, so a file left behind by an importer that died
+ * after its commit is not imported twice.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
