@@ -3,7 +3,8 @@
  * flock() on <database>-write.lock from BEGIN to COMMIT or ROLLBACK; a
  * second writer waits for it in the kernel (not in SQLite's busy handler)
  * and is served when it is free; a writer killed while holding it frees
- * it; the wait is bounded; and db_idle() starts the WAL over.
+ * it; the wait is bounded; and db_idle() starts the WAL over, without
+ * waiting for another writer's lock.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -219,6 +220,54 @@ main(void)
 	sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &wal,
 	    &ckpt);
 	CHECK("after db_idle the log started over", wal >= 0 && wal < 10);
+
+	/* db_idle() never waits for the write lock (its holder is writing and
+	 * checks the log after its own commit), and tries once per commit of
+	 * ours: a worker that only reads does not keep stopping for a log
+	 * length it saw long ago. */
+	for (i = 0; i < 600; i++) {
+		if (db_begin() != SQLITE_OK || db_exec("INSERT INTO t (who, pad)"
+		    " VALUES ('pad', zeroblob(3000))") != SQLITE_OK ||
+		    db_commit() != SQLITE_OK)
+			break;
+	}
+	{
+		int	 other = open(lockpath, O_RDWR | O_CLOEXEC);
+
+		CHECK("another writer holds the lock", other != -1 &&
+		    flock(other, LOCK_EX | LOCK_NB) == 0);
+		t0 = ms_now();
+		db_idle();
+		waited = ms_now() - t0;
+		CHECK("db_idle does not wait for it", waited < 100);
+		if (other != -1)
+			close(other);
+	}
+	{
+		sqlite3	*rd = NULL;
+
+		/* A reader in the log: a checkpoint would wait for it. */
+		CHECK("a reader holds a snapshot", sqlite3_open_v2(path, &rd,
+		    SQLITE_OPEN_READONLY, NULL) == SQLITE_OK && sqlite3_exec(rd,
+		    "BEGIN; SELECT count(*) FROM t", NULL, NULL, NULL) ==
+		    SQLITE_OK);
+		usleep(1100 * 1000);	/* past DB_CKPT_RETRY_MS */
+		t0 = ms_now();
+		db_idle();
+		waited = ms_now() - t0;
+		CHECK("nor tries again (and waits for the reader) before a"
+		    " commit of its own", waited < 10);
+		sqlite3_exec(rd, "COMMIT", NULL, NULL, NULL);
+		sqlite3_close(rd);
+	}
+	CHECK("a commit of its own", db_begin() == SQLITE_OK &&
+	    unit_insert("y") == SQLITE_OK && db_commit() == SQLITE_OK);
+	db_idle();
+	CHECK("then db_idle, and one more commit", db_begin() == SQLITE_OK &&
+	    unit_insert("x") == SQLITE_OK && db_commit() == SQLITE_OK);
+	sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &wal,
+	    &ckpt);
+	CHECK("and the log started over", wal >= 0 && wal < 10);
 
 	db_close();
 	unlink(lockpath);
