@@ -147,12 +147,7 @@ main(void)
 
 	sqlite3_close(other);
 	db_close();
-	unlink(lockpath);
-	snprintf(a, sizeof(a), "%s-wal", path);
-	unlink(a);
-	snprintf(a, sizeof(a), "%s-shm", path);
-	unlink(a);
-	unlink(path);
+	unit_db_remove(path);
 	rmdir(dir);
 	UNIT_END();
 }

@@ -61,7 +61,7 @@ main(void)
 {
 	char	 path[] = "snapshotXXXXXX", token[] =
 	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", hash[65], sql[512];
-	char	 cookie[80], p[4096];
+	char	 cookie[80];
 	long long v0;
 	struct req r;
 	int	 fd = mkstemp(path), st;
@@ -125,12 +125,6 @@ main(void)
 	audit_fini();
 	auth_fini();
 	db_close();
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-write.lock", path);
-	unlink(p);
+	unit_db_remove(path);
 	UNIT_END();
 }

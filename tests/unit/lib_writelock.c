@@ -260,12 +260,7 @@ main(void)
 	CHECK("and the log started over", wal >= 0 && wal < 10);
 
 	db_close();
-	unlink(lockpath);
-	snprintf(lockpath, sizeof(lockpath), "%s-wal", path);
-	unlink(lockpath);
-	snprintf(lockpath, sizeof(lockpath), "%s-shm", path);
-	unlink(lockpath);
-	unlink(path);
+	unit_db_remove(path);
 	rmdir(dir);
 	UNIT_END();
 }

@@ -75,6 +75,22 @@ unit_lock_free(const char *path)
 	return ok;
 }
 
+/* Removes the database file PATH and what SQLite, db.c and audit.c made
+ * beside it. */
+static __attribute__((unused)) void
+unit_db_remove(const char *path)
+{
+	static const char *const side[] = { "", "-wal", "-shm", "-write.lock",
+	    "-audit.log", "-audit.log.importing" };
+	char	 p[4200];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(side) / sizeof(side[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, side[i]);
+		unlink(p);
+	}
+}
+
 /* INSERT INTO t (who) VALUES (WHO) through db_exec(). */
 static __attribute__((unused)) int
 unit_insert(const char *who)
