@@ -58,6 +58,9 @@
 
 enum stmt {
 	STMT_AUDIT_ADD,
+	STMT_JOURNAL_ROW,
+	STMT_JOURNAL_SEEN,
+	STMT_JOURNAL_DONE,
 	STMT__MAX
 };
 static const char *const sql[STMT__MAX] = {
@@ -65,6 +68,14 @@ static const char *const sql[STMT__MAX] = {
 	"INSERT INTO audit (ts, user_id, username, role, ip, action, entity,"
 	" entity_id, patient_id) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'),"
 	" ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	/* STMT_JOURNAL_ROW: one journal line, with its own time */
+	"INSERT INTO audit (ts, user_id, username, role, ip, action, entity,"
+	" entity_id, patient_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/* STMT_JOURNAL_SEEN: a file with this fingerprint was imported */
+	"SELECT 1 FROM audit_import WHERE fingerprint = ?1",
+	/* STMT_JOURNAL_DONE */
+	"INSERT OR REPLACE INTO audit_import (id, fingerprint, rows, skipped,"
+	" ts) VALUES (1, ?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ'))",
 };
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "audit sql");
 static sqlite3_stmt *st[STMT__MAX];
@@ -213,7 +224,7 @@ journal_append(const char *line, size_t len)
 		return n == -1 && err != ENOSPC && err != EDQUOT ?
 		    SQLITE_IOERR : SQLITE_FULL;
 	}
-	nd_log("audit journal: renamed under us %d times", tries);
+	nd_log("audit journal: retired under us %d times", tries);
 	return SQLITE_BUSY;
 }
 
@@ -289,11 +300,11 @@ static void
 bind_field(sqlite3_stmt *s, int i, const char *f, int integer)
 {
 	if (*f == '\0')
-		sqlite3_bind_null(s, i);
+		db_bind_null(s, i);
 	else if (integer)
-		sqlite3_bind_int64(s, i, strtoll(f, NULL, 10));
+		db_bind_int(s, i, strtoll(f, NULL, 10));
 	else
-		sqlite3_bind_text(s, i, f, -1, SQLITE_STATIC);
+		db_bind_text(s, i, f);
 }
 
 /*
@@ -306,20 +317,11 @@ static int
 import_rows(FILE *f, const char *fp, long long *rows, long long *skipped)
 {
 	static const int integer[9] = { 0, 1, 0, 0, 0, 0, 0, 1, 1 };
-	sqlite3_stmt	*ins = NULL, *rec = NULL;
+	sqlite3_stmt	*ins = st[STMT_JOURNAL_ROW], *done = st[STMT_JOURNAL_DONE];
 	char		 line[1100], *field[9];
 	size_t		 len;
-	int		 rc, i, whole;
+	int		 rc = SQLITE_OK, i, whole;
 
-	rc = sqlite3_prepare_v2(db,
-	    "INSERT INTO audit (ts, user_id, username, role, ip, action,"
-	    " entity, entity_id, patient_id)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &ins, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db,
-		    "INSERT OR REPLACE INTO audit_import (id, fingerprint, rows,"
-		    " skipped, ts) VALUES (1, ?1, ?2, ?3,"
-		    " strftime('%Y-%m-%dT%H:%M:%fZ'))", -1, &rec, NULL);
 	while (rc == SQLITE_OK && fgets(line, sizeof(line), f) != NULL) {
 		len = strlen(line);
 		if (!(whole = len > 0 && line[len - 1] == '\n')) {
@@ -338,23 +340,21 @@ import_rows(FILE *f, const char *fp, long long *rows, long long *skipped)
 		}
 		for (i = 0; i < 9; i++)
 			bind_field(ins, i + 1, field[i], integer[i]);
-		if ((rc = sqlite3_step(ins)) == SQLITE_DONE)
+		if ((rc = db_step(ins)) == SQLITE_DONE)
 			rc = SQLITE_OK;
-		sqlite3_reset(ins);
-		sqlite3_clear_bindings(ins);
+		db_reset(ins);
 		(*rows)++;
 	}
 	if (rc == SQLITE_OK && ferror(f))
 		rc = SQLITE_IOERR;
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(rec, 1, fp, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(rec, 2, *rows);
-		sqlite3_bind_int64(rec, 3, *skipped);
-		if ((rc = sqlite3_step(rec)) == SQLITE_DONE)
+		db_bind_text(done, 1, fp);
+		db_bind_int(done, 2, *rows);
+		db_bind_int(done, 3, *skipped);
+		if ((rc = db_step(done)) == SQLITE_DONE)
 			rc = SQLITE_OK;
+		db_reset(done);
 	}
-	sqlite3_finalize(ins);
-	sqlite3_finalize(rec);
 	return rc;
 }
 
@@ -367,7 +367,6 @@ import_rows(FILE *f, const char *fp, long long *rows, long long *skipped)
 static int
 import_file(const char *path, long long *rows, int *done)
 {
-	sqlite3_stmt	*last;
 	FILE		*f;
 	char		 fp[65];
 	long long	 skipped = 0;
@@ -384,14 +383,12 @@ import_file(const char *path, long long *rows, int *done)
 		close(fd);
 		return SQLITE_IOERR;
 	}
-	if ((rc = sqlite3_prepare_v2(db, "SELECT 1 FROM audit_import"
-	    " WHERE fingerprint = ?1", -1, &last, NULL)) == SQLITE_OK) {
-		sqlite3_bind_text(last, 1, fp, -1, SQLITE_STATIC);
-		seen = sqlite3_step(last) == SQLITE_ROW;
-		sqlite3_finalize(last);
-	}
-	if (rc == SQLITE_OK && !seen)
-		rc = import_rows(f, fp, rows, &skipped);
+	db_bind_text(st[STMT_JOURNAL_SEEN], 1, fp);
+	if ((rc = db_step(st[STMT_JOURNAL_SEEN])) == SQLITE_ROW)
+		seen = 1;
+	db_reset(st[STMT_JOURNAL_SEEN]);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = seen ? SQLITE_OK : import_rows(f, fp, rows, &skipped);
 	fclose(f);
 	if (skipped > 0)
 		nd_log("audit journal: %lld torn lines skipped", skipped);
