@@ -118,7 +118,6 @@ struct req {
 	const char	*content_type;
 	const char	*cookie;
 	const char	*if_none_match;
-	const char	*user_agent;
 	char		*body;		/* NUL-terminated, owned */
 	size_t		 body_len;
 	yajl_val	 json;		/* parsed body, an object, or NULL */

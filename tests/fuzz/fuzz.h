@@ -6,7 +6,8 @@
  *
  * A driver is built with clang -fsanitize=fuzzer,address,undefined against
  * the library SOURCES (every .c of cgi-bin/lib, instrumented too); tests/fuzz/run
- * does it.  build/fuzz/schema.inc is schema/001_init.sql as a C string.
+ * does it.  build/fuzz/schema.inc is every migration of schema/, in order,
+ * as one C string.
  */
 #ifndef FUZZ_H
 #define FUZZ_H
@@ -137,7 +138,7 @@ fz_db_init(void)
 	long long	 now = (long long)time(NULL);
 
 	if (!db_open(":memory:", 1) || db_exec(fz_schema) != SQLITE_OK)
-		fz_fail("the in-memory database with schema/001 does not open");
+		fz_fail("the in-memory database with the schema does not open");
 	o = (size_t)snprintf(sql, sizeof(sql),
 	    "INSERT INTO users VALUES (1, 'adm', 'Adm', 'admin', 'x', 1, 1, 'a', 'a');"
 	    "INSERT INTO users VALUES (2, 'doc', 'Doc', 'doctor', 'x', 1, 1, 'a', 'a');"

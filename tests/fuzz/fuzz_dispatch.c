@@ -1,7 +1,7 @@
 /*
  * fuzz_dispatch — a whole request through req_from_env(), route_dispatch()
  * and req_render(), on a small route table over an in-memory database with
- * schema/001_init.sql and signed-in staff (fuzz.h).
+ * the whole schema and signed-in staff (fuzz.h).
  *
  * Framing of an input, one field a line, the last taking the rest:
  *   METHOD \n PATH[?QUERY] \n CONTENT-TYPE \n ORIGIN \n COOKIE \n BODY

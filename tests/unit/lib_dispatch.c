@@ -71,6 +71,9 @@ main(void)
 	close(fd);
 	CHECK("database opens", db_open(path, 1));
 	CHECK("schema applies", unit_schema_apply("001_init.sql"));
+	/* The audit journal's import record: audit_init() prepares for it. */
+	CHECK("audit journal schema applies",
+	    unit_schema_apply("006_audit_journal.sql"));
 	CHECK("library statements prepare", db_prepare_all(NULL, 0, NULL) &&
 	    auth_init() && audit_init());
 	auth_token_hash(token, hash);
