@@ -251,9 +251,10 @@ audit(struct req *r, const char *action, const char *entity,
 
 /*
  * The admin program's tick (nd_tick): imports the journal once it passed
- * AUDIT_IMPORT_AT, but not within a minute of a failed import.
+ * AUDIT_IMPORT_AT, but not within a minute of a failed import.  Returns 1
+ * when it tried, 0 when there was nothing to do.
  */
-void
+int
 audit_tick(void)
 {
 	char		 path[4200];
@@ -262,11 +263,12 @@ audit_tick(void)
 	if (time(NULL) < retry_at || !sqlite3_get_autocommit(db) ||
 	    !journal_path(path, sizeof(path), "") || stat(path, &sb) == -1 ||
 	    sb.st_size < AUDIT_IMPORT_AT)
-		return;
+		return 0;
 	if (import_at_least(AUDIT_IMPORT_AT) < 0) {
 		nd_log("audit journal: import failed; retried in a minute");
 		retry_at = time(NULL) + 60;
 	}
+	return 1;
 }
 
 /*

@@ -340,6 +340,19 @@ db_idle(void)
 	}
 }
 
+/*
+ * Gives the page cache's memory back to the heap (the caller then trims
+ * the heap): for a worker that went idle.  Outside a transaction only;
+ * the pages are read again from the operating system's cache when needed,
+ * and in WAL mode another connection's commit empties this cache anyway.
+ */
+void
+db_shrink(void)
+{
+	if (db != NULL && sqlite3_get_autocommit(db))
+		sqlite3_db_release_memory(db);
+}
+
 /* Prepares the library's own statements (after migrations). */
 static int
 db_lib_prepare(void)

@@ -152,8 +152,9 @@ int	 route_match(const char *, const char *, long long *, size_t *);
 /* Set by a program before nd_main(): group its writes' commits (route.c). */
 extern int nd_group_commit;
 /* Set by a program before nd_main(): called about every ND_TICK_MS while
- * the worker runs, between requests (route.c). */
-extern void (*nd_tick)(void);
+ * the worker runs, between requests; returns nonzero when it did some work
+ * (route.c). */
+extern int (*nd_tick)(void);
 #define ND_TICK_MS	250
 
 /* req.c */
@@ -228,6 +229,7 @@ int	 db_begin(void);
 int	 db_commit(void);
 void	 db_rollback(void);
 void	 db_idle(void);
+void	 db_shrink(void);
 int	 db_fail(struct req *, int);
 int	 db_error(struct req *, int);
 int	 db_in_tx(void);
@@ -283,7 +285,7 @@ int	 audit_init(void);
 void	 audit_fini(void);
 int	 audit(struct req *, const char *, const char *, long long, long long);
 long long audit_import(void);
-void	 audit_tick(void);
+int	 audit_tick(void);
 size_t	 audit_journal_line(char *, size_t, const struct req *, const char *,
 	    const char *, long long, long long);
 int	 audit_journal_parse(char *, char *[9]);

@@ -379,11 +379,11 @@ tick_due(struct timespec *next)
 	return 1;
 }
 
-/* A worker idle this long after a big round gives its free memory back. */
+/* A worker idle this long after work gives its free memory back. */
 #define ND_IDLE_TRIM	{ 0, 250 * 1000 * 1000 }
 
 int	 nd_group_commit;
-void	(*nd_tick)(void);
+int	(*nd_tick)(void);
 
 static void
 on_stop(int sig)
@@ -532,8 +532,8 @@ fcgi_round(FCGX_Request **rq, const int *close, size_t nr,
  * requests of one poll round are read first and then served together
  * (fcgi_round()).  When all ND_CONN_MAX are taken, a new connection is
  * still served, once, and then closed.  A program's nd_tick runs about
- * every ND_TICK_MS between rounds; a worker that went idle after a big
- * round gives its free memory back.  SIGTERM and SIGUSR1 are taken only
+ * every ND_TICK_MS between rounds; a worker idle for ND_IDLE_TRIM after
+ * some work gives its page cache and its free heap memory back.  SIGTERM and SIGUSR1 are taken only
  * while waiting: the requests in progress are finished, then the loop
  * returns.  Returns 0, or 1 when standard input is not a listening socket
  * or accept() fails for another reason than a lost race.
@@ -552,7 +552,7 @@ fcgi_loop(const struct route *routes, size_t n, size_t max_body)
 	size_t			 i, k, np, nr, who[ND_CONN_MAX + 1];
 	socklen_t		 len = sizeof(int);
 	int			 fl, listening = 0, rc, close[ND_CONN_MAX + 1];
-	int			 trim_due = 0, ready;
+	int			 trim_due = 0, ready, ticked;
 
 	if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == -1 ||
 	    !listening) {
@@ -599,18 +599,25 @@ fcgi_loop(const struct route *routes, size_t n, size_t max_body)
 			}
 		ready = ppoll(pfd, np, nd_tick != NULL ? &tick :
 		    trim_due ? &idle : NULL, &wait);
-		if (nd_tick != NULL && tick_due(&next_tick))
-			nd_tick();
+		ticked = nd_tick != NULL && tick_due(&next_tick) && nd_tick();
+		if (ticked)
+			trim_due = 1;
 		if (ready == -1) {
 			if (errno == EINTR)
 				continue;
 			nd_log("poll: %s", strerror(errno));
 			return 1;
 		}
-		if (ready == 0) {	/* idle for a while */
-			if (trim_due)
+		/* Idle for a while, and the tick had nothing to do: the page
+		 * cache and the heap's free memory go back to the system, so
+		 * that a worker's size after a busy hour is its size at rest.
+		 * Not under load: the pages would only be read in again. */
+		if (ready == 0) {
+			if (trim_due && !ticked) {
+				db_shrink();
 				malloc_trim(0);
-			trim_due = 0;
+				trim_due = 0;
+			}
 			continue;
 		}
 		/* A kept connection that nginx closed fails here: forgotten. */
@@ -632,12 +639,7 @@ fcgi_loop(const struct route *routes, size_t n, size_t max_body)
 		fcgi_round(rq, close, nr, routes, n, max_body);
 		/* After the answers went out: a due checkpoint. */
 		db_idle();
-		/* A big round held every body and answer at once: once the
-		 * worker is idle, give the memory back instead of keeping the
-		 * peak for good (not under load: the pages would only be
-		 * faulted in again). */
-		if (nr >= 8)
-			trim_due = 1;
+		trim_due = 1;	/* once idle, see above */
 		if (rc < 0 && rc != -EAGAIN && rc != -EWOULDBLOCK &&
 		    rc != -EINTR && rc != -ECONNABORTED) {
 			nd_log("accept: %s", strerror(-rc));
