@@ -273,7 +273,8 @@ auth_session_lookup(struct req *r)
 		auth_session_end(sid);
 		return 0;
 	}
-	if (now - seen >= AUTH_TOUCH_SECONDS && db_begin() == SQLITE_OK) {
+	/* Only if no writer holds the lock now: a later request does it. */
+	if (now - seen >= AUTH_TOUCH_SECONDS && db_try_begin() == SQLITE_OK) {
 		s = st[STMT_SESSION_TOUCH];
 		db_bind_int(s, 1, sid);
 		db_bind_int(s, 2, (long long)now);

@@ -226,6 +226,7 @@ int	 db_exec(const char *);
 void	 db_read_begin(void);
 void	 db_read_end(void);
 int	 db_begin(void);
+int	 db_try_begin(void);
 int	 db_commit(void);
 void	 db_rollback(void);
 void	 db_idle(void);

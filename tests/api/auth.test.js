@@ -61,6 +61,25 @@ t.test('logout ends the session on the server', async () => {
   t.eq(hash[0].n, 0, 'sessions left in the database');
 });
 
+// A write on the live database, as another process would make it (SQLite's own locks).
+const dbWrite = (sql) => execFileSync('sqlite3', ['-cmd', '.timeout 5000',
+  require('node:path').join(process.env.ND_VAR, 'db', 'nalamdesk.db'), sql]);
+
+t.test('a session idle over a minute is touched by its next request; idle 4 hours, refused', async () => {
+  const u = await t.user('frontdesk');
+  const where = `user_id = (SELECT id FROM users WHERE username = '${u.username}')`;
+  const seen = () => t.db(`SELECT last_seen FROM sessions WHERE ${where}`)[0].last_seen;
+  dbWrite(`UPDATE sessions SET last_seen = last_seen - 120 WHERE ${where}`);
+  const before = seen();
+  t.status(await t.api('GET', '/api/auth/me', { cookie: u.cookie }), 200, 'me after 2 minutes idle');
+  const after = seen();
+  t.ok(after >= before + 110, `last_seen moved on: ${before} -> ${after}`);
+  t.status(await t.api('GET', '/api/auth/me', { cookie: u.cookie }), 200, 'me again');
+  t.eq(seen(), after, 'not moved again within the minute');
+  dbWrite(`UPDATE sessions SET last_seen = last_seen - 4 * 3600 - 60 WHERE ${where}`);
+  t.status(await t.api('GET', '/api/auth/me', { cookie: u.cookie }), 401, 'me after 4 hours idle');
+});
+
 t.test('a new sign-in replaces the session presented with it (no fixation)', async () => {
   const u = await t.user('frontdesk');
   const r = await t.api('POST', '/api/auth/login', { cookie: u.cookie, body: { username: u.username, password: u.password } });

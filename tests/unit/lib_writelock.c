@@ -3,8 +3,8 @@
  * flock() on <database>-write.lock from BEGIN to COMMIT or ROLLBACK; a
  * second writer waits for it in the kernel (not in SQLite's busy handler)
  * and is served when it is free; a writer killed while holding it frees
- * it; the wait is bounded; and db_idle() starts the WAL over, trying once
- * per commit.
+ * it; the wait is bounded; db_try_begin() does not wait; and db_idle()
+ * starts the WAL over, trying once per commit (not for db_try_begin's).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -172,6 +172,12 @@ main(void)
 	    "a,parent,child") == 0);
 	sqlite3_finalize(s);
 
+	/* db_try_begin(): the same lock, taken only when free. */
+	CHECK("db_try_begin with the lock free takes it",
+	    db_try_begin() == SQLITE_OK && unit_lock_free(lockpath) == 0);
+	CHECK("and its commit frees it", unit_insert("tried") == SQLITE_OK &&
+	    db_commit() == SQLITE_OK && unit_lock_free(lockpath) == 1);
+
 	/* A writer killed while holding it frees it. */
 	CHECK("a child holds the lock", write(holder.go, "g", 1) == 1 &&
 	    read(holder.out, &c, 1) == 1 && unit_lock_free(lockpath) == 0);
@@ -197,6 +203,11 @@ main(void)
 	CHECK("after about 5 s", waited >= 4900 && waited < 8000);
 	usleep(50000);	/* a late SIGALRM would end this process here */
 	CHECK("with no transaction open", sqlite3_get_autocommit(db));
+	t0 = ms_now();
+	rc = db_try_begin();
+	waited = ms_now() - t0;
+	CHECK("db_try_begin behind a writer gives up at once",
+	    rc == SQLITE_BUSY && waited < 50 && sqlite3_get_autocommit(db));
 	kill(stuck.pid, SIGKILL);
 	waitpid(stuck.pid, &st, 0);
 	CHECK("the process survives its timer and writes on",
@@ -247,6 +258,13 @@ main(void)
 		waited = ms_now() - t0;
 		CHECK("nor tries again (and waits for the reader) before a"
 		    " commit of its own", waited < 10);
+		CHECK("a commit of db_try_begin's", db_try_begin() ==
+		    SQLITE_OK && unit_insert("w") == SQLITE_OK &&
+		    db_commit() == SQLITE_OK);
+		t0 = ms_now();
+		db_idle();
+		waited = ms_now() - t0;
+		CHECK("does not make a checkpoint due either", waited < 10);
 		sqlite3_exec(rd, "COMMIT", NULL, NULL, NULL);
 		sqlite3_close(rd);
 	}
