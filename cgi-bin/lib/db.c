@@ -604,11 +604,22 @@ batch_begin(void)
 	return SQLITE_OK;
 }
 
+/* After db_try_begin()'s transaction: what it changed, back. */
+static void
+try_end(void)
+{
+	wal_frames = try_frames;
+	try_frames = -1;
+	db_exec("PRAGMA synchronous = FULL");
+}
+
 /*
  * For a write that may as well be left to a later request (a session's
  * last_seen): BEGIN IMMEDIATE only if the write lock is free now, else
- * SQLITE_BUSY at once.  Its commit does not make a checkpoint due in
- * db_idle().  A read that waited for the lock behind the writers and the
+ * SQLITE_BUSY at once.  Its commit does not wait for the disk
+ * (synchronous=NORMAL for it: such a write may be lost with the power; the
+ * next full commit's fsync covers it) and does not make a checkpoint due
+ * in db_idle().  A read that waited for the lock behind the writers and the
  * audit import, and then for a checkpoint of their log, held every kept
  * connection of its worker meanwhile, and nginx sent the next requests to
  * them too: in the benchmark, the row that met a session's once-a-minute
@@ -624,7 +635,9 @@ db_try_begin(void)
 		return db_begin();
 	if ((rc = db_lock(0)) != SQLITE_OK)
 		return rc;
-	if ((rc = db_ls(LS_BEGIN)) != SQLITE_OK) {
+	if ((rc = db_exec("PRAGMA synchronous = NORMAL")) != SQLITE_OK ||
+	    (rc = db_ls(LS_BEGIN)) != SQLITE_OK) {
+		db_exec("PRAGMA synchronous = FULL");
 		db_unlock();
 		return rc;
 	}
@@ -684,10 +697,8 @@ db_commit(void)
 		db_rollback();
 	else if (sqlite3_get_autocommit(db))
 		db_unlock();
-	if (try_frames >= 0 && sqlite3_get_autocommit(db)) {
-		wal_frames = try_frames;	/* see db_try_begin() */
-		try_frames = -1;
-	}
+	if (try_frames >= 0 && sqlite3_get_autocommit(db))
+		try_end();
 	return rc;
 }
 
@@ -712,7 +723,8 @@ db_rollback(void)
 		db_ls(LS_ROLLBACK);
 	if (sqlite3_get_autocommit(db)) {
 		db_unlock();
-		try_frames = -1;
+		if (try_frames >= 0)
+			try_end();
 	}
 }
 

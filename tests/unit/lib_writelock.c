@@ -51,6 +51,22 @@ waits_in_kernel(pid_t pid)
 	return found;
 }
 
+/* The connection's PRAGMA synchronous: 1 NORMAL, 2 FULL. */
+static int
+synchronous(void)
+{
+	sqlite3_stmt	*s;
+	int		 v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA synchronous", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
 enum job { WAITER, HOLDER, STUCK };
 
 struct child {
@@ -175,8 +191,12 @@ main(void)
 	/* db_try_begin(): the same lock, taken only when free. */
 	CHECK("db_try_begin with the lock free takes it",
 	    db_try_begin() == SQLITE_OK && unit_lock_free(lockpath) == 0);
+	CHECK("inside it, synchronous=NORMAL: its commit does not wait for the disk",
+	    synchronous() == 1);
 	CHECK("and its commit frees it", unit_insert("tried") == SQLITE_OK &&
 	    db_commit() == SQLITE_OK && unit_lock_free(lockpath) == 1);
+	CHECK("the next commits wait for it again (synchronous=FULL)",
+	    synchronous() == 2);
 
 	/* A writer killed while holding it frees it. */
 	CHECK("a child holds the lock", write(holder.go, "g", 1) == 1 &&
