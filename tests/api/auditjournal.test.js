@@ -117,23 +117,23 @@ t.test('audit journal: 400 reads racing 20 imports land exactly once each', asyn
   t.eq(reads(S.p), before + n, 'exactly one audit row per read');
 });
 
-t.test('audit journal: an admin worker imports a journal that passed 256 KiB in the background', async () => {
+t.test('audit journal: an admin worker imports a journal that passed 1 MiB in the background', async () => {
   need();
   tool('audit-import');
   // Pad the journal to just under the limit with well-formed lines of an action nobody uses.
   const pad = `2026-01-01T00:00:00.000Z\t\t\t\t127.0.0.1\ttest.padding\ttest\t\t\n`;
-  const under = Math.floor((256 * 1024 - 1) / pad.length);
+  const under = Math.floor((1024 * 1024 - 1) / pad.length);
   const st = fs.statSync(path.dirname(JOURNAL));
   fs.writeFileSync(JOURNAL, pad.repeat(under), { mode: 0o600 });
   fs.chownSync(JOURNAL, st.uid, st.gid);
   // Under the limit nothing moves: ticks come every 250 ms.
   await new Promise((r) => setTimeout(r, 800));
   t.eq(raw("SELECT count(*) AS n FROM audit WHERE action = 'test.padding'")[0].n, 0,
-    'a journal under 256 KiB stays a journal');
+    'a journal under 1 MiB stays a journal');
   // One read takes it past the limit; no request to the admin program is needed.
   t.status(await t.api('GET', `/api/patients/${S.p}`, { cookie: S.desk }), 200, 'GET patient');
   let got = 0;
-  for (let i = 0; i < 60 && got !== under; i++) {
+  for (let i = 0; i < 200 && got !== under; i++) {
     got = raw("SELECT count(*) AS n FROM audit WHERE action = 'test.padding'")[0].n;
     if (got !== under) await new Promise((r) => setTimeout(r, 50));
   }
