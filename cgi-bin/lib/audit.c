@@ -54,7 +54,7 @@
  * import every half second.  Fewer, larger imports write each index page
  * once for many rows: per row, an import of 2 MiB took 12 µs, one of
  * 256 KiB 27.  At 256 KiB (four imports a second) the reads of patient by
- * id at 64 connections cost 86-88 µs and had a p99 of 12-31 ms; at 1 MiB,
+ * id at 64 connections cost 75-88 µs and had a p99 of 12-42 ms; at 1 MiB,
  * 75 µs and 10.6 ms; with no import at all, 65 µs and 7 ms.
  */
 #define AUDIT_IMPORT_AT	(1024 * 1024)
