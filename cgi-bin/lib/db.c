@@ -83,7 +83,7 @@ static int	 lock_fd = -1;		/* <database>-write.lock, or -1 */
 static int	 lock_held;
 static int	 busy_ms = DB_BUSY_MS;	/* what db_busy() grants now */
 static int	 wal_frames;		/* frames in the log at our last commit */
-static int	 try_frames = -1;	/* wal_frames before db_try_begin() */
+static int	 light;			/* in a db_try_begin() transaction */
 static long long ckpt_after;		/* no checkpoint before (ms) */
 
 /*
@@ -136,7 +136,8 @@ db_busy(void *arg, int count)
 }
 
 /*
- * Remembers how long the log is after each of our commits.  Setting this
+ * Remembers how long the log is after each of our commits (not after a
+ * db_try_begin() one: it makes no checkpoint due).  Setting this
  * hook also turns off SQLite's automatic checkpoint, which would run inside
  * COMMIT: with the write lock held, before the answer is sent, and (under
  * load) on every commit, because a writer that begins while the previous
@@ -148,7 +149,8 @@ db_wal_hook(void *arg, sqlite3 *d, const char *name, int frames)
 	(void)arg;
 	(void)d;
 	(void)name;
-	wal_frames = frames;
+	if (!light)		/* see db_try_begin() */
+		wal_frames = frames;
 	return SQLITE_OK;
 }
 
@@ -200,7 +202,7 @@ on_lock_alarm(int sig)
 }
 
 /*
- * Takes the write lock, waiting at most MS.  The wait is
+ * Takes the write lock, waiting at most MS (0: not at all).  The wait is
  * flock() itself, interrupted by SIGALRM (installed without SA_RESTART).
  * The timer repeats every 10 ms after MS, so that a tick that lands just
  * before flock() is entered is followed by one that ends it.  Returns
@@ -546,6 +548,25 @@ db_exec(const char *sql)
 	return rc;
 }
 
+/*
+ * SQL text's first row, first column, as an integer (db_int1()), or DEF:
+ * for the tool and the tests, as db_exec() is; a program keeps its SQL in
+ * its statement table.
+ */
+long long
+db_int_sql(const char *sql, long long def)
+{
+	sqlite3_stmt	*s;
+	long long	 v;
+
+	db_read_end();
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return def;
+	v = db_int1(s, def);
+	sqlite3_finalize(s);
+	return v;
+}
+
 /* Runs library statement K, or its SQL when not prepared (no schema yet). */
 static int
 db_ls(enum libstmt k)
@@ -604,12 +625,11 @@ batch_begin(void)
 	return SQLITE_OK;
 }
 
-/* After db_try_begin()'s transaction: what it changed, back. */
+/* After db_try_begin()'s transaction: full commits again. */
 static void
 try_end(void)
 {
-	wal_frames = try_frames;
-	try_frames = -1;
+	light = 0;
 	db_exec("PRAGMA synchronous = FULL");
 }
 
@@ -641,7 +661,7 @@ db_try_begin(void)
 		db_unlock();
 		return rc;
 	}
-	try_frames = wal_frames;
+	light = 1;
 	return SQLITE_OK;
 }
 
@@ -697,7 +717,7 @@ db_commit(void)
 		db_rollback();
 	else if (sqlite3_get_autocommit(db))
 		db_unlock();
-	if (try_frames >= 0 && sqlite3_get_autocommit(db))
+	if (light && sqlite3_get_autocommit(db))
 		try_end();
 	return rc;
 }
@@ -723,7 +743,7 @@ db_rollback(void)
 		db_ls(LS_ROLLBACK);
 	if (sqlite3_get_autocommit(db)) {
 		db_unlock();
-		if (try_frames >= 0)
+		if (light)
 			try_end();
 	}
 }

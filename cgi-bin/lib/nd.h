@@ -223,6 +223,7 @@ int	 db_step(sqlite3_stmt *);
 int	 db_run(sqlite3_stmt *);
 void	 db_reset(sqlite3_stmt *);
 int	 db_exec(const char *);
+long long db_int_sql(const char *, long long);
 void	 db_read_begin(void);
 void	 db_read_end(void);
 int	 db_begin(void);

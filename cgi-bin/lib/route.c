@@ -533,10 +533,11 @@ fcgi_round(FCGX_Request **rq, const int *close, size_t nr,
  * (fcgi_round()).  When all ND_CONN_MAX are taken, a new connection is
  * still served, once, and then closed.  A program's nd_tick runs about
  * every ND_TICK_MS between rounds; a worker idle for ND_IDLE_TRIM after
- * some work gives its page cache and its free heap memory back.  SIGTERM and SIGUSR1 are taken only
- * while waiting: the requests in progress are finished, then the loop
- * returns.  Returns 0, or 1 when standard input is not a listening socket
- * or accept() fails for another reason than a lost race.
+ * some work gives its page cache and its free heap memory back.  SIGTERM
+ * and SIGUSR1 are taken only while waiting: the requests in progress are
+ * finished, then the loop returns.  Returns 0, or 1 when standard input
+ * is not a listening socket or accept() fails for another reason than a
+ * lost race.
  */
 static int
 fcgi_loop(const struct route *routes, size_t n, size_t max_body)

@@ -155,20 +155,6 @@ tool_open(int create)
 	return db_open(tool_db, create);
 }
 
-static long long
-scalar(const char *q, long long def)
-{
-	sqlite3_stmt	*s;
-	long long	 v = def;
-
-	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
-		return def;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 /* The newest schema version this build knows. */
 int
 tool_latest(void)
@@ -184,7 +170,7 @@ tool_latest(void)
 int
 tool_migrate(int quiet)
 {
-	long long	 have = scalar("PRAGMA user_version", -1);
+	long long	 have = db_int_sql("PRAGMA user_version", -1);
 	size_t		 i;
 	char		 set[64];
 
@@ -239,7 +225,7 @@ cmd_migrate(int argc, char **argv)
 		return EXIT_FAIL;
 	if ((lock = tool_lock(1)) == -1)
 		return EXIT_FAIL;
-	have = scalar("PRAGMA user_version", -1);
+	have = db_int_sql("PRAGMA user_version", -1);
 	if (have >= 1 && have < tool_latest()) {
 		tool_stamp(stamp, sizeof(stamp));
 		snprintf(path, sizeof(path), "%s/backups/pre-migrate-%s.db",
@@ -320,7 +306,7 @@ cmd_user(int argc, char **argv)
 	if (strcmp(sub, "count") == 0) {
 		if (!tool_open(0))
 			return EXIT_FAIL;
-		printf("%lld\n", scalar("SELECT count(*) FROM users", 0));
+		printf("%lld\n", db_int_sql("SELECT count(*) FROM users", 0));
 		return EXIT_OK;
 	}
 	if (strcmp(sub, "add") == 0) {
@@ -386,7 +372,7 @@ cmd_user(int argc, char **argv)
 			goto out;
 	}
 	if (!tool_audit(strcmp(sub, "add") == 0 ? "user.add" : "user.passwd",
-	    scalar("SELECT last_insert_rowid()", 0)))
+	    db_int_sql("SELECT last_insert_rowid()", 0)))
 		goto out;
 	if (db_commit() == SQLITE_OK) {
 		rc = EXIT_OK;

@@ -162,16 +162,8 @@ main(void)
 	    cookie, NULL) == 200);
 	db_exec("UPDATE sessions SET last_seen = last_seen - 5 * 3600");
 	CHECK("idle session is 401", call(METHOD_GET, "/api/things/1", NULL, NULL, cookie, NULL) == 401);
-	{
-		sqlite3_stmt	*q = NULL;
-		int		 left = -1;
-
-		if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sessions", -1,
-		    &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-			left = sqlite3_column_int(q, 0);
-		sqlite3_finalize(q);
-		CHECK("idle session was deleted", left == 0);
-	}
+	CHECK("idle session was deleted",
+	    db_int_sql("SELECT count(*) FROM sessions", -1) == 0);
 	snprintf(sql, sizeof(sql), "INSERT INTO sessions VALUES (2, '%s', 2, %lld, %lld, NULL);",
 	    hash, (long long)time(NULL), (long long)time(NULL));
 	db_exec(sql);

@@ -23,16 +23,7 @@ cache_used(void)
 static long long
 read_all(void)
 {
-	sqlite3_stmt	*s;
-	long long	 n = -1;
-
-	if (sqlite3_prepare_v2(db, "SELECT sum(length(b)) FROM t", -1, &s,
-	    NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
+	return db_int_sql("SELECT sum(length(b)) FROM t", -1);
 }
 
 int

@@ -43,19 +43,6 @@ static const struct route routes[] = {
 	{ METHOD_GET, "/api/things/{id}", R_FRONTDESK, NULL, handler, 0 },
 };
 
-static long long
-count(const char *sql)
-{
-	sqlite3_stmt	*q = NULL;
-	long long	 n = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	return n;
-}
-
 int
 main(void)
 {
@@ -116,10 +103,10 @@ main(void)
 	    seen[1] == v0 + 4);
 	CHECK("its audit line was written to the journal, and imports",
 	    audit_import() == 1);
-	CHECK("its audit row is then in the table", count("SELECT count(*)"
-	    " FROM audit WHERE action = 'thing.read'") == 1);
+	CHECK("its audit row is then in the table", db_int_sql("SELECT count(*)"
+	    " FROM audit WHERE action = 'thing.read'", -1) == 1);
 	CHECK("no transaction is left open", sqlite3_get_autocommit(db) &&
-	    count("SELECT n FROM rev") == v0 + 5);
+	    db_int_sql("SELECT n FROM rev", -1) == v0 + 5);
 
 	sqlite3_close(other);
 	audit_fini();

@@ -51,22 +51,6 @@ waits_in_kernel(pid_t pid)
 	return found;
 }
 
-/* The connection's PRAGMA synchronous: 1 NORMAL, 2 FULL. */
-static int
-synchronous(void)
-{
-	sqlite3_stmt	*s;
-	int		 v = -1;
-
-	if (sqlite3_prepare_v2(db, "PRAGMA synchronous", -1, &s, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 enum job { WAITER, HOLDER, STUCK };
 
 struct child {
@@ -192,11 +176,11 @@ main(void)
 	CHECK("db_try_begin with the lock free takes it",
 	    db_try_begin() == SQLITE_OK && unit_lock_free(lockpath) == 0);
 	CHECK("inside it, synchronous=NORMAL: its commit does not wait for the disk",
-	    synchronous() == 1);
+	    db_int_sql("PRAGMA synchronous", -1) == 1);
 	CHECK("and its commit frees it", unit_insert("tried") == SQLITE_OK &&
 	    db_commit() == SQLITE_OK && unit_lock_free(lockpath) == 1);
 	CHECK("the next commits wait for it again (synchronous=FULL)",
-	    synchronous() == 2);
+	    db_int_sql("PRAGMA synchronous", -1) == 2);
 
 	/* A writer killed while holding it frees it. */
 	CHECK("a child holds the lock", write(holder.go, "g", 1) == 1 &&
@@ -208,10 +192,7 @@ main(void)
 	    db_begin() == SQLITE_OK && ms_now() - t0 < 1000);
 	CHECK("and the killed writer's row is not there",
 	    unit_insert("after") == SQLITE_OK && db_commit() == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "SELECT count(*) FROM t WHERE who ="
-	    " 'lost'", -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 0);
-	sqlite3_finalize(s);
+	    db_int_sql("SELECT count(*) FROM t WHERE who = 'lost'", -1) == 0);
 
 	/* The wait is bounded: 503 (SQLITE_BUSY) after 5 s, not forever. */
 	if (write(stuck.go, "g", 1) != 1 || read(stuck.out, &c, 1) != 1)
