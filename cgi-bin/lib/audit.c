@@ -378,13 +378,19 @@ import_file(const char *path, long long *rows, int *done)
 	int		 fd, rc, seen = 0;
 
 	*done = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? SQLITE_OK : SQLITE_IOERR;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return SQLITE_OK;
+		nd_log("audit journal: %s: %s", path, strerror(errno));
+		return SQLITE_IOERR;
+	}
 	/* Retired, then the fingerprint after the last appender that got
-	 * in before the mark let go. */
+	 * in before the mark let go.  fchmod() fails with EPERM on a file
+	 * another user owns (one root left behind, say): name it. */
 	if (fchmod(fd, JOURNAL_LIVE & ~S_IWUSR) == -1 ||
 	    flock(fd, LOCK_EX) == -1 || !auth_sha256_fd_hex(fd, fp) ||
 	    (f = fdopen(fd, "r")) == NULL) {
+		nd_log("audit journal: %s: %s", path, strerror(errno));
 		close(fd);
 		return SQLITE_IOERR;
 	}
@@ -436,8 +442,10 @@ import_at_least(off_t min)
 		if ((rc = db_begin()) != SQLITE_OK)
 			return -1;
 	}
-	if (rc == SQLITE_OK && rename(path, moving) == -1 && errno != ENOENT)
+	if (rc == SQLITE_OK && rename(path, moving) == -1 && errno != ENOENT) {
+		nd_log("audit journal: %s: %s", path, strerror(errno));
 		rc = SQLITE_IOERR;
+	}
 	if (rc == SQLITE_OK)
 		rc = import_file(moving, &rows, &done);
 	if (rc != SQLITE_OK) {

@@ -420,7 +420,7 @@ cmd_audit_import(int argc, char **argv)
 		return EXIT_FAIL;
 	if ((n = tool_audit_import()) < 0) {
 		fprintf(stderr, "nalamdesk-admin: the audit journal could not "
-		    "be imported (is the database busy?)\n");
+		    "be imported (the line above says why)\n");
 		return EXIT_FAIL;
 	}
 	printf("%lld audit rows imported\n", n);

@@ -7,7 +7,7 @@
 // imported twice.
 const fs = require('fs');
 const path = require('path');
-const { execFileSync } = require('child_process');
+const { execFileSync, spawnSync } = require('child_process');
 const t = require('../lib/t.js');
 
 const DB = path.join(process.env.ND_VAR, 'db', 'nalamdesk.db');
@@ -175,6 +175,27 @@ t.test('audit journal: a read whose line cannot be written is refused, not serve
     fs.rmdirSync(JOURNAL);
   }
   t.status(await t.api('GET', `/api/patients/${S.p}`, { cookie: S.desk }), 200, 'served again once the journal can be written');
+});
+
+t.test('audit journal: a journal another user owns is named in the refusal, then imported once mended', async () => {
+  need();
+  tool('audit-import');
+  const line = `2026-01-01T00:00:00.000Z\t\t\t\t127.0.0.1\ttest.foreign\ttest\t\t\n`;
+  const st = fs.statSync(path.dirname(JOURNAL));
+  // As a root shell would leave it: root's, readable, not ours to retire.
+  fs.writeFileSync(JOURNAL, line, { mode: 0o644 });
+  fs.chownSync(JOURNAL, 0, 0);
+  const res = spawnSync(path.join(process.env.ND_BIN, 'nalamdesk-admin'), ['--var', process.env.ND_VAR, 'audit-import'],
+    { encoding: 'utf8' });
+  t.ok(st.uid !== 0, 'the database belongs to a user other than root, as installed');
+  t.ok(res.status !== 0, `the tool fails: ${res.status}`);
+  t.ok(res.stderr.includes(`${JOURNAL}.importing: Operation not permitted`), `the file and the reason named: ${res.stderr}`);
+  t.ok(!/busy/.test(res.stderr), 'no guess about a busy database');
+  t.eq(raw("SELECT count(*) AS n FROM audit WHERE action = 'test.foreign'")[0].n, 0, 'nothing imported');
+  fs.chownSync(MOVING, st.uid, st.gid);
+  tool('audit-import');
+  t.eq(raw("SELECT count(*) AS n FROM audit WHERE action = 'test.foreign'")[0].n, 1, 'imported once the owner is mended');
+  t.ok(!fs.existsSync(MOVING), 'the file is removed');
 });
 
 t.run();
