@@ -26,7 +26,7 @@ endif
 CFLAGS   := -std=c11 -D_GNU_SOURCE -Icgi-bin/lib $(WARN) $(OPT) -fstack-protector-strong -fPIE \
             $(EXTRA_CFLAGS)
 LDFLAGS  := -pie -Wl,-z,relro,-z,now $(OPT)
-LDLIBS   := -lfcgi -lsqlite3 -lyajl -largon2 -lcrypto
+LDLIBS   := -lfcgi -lsqlite3 -lyajl -largon2 -lmd
 
 LIB_SRC  := $(wildcard cgi-bin/lib/*.c)
 LIB_OBJ  := $(LIB_SRC:cgi-bin/lib/%.c=$(BUILD)/obj/lib/%.o)
@@ -58,6 +58,10 @@ $(BUILD)/libnd.a: $(LIB_OBJ)
 $(BUILD)/bin/%: $(BUILD)/libnd.a $(LIB_HDR) $$(wildcard cgi-bin/$$*.c cgi-bin/$$*/*.c cgi-bin/$$*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(BUILD)/libnd.a $(LDLIBS)
+
+# libcrypto only where it is used: the admin program reads the TLS certificate, the tool
+# encrypts backups.  The other workers need only SHA-256 (libmd).
+$(BUILD)/bin/admin $(BUILD)/bin/nalamdesk-admin: LDLIBS += -lcrypto
 
 $(BUILD)/gen/migrations.c: $(SCHEMA) cgi-bin/tool/embed-schema.sh
 	@mkdir -p $(@D)
