@@ -897,13 +897,15 @@ db_now(char *buf)
 
 /*
  * Today's date in the clinic's time zone (settings.timezone, re-read at
- * most once a minute); BUF holds 11 bytes.
+ * most once a minute); BUF holds 11 bytes.  Worked out once per second:
+ * glibc's localtime_r() parses the zone's rule again on every call (1 %
+ * of a worker serving patients by id).
  */
 void
 db_today(char *buf)
 {
-	static char	 tz[64] = "";
-	static time_t	 read_at;
+	static char	 tz[64] = "", day[11];
+	static time_t	 read_at, day_at = -1;
 	time_t		 t = time(NULL);
 	struct tm	 tm;
 	const unsigned char *v;
@@ -917,9 +919,14 @@ db_today(char *buf)
 			snprintf(tz, sizeof(tz), "%s", (const char *)v);
 			setenv("TZ", tz, 1);
 			tzset();
+			day_at = -1;
 		}
 		sqlite3_reset(ls[LS_TIMEZONE]);
 	}
-	localtime_r(&t, &tm);
-	strftime(buf, 11, "%Y-%m-%d", &tm);
+	if (t != day_at) {
+		localtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		day_at = t;
+	}
+	memcpy(buf, day, sizeof(day));
 }
