@@ -201,9 +201,9 @@ journal_append(const char *line, size_t len)
 	ssize_t		 n;
 	int		 tries, err;
 
-	if (!journal_path(path, sizeof(path), ""))
-		return SQLITE_IOERR;
 	for (tries = 0; tries < 8; tries++) {
+		if (jfd == -1 && !journal_path(path, sizeof(path), ""))
+			return SQLITE_IOERR;
 		if (jfd == -1 && (jfd = open(path, O_WRONLY | O_APPEND |
 		    O_CREAT | O_CLOEXEC, JOURNAL_LIVE)) == -1) {
 			nd_log("audit journal: %s", strerror(errno));
