@@ -37,7 +37,7 @@ BINS     := $(PROGS:%=$(BUILD)/bin/%) $(BUILD)/bin/nalamdesk-admin
 TOOL_SRC := $(wildcard cgi-bin/tool/*.c)
 SCHEMA   := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
 
-.PHONY: all asan run test bench fuzz soak audit install uninstall clean deps-run deps-test
+.PHONY: all asan run test bench fuzz soak audit install uninstall clean deps-run deps-test ldlibs
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 
@@ -62,6 +62,11 @@ $(BUILD)/bin/%: $(BUILD)/libnd.a $(LIB_HDR) $$(wildcard cgi-bin/$$*.c cgi-bin/$$
 # libcrypto only where it is used: the admin program reads the TLS certificate, the tool
 # encrypts backups.  The other workers need only SHA-256 (libmd).
 $(BUILD)/bin/admin $(BUILD)/bin/nalamdesk-admin: LDLIBS += -lcrypto
+
+# The libraries a program links, for what links against libnd.a outside this file (the unit
+# tests in tests/run, the fuzz targets in tests/fuzz/run).
+ldlibs:
+	@echo $(LDLIBS)
 
 $(BUILD)/gen/migrations.c: $(SCHEMA) cgi-bin/tool/embed-schema.sh
 	@mkdir -p $(@D)

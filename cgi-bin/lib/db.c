@@ -657,7 +657,7 @@ db_try_begin(void)
 		return rc;
 	if ((rc = db_exec("PRAGMA synchronous = NORMAL")) != SQLITE_OK ||
 	    (rc = db_ls(LS_BEGIN)) != SQLITE_OK) {
-		db_exec("PRAGMA synchronous = FULL");
+		try_end();
 		db_unlock();
 		return rc;
 	}
