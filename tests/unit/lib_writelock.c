@@ -181,6 +181,10 @@ main(void)
 	    db_commit() == SQLITE_OK && unit_lock_free(lockpath) == 1);
 	CHECK("the next commits wait for it again (synchronous=FULL)",
 	    db_int_sql("PRAGMA synchronous", -1) == 2);
+	CHECK("one rolled back frees it and puts FULL back too",
+	    db_try_begin() == SQLITE_OK && (db_rollback(), 1) &&
+	    unit_lock_free(lockpath) == 1 &&
+	    db_int_sql("PRAGMA synchronous", -1) == 2);
 
 	/* A writer killed while holding it frees it. */
 	CHECK("a child holds the lock", write(holder.go, "g", 1) == 1 &&
@@ -208,7 +212,8 @@ main(void)
 	rc = db_try_begin();
 	waited = ms_now() - t0;
 	CHECK("db_try_begin behind a writer gives up at once",
-	    rc == SQLITE_BUSY && waited < 50 && sqlite3_get_autocommit(db));
+	    rc == SQLITE_BUSY && waited < 50 && sqlite3_get_autocommit(db) &&
+	    db_int_sql("PRAGMA synchronous", -1) == 2);
 	kill(stuck.pid, SIGKILL);
 	waitpid(stuck.pid, &st, 0);
 	CHECK("the process survives its timer and writes on",
