@@ -6,7 +6,7 @@ const PAGE = 100;
 
 export function render(root) {
 	const users = select('user_id', [['', 'Anyone']], { id: 'audit-user', 'data-testid': 'audit-user' });
-	const csv = h('a', { id: 'audit-csv', class: 'btn', href: '/api/audit.csv', download: 'audit.csv', 'data-testid': 'audit-csv' }, 'Download CSV');
+	const csv = h('a', { id: 'audit-csv', class: 'btn', href: api.auditCsvUrl({}), download: 'audit.csv', 'data-testid': 'audit-csv' }, 'Download CSV');
 	const form = h('form', { id: 'audit-form', class: 'filters', 'data-testid': 'audit-form' },
 		field('From', input('from', { id: 'audit-from', type: 'date', value: addDays(todayISO(), -7), 'data-testid': 'audit-from' })),
 		field('To', input('to', { id: 'audit-to', type: 'date', value: todayISO(), 'data-testid': 'audit-to' })),
