@@ -12,9 +12,9 @@
 // guessed at: it is logged in the console and thrown as ApiError 'bad_answer',
 // which the screen shows like any other error.
 
-export const STALE_MESSAGE = 'Someone else changed this record; reload to see their changes';
-export const NETWORK_MESSAGE = 'Cannot reach the clinic server. Check the network; nothing you typed is lost.';
-export const BAD_ANSWER_MESSAGE = 'The server sent an answer this screen does not understand. Reload the page; if it stays, tell the administrator.';
+const STALE_MESSAGE = 'Someone else changed this record; reload to see their changes';
+const NETWORK_MESSAGE = 'Cannot reach the clinic server. Check the network; nothing you typed is lost.';
+const BAD_ANSWER_MESSAGE = 'The server sent an answer this screen does not understand. Reload the page; if it stays, tell the administrator.';
 
 // For answers without the error object (a proxy, a dropped connection mid-answer).
 const DEFAULT_MESSAGES = {
@@ -34,7 +34,7 @@ const DEFAULT_MESSAGES = {
 const GET_RETRY_DELAYS = [400, 1200, 3000];	// ms; bounded: 4 tries in all
 const TIMEOUT_MS = 20000;
 
-export class ApiError extends Error {
+class ApiError extends Error {
 	constructor(status, code, message, field) {
 		super(message);
 		this.status = status;	// 0 = network failure
@@ -177,7 +177,7 @@ async function call(method, path, shape, opts = {}) {
 }
 
 // Build "path?a=1&b=2", leaving out empty values.
-export function qs(path, params = {}) {
+function qs(path, params = {}) {
 	const u = new URLSearchParams();
 	for (const [k, v] of Object.entries(params)) {
 		if (v !== undefined && v !== null && v !== '') u.set(k, v);
