@@ -33,6 +33,7 @@ const DEFAULT_MESSAGES = {
 
 const GET_RETRY_DELAYS = [400, 1200, 3000];	// ms; bounded: 4 tries in all
 const TIMEOUT_MS = 20000;
+const PAGE_MAX = 200;	// the largest ?limit= a list takes
 
 class ApiError extends Error {
 	constructor(status, code, message, field) {
@@ -199,7 +200,7 @@ export const api = {
 	changePassword: b => call('POST', '/api/auth/password', NOTHING, { body: b, auth: false }),
 
 	// [4.1] users
-	users: () => call('GET', '/api/users', listIn('users', STAFF)),
+	users: () => every(page => call('GET', qs('/api/users', page), listIn('users', STAFF))),
 	addUser: b => call('POST', '/api/users', inKey('user', STAFF), body(b)),
 	updateUser: (uid, b) => call('PATCH', `/api/users/${id(uid)}`, inKey('user', STAFF), body(b)),
 
@@ -248,6 +249,16 @@ export const api = {
 	visits: pid => call('GET', `/api/patients/${id(pid)}/visits`, HISTORY),
 	medicines: (q, limit = 15) => call('GET', qs('/api/medicines', { q, limit }), listIn('medicines', MEDICINE)),
 };
+
+// All pages of a paged list (docs/api.md §1.8): getPage({limit, offset}) → one page.
+async function every(getPage) {
+	const all = [];
+	for (let offset = 0; ; offset += PAGE_MAX) {
+		const got = await getPage({ limit: PAGE_MAX, offset });
+		all.push(...got);
+		if (got.length < PAGE_MAX) return all;
+	}
+}
 
 // Conditional GET: {notModified, etag, data}; data is checked only when it came.
 async function poll(path, etag, shape, opts = {}) {
