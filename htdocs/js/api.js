@@ -6,10 +6,17 @@
 // (the screen underneath stays as it was, so nothing typed is lost) and then
 // repeats the request once. GETs that fail on the network are retried a few
 // times before giving up with a plain-language message.
+//
+// Every endpoint the screens use has one function in `api` below, with the
+// shape docs/api.md gives its answer. An answer of another shape is not
+// guessed at: it is logged in the console and thrown as ApiError 'bad_answer',
+// which the screen shows like any other error.
 
-export const STALE_MESSAGE = 'Someone else changed this record; reload to see their changes';
-export const NETWORK_MESSAGE = 'Cannot reach the clinic server. Check the network; nothing you typed is lost.';
+const STALE_MESSAGE = 'Someone else changed this record; reload to see their changes';
+const NETWORK_MESSAGE = 'Cannot reach the clinic server. Check the network; nothing you typed is lost.';
+const BAD_ANSWER_MESSAGE = 'The server sent an answer this screen does not understand. Reload the page; if it stays, tell the administrator.';
 
+// For answers without the error object (a proxy, a dropped connection mid-answer).
 const DEFAULT_MESSAGES = {
 	400: 'The request was not understood.',
 	401: 'Please sign in.',
@@ -26,15 +33,15 @@ const DEFAULT_MESSAGES = {
 
 const GET_RETRY_DELAYS = [400, 1200, 3000];	// ms; bounded: 4 tries in all
 const TIMEOUT_MS = 20000;
+const PAGE_MAX = 200;	// the largest ?limit= a list takes
 
-export class ApiError extends Error {
+class ApiError extends Error {
 	constructor(status, code, message, field) {
 		super(message);
 		this.status = status;	// 0 = network failure
 		this.code = code;
 		this.field = field || null;
 	}
-	get stale() { return this.status === 409 && this.code === 'stale'; }
 }
 
 let authHandler = null;
@@ -62,31 +69,26 @@ async function once(method, path, body, etag) {
 	}
 }
 
-async function toError(res, body) {
+// The error shape of docs/api.md §1.4: {"error": {code, message, field?}}.
+async function toError(res) {
 	let e = {};
-	try { e = (await res.json()).error || {}; } catch { /* not JSON */ }
+	try { e = (await res.json()).error || {}; } catch { /* not JSON: a proxy's page */ }
 	let message = e.message || DEFAULT_MESSAGES[res.status] || `Unexpected answer (${res.status}).`;
-	let code = e.code || `http_${res.status}`;
-	// A stale version (or a 409 that does not say why) gets the one standard
-	// sentence; other 409s (illegal transition, already in the queue, visit
-	// already finalized) keep the server's more precise words.
-	const sentVersion = body && typeof body === 'object' && 'version' in body;
-	if (res.status === 409 && (/stale|version|conflict/.test(e.code || '') || !e.message || sentVersion && !e.code)) {
-		message = STALE_MESSAGE;
-		code = 'stale';
-	}
-	return new ApiError(res.status, code, message, e.field);
+	// A stale version gets the one standard sentence; other 409s (illegal move,
+	// already in the queue, visit finalized) keep the server's more precise words.
+	if (e.code === 'stale_version') message = STALE_MESSAGE;
+	return new ApiError(res.status, e.code || `http_${res.status}`, message, e.field);
 }
 
 // request(method, path, {body, etag, auth}) → {status, etag, data}
 //   status 304 → data null (only when etag was given).
 //   auth:false → a 401 is thrown to the caller instead of asking to sign in.
-export async function request(method, path, { body, etag, auth = true } = {}) {
+async function request(method, path, { body, etag, auth = true } = {}) {
 	let res;
 	for (let attempt = 0; ; attempt++) {
 		try {
 			res = await once(method, path, body, etag);
-		} catch (err) {
+		} catch {
 			res = null;
 		}
 		const retryable = !res || res.status === 502 || res.status === 503 || res.status === 504;
@@ -99,32 +101,84 @@ export async function request(method, path, { body, etag, auth = true } = {}) {
 		return request(method, path, { body, etag, auth: false });
 	}
 	if (res.status === 304) return { status: 304, etag, data: null };
-	if (!res.ok) throw await toError(res, body);
+	if (!res.ok) throw await toError(res);
 	let data = null;
 	if (res.status !== 204) {
 		const text = await res.text();
 		if (text) {
-			try { data = JSON.parse(text); } catch { throw new ApiError(res.status, 'bad_json', 'The server sent an unreadable answer.'); }
+			try { data = JSON.parse(text); } catch { throw badAnswer(method, path, res.status, 'JSON', text); }
 		}
 	}
 	return { status: res.status, etag: res.headers.get('ETag'), data };
 }
 
-export const api = {
-	get: async (path, opts) => (await request('GET', path, opts)).data,
-	post: async (path, body, opts) => (await request('POST', path, { ...opts, body })).data,
-	put: async (path, body, opts) => (await request('PUT', path, { ...opts, body })).data,
-	patch: async (path, body, opts) => (await request('PATCH', path, { ...opts, body })).data,
-	del: async (path, opts) => (await request('DELETE', path, opts)).data,
-	// Conditional GET for polling: returns {notModified, etag, data}.
-	poll: async (path, etag, opts) => {
-		const r = await request('GET', path, { ...opts, etag });
-		return { notModified: r.status === 304, etag: r.etag || etag, data: r.data };
-	},
+function badAnswer(method, path, status, what, got) {
+	console.error(`${method} ${path}: expected ${what}, got`, got);
+	return new ApiError(status, 'bad_answer', BAD_ANSWER_MESSAGE);
+}
+
+// ---------- answer shapes (docs/api.md) ----------
+// A shape is {what, take(data)}: take returns the part the screens use, or
+// undefined when the data is not that shape. Records are checked for the
+// members the screens rely on; members added later are let through.
+
+const isObj = v => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+// An object having every one of KEYS (null values allowed).
+const rec = (what, ...keys) => ({ what, take: d => isObj(d) && keys.every(k => k in d) ? d : undefined });
+// {KEY: shape} → the inner value.
+const inKey = (key, s) => ({ what: `{${key}: ${s.what}}`, take: d => isObj(d) ? s.take(d[key]) : undefined });
+// {KEY: [shape]} → the array.
+const listIn = (key, s) => ({
+	what: `{${key}: [${s.what}]}`,
+	take: d => isObj(d) && Array.isArray(d[key]) && d[key].every(x => s.take(x) !== undefined) ? d[key] : undefined,
+});
+const orNull = s => ({ what: `${s.what} or null`, take: d => d === null ? null : s.take(d) });
+// 204: no body.
+const NOTHING = { what: 'no body', take: d => d === null ? null : undefined };
+
+const USER = rec('user', 'id', 'username', 'name', 'role');
+const STAFF = rec('user', 'id', 'username', 'name', 'role', 'active', 'version');
+const SETTINGS = rec('settings', 'clinic_name', 'timezone', 'consultation_fee_paise', 'logo_url', 'version');
+const PATIENT = rec('patient', 'id', 'clinic_no', 'name', 'sex', 'version');
+const ENTRY = rec('queue entry', 'id', 'token', 'status', 'patient');
+const APPOINTMENT = rec('appointment', 'id', 'date', 'time', 'status', 'version', 'patient');
+const PAYMENT = rec('payment', 'id', 'receipt_no', 'amount_paise', 'mode', 'created_at', 'patient');
+const REPORT = rec('daily report', 'date', 'patients_seen', 'new_patients', 'tokens_issued', 'collections');
+const VISIT = rec('visit', 'id', 'status', 'date', 'version', 'patient');
+const MEDICINE = rec('medicine', 'name', 'strength', 'form');
+const AUDIT_ROW = rec('audit row', 'id', 'ts', 'username', 'role', 'ip', 'action', 'entity', 'entity_id');
+const BACKUP = rec('backup', 'file', 'size_bytes', 'created_at', 'integrity', 'present');
+const SYSTEM = rec('system status', 'backup_stale', 'disk_low');	// a doctor gets these two only
+const QUEUE = {
+	what: '{date, rev, entries: [queue entry]}',
+	take: d => rec('', 'date', 'rev').take(d) && listIn('entries', ENTRY).take(d) ? d : undefined,
+};
+const TOKEN = rec('token', 'token');
+const BOARD = {
+	what: '{date, clinic_name, serving: [{token}], waiting: [{token}]}',
+	take: d => rec('', 'date', 'clinic_name').take(d) && listIn('serving', TOKEN).take(d) && listIn('waiting', TOKEN).take(d) ? d : undefined,
+};
+const HISTORY = {
+	what: '{patient, total, visits: [visit], draft: visit or null}',
+	take: d => rec('', 'patient', 'total').take(d) && listIn('visits', VISIT).take(d) &&
+		orNull(VISIT).take(d.draft) !== undefined ? d : undefined,
 };
 
+// Checks DATA against SHAPE; returns the part the screens use or throws.
+function take(method, path, status, data, shape) {
+	const v = shape.take(data);
+	if (v === undefined) throw badAnswer(method, path, status, shape.what, data);
+	return v;
+}
+
+async function call(method, path, shape, opts = {}) {
+	const r = await request(method, path, opts);
+	return take(method, path, r.status, r.data, shape);
+}
+
 // Build "path?a=1&b=2", leaving out empty values.
-export function qs(path, params = {}) {
+function qs(path, params = {}) {
 	const u = new URLSearchParams();
 	for (const [k, v] of Object.entries(params)) {
 		if (v !== undefined && v !== null && v !== '') u.set(k, v);
@@ -133,12 +187,82 @@ export function qs(path, params = {}) {
 	return s ? `${path}?${s}` : path;
 }
 
-// The contract does not name the key that wraps a list; accept the likely ones.
-export function listOf(resp, ...keys) {
-	if (Array.isArray(resp)) return resp;
-	if (!resp || typeof resp !== 'object') return [];
-	for (const k of [...keys, 'items', 'results', 'data']) {
-		if (Array.isArray(resp[k])) return resp[k];
+const id = n => encodeURIComponent(n);
+const body = b => ({ body: b });
+
+// ---------- the endpoints (docs/api.md, section in brackets) ----------
+
+export const api = {
+	// [3] auth — sign-in and password errors go to the caller (auth: false), not to the sign-in prompt.
+	login: (username, password) => call('POST', '/api/auth/login', inKey('user', USER), { body: { username, password }, auth: false }),
+	logout: () => call('POST', '/api/auth/logout', NOTHING, { auth: false }),
+	me: () => call('GET', '/api/auth/me', inKey('user', USER), { auth: false }),
+	changePassword: b => call('POST', '/api/auth/password', NOTHING, { body: b, auth: false }),
+
+	// [4.1] users
+	users: () => every(page => call('GET', qs('/api/users', page), listIn('users', STAFF))),
+	addUser: b => call('POST', '/api/users', inKey('user', STAFF), body(b)),
+	updateUser: (uid, b) => call('PATCH', `/api/users/${id(uid)}`, inKey('user', STAFF), body(b)),
+
+	// [4.2] settings and logo
+	settings: () => call('GET', '/api/settings', SETTINGS),
+	saveSettings: b => call('PUT', '/api/settings', SETTINGS, body(b)),
+	saveLogo: dataUrl => call('PUT', '/api/settings/logo', rec('logo', 'logo_url'), body({ data_url: dataUrl })),
+	removeLogo: () => call('DELETE', '/api/settings/logo', NOTHING),
+
+	// [4.3] audit trail; auditCsvUrl is a link, not a call
+	audit: filters => call('GET', qs('/api/audit', filters), listIn('entries', AUDIT_ROW)),
+	auditCsvUrl: filters => qs('/api/audit.csv', filters),
+
+	// [4.4] backups, [4.5] system status (auth: false — a role without it just sees no banner)
+	backups: () => call('GET', '/api/backups', listIn('backups', BACKUP)),
+	backUpNow: () => call('POST', '/api/backups', inKey('backup', BACKUP)),
+	system: (opts = {}) => call('GET', '/api/system', SYSTEM, opts),
+
+	// [5] patients
+	searchPatients: (q, limit = 20) => call('GET', qs('/api/patients', { q, limit }), listIn('patients', PATIENT)),
+	duplicates: (name, phone) => call('GET', qs('/api/patients/duplicates', { name, phone }), listIn('candidates', PATIENT)),
+	patient: pid => call('GET', `/api/patients/${id(pid)}`, PATIENT),
+	addPatient: b => call('POST', '/api/patients', PATIENT, body(b)),
+	updatePatient: (pid, b) => call('PATCH', `/api/patients/${id(pid)}`, PATIENT, body(b)),
+
+	// [6] queue. pollQueue/pollBoard → {notModified, etag, data}: 304 costs nothing.
+	pollQueue: etag => poll('/api/queue', etag, QUEUE),
+	pollBoard: etag => poll('/api/queue/display', etag, BOARD, { auth: false }),
+	addToQueue: b => call('POST', '/api/queue', ENTRY, body(b)),
+	setQueueStatus: (qid, status) => call('PATCH', `/api/queue/${id(qid)}`, ENTRY, body({ status })),
+
+	// [7] appointments
+	appointments: date => call('GET', qs('/api/appointments', { date }), listIn('appointments', APPOINTMENT)),
+	book: b => call('POST', '/api/appointments', APPOINTMENT, body(b)),
+	updateAppointment: (aid, b) => call('PATCH', `/api/appointments/${id(aid)}`, APPOINTMENT, body(b)),
+
+	// [8] billing
+	pay: b => call('POST', '/api/payments', PAYMENT, body(b)),
+	dailyReport: date => call('GET', qs('/api/reports/daily', { date }), REPORT),
+
+	// [9] visits (doctor)
+	startVisit: b => call('POST', '/api/visits', VISIT, body(b)),
+	visit: vid => call('GET', `/api/visits/${id(vid)}`, VISIT),
+	saveVisit: (vid, b) => call('PATCH', `/api/visits/${id(vid)}`, VISIT, body(b)),
+	finalize: vid => call('POST', `/api/visits/${id(vid)}/finalize`, VISIT),
+	visits: pid => call('GET', `/api/patients/${id(pid)}/visits`, HISTORY),
+	medicines: (q, limit = 15) => call('GET', qs('/api/medicines', { q, limit }), listIn('medicines', MEDICINE)),
+};
+
+// All pages of a paged list (docs/api.md §1.8): getPage({limit, offset}) → one page.
+async function every(getPage) {
+	const all = [];
+	for (let offset = 0; ; offset += PAGE_MAX) {
+		const got = await getPage({ limit: PAGE_MAX, offset });
+		all.push(...got);
+		if (got.length < PAGE_MAX) return all;
 	}
-	return [];
+}
+
+// Conditional GET: {notModified, etag, data}; data is checked only when it came.
+async function poll(path, etag, shape, opts = {}) {
+	const r = await request('GET', path, { ...opts, etag });
+	if (r.status === 304) return { notModified: true, etag, data: null };
+	return { notModified: false, etag: r.etag || etag, data: take('GET', path, r.status, r.data, shape) };
 }

@@ -4,7 +4,8 @@ import { api, onAuthRequired } from './api.js';
 import { session, loadSettings, hasRole, forgetSavedDrafts } from './session.js';
 import { h, $, replace, notice, toast, dialog, field, input, isTyping } from './ui.js';
 import { showLogin } from './screens/login.js';
-import { startRouter, go } from './router.js';
+import { startRouter } from './router.js';
+import { go } from './nav.js';
 
 const NAV = {
 	frontdesk: [['patients', 'Patients'], ['queue', 'Queue'], ['appointments', 'Appointments'], ['payments', 'Payments']],
@@ -47,7 +48,7 @@ function markNav() {
 }
 
 async function signOut() {
-	try { await api.post('/api/auth/logout', {}, { auth: false }); } catch { /* the session dies anyway */ }
+	try { await api.logout(); } catch { /* the session dies anyway */ }
 	forgetSavedDrafts();
 	for (const k of Object.keys(sessionStorage)) if (k.startsWith('nd.')) sessionStorage.removeItem(k);
 	location.hash = '';
@@ -65,7 +66,7 @@ function changePassword() {
 			if (nw.value.length < 10) throw { new_password: 'Use at least 10 characters.' };
 			if (nw.value !== again.value) throw { confirm: 'The two new passwords differ.' };
 			try {
-				await api.post('/api/auth/password', { current_password: cur.value, new_password: nw.value }, { auth: false });
+				await api.changePassword({ current_password: cur.value, new_password: nw.value });
 			} catch (err) {
 				if (err.status === 401 || err.status === 403) { err.message = 'The current password is wrong.'; err.field = 'current_password'; }
 				throw err;
@@ -79,10 +80,10 @@ async function checkSystem() {
 	if (!hasRole('admin', 'doctor')) return;
 	const banner = $('#system-banner');
 	try {
-		const s = await api.get('/api/system', { auth: false });
+		const s = await api.system({ auth: false });
 		const warn = [];
-		if (s?.backup_stale) warn.push('The last good backup is more than a day old.');
-		if (s?.disk_low) warn.push('The disk is nearly full.');
+		if (s.backup_stale) warn.push('The last good backup is more than a day old.');
+		if (s.disk_low) warn.push('The disk is nearly full.');
 		if (warn.length) warn.push(hasRole('admin') ? 'See Status and Backups.' : 'Please tell the administrator.');
 		banner.textContent = warn.join(' ');
 		banner.hidden = !warn.length;
@@ -111,18 +112,17 @@ function connectivity() {
 
 async function boot() {
 	const main = $('#main');
+	const failed = err => replace(main, notice(err.message, 'error'),
+		h('button', { class: 'btn', type: 'button', onclick: () => location.reload() }, 'Try again'));
 	let user = null;
 	try {
-		user = (await api.get('/api/auth/me', { auth: false }))?.user;
+		user = await api.me();
 	} catch (err) {
-		if (err.status !== 401) {
-			replace(main, notice(err.message, 'error'), h('button', { class: 'btn', type: 'button', onclick: () => location.reload() }, 'Try again'));
-			return;
-		}
+		if (err.status !== 401) { failed(err); return; }
 	}
 	if (!user) user = await showLogin();
 	session.user = user;
-	await loadSettings();
+	try { await loadSettings(); } catch (err) { failed(err); return; }
 	buildShell();
 	connectivity();
 	document.addEventListener('keydown', globalKeys);

@@ -1,14 +1,17 @@
 // router.js — hash routes (#/patients, #/patient/12, #/consult/34?print=1).
 // Each screen module exports render(root, params, query) and may return a
 // cleanup function (stop polling, remove key handlers) run on leaving it.
-import { session, hasRole } from './session.js';
+// Only app.js imports this module; screens move with go() from nav.js, so no
+// screen imports the router back (and no screen imports another screen).
+import { hasRole } from './session.js';
 import { h, replace, notice } from './ui.js';
+import { go, home } from './nav.js';
 
 const DESK = ['frontdesk', 'doctor'];
 const ADMIN = ['admin'];
 
 // [pattern, roles, loader]
-export const ROUTES = [
+const ROUTES = [
 	['/patients', DESK, () => import('./screens/patients.js')],
 	['/register', DESK, () => import('./screens/register.js')],
 	['/patient/:id', DESK, () => import('./screens/patient.js')],
@@ -22,12 +25,6 @@ export const ROUTES = [
 	['/audit', ADMIN, () => import('./screens/audit.js')],
 	['/status', ADMIN, () => import('./screens/status.js')],
 ];
-
-const HOME = { frontdesk: '/patients', doctor: '/queue', admin: '/users' };
-
-export const home = () => HOME[session.user?.role] || '/patients';
-
-export function go(path) { location.hash = `#${path}`; }
 
 function match(path) {
 	for (const [pattern, roles, load] of ROUTES) {
@@ -43,7 +40,7 @@ let cleanup = null;
 let turn = 0;
 let root = null;
 
-export async function route() {
+async function route() {
 	const raw = location.hash.replace(/^#/, '') || '';
 	const [path, q = ''] = raw.split('?');
 	const r = match(path);

@@ -61,9 +61,8 @@ export function rxLine(p) {
 
 export const medicineName = p => [p.medicine, p.strength, p.form].filter(Boolean).join(' ');
 
-export function isFinal(v) {
-	return !!(v && (v.finalized_at || /^final/.test(v.status || '')));
-}
+// A visit is `draft` or `final` (docs/api.md §9); a final one is read-only.
+export const isFinal = v => v.status === 'final';
 
 export function vitalsLine(vt = {}) {
 	const out = [];
@@ -76,15 +75,13 @@ export function vitalsLine(vt = {}) {
 	return out.join(' · ');
 }
 
-export const visitDate = v => v.date || v.visit_date || v.finalized_at || v.created_at;
-
 // One entry of the history timeline.
 export function visitSummary(v, { href } = {}) {
 	const dx = (v.diagnoses || []).map(d => d.text).filter(Boolean).join('; ');
 	const rx = v.prescriptions || [];
 	return h('article', { class: 'visit-card', 'data-testid': 'visit-card', 'data-id': v.id },
 		h('header', {},
-			href ? h('a', { href }, fmtDate(visitDate(v))) : h('strong', {}, fmtDate(visitDate(v))),
+			href ? h('a', { href }, fmtDate(v.date)) : h('strong', {}, fmtDate(v.date)),
 			isFinal(v) ? '' : h('span', { class: 'tag' }, 'draft')),
 		v.complaint ? h('p', {}, h('b', {}, 'C/o '), v.complaint) : null,
 		vitalsLine(v.vitals) ? h('p', { class: 'muted' }, vitalsLine(v.vitals)) : null,

@@ -13,13 +13,10 @@ export function hasRole(...roles) {
 	return !!session.user && roles.includes(session.user.role);
 }
 
+// GET /api/settings (answered unwrapped). On failure the settings already
+// loaded stay (the screens still draw with defaults) and the error is thrown.
 export async function loadSettings() {
-	try {
-		session.settings = (await api.get('/api/settings')) || {};
-		if (session.settings.settings) session.settings = session.settings.settings;
-	} catch {
-		session.settings = session.settings || {};
-	}
+	session.settings = await api.settings();
 	return session.settings;
 }
 

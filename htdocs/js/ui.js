@@ -92,9 +92,6 @@ export function dialog({ title, body, ok = 'OK', cancel = 'Cancel', testid = 'di
 	});
 }
 
-export const confirmDialog = (title, text, opts = {}) =>
-	dialog({ title, body: h('p', {}, text), ...opts });
-
 // ---------- forms ----------
 
 let uid = 0;

@@ -1,9 +1,8 @@
 // appointments.js — one day's appointments: book, mark arrived (which puts the
 // patient in that day's queue) or cancel.
-import { api, qs, listOf } from '../api.js';
+import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, onKeys, toast, todayISO, addDays, fmtDate, fmtClock, patientMeta, act } from '../ui.js';
-import { patientPicker } from './patients.js';
-import { loadPatient } from './patient.js';
+import { patientPicker } from '../shared/patient-picker.js';
 
 const LABEL = { booked: 'Booked', arrived: 'Arrived', cancelled: 'Cancelled' };
 
@@ -18,8 +17,7 @@ export function render(root, params, query) {
 		dateInput.value = day;
 		dateInput.echo();
 		try {
-			const rows = listOf(await api.get(qs('/api/appointments', { date: day })), 'appointments');
-			rows.sort((a, b) => String(a.time).localeCompare(String(b.time)));
+			const rows = await api.appointments(day);	// in time order
 			replace(list, rows.length ? table(rows) : notice('No appointments on this day.'));
 		} catch (err) {
 			replace(list, notice(err.message, 'error'));
@@ -28,17 +26,16 @@ export function render(root, params, query) {
 	const setDay = d => { if (d) { day = d; load(); form.elements.date.value = d; form.elements.date.echo(); } };
 
 	const change = (a, status) => act(async () => {
-		await api.patch(`/api/appointments/${a.id}`, { status, version: a.version });
-		toast(status === 'arrived' ? `${nameOf(a)} marked arrived and added to the queue` : 'Appointment cancelled', 'ok');
+		await api.updateAppointment(a.id, { status, version: a.version });
+		toast(status === 'arrived' ? `${a.patient.name} marked arrived and added to the queue` : 'Appointment cancelled', 'ok');
 		load();
 	});
-	const nameOf = a => a.patient?.name || a.patient_name || `Patient ${a.patient_id}`;
 
 	const table = rows => h('table', { class: 'table', id: 'appt-table', 'data-testid': 'appt-table' },
 		h('thead', {}, h('tr', {}, ['Time', 'Patient', 'Reason', 'Status', ''].map(t => h('th', { scope: 'col' }, t)))),
 		h('tbody', {}, rows.map(a => h('tr', { 'data-testid': 'appt-row', 'data-id': a.id, 'data-status': a.status },
 			h('td', {}, fmtClock(a.time)),
-			h('td', {}, h('a', { href: `#/patient/${a.patient?.id ?? a.patient_id}` }, nameOf(a)), a.patient ? h('span', { class: 'muted' }, ` ${patientMeta(a.patient)}`) : null),
+			h('td', {}, h('a', { href: `#/patient/${a.patient.id}` }, a.patient.name), h('span', { class: 'muted' }, ` ${patientMeta(a.patient)}`)),
 			h('td', {}, a.reason || ''),
 			h('td', {}, h('span', { class: `badge ap-${a.status}` }, LABEL[a.status] || a.status)),
 			h('td', { class: 'row-actions' }, a.status === 'booked' ? [
@@ -56,8 +53,7 @@ export function render(root, params, query) {
 			h('button', { type: 'submit', class: 'btn primary', id: 'appt-submit', 'data-testid': 'appt-submit' }, 'Book appointment')));
 	bindForm(form, {
 		validate: v => {
-			const p = {};
-			if (!picker.value) p.patient_id = 'Choose a patient from the list.';
+			const p = picker.check();
 			if (!v.date) p.date = 'Choose a date.';
 			else if (v.date < todayISO()) p.date = 'The date has passed.';
 			if (!v.time) p.time = 'Choose a time.';
@@ -65,7 +61,7 @@ export function render(root, params, query) {
 		},
 		cancel: () => { picker.set(null); form.reset(); form.elements.date.value = day; },
 		submit: async v => {
-			await api.post('/api/appointments', { patient_id: picker.value.id, date: v.date, time: v.time, ...(v.reason ? { reason: v.reason } : {}) });
+			await api.book({ patient_id: picker.value.id, date: v.date, time: v.time, ...(v.reason ? { reason: v.reason } : {}) });
 			toast(`Booked ${picker.value.name} on ${fmtDate(v.date)} at ${fmtClock(v.time)}`, 'ok');
 			picker.set(null);
 			form.elements.time.value = '';
@@ -87,7 +83,7 @@ export function render(root, params, query) {
 		h('p', { class: 'hint' }, '← / → change the day.'));
 
 	const pid = query.get('patient');
-	if (pid) loadPatient(pid).then(p => picker.set(p)).catch(() => {});
+	if (pid) picker.load(pid).catch(() => {});	// the picker says why
 	load();
 	(pid ? form.elements.time : picker.input).focus();
 	return onKeys({ ArrowLeft: () => setDay(addDays(day, -1)), ArrowRight: () => setDay(addDays(day, 1)) });

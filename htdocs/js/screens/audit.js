@@ -1,12 +1,12 @@
 // audit.js — who did what (admin): filters, a table, and the same filters as a CSV download.
-import { api, qs, listOf } from '../api.js';
+import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, bindForm, field, input, select, fmtDateTime, todayISO, addDays } from '../ui.js';
 
 const PAGE = 100;
 
 export function render(root) {
 	const users = select('user_id', [['', 'Anyone']], { id: 'audit-user', 'data-testid': 'audit-user' });
-	const csv = h('a', { id: 'audit-csv', class: 'btn', href: '/api/audit.csv', download: 'audit.csv', 'data-testid': 'audit-csv' }, 'Download CSV');
+	const csv = h('a', { id: 'audit-csv', class: 'btn', href: api.auditCsvUrl({}), download: 'audit.csv', 'data-testid': 'audit-csv' }, 'Download CSV');
 	const form = h('form', { id: 'audit-form', class: 'filters', 'data-testid': 'audit-form' },
 		field('From', input('from', { id: 'audit-from', type: 'date', value: addDays(todayISO(), -7), 'data-testid': 'audit-from' })),
 		field('To', input('to', { id: 'audit-to', type: 'date', value: todayISO(), 'data-testid': 'audit-to' })),
@@ -24,15 +24,15 @@ export function render(root) {
 			h('thead', {}, h('tr', {}, ['Time', 'User', 'Role', 'Action', 'Record', 'IP'].map(t => h('th', { scope: 'col' }, t)))),
 			h('tbody', {}, rows.map(a => h('tr', { 'data-testid': 'audit-row' },
 				h('td', {}, fmtDateTime(a.ts)),
-				h('td', {}, a.username || a.user_name || a.user_id || ''),
+				h('td', {}, a.username ?? a.user_id ?? ''),
 				h('td', {}, a.role || ''),
 				h('td', {}, a.action || ''),
 				h('td', {}, [a.entity, a.entity_id].filter(x => x !== null && x !== undefined && x !== '').join(' #')),
-				h('td', {}, a.ip || a.client_ip || ''))))) : notice('Nothing recorded for these filters.'),
+				h('td', {}, a.ip ?? ''))))) : notice('Nothing recorded for these filters.'),
 		more ? btn('Show more', () => fetchPage(), { id: 'audit-more', 'data-testid': 'audit-more' }) : null);
 	};
 	const fetchPage = async () => {
-		const got = listOf(await api.get(qs('/api/audit', { ...filters, limit: PAGE, offset })), 'entries', 'audit');
+		const got = await api.audit({ ...filters, limit: PAGE, offset });
 		rows = rows.concat(got);
 		offset += got.length;
 		draw(got.length === PAGE);
@@ -42,15 +42,15 @@ export function render(root) {
 		validate: v => (v.patient_id && !/^\d+$/.test(v.patient_id) ? { patient_id: 'A patient id is a number.' } : null),
 		submit: async v => {
 			filters = v;
-			csv.href = qs('/api/audit.csv', v);
+			csv.href = api.auditCsvUrl(v);
 			offset = 0;
 			rows = [];
 			await fetchPage();
 		},
 	});
 	root.append(pageHead('Audit log'), form, out);
-	api.get('/api/users').then(r => {
-		for (const u of listOf(r, 'users')) users.append(h('option', { value: u.id }, `${u.name || u.username} (${u.username})`));
+	api.users().then(list => {
+		for (const u of list) users.append(h('option', { value: u.id }, `${u.name || u.username} (${u.username})`));
 	}).catch(() => {});
 	form.requestSubmit();
 }

@@ -1,29 +1,30 @@
 // backups.js — snapshots of the database (admin): list with size, time and
 // integrity result; "Back up now".
-import { api, listOf } from '../api.js';
+import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, toast, fmtDateTime, fmtBytes, act } from '../ui.js';
 
+// `integrity` is "ok", "unchecked" (a file taken elsewhere) or what the check
+// found; a failed attempt is listed with present:false (docs/api.md §4.4).
 const okText = b => {
-	const r = b.integrity ?? b.integrity_result ?? b.integrity_ok ?? b.ok;
-	if (r === true || r === 'ok') return ['OK', 'ok'];
-	if (r === false) return ['FAILED', 'bad'];
-	if (r === null || r === undefined || r === '') return ['not checked', ''];
-	return [String(r), 'bad'];
+	if (!b.present) return ['FAILED', 'bad'];
+	if (b.integrity === 'ok') return ['OK', 'ok'];
+	if (b.integrity === 'unchecked') return ['not checked', ''];
+	return [b.integrity, 'bad'];
 };
 
 export function render(root) {
 	const list = h('div', { id: 'backups-list' }, notice('Loading…'));
 	const load = async () => {
 		try {
-			const rows = listOf(await api.get('/api/backups'), 'backups');
+			const rows = await api.backups();
 			replace(list, rows.length ? h('table', { class: 'table', id: 'backups-table', 'data-testid': 'backups-table' },
 				h('thead', {}, h('tr', {}, ['Taken', 'File', 'Size', 'Integrity'].map(t => h('th', { scope: 'col' }, t)))),
 				h('tbody', {}, rows.map(b => {
 					const [text, cls] = okText(b);
 					return h('tr', { 'data-testid': 'backup-row' },
-						h('td', {}, fmtDateTime(b.created_at || b.time || b.taken_at)),
-						h('td', {}, b.name || b.file || b.path || ''),
-						h('td', {}, fmtBytes(b.size_bytes ?? b.size)),
+						h('td', {}, fmtDateTime(b.created_at)),
+						h('td', {}, b.file),
+						h('td', {}, fmtBytes(b.size_bytes)),
 						h('td', {}, h('span', { class: `badge ${cls}` }, text)));
 				}))) : notice('No backups yet. Take one now.', 'error'));
 		} catch (err) {
@@ -33,7 +34,7 @@ export function render(root) {
 	const now = btn('Back up now', act(async () => {
 		now.textContent = 'Backing up…';
 		try {
-			await api.post('/api/backups', {});
+			await api.backUpNow();
 			toast('Backup taken', 'ok');
 			document.dispatchEvent(new Event('nd:system-changed'));
 			load();

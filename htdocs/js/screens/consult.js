@@ -4,13 +4,12 @@
 // (with version) ~1 s after typing stops or when a field loses focus, so a
 // reload or a dropped connection loses nothing. Finalize → printable A5/A4
 // prescription. A finalized visit opens straight into its printout.
-import { api, qs, listOf } from '../api.js';
+import { api } from '../api.js';
 import { h, $, $$, replace, notice, btn, field, dateEcho, clinicNo, input, select, textarea, searchList, debounce, toast, onKeys,
 	setFieldError, clearErrors, fmtDate, todayISO, addDays, ageOf, sexLabel, ageSex, letterhead, paperToggle, act } from '../ui.js';
 import { session, DRAFT_PREFIX } from '../session.js';
-import { go } from '../router.js';
-import { loadPatient } from './patient.js';
-import { DOSE_PRESETS, TIMINGS, FORMS, normaliseDose, rxLine, medicineName, isFinal, vitalsLine, visitSummary, visitDate } from '../rx.js';
+import { go } from '../nav.js';
+import { DOSE_PRESETS, TIMINGS, FORMS, normaliseDose, rxLine, medicineName, isFinal, vitalsLine, visitSummary } from '../rx.js';
 
 const SAVE_DELAY_MS = 1000;
 const RETRY_MS = 5000;
@@ -32,16 +31,11 @@ const plainVitals = msg => String(msg || '').replace(/\bvitals\.(\w+)/g, (m, k) 
 const RX_KEYS = ['medicine', 'strength', 'form', 'dose', 'timing', 'duration_days', 'instructions'];
 const STATUS_TEXT = { saved: 'Saved', saving: 'Saving…', offline: 'Offline, kept on this computer', error: 'Not saved', conflict: 'Not saved' };
 
-const unwrap = (r, k) => r?.[k] || r;
-
-async function searchMedicines(q) {
-	return listOf(await api.get(qs('/api/medicines', { q, limit: 15 })), 'medicines', 'names')
-		.map(m => typeof m === 'string' ? { name: m } : { ...m, name: m.name || m.medicine });
-}
+const searchMedicines = q => api.medicines(q);
 
 // ---------- the printout ----------
 
-export function prescriptionSheet(v, p) {
+function prescriptionSheet(v, p) {
 	const s = session.settings;
 	const rx = v.prescriptions || [];
 	const dx = (v.diagnoses || []).map(d => d.code ? `${d.text} (${d.code})` : d.text).join('; ');
@@ -52,8 +46,8 @@ export function prescriptionSheet(v, p) {
 		h('div', { class: 'rx-patient' },
 			h('div', {}, h('b', {}, 'Name: '), p.name),
 			h('div', {}, h('b', {}, 'Age/Sex: '), ageSex(p)),
-			h('div', {}, h('b', {}, 'Clinic no.: '), p.clinic_no ?? ''),
-			h('div', {}, h('b', {}, 'Date: '), fmtDate(visitDate(v) || todayISO()))),
+			h('div', {}, h('b', {}, 'Clinic no.: '), p.clinic_no),
+			h('div', {}, h('b', {}, 'Date: '), fmtDate(v.date))),
 		vit ? h('p', { class: 'rx-vitals' }, vit) : null,
 		v.complaint ? h('p', {}, h('b', {}, 'Complaints: '), v.complaint) : null,
 		dx ? h('p', { 'data-testid': 'rx-diagnosis' }, h('b', {}, 'Diagnosis: '), dx) : null,
@@ -153,8 +147,8 @@ function readRx(tr) {
 export async function render(root, { id }) {
 	const page = h('div', { class: 'consult-page' }, notice('Loading…'));
 	root.append(page);
-	let visit = unwrap(await api.get(`/api/visits/${encodeURIComponent(id)}`), 'visit');
-	const patient = visit.patient?.name ? visit.patient : await loadPatient(visit.patient_id ?? visit.patient?.id);
+	let visit = await api.visit(id);
+	const patient = visit.patient;	// every visit answer carries its patient
 	const key = `${DRAFT_PREFIX}${visit.id}`;
 	if (isFinal(visit)) {
 		localStorage.removeItem(key);
@@ -325,8 +319,8 @@ export async function render(root, { id }) {
 		saving = (async () => {
 			setStatus('saving');
 			try {
-				const r = unwrap(await api.patch(`/api/visits/${visit.id}`, { ...collect(true), version }), 'visit');
-				version = r?.version ?? version + 1;
+				const r = await api.saveVisit(visit.id, { ...collect(true), version });
+				version = r.version;
 				clearErrors(form);
 				if (edits === mark) dirty = false;
 				keepLocal();
@@ -375,25 +369,23 @@ export async function render(root, { id }) {
 	async function finalize() {
 		if (incompleteRx()) return;
 		if (!(await save())) { toast('The visit could not be saved, so it was not finalized.', 'error'); return; }
-		await api.post(`/api/visits/${visit.id}/finalize`, {});
+		visit = await api.finalize(visit.id);
 		finalized = true;
 		localStorage.removeItem(key);
-		try { visit = unwrap(await api.get(`/api/visits/${visit.id}`), 'visit'); } catch { visit = { ...visit, ...collect() }; }
 		toast('Visit finalized', 'ok');
 		leaveKeys?.();
 		printKeys = showPrint(page, visit, patient);
 	}
 
 	async function repeatLast() {
-		const last = history.find(v => isFinal(v) && v.id !== visit.id);
+		const last = history[0];	// the newest finalized visit
 		if (!last) { toast('No earlier finished visit to copy from.'); return; }
-		let rx = last.prescriptions;
-		if (!rx) rx = unwrap(await api.get(`/api/visits/${last.id}`), 'visit').prescriptions;
-		if (!rx?.length) { toast(`The visit on ${fmtDate(visitDate(last))} had no medicines.`); return; }
+		const rx = last.prescriptions;
+		if (!rx.length) { toast(`The visit on ${fmtDate(last.date)} had no medicines.`); return; }
 		for (const tr of $$('tr', rxBody)) if (!readRx(tr).medicine) tr.remove();
 		rx.forEach(m => addRx(m, false));
 		changed();
-		toast(`Copied ${rx.length} medicine${rx.length > 1 ? 's' : ''} from ${fmtDate(visitDate(last))}`, 'ok');
+		toast(`Copied ${rx.length} medicine${rx.length > 1 ? 's' : ''} from ${fmtDate(last.date)}`, 'ok');
 	}
 
 	// --- events ---
@@ -437,7 +429,7 @@ export async function render(root, { id }) {
 	// --- history ---
 	(async () => {
 		try {
-			history = listOf(await api.get(`/api/patients/${patient.id}/visits`), 'visits').filter(v => v.id !== visit.id);
+			history = (await api.visits(patient.id)).visits;	// finalized ones: never this draft
 			replace(historyBox, h('h2', {}, 'History'), history.length
 				? history.map(v => visitSummary(v, { href: `#/consult/${v.id}` }))
 				: notice('First visit.'));

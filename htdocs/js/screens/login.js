@@ -27,10 +27,10 @@ export function showLogin({ again = false } = {}) {
 			},
 			submit: async v => {
 				try {
-					const r = await api.post('/api/auth/login', { username: v.username, password: pass.value }, { auth: false });
+					const user = await api.login(v.username, pass.value);
 					root.replaceChildren();
 					others.forEach(el => { el.inert = false; });
-					resolve(r.user);
+					resolve(user);
 				} catch (err) {
 					if (err.status === 401) err.message = 'Wrong username or password';
 					else if (err.status === 429) err.message = 'Too many attempts, wait a few minutes';

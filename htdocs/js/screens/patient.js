@@ -1,18 +1,14 @@
 // patient.js — one patient's profile: details, edit (optimistic concurrency with
 // version), add to queue, payment and appointment shortcuts, and for the doctor
 // the visit history.
-import { api, listOf } from '../api.js';
-import { h, pageHead, replace, notice, btn, bindForm, setValues, onKeys, dialog, field, input, toast, fmtDate, ageSex, sexLabel } from '../ui.js';
+import { api } from '../api.js';
+import { h, pageHead, replace, notice, btn, bindForm, setValues, onKeys, toast, act, fmtDate, ageSex, sexLabel } from '../ui.js';
 import { hasRole } from '../session.js';
-import { go } from '../router.js';
-import { patientForm, patientPayload, validatePatient, addToQueue } from './register.js';
+import { go } from '../nav.js';
 import { visitSummary } from '../rx.js';
-import { openDraft } from './queue.js';
-
-export const loadPatient = async id => {
-	const r = await api.get(`/api/patients/${encodeURIComponent(id)}`);
-	return r?.patient || r;
-};
+import { loadPatient } from '../shared/patient-loader.js';
+import { patientForm, patientPayload, validatePatient } from '../shared/patient-form.js';
+import { addToQueueDialog, openConsultation } from '../shared/queue-actions.js';
 
 function details(p) {
 	const row = (label, value, attrs = {}) => value ? [h('dt', {}, label), h('dd', attrs, value)] : null;
@@ -28,34 +24,20 @@ function details(p) {
 		row('Registered', fmtDate(p.created_at)));
 }
 
-export function queueDialog(p) {
-	const reason = input('reason', { id: 'queue-reason', maxlength: 200, 'data-testid': 'queue-reason' });
-	return dialog({
-		title: `Add ${p.name} to today’s queue`, ok: 'Add to queue', testid: 'queue-dialog',
-		body: field('Reason (optional)', reason),
-		onOk: () => addToQueue(p, reason.value.trim()),
-	});
-}
-
 export async function render(root, { id }) {
 	const page = h('div', { class: 'patient-page' }, notice('Loading…'));
 	root.append(page);
 	let p = await loadPatient(id);
 	const isDoctor = hasRole('doctor');
 
-	const startVisit = async () => {	// carry on with an open draft rather than starting a second one
-		const v = await openDraft(p.id) || await api.post('/api/visits', { patient_id: p.id });
-		go(`/consult/${v.id}`);
-	};
-
 	const show = () => {
 		replace(page,
 			pageHead(p.name,
 				btn('Edit (E)', edit, { id: 'patient-edit', 'data-testid': 'patient-edit' }),
-				btn('Add to queue (Q)', () => queueDialog(p), { id: 'patient-add-queue', class: 'btn primary', 'data-testid': 'patient-add-queue' }),
+				btn('Add to queue (Q)', () => addToQueueDialog(p), { id: 'patient-add-queue', class: 'btn primary', 'data-testid': 'patient-add-queue' }),
 				btn('Payment', () => go(`/payments?patient=${p.id}`), { id: 'patient-pay', 'data-testid': 'patient-pay' }),
 				btn('Appointment', () => go(`/appointments?patient=${p.id}`), { id: 'patient-appointment', 'data-testid': 'patient-appointment' }),
-				isDoctor ? btn('Start consultation', () => startVisit().catch(e => toast(e.message, 'error')), { id: 'patient-consult', 'data-testid': 'patient-consult' }) : null),
+				isDoctor ? btn('Start consultation', act(() => openConsultation({ patientId: p.id })), { id: 'patient-consult', 'data-testid': 'patient-consult' }) : null),
 			h('div', { class: isDoctor ? 'two-col' : '' },
 				h('section', {}, details(p)),
 				isDoctor ? h('section', { id: 'patient-visits', class: 'history', 'data-testid': 'patient-visits', 'aria-label': 'Visit history' }, h('h2', {}, 'Visits'), notice('Loading…')) : null));
@@ -65,8 +47,8 @@ export async function render(root, { id }) {
 	const loadVisits = async () => {
 		const box = page.querySelector('#patient-visits');
 		try {
-			const r = await api.get(`/api/patients/${p.id}/visits`);
-			const visits = [r?.draft, ...listOf(r, 'visits')].filter(Boolean);
+			const r = await api.visits(p.id);
+			const visits = [r.draft, ...r.visits].filter(Boolean);
 			replace(box, h('h2', {}, 'Visits'), visits.length ? visits.map(v => visitSummary(v, { href: `#/consult/${v.id}` })) : notice('No visits yet.'));
 		} catch (err) {
 			replace(box, h('h2', {}, 'Visits'), notice(err.message, 'error'));
@@ -91,8 +73,7 @@ export async function render(root, { id }) {
 			cancel: show,
 			submit: async v => {
 				try {
-					const r = await api.patch(`/api/patients/${p.id}`, { ...patientPayload(v, { patch: true }), version: p.version });
-					p = r?.patient || r || p;
+					p = await api.updatePatient(p.id, { ...patientPayload(v, { patch: true }), version: p.version });
 					toast('Saved', 'ok');
 					show();
 				} catch (err) {
@@ -108,6 +89,6 @@ export async function render(root, { id }) {
 	show();
 	return onKeys({
 		e: () => { if (!page.querySelector('form')) edit(); },
-		q: () => queueDialog(p),
+		q: () => addToQueueDialog(p),
 	});
 }

@@ -1,23 +1,23 @@
 // payments.js — take a payment (rupees on screen, integer paise on the wire),
 // show and print the receipt on the clinic letterhead, and the daily report.
-import { api, qs } from '../api.js';
+import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, onKeys, toast, money, rupeesToPaise,
 	paiseToRupees, todayISO, fmtDateTime, letterhead, paperToggle, amountInWords, clinicNo } from '../ui.js';
 import { session } from '../session.js';
-import { patientPicker } from './patients.js';
-import { loadPatient } from './patient.js';
+import { patientPicker } from '../shared/patient-picker.js';
 
 const MODES = [['cash', 'Cash'], ['upi', 'UPI'], ['card', 'Card']];
 const modeLabel = m => (MODES.find(([v]) => v === m) || [m, m])[1];
 
-export function receiptSheet(r, patient) {
+// The receipt of payment R (POST /api/payments answers it with its patient).
+function receiptSheet(r) {
 	return h('article', { class: 'sheet receipt', id: 'receipt', 'data-testid': 'receipt' },
 		letterhead(),
 		h('h2', { class: 'sheet-title' }, 'Receipt'),
 		h('table', { class: 'kv' }, h('tbody', {},
-			h('tr', {}, h('th', {}, 'Receipt no.'), h('td', { id: 'receipt-no', 'data-testid': 'receipt-no' }, r.receipt_no ?? r.id)),
-			h('tr', {}, h('th', {}, 'Date'), h('td', {}, fmtDateTime(r.created_at || new Date().toISOString()))),
-			h('tr', {}, h('th', {}, 'Patient'), h('td', {}, patient?.name || r.patient_name || '', clinicNo(patient) ? ` (${clinicNo(patient)})` : '')),
+			h('tr', {}, h('th', {}, 'Receipt no.'), h('td', { id: 'receipt-no', 'data-testid': 'receipt-no' }, r.receipt_no)),
+			h('tr', {}, h('th', {}, 'Date'), h('td', {}, fmtDateTime(r.created_at))),
+			h('tr', {}, h('th', {}, 'Patient'), h('td', {}, r.patient.name, ` (${clinicNo(r.patient)})`)),
 			h('tr', {}, h('th', {}, 'Amount'), h('td', { id: 'receipt-amount', class: 'amount', 'data-testid': 'receipt-amount' }, money(r.amount_paise))),
 			h('tr', {}, h('th', {}, ''), h('td', { class: 'muted' }, amountInWords(r.amount_paise))),
 			h('tr', {}, h('th', {}, 'Paid by'), h('td', {}, modeLabel(r.mode))),
@@ -30,13 +30,13 @@ function report(box) {
 	const out = h('div', { id: 'report-body' });
 	const load = async () => {
 		try {
-			const r = await api.get(qs('/api/reports/daily', { date: date.value }));
-			const c = r.collections || {};
+			const r = await api.dailyReport(date.value);
+			const c = r.collections;
 			const row = (k, v, id) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { id, 'data-testid': id }, v));
 			replace(out, h('table', { class: 'table kv', id: 'report-table', 'data-testid': 'report-table' }, h('tbody', {},
-				row('Patients seen', r.patients_seen ?? 0, 'report-seen'),
-				row('New patients', r.new_patients ?? 0, 'report-new'),
-				row('Tokens issued', r.tokens_issued ?? 0, 'report-tokens'),
+				row('Patients seen', r.patients_seen, 'report-seen'),
+				row('New patients', r.new_patients, 'report-new'),
+				row('Tokens issued', r.tokens_issued, 'report-tokens'),
 				row('Cash', money(c.cash), 'report-cash'),
 				row('UPI', money(c.upi), 'report-upi'),
 				row('Card', money(c.card), 'report-card'),
@@ -69,8 +69,7 @@ export function render(root, params, query) {
 				h('button', { type: 'submit', class: 'btn primary', id: 'pay-submit', 'data-testid': 'pay-submit' }, 'Save and show receipt')));
 		bindForm(form, {
 			validate: v => {
-				const p = {};
-				if (!picker.value) p.patient_id = 'Choose a patient from the list.';
+				const p = picker.check();
 				const paise = rupeesToPaise(v.amount);
 				if (!paise) p.amount_paise = 'Enter an amount in rupees, e.g. 300 or 150.50.';
 				return p;
@@ -81,9 +80,9 @@ export function render(root, params, query) {
 				if (v.note) body.note = v.note;
 				const visit = query.get('visit');
 				if (visit) body.visit_id = Number(visit);
-				const r = await api.post('/api/payments', body);
-				toast(`Receipt ${r.receipt_no ?? r.id} saved`, 'ok');
-				showReceipt({ ...body, ...r }, picker.value);
+				const r = await api.pay(body);
+				toast(`Receipt ${r.receipt_no} saved`, 'ok');
+				showReceipt(r);
 			},
 		});
 		form.elements.amount.dataset.field = 'amount_paise';
@@ -92,12 +91,12 @@ export function render(root, params, query) {
 			h('div', { class: 'two-col' }, h('section', { class: 'card' }, h('h2', {}, 'Take a payment'), form), reportBox));
 		report(reportBox);
 		const pid = query.get('patient');
-		if (pid) loadPatient(pid).then(p => { picker.set(p); form.elements.amount.focus(); form.elements.amount.select(); }).catch(() => {});
+		if (pid) picker.load(pid).then(() => { form.elements.amount.focus(); form.elements.amount.select(); }).catch(() => {});	// the picker says why
 		else picker.input.focus();
 	};
 
-	const showReceipt = (r, patient) => {
-		const sheet = receiptSheet(r, patient);
+	const showReceipt = r => {
+		const sheet = receiptSheet(r);
 		const newBtn = btn('New payment (Esc)', showForm, { id: 'receipt-new', 'data-testid': 'receipt-new' });
 		const printBtn = btn('Print (P)', () => window.print(), { id: 'receipt-print', class: 'btn primary', 'data-testid': 'receipt-print' });
 		replace(page, h('div', { class: 'page-head no-print' }, h('h1', {}, 'Receipt'),

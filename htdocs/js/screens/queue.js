@@ -2,57 +2,21 @@
 // ETag (a 304 costs nothing), keeps the selected row across refreshes, and lets
 // the desk add, call in, send back, finish, cancel or mark no-show. The doctor
 // gets "Call next" (N): lowest waiting token → in consultation → consultation screen.
-import { api, listOf } from '../api.js';
-import { h, pageHead, btn, onKeys, dialog, field, input, toast, fmtTime, patientMeta, act } from '../ui.js';
+import { api } from '../api.js';
+import { h, pageHead, btn, onKeys, toast, fmtTime, patientMeta, act } from '../ui.js';
 import { hasRole } from '../session.js';
-import { go } from '../router.js';
-import { patientPicker } from './patients.js';
-import { isFinal } from '../rx.js';
+import { go } from '../nav.js';
+import { addToQueueDialog, setQueueStatus, openConsultation } from '../shared/queue-actions.js';
 
 const POLL_MS = 2000;
 
-export const STATUS_LABEL = { waiting: 'Waiting', in_consult: 'With doctor', done: 'Done', cancelled: 'Cancelled', no_show: 'No-show' };
+const STATUS_LABEL = { waiting: 'Waiting', in_consult: 'With doctor', done: 'Done', cancelled: 'Cancelled', no_show: 'No-show' };
 
 // Allowed moves (the contract's transitions) and the buttons that make them.
 const ACTIONS = {
 	waiting: [['in_consult', 'Call in'], ['cancelled', 'Cancel'], ['no_show', 'No-show']],
 	in_consult: [['done', 'Done'], ['waiting', 'Back to waiting']],
 };
-
-export async function setStatus(entry, status) {
-	return api.patch(`/api/queue/${entry.id}`, { status });
-}
-
-// The patient's open (draft) visit from GET /api/patients/{id}/visits, if any.
-export async function openDraft(patientId, queueId) {
-	try {
-		const r = await api.get(`/api/patients/${patientId}/visits`);
-		const drafts = [r?.draft, ...listOf(r, 'visits')].filter(v => v && !isFinal(v));
-		return drafts.find(v => queueId === undefined || v.queue_id === queueId) || null;
-	} catch {
-		return null;
-	}
-}
-
-// The doctor's visit for a queue entry: its draft if there is one, else a new one.
-export async function visitFor(entry) {
-	return await openDraft(entry.patient.id, entry.id) ||
-		api.post('/api/visits', { patient_id: entry.patient.id, queue_id: entry.id });
-}
-
-function addDialog() {
-	const picker = patientPicker({ id: 'queue-add-patient' });
-	const reason = input('reason', { id: 'queue-add-reason', maxlength: 200, 'data-testid': 'queue-add-reason' });
-	return dialog({
-		title: 'Add to today’s queue', ok: 'Add', testid: 'queue-add-dialog',
-		body: h('div', {}, picker.el, field('Reason (optional)', reason)),
-		onOk: async () => {
-			if (!picker.value) throw { patient_id: 'Choose a patient from the list.' };
-			const e = await api.post('/api/queue', { patient_id: picker.value.id, ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) });
-			toast(`${picker.value.name}: token ${e.token}`, 'ok');
-		},
-	});
-}
 
 export function render(root) {
 	const isDoctor = hasRole('doctor');
@@ -76,20 +40,18 @@ export function render(root) {
 		await callIn(next);
 	};
 
+	// The doctor's call-in opens the consultation; opening it from the entry
+	// moves the entry to in_consult on the server (docs/api.md §9).
 	const callIn = async e => {
-		await setStatus(e, 'in_consult');
-		if (isDoctor) await openConsult({ ...e, status: 'in_consult' });
-		else refresh(true);
+		if (isDoctor) await openConsult(e);
+		else { await setQueueStatus(e, 'in_consult'); refresh(true); }
 	};
 
-	const openConsult = async e => {
-		const v = await visitFor(e);
-		go(`/consult/${v.id}`);
-	};
+	const openConsult = e => openConsultation({ patientId: e.patient.id, queueId: e.id });
 
 	const run = (e, status) => act(async () => {
 		if (status === 'in_consult') await callIn(e);
-		else { await setStatus(e, status); refresh(true); }
+		else { await setQueueStatus(e, status); refresh(true); }
 	});
 
 	const row = e => {
@@ -146,11 +108,11 @@ export function render(root) {
 		clearTimeout(timer);
 		if (stopped) return;
 		try {
-			const r = await api.poll('/api/queue', force ? null : etag);
+			const r = await api.pollQueue(force ? null : etag);
 			if (stopped || mine !== gen) return;
 			if (!r.notModified) {
 				etag = r.etag;
-				entries = listOf(r.data, 'entries');
+				entries = r.data.entries;
 				draw();
 			}
 			sync.textContent = `Updated ${fmtTime(new Date().toISOString())}`;
@@ -166,7 +128,7 @@ export function render(root) {
 	const onVisible = () => { if (!document.hidden) refresh(); };
 	document.addEventListener('visibilitychange', onVisible);
 
-	const addBtn = btn('Add patient (A)', () => addDialog().then(ok => ok && refresh(true)), { id: 'queue-add', class: 'btn primary', 'data-testid': 'queue-add' });
+	const addBtn = btn('Add patient (A)', () => addToQueueDialog().then(ok => ok && refresh(true)), { id: 'queue-add', class: 'btn primary', 'data-testid': 'queue-add' });
 	const nextBtn = isDoctor ? btn('Call next (N)', act(callNext), { id: 'queue-call-next', class: 'btn primary', 'data-testid': 'queue-call-next' }) : null;
 	root.append(
 		pageHead('Today’s queue', nextBtn, addBtn),

@@ -28,7 +28,7 @@ export async function render(root) {
 	const logoBox = h('section', { class: 'card' }, h('h2', {}, 'Logo'),
 		field('Logo image (PNG, JPEG or WebP, at most 256 KB)', logoFile),
 		btn('Remove logo', act(async () => {
-			await api.del('/api/settings/logo');
+			await api.removeLogo();
 			toast('Logo removed', 'ok');
 			fill(current = await loadSettings());
 		}), { id: 'settings-logo-remove', 'data-testid': 'settings-logo-remove' }));
@@ -42,7 +42,7 @@ export async function render(root) {
 			rd.onerror = () => bad(new Error('The file could not be read.'));
 			rd.readAsDataURL(f);
 		});
-		await api.put('/api/settings/logo', { data_url: dataUrl });
+		await api.saveLogo(dataUrl);
 		toast('Logo saved', 'ok');
 		fill(current = await loadSettings());
 	}));
@@ -69,8 +69,7 @@ export async function render(root) {
 			body.address = v.address || null;
 			body.timezone = v.timezone;
 			body.consultation_fee_paise = v.consultation_fee ? rupeesToPaise(v.consultation_fee) : 0;
-			const r = await api.put('/api/settings', body);
-			current = session.settings = r?.settings || r || body;
+			current = session.settings = await api.saveSettings(body);
 			document.getElementById('clinic-name').textContent = current.clinic_name || 'NalamDesk';
 			toast('Settings saved', 'ok');
 			fill(current);

@@ -28,10 +28,10 @@ export function render(root) {
 	const out = h('div', { id: 'status-body' }, notice('Loading…'));
 	const load = async () => {
 		try {
-			const s = await api.get('/api/system');
+			const s = await api.system();
 			const known = new Set(FIELDS.map(f => f[0]).concat('pools'));
 			const warn = [s.backup_stale && 'The last good backup is more than a day old.', s.disk_low && 'The disk is nearly full.'].filter(Boolean);
-			const pools = Array.isArray(s.pools) ? s.pools : Object.entries(s.pools || {}).map(([name, p]) => ({ name, ...(typeof p === 'object' ? p : { workers: p }) }));
+			const pools = s.pools || [];	// [{program, workers, oldest_started_at}]
 			replace(out,
 				warn.map(w => notice(w, 'error')),
 				h('table', { class: 'table kv', id: 'status-table', 'data-testid': 'status-table' }, h('tbody', {},

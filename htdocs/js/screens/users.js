@@ -1,6 +1,6 @@
 // users.js — staff accounts (admin): list, add, change role or name,
 // deactivate/reactivate and reset a password. Every PATCH carries the version.
-import { api, listOf } from '../api.js';
+import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, bindForm, field, input, select, dialog, toast, fmtDateTime, act } from '../ui.js';
 import { session } from '../session.js';
 
@@ -10,7 +10,7 @@ export function render(root) {
 	const list = h('div', { id: 'users-list' }, notice('Loading…'));
 
 	const patch = async (u, body, done) => {
-		await api.patch(`/api/users/${u.id}`, { ...body, version: u.version });
+		await api.updateUser(u.id, { ...body, version: u.version });
 		toast(done, 'ok');
 		load();
 	};
@@ -45,7 +45,7 @@ export function render(root) {
 		role.value = u.role;
 		role.addEventListener('change', () => patch(u, { role: role.value }, `${u.username} is now ${role.value}`)
 			.catch(err => { role.value = u.role; toast(err.message, 'error'); }));
-		const active = u.active !== false && u.active !== 0;
+		const active = u.active;
 		return h('tr', { 'data-testid': 'user-row', 'data-id': u.id, 'data-username': u.username, class: active ? '' : 'inactive' },
 			h('td', {}, u.username), h('td', {}, u.name), h('td', {}, role),
 			h('td', {}, active ? 'Active' : 'Deactivated'),
@@ -60,7 +60,7 @@ export function render(root) {
 
 	const load = async () => {
 		try {
-			const users = listOf(await api.get('/api/users'), 'users');
+			const users = await api.users();
 			replace(list, h('table', { class: 'table', id: 'users-table', 'data-testid': 'users-table' },
 				h('thead', {}, h('tr', {}, ['Username', 'Name', 'Role', 'Status', 'Last sign-in', ''].map(t => h('th', { scope: 'col' }, t)))),
 				h('tbody', {}, users.map(row))));
@@ -85,7 +85,7 @@ export function render(root) {
 		},
 		cancel: () => form.reset(),
 		submit: async v => {
-			await api.post('/api/users', { username: v.username, name: v.name, role: v.role, password: form.elements.password.value });
+			await api.addUser({ username: v.username, name: v.name, role: v.role, password: form.elements.password.value });
 			toast(`User ${v.username} added`, 'ok');
 			form.reset();
 			load();
