@@ -268,7 +268,6 @@ report_daily(struct req *r)
 	return 200;
 }
 
-#define ID_MAX		9007199254740991LL	/* 2^53 - 1: exact in JavaScript */
 #define AMOUNT_MAX	10000000LL		/* paise: 1,00,000 rupees */
 
 static const struct field payment_fields[] = {

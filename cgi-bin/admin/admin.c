@@ -192,7 +192,7 @@ static const struct field user_add_fields[] = {
 };
 
 static const struct field user_patch_fields[] = {
-	{ "version", FT_INT, F_REQUIRED, 1, 9007199254740991LL, NULL, NULL,
+	{ "version", FT_INT, F_REQUIRED, 1, ID_MAX, NULL, NULL,
 	    NULL },
 	{ "name", FT_STRING, 0, 1, 100, NULL, check_one_line,
 	    "The name must be one line of text." },
@@ -208,7 +208,7 @@ static const struct field user_patch_fields[] = {
 
 /* Optional text fields take null as "" (cleared). */
 static const struct field settings_fields[] = {
-	{ "version", FT_INT, F_REQUIRED, 1, 9007199254740991LL, NULL, NULL,
+	{ "version", FT_INT, F_REQUIRED, 1, ID_MAX, NULL, NULL,
 	    NULL },
 	{ "clinic_name", FT_STRING, 0, 1, 100, NULL, check_one_line,
 	    "The clinic name must be one line of text." },

@@ -71,9 +71,9 @@ filter_read(struct req *r, struct filter *f)
 		    "Dates are written YYYY-MM-DD.", "to");
 	if (rc == 1 && day[0] != '\0')
 		day_bound(day, 1, f->to);
-	if ((rc = req_query_int(r, "user_id", 0, 1, 9007199254740991LL,
+	if ((rc = req_query_int(r, "user_id", 0, 1, ID_MAX,
 	    &f->user_id)) != 0 ||
-	    (rc = req_query_int(r, "patient_id", 0, 1, 9007199254740991LL,
+	    (rc = req_query_int(r, "patient_id", 0, 1, ID_MAX,
 	    &f->patient_id)) != 0)
 		return rc;
 	if ((rc = req_query(r, "action", f->action, sizeof(f->action))) < 0)

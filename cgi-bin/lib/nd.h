@@ -33,6 +33,7 @@
 #define ND_CONN_MAX	64		/* kept FastCGI connections per worker */
 #define ND_LIST_DEFAULT	50		/* ?limit= default */
 #define ND_LIST_MAX	200		/* ?limit= maximum */
+#define ID_MAX		9007199254740991LL	/* 2^53 - 1: an id exact in JavaScript */
 
 enum role {
 	ROLE_ADMIN,

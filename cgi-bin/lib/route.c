@@ -21,6 +21,7 @@
 #include <fcgiapp.h>
 
 #include "nd.h"
+#include "qentry.h"
 
 /*
  * Matches PATH against PATTERN, where "{name}" stands for a positive
@@ -706,7 +707,7 @@ nd_main(int argc, char **argv, const char *prog, const struct route *routes,
 		return 2;
 	}
 	if (!db_open(path, 0) || !db_prepare_all(sql, nsql, st) ||
-	    !auth_init() || !audit_init()) {
+	    !auth_init() || !audit_init() || !qentry_init()) {
 		nd_log("cannot start: database missing or schema too old "
 		    "(run: nalamdesk-admin migrate)");
 		return 1;
@@ -716,6 +717,7 @@ nd_main(int argc, char **argv, const char *prog, const struct route *routes,
 		serve_cgi(routes, n, max_body, environ);
 	} else
 		rc = fcgi_loop(routes, n, max_body);
+	qentry_fini();
 	audit_fini();
 	auth_fini();
 	db_finalize_all(st, nsql);

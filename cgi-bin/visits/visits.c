@@ -8,7 +8,8 @@
  * patients.  A visit is a draft while the doctor writes it (PATCH, with
  * the version it read) and read-only once finalized; the schema enforces
  * that too (triggers in 002_clinic.sql).  Opening a visit from a queue
- * entry moves the entry to in_consult; finalizing moves it to done and
+ * entry moves the entry to in_consult; finalizing moves it to done (both
+ * through the queue-entry module's transition table, lib/qentry.c) and
  * counts each prescribed medicine in the catalogue, so that the pad offers
  * the clinic's own medicines first.
  *
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "nd.h"
+#include "qentry.h"
 #include "dose.h"
 
 /*
@@ -89,9 +91,6 @@ enum stmt {
 	STMT_RX_COUNT,
 	STMT_PATIENT_EXISTS,
 	STMT_PATIENT_GET,
-	STMT_QUEUE_GET,
-	STMT_QUEUE_START,
-	STMT_QUEUE_DONE,
 	STMT_MED_USED,
 	STMT_MED_NEW,
 	STMT_MED_SEARCH,
@@ -173,14 +172,6 @@ static const char *const sql[STMT__MAX] = {
 	"SELECT 1 FROM patients WHERE id = ?1",
 	/* STMT_PATIENT_GET */
 	"SELECT " PATIENT_COLS " FROM patients p WHERE p.id = ?1",
-	/* STMT_QUEUE_GET */
-	"SELECT patient_id, day, status FROM queue WHERE id = ?1",
-	/* STMT_QUEUE_START */
-	"UPDATE queue SET status = 'in_consult', version = version + 1,"
-	" updated_at = ?2 WHERE id = ?1 AND status = 'waiting'",
-	/* STMT_QUEUE_DONE */
-	"UPDATE queue SET status = 'done', version = version + 1,"
-	" updated_at = ?2 WHERE id = ?1 AND status IN ('waiting', 'in_consult')",
 	/* STMT_MED_USED: each catalogue entry of visit ?1 counts once more */
 	"UPDATE medicines SET uses = uses + 1 WHERE id IN (SELECT m.id"
 	" FROM prescriptions p JOIN medicines m ON " MED_SAME
@@ -641,8 +632,9 @@ static int
 visit_create(struct req *r)
 {
 	sqlite3_stmt	*s;
-	long long	 pid = 0, qid = 0, vid = 0, qpid = 0;
-	char		 today[11], now[21], qday[11] = "", qstatus[16] = "";
+	struct qentry	 e;
+	long long	 pid = 0, qid = 0, vid = 0;
+	char		 today[11], now[21];
 	int		 rc, found;
 
 	json_int(r->json, "patient_id", &pid);
@@ -662,40 +654,25 @@ visit_create(struct req *r)
 		    "patient_id");
 	}
 	if (qid > 0) {
-		s = st[STMT_QUEUE_GET];
-		db_bind_int(s, 1, qid);
-		if ((rc = db_step(s)) == SQLITE_ROW) {
-			qpid = sqlite3_column_int64(s, 0);
-			snprintf(qday, sizeof(qday), "%s",
-			    (const char *)sqlite3_column_text(s, 1));
-			snprintf(qstatus, sizeof(qstatus), "%s",
-			    (const char *)sqlite3_column_text(s, 2));
-		}
-		db_reset(s);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return db_fail(r, rc);
-		if (rc == SQLITE_DONE) {
+		if ((rc = qentry_get(qid, &e)) < 0)
+			return db_fail(r, -rc);
+		if (rc == 0) {
 			db_rollback();
 			return http_error(r, 404, "not_found",
 			    "There is no such queue entry.", "queue_id");
 		}
-		if (qpid != pid || strcmp(qday, today) != 0) {
+		if (e.patient_id != pid || strcmp(e.day, today) != 0) {
 			db_rollback();
 			return http_error(r, 422, "invalid", "queue_id must be "
 			    "today's queue entry of this patient.", "queue_id");
 		}
-		if (strcmp(qstatus, "waiting") != 0 &&
-		    strcmp(qstatus, "in_consult") != 0) {
+		if ((rc = qentry_move(r, QM_VISIT_START, qid, QS_IN_CONSULT, 0,
+		    NULL)) != 0) {
+			if (rc < 0)
+				return db_fail(r, -rc);
 			db_rollback();
-			return http_error(r, 409, "queue_status", "This queue "
-			    "entry is no longer waiting (it is done, cancelled "
-			    "or a no-show).", "queue_id");
+			return rc;
 		}
-		s = st[STMT_QUEUE_START];
-		db_bind_int(s, 1, qid);
-		db_bind_text(s, 2, now);
-		if ((rc = db_run(s)) != SQLITE_OK)
-			return db_fail(r, rc);
 		s = st[STMT_VISIT_DRAFT_FOR_QUEUE];
 		db_bind_int(s, 1, qid);
 		vid = db_int1(s, 0);
@@ -864,12 +841,13 @@ visit_finalize(struct req *r)
 	db_bind_text(s, 2, now);
 	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
-	if (vs.queue_id > 0) {
-		s = st[STMT_QUEUE_DONE];
-		db_bind_int(s, 1, vs.queue_id);
-		db_bind_text(s, 2, now);
-		if ((rc = db_run(s)) != SQLITE_OK)
-			return db_fail(r, rc);
+	/* A closed entry stays as it is (the mover is quiet). */
+	if (vs.queue_id > 0 && (rc = qentry_move(r, QM_VISIT_FINALIZE,
+	    vs.queue_id, QS_DONE, 0, NULL)) != 0) {
+		if (rc < 0)
+			return db_fail(r, -rc);
+		db_rollback();
+		return rc;
 	}
 	/* Known medicines first, so that the new ones start at one use. */
 	s = st[STMT_MED_USED];
