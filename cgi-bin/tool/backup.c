@@ -780,13 +780,13 @@ restore_swap(struct restore *r)
 	/* Sessions of the backup's time must not come back to life. */
 	if (db_begin() != SQLITE_OK ||
 	    db_exec("DELETE FROM sessions") != SQLITE_OK ||
-	    db_exec("INSERT INTO audit (ts, username, action, entity)"
-	    " VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'), 'nalamdesk-admin',"
-	    " 'backup.restore', 'database')") != SQLITE_OK ||
+	    audit_operator(TOOL_NAME, "backup.restore", "database", 0) !=
+	    SQLITE_OK ||
 	    db_commit() != SQLITE_OK)
 		goto out;	/* db_close() rolls back */
 	rc = EXIT_OK;
 out:
+	audit_fini();
 	db_close();
 	tool_unlock(lock);
 	return rc;

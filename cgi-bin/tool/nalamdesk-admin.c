@@ -276,23 +276,6 @@ opt(int argc, char **argv, const char *name)
 }
 
 static int
-tool_audit(const char *action, long long uid)
-{
-	sqlite3_stmt	*s;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(db, "INSERT INTO audit (ts, username, action,"
-	    " entity, entity_id) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'),"
-	    " 'nalamdesk-admin', ?1, 'user', ?2)", -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, action, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, uid);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE;
-}
-
-static int
 cmd_user(int argc, char **argv)
 {
 	const char	*sub = argc > 0 ? argv[0] : "";
@@ -371,8 +354,9 @@ cmd_user(int argc, char **argv)
 		if (sqlite3_step(s) != SQLITE_DONE)
 			goto out;
 	}
-	if (!tool_audit(strcmp(sub, "add") == 0 ? "user.add" : "user.passwd",
-	    db_int_sql("SELECT last_insert_rowid()", 0)))
+	if (audit_operator(TOOL_NAME, strcmp(sub, "add") == 0 ? "user.add" :
+	    "user.passwd", "user", db_int_sql("SELECT last_insert_rowid()",
+	    0)) != SQLITE_OK)
 		goto out;
 	if (db_commit() == SQLITE_OK) {
 		rc = EXIT_OK;
@@ -486,7 +470,7 @@ main(int argc, char **argv)
 	size_t	 i;
 	int	 rc;
 
-	nd_prog = "nalamdesk-admin";
+	nd_prog = TOOL_NAME;
 	umask(077);
 	if (getenv("NALAMDESK_VAR") != NULL && getenv("NALAMDESK_VAR")[0] != '\0')
 		snprintf(tool_var, sizeof(tool_var), "%s", getenv("NALAMDESK_VAR"));
@@ -515,6 +499,7 @@ main(int argc, char **argv)
 		rc = commands[i].fn(argc - 1, argv + 1);
 		if (rc == EXIT_USAGE)
 			usage(stderr);
+		audit_fini();
 		db_close();
 		return rc;
 	}

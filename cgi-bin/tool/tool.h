@@ -7,6 +7,9 @@
 extern char	 tool_var[4096];	/* --var DIR */
 extern char	 tool_db[4200];		/* DIR/db/nalamdesk.db */
 
+/* The name the tool's rows carry in the audit trail, and its logs. */
+#define TOOL_NAME	"nalamdesk-admin"
+
 /* Exit statuses, stated once. */
 #define EXIT_OK		0
 #define EXIT_FAIL	1	/* the operation failed */
