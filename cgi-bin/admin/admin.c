@@ -15,14 +15,6 @@
 
 #include "admin.h"
 
-/* The columns of a user as every user route answers it (never the hash). */
-#define USER_COLS \
-	"u.id, u.username, u.name, u.role," \
-	" CASE u.active WHEN 1 THEN 'true' ELSE 'false' END AS \"@active\"," \
-	" u.version, u.created_at, u.updated_at," \
-	" (SELECT a.ts FROM audit a WHERE a.user_id = u.id" \
-	" AND a.action = 'auth.login' ORDER BY a.ts DESC LIMIT 1) AS last_login_at"
-
 /* One setting's value by key. */
 #define SETTING(k)	"(SELECT value FROM settings WHERE key = '" k "')"
 
@@ -43,24 +35,6 @@
 	" ORDER BY ts DESC, id DESC LIMIT ?6 OFFSET ?7"
 
 static const char *const sql[STMT__MAX] = {
-	/* STMT_USER_LIST */
-	"SELECT " USER_COLS " FROM users u ORDER BY u.username"
-	" LIMIT ?1 OFFSET ?2",
-	/* STMT_USER_GET */
-	"SELECT " USER_COLS " FROM users u WHERE u.id = ?1",
-	/* STMT_USER_STATE: what PATCH checks before it writes */
-	"SELECT role, active, version FROM users WHERE id = ?1",
-	/* STMT_USER_ADD */
-	"INSERT INTO users (username, name, role, password_hash, created_at,"
-	" updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-	/* STMT_USER_UPDATE: NULL leaves a column as it is */
-	"UPDATE users SET name = coalesce(?3, name), role = coalesce(?4, role),"
-	" active = coalesce(?5, active),"
-	" password_hash = coalesce(?6, password_hash),"
-	" version = version + 1, updated_at = ?7"
-	" WHERE id = ?1 AND version = ?2",
-	/* STMT_ADMINS_ACTIVE */
-	"SELECT count(*) FROM users WHERE role = 'admin' AND active = 1",
 	/* STMT_SETTINGS_GET: one row, keys as columns */
 	"SELECT " SETTING("clinic_name") " AS clinic_name,"
 	" " SETTING("doctor_name") " AS doctor_name,"

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "nd.h"
+#include "users.h"
 
 /* The version of this build, shown by GET /api/system. */
 #ifndef ND_VERSION
@@ -16,12 +17,6 @@
 #endif
 
 enum stmt {
-	STMT_USER_LIST,
-	STMT_USER_GET,
-	STMT_USER_STATE,
-	STMT_USER_ADD,
-	STMT_USER_UPDATE,
-	STMT_ADMINS_ACTIVE,
 	STMT_SETTINGS_GET,
 	STMT_SETTING_SET,
 	STMT_SETTINGS_BUMP,

@@ -22,6 +22,7 @@
 
 #include "nd.h"
 #include "qentry.h"
+#include "users.h"
 
 /*
  * Matches PATH against PATTERN, where "{name}" stands for a positive
@@ -707,7 +708,8 @@ nd_main(int argc, char **argv, const char *prog, const struct route *routes,
 		return 2;
 	}
 	if (!db_open(path, 0) || !db_prepare_all(sql, nsql, st) ||
-	    !auth_init() || !audit_init() || !qentry_init()) {
+	    !auth_init() || !audit_init() || !qentry_init() ||
+	    !users_init()) {
 		nd_log("cannot start: database missing or schema too old "
 		    "(run: nalamdesk-admin migrate)");
 		return 1;
@@ -717,6 +719,7 @@ nd_main(int argc, char **argv, const char *prog, const struct route *routes,
 		serve_cgi(routes, n, max_body, environ);
 	} else
 		rc = fcgi_loop(routes, n, max_body);
+	users_fini();
 	qentry_fini();
 	audit_fini();
 	auth_fini();

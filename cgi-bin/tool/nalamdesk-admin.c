@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "nd.h"
+#include "users.h"
 #include "migrations.h"
 #include "tool.h"
 
@@ -254,12 +255,7 @@ read_password(char *buf, size_t size)
 		return 0;
 	n = strcspn(buf, "\r\n");
 	buf[n] = '\0';
-	if (!valid_password(buf)) {
-		fprintf(stderr, "nalamdesk-admin: the password must be 10 to "
-		    "128 characters, not all the same\n");
-		return 0;
-	}
-	return 1;
+	return 1;	/* checked by users_new_password() */
 }
 
 /* Finds "--NAME VALUE" in ARGV.  Returns VALUE or NULL. */
@@ -275,6 +271,13 @@ opt(int argc, char **argv, const char *name)
 	return NULL;
 }
 
+/*
+ * user add --username U --name N --role R | user passwd --username U |
+ * user count: the password is the first line of standard input.  The
+ * accounts module (lib/users.c) does the writing; a new password ends the
+ * user's sessions, and `passwd` makes the account active again (the
+ * operator's recovery).  Audited as "user.add" / "user.passwd".
+ */
 static int
 cmd_user(int argc, char **argv)
 {
@@ -282,17 +285,19 @@ cmd_user(int argc, char **argv)
 	const char	*u = opt(argc, argv, "username");
 	const char	*name = opt(argc, argv, "name");
 	const char	*role = opt(argc, argv, "role");
-	char		 pw[256], hash[256], now[21];
-	sqlite3_stmt	*s = NULL;
-	int		 rc = EXIT_FAIL;
+	const char	*why;
+	char		 pw[256], hash[256];
+	long long	 id = 0;
+	int		 add, rc = EXIT_FAIL, dbrc;
 
 	if (strcmp(sub, "count") == 0) {
-		if (!tool_open(0))
+		if (!tool_open(0) || !users_init())
 			return EXIT_FAIL;
-		printf("%lld\n", db_int_sql("SELECT count(*) FROM users", 0));
+		printf("%lld\n", users_count());
+		users_fini();
 		return EXIT_OK;
 	}
-	if (strcmp(sub, "add") == 0) {
+	if ((add = strcmp(sub, "add") == 0)) {
 		if (u == NULL || name == NULL || role == NULL)
 			return EXIT_USAGE;
 		if (!valid_username(u) || role_parse(role) < 0 ||
@@ -307,66 +312,45 @@ cmd_user(int argc, char **argv)
 			return EXIT_USAGE;
 	} else
 		return EXIT_USAGE;
-	if (!read_password(pw, sizeof(pw)) ||
-	    !auth_hash_password(pw, hash, sizeof(hash)))
+	if (!read_password(pw, sizeof(pw)))
 		return EXIT_FAIL;
-	if (!tool_open(0))
+	if (users_new_password(u, pw, hash, sizeof(hash), &why) != 1) {
+		fprintf(stderr, "nalamdesk-admin: %s\n", why != NULL ? why :
+		    "the password could not be hashed");
 		return EXIT_FAIL;
-	db_now(now);
+	}
+	explicit_bzero(pw, sizeof(pw));
+	/* The sessions a new password ends are lib/auth.c's. */
+	if (!tool_open(0) || !auth_init() || !users_init())
+		goto out;
 	if (db_begin() != SQLITE_OK)
-		return EXIT_FAIL;
-	if (strcmp(sub, "add") == 0)
-		sqlite3_prepare_v2(db, "INSERT INTO users (username, name, role,"
-		    " password_hash, created_at, updated_at) VALUES"
-		    " (?1, ?2, ?3, ?4, ?5, ?5)", -1, &s, NULL);
-	else
-		sqlite3_prepare_v2(db, "UPDATE users SET password_hash = ?4,"
-		    " version = version + 1, updated_at = ?5, active = 1"
-		    " WHERE username = ?1", -1, &s, NULL);
-	if (s == NULL)
 		goto out;
-	sqlite3_bind_text(s, 1, u, -1, SQLITE_STATIC);
-	if (strcmp(sub, "add") == 0) {
-		sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, role, -1, SQLITE_STATIC);
-	}
-	sqlite3_bind_text(s, 4, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		fprintf(stderr, "nalamdesk-admin: %s\n",
-		    (sqlite3_extended_errcode(db) & 0xff) == SQLITE_CONSTRAINT ?
-		    "that username is taken" : sqlite3_errmsg(db));
-		goto out;
-	}
-	if (sqlite3_changes(db) != 1) {
+	if (add) {
+		if ((dbrc = users_create(u, name, role, hash, &id)) !=
+		    SQLITE_OK) {
+			fprintf(stderr, "nalamdesk-admin: %s\n",
+			    dbrc == SQLITE_CONSTRAINT ?
+			    "that username is taken" : sqlite3_errmsg(db));
+			goto out;
+		}
+	} else if ((id = users_id(u)) <= 0 ||
+	    users_set_password(id, hash, 1, 0) != SQLITE_OK) {
 		fprintf(stderr, "nalamdesk-admin: no user %s\n", u);
 		goto out;
 	}
-	if (strcmp(sub, "passwd") == 0) {
-		/* A new password ends every session of that user. */
-		sqlite3_finalize(s);
-		s = NULL;
-		sqlite3_prepare_v2(db, "DELETE FROM sessions WHERE user_id ="
-		    " (SELECT id FROM users WHERE username = ?1)", -1, &s, NULL);
-		if (s == NULL)
-			goto out;
-		sqlite3_bind_text(s, 1, u, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			goto out;
-	}
-	if (audit_operator(TOOL_NAME, strcmp(sub, "add") == 0 ? "user.add" :
-	    "user.passwd", "user", db_int_sql("SELECT last_insert_rowid()",
-	    0)) != SQLITE_OK)
+	if (audit_operator(TOOL_NAME, add ? "user.add" : "user.passwd", "user",
+	    id) != SQLITE_OK)
 		goto out;
 	if (db_commit() == SQLITE_OK) {
 		rc = EXIT_OK;
-		printf("%s %s\n", strcmp(sub, "add") == 0 ? "added" :
-		    "password set for", u);
+		printf("%s %s\n", add ? "added" : "password set for", u);
 	}
 out:
-	sqlite3_finalize(s);
-	if (rc != EXIT_OK)
+	explicit_bzero(hash, sizeof(hash));
+	if (rc != EXIT_OK && db != NULL)
 		db_rollback();
+	users_fini();
+	auth_fini();
 	return rc;
 }
 
