@@ -70,30 +70,11 @@ static const char *const sql[STMT__MAX] = {
 	AUDIT_COLS " WHERE user_id = ?3" AUDIT_FILTER,
 	/* STMT_AUDIT_LIST_PATIENT: one patient (index audit_patient) */
 	AUDIT_COLS " WHERE patient_id = ?4" AUDIT_FILTER,
-	/* STMT_BACKUP_ADD */
-	"INSERT INTO backups (file, size_bytes, created_at, integrity,"
-	" schema_version, kind, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	/* STMT_BACKUP_LIST: newest first, bounded */
-	"SELECT id, file, size_bytes, created_at, integrity, schema_version,"
-	" kind FROM backups ORDER BY created_at DESC, id DESC LIMIT ?1",
 	/* STMT_SCHEMA_VERSION */
 	"SELECT user_version FROM pragma_user_version",
 };
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "admin sql");
 sqlite3_stmt *st[STMT__MAX];
-
-const char *const verify_sql[VSTMT__MAX] = {
-	/* VSTMT_JOURNAL_DELETE: a copy of a WAL database says "WAL" in its
-	 * header; a backup is one self-contained file */
-	"PRAGMA journal_mode = DELETE",
-	/* VSTMT_INTEGRITY */
-	"PRAGMA integrity_check",
-	/* VSTMT_FOREIGN_KEYS: any row is a broken reference */
-	"PRAGMA foreign_key_check",
-	/* VSTMT_USER_VERSION */
-	"PRAGMA user_version",
-};
-_Static_assert(ND_NELEM(verify_sql) == VSTMT__MAX, "admin verify_sql");
 
 /* One line of text with something in it: no tab, CR or LF, not blank. */
 int
@@ -240,6 +221,8 @@ int
 main(int argc, char **argv)
 {
 	nd_tick = audit_tick;	/* imports the audit journal in the background */
+	nd_init = backup_init;	/* the backup module's statements */
+	nd_fini = backup_fini;
 	return nd_main(argc, argv, "admin", routes, ND_NELEM(routes), sql,
 	    STMT__MAX, st);
 }

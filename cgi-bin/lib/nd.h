@@ -157,6 +157,10 @@ extern int nd_group_commit;
  * (route.c). */
 extern int (*nd_tick)(void);
 #define ND_TICK_MS	250
+/* Set by a program before nd_main(): the start and end of modules of the
+ * library it alone uses (e.g. the admin program's backup module). */
+extern int (*nd_init)(void);
+extern void (*nd_fini)(void);
 
 /* req.c */
 void	 req_init(struct req *);

@@ -386,6 +386,8 @@ tick_due(struct timespec *next)
 
 int	 nd_group_commit;
 int	(*nd_tick)(void);
+int	(*nd_init)(void);
+void	(*nd_fini)(void);
 
 static void
 on_stop(int sig)
@@ -709,7 +711,7 @@ nd_main(int argc, char **argv, const char *prog, const struct route *routes,
 	}
 	if (!db_open(path, 0) || !db_prepare_all(sql, nsql, st) ||
 	    !auth_init() || !audit_init() || !qentry_init() ||
-	    !users_init()) {
+	    !users_init() || (nd_init != NULL && !nd_init())) {
 		nd_log("cannot start: database missing or schema too old "
 		    "(run: nalamdesk-admin migrate)");
 		return 1;
@@ -719,6 +721,8 @@ nd_main(int argc, char **argv, const char *prog, const struct route *routes,
 		serve_cgi(routes, n, max_body, environ);
 	} else
 		rc = fcgi_loop(routes, n, max_body);
+	if (nd_fini != NULL)
+		nd_fini();
 	users_fini();
 	qentry_fini();
 	audit_fini();

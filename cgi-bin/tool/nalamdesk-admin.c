@@ -232,7 +232,7 @@ cmd_migrate(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/backups/pre-migrate-%s.db",
 		    tool_var, stamp);
 		if (!tool_mkdir(tool_var, "backups") ||
-		    !backup_to(path, "tool", 1)) {
+		    !tool_backup_to(path, "tool", 1)) {
 			fprintf(stderr, "nalamdesk-admin: could not back up the "
 			    "database before migrating; nothing was migrated\n");
 			tool_unlock(lock);
