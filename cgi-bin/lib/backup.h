@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "nd.h"
+#include "backupseal.h"
 
 /* What the checks of a copy found. */
 enum backup_check {
@@ -37,8 +38,6 @@ struct backup {
 	int		 sealed;	/* the file is encrypted */
 };
 
-/* The passphrase file the server seals its backups with, under VAR. */
-#define BACKUP_KEY_FILE	"backup.key"
 
 int	 backup_init(void);
 void	 backup_fini(void);
@@ -48,9 +47,4 @@ enum backup_check backup_verify(const char *, const char *, long long, FILE *,
 int	 backup_record(const struct backup *, long long, long long *);
 int	 backup_gather(const char *, struct backup **, size_t *);
 void	 backup_json(struct req *, const struct backup *);
-int	 backup_is_sealed(const char *);
-int	 backup_key(const char *, char *, size_t);
-int	 backup_seal(const char *, const char *, const char *);
-int	 backup_unseal(const char *, const char *, const char *);
-
 #endif /* BACKUP_H */

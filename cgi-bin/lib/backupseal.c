@@ -33,7 +33,7 @@
 #include <openssl/rand.h>
 
 #include "nd.h"
-#include "backup.h"
+#include "backupseal.h"
 
 #define CRYPT_MAGIC	"NDBKENC1"
 #define CRYPT_HDR	40

@@ -17,7 +17,7 @@ extern char	 tool_db[4200];		/* DIR/db/nalamdesk.db */
 #define EXIT_FAIL	1	/* the operation failed */
 #define EXIT_USAGE	2	/* wrong command line */
 
-/* nalamdesk-admin.c */
+/* toolbase.c */
 int	 tool_drop_privileges(void);
 int	 tool_open(int);
 int	 tool_migrate(int);
