@@ -77,6 +77,7 @@ static const char *const sql[STMT__MAX] = {
 	" version = version + 1, updated_at = ?5"
 	" WHERE id = ?1 AND version = ?2",
 };
+/* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "appointments sql");
 static sqlite3_stmt *st[STMT__MAX];
 
@@ -98,12 +99,8 @@ appt_list(struct req *r)
 	if ((rc = audit(r, "appointment.list", "appointment", 0, 0)) !=
 	    SQLITE_OK)
 		return db_fail(r, rc);
-	jo_open(r);
-	jo_str(r, "date", date);
-	db_bind_text(s, 1, date);
-	if ((rc = jo_rows(r, "appointments", s)) != SQLITE_OK)
+	if ((rc = jo_day_rows(r, date, "appointments", s)) != SQLITE_OK)
 		return db_fail(r, rc);
-	jo_close(r);
 	return 200;
 }
 
@@ -161,12 +158,7 @@ appt_add(struct req *r)
 static int
 as_parse(const char *s)
 {
-	int	 i;
-
-	for (i = 0; s != NULL && i < AS__MAX; i++)
-		if (strcmp(s, as_names[i]) == 0)
-			return i;
-	return -1;
+	return valid_name(as_names, AS__MAX, s);
 }
 
 /*
@@ -176,6 +168,8 @@ as_parse(const char *s)
  * "stale_version", "illegal_transition", "not_today" (arriving on another
  * day) or "already_queued".
  */
+/* Above, the end of every write (answer inside the transaction, then
+ * commit, style of LAYOUT-NOTES): the same lines in each program. */
 static int
 appt_status(struct req *r)
 {
@@ -313,7 +307,7 @@ static const struct route routes[] = {
 int
 main(int argc, char **argv)
 {
-	/* Its writes are short: one fsync may serve several (route.c). */
+	/* Its writes are short: one fsync may serve several (serve.c). */
 	nd_group_commit = 1;
 	return nd_main(argc, argv, "appointments", routes, ND_NELEM(routes),
 	    sql, STMT__MAX, st);

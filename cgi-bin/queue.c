@@ -135,6 +135,8 @@ queue_list(struct req *r)
  * allow-list only): 200 {date, rev, clinic_name, serving:[{token}],
  * waiting:[{token}]} for today, token numbers only; 304 as for the queue.
  */
+/* The same ETag prologue and JSON epilogue as queue_list(), kept in line
+ * so that each poll's cost reads at a glance (one integer read on a 304). */
 static int
 queue_display(struct req *r)
 {
@@ -193,6 +195,8 @@ queue_add(struct req *r)
  * such entry; 409 "illegal_transition" for any other move, 409
  * "stale_version" when a version is sent and is not the current one.
  */
+/* Above, the end of every write (answer inside the transaction, then
+ * commit, style of LAYOUT-NOTES): the same lines in each program. */
 static int
 queue_status(struct req *r)
 {
@@ -231,6 +235,7 @@ static const struct field status_fields[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
+/* Each program its own route table and main() (style.md 2): the same shape on purpose. */
 static const struct route routes[] = {
 	{ METHOD_GET, "/api/queue", R_CLINIC, NULL, queue_list, 0 },
 	{ METHOD_POST, "/api/queue", R_CLINIC, add_fields, queue_add, 0 },
@@ -243,7 +248,7 @@ static const struct route routes[] = {
 int
 main(int argc, char **argv)
 {
-	/* Its writes are short: one fsync may serve several (route.c). */
+	/* Its writes are short: one fsync may serve several (serve.c). */
 	nd_group_commit = 1;
 	return nd_main(argc, argv, "queue", routes, ND_NELEM(routes), NULL,
 	    0, NULL);

@@ -84,6 +84,7 @@ static const char *const sql[STMT__MAX] = {
 	"INSERT INTO audit (ts, username, action, entity, entity_id)"
 	" VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'), ?1, ?2, ?3, ?4)",
 };
+/* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "audit sql");
 static sqlite3_stmt *st[STMT__MAX];
 
@@ -128,7 +129,6 @@ audit_insert(struct req *r, const char *action, const char *entity,
     long long entity_id, long long patient_id)
 {
 	sqlite3_stmt	*s = st[STMT_AUDIT_ADD];
-	int		 rc;
 
 	if (r->user.id > 0) {
 		db_bind_int(s, 1, r->user.id);
@@ -142,9 +142,7 @@ audit_insert(struct req *r, const char *action, const char *entity,
 		db_bind_int(s, 7, entity_id);
 	if (patient_id > 0)
 		db_bind_int(s, 8, patient_id);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return db_run(s);
 }
 
 /* Appends S to the line at *P (before END), tabs and controls blanked. */
@@ -263,12 +261,12 @@ audit(struct req *r, const char *action, const char *entity,
  * module's statements if nobody did (the tool does not run nd_main()).
  * Returns SQLITE_OK or the error.
  */
+/* Binds like audit_insert() and qentry_add(): each statement's own binds. */
 int
 audit_operator(const char *who, const char *action, const char *entity,
     long long entity_id)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	if (!db_in_tx())
 		return SQLITE_MISUSE;
@@ -280,9 +278,7 @@ audit_operator(const char *who, const char *action, const char *entity,
 	db_bind_text(s, 3, entity);
 	if (entity_id > 0)
 		db_bind_int(s, 4, entity_id);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return db_run(s);
 }
 
 /*

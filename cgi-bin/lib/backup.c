@@ -48,6 +48,7 @@ static const char *const sql[STMT__MAX] = {
 	"SELECT id, file, size_bytes, created_at, integrity, schema_version,"
 	" kind FROM backups ORDER BY created_at DESC, id DESC LIMIT ?1",
 };
+/* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "backup sql");
 static sqlite3_stmt *st[STMT__MAX];
 

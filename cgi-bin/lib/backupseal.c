@@ -185,6 +185,7 @@ out:
  * Returns 1; or 0 after saying why (wrong passphrase, damaged or cut
  * short), and then OUT does not exist.
  */
+/* Its set-up mirrors backup_seal()'s: the same cipher, the other way. */
 int
 backup_unseal(const char *in, const char *out, const char *pass)
 {

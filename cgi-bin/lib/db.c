@@ -63,6 +63,7 @@ static const char *const libsql[LS__MAX] = {
 	/* LS_ROLLBACK_TO */
 	"ROLLBACK TO nd_req",
 };
+/* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(libsql) == LS__MAX, "libsql");
 static sqlite3_stmt *ls[LS__MAX];
 
@@ -91,7 +92,7 @@ static long long ckpt_after;		/* no checkpoint before (ms) */
  * one poll round share one real transaction, and so one fsync.  Each
  * request's db_begin() is a SAVEPOINT inside it, its db_commit() a RELEASE
  * and its db_rollback() a ROLLBACK TO that savepoint only.  Nothing is
- * durable before db_batch_end()'s COMMIT: route.c holds the answers until
+ * durable before db_batch_end()'s COMMIT: serve.c holds the answers until
  * then.
  */
 static int	 batch_on;		/* inside db_batch_begin() .. end() */

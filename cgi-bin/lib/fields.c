@@ -5,7 +5,6 @@
  * keep the valid_ prefix of the validators they apply.)
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,22 +69,9 @@ trimmed_chars(const char *s)
 	return n;
 }
 
-static int
-bad(struct req *r, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* Writes the 422 naming FIELD.  Returns 422. */
-static int
-bad(struct req *r, const char *field, const char *fmt, ...)
-{
-	char	 msg[256];
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return http_error(r, 422, "invalid", msg, field);
-}
+#define bad(r, field, ...)	http_errorf((r), 422, "invalid", (field), \
+	__VA_ARGS__)
 
 /*
  * Checks object OBJ against the field table FIELDS ({NULL}-ended): no

@@ -577,3 +577,23 @@ jo_row(struct req *r, sqlite3_stmt *st)
 	jo_row_fields(r, st);
 	jo_obj_close(r);
 }
+
+/*
+ * The answer of a day's list (appointments, payments): {"date": DATE,
+ * KEY: [the rows of ST, bound to DATE at ?1]}.  Returns SQLITE_OK or the
+ * error (the caller answers db_fail()).
+ */
+int
+jo_day_rows(struct req *r, const char *date, const char *key,
+    sqlite3_stmt *st)
+{
+	int	 rc;
+
+	jo_open(r);
+	jo_str(r, "date", date);
+	db_bind_text(st, 1, date);
+	if ((rc = jo_rows(r, key, st)) != SQLITE_OK)
+		return rc;
+	jo_close(r);
+	return SQLITE_OK;
+}

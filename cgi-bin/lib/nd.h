@@ -190,6 +190,8 @@ int	 req_cookie(const struct req *, const char *, char *, size_t);
 void	 req_header(struct req *, const char *, const char *);
 int	 req_render(struct req *, int, char **, size_t *);
 int	 http_error(struct req *, int, const char *, const char *, const char *);
+int	 http_errorf(struct req *, int, const char *, const char *, const char *,
+	    ...) __attribute__((format(printf, 5, 6)));
 const char *http_reason(int);
 int	 json_parse_body(struct req *, size_t);
 int	 db_fail(struct req *, int);
@@ -226,6 +228,7 @@ void	 jo_val_int(struct req *, long long);
 void	 jo_col(struct req *, sqlite3_stmt *, int);
 void	 jo_row(struct req *, sqlite3_stmt *);
 int	 jo_rows(struct req *, const char *, sqlite3_stmt *);
+int	 jo_day_rows(struct req *, const char *, const char *, sqlite3_stmt *);
 int	 jo_rows_max(struct req *, sqlite3_stmt *, long long, long long *);
 int	 jo_row_id(struct req *, sqlite3_stmt *, long long);
 void	 jo_row_fields(struct req *, sqlite3_stmt *);
@@ -301,6 +304,7 @@ int	 valid_abha(const char *);
 int	 valid_username(const char *);
 int	 valid_password(const char *);
 int	 valid_plain_text(const char *);
+int	 valid_name(const char *const *, size_t, const char *);
 
 /* fields.c */
 int	 valid_fields(struct req *, const struct field *);

@@ -148,6 +148,7 @@ static const char *const sql[STMT__MAX] = {
 	"UPDATE queue SET status = ?3, version = version + 1, updated_at = ?4"
 	" WHERE id = ?1 AND version = ?2",
 };
+/* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "qentry sql");
 static sqlite3_stmt *st[STMT__MAX];
 
@@ -167,12 +168,7 @@ qentry_fini(void)
 int
 qentry_status_parse(const char *s)
 {
-	int	 i;
-
-	for (i = 0; s != NULL && i < QS__MAX; i++)
-		if (strcmp(s, qentry_status_names[i]) == 0)
-			return i;
-	return -1;
+	return valid_name(qentry_status_names, QS__MAX, s);
 }
 
 /*

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,6 +375,23 @@ req_render(struct req *r, int status, char **out, size_t *len)
 		memcpy(*out + hlen, body, blen);
 	*len = hlen + blen;
 	return 1;
+}
+
+/*
+ * http_error() with a message made from FMT, for the errors that name a
+ * field's limit.  Returns STATUS.
+ */
+int
+http_errorf(struct req *r, int status, const char *code, const char *field,
+    const char *fmt, ...)
+{
+	char	 msg[256];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return http_error(r, status, code, msg, field);
 }
 
 /*

@@ -70,6 +70,7 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_COUNT */
 	"SELECT count(*) FROM users",
 };
+/* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "users sql");
 static sqlite3_stmt *st[STMT__MAX];
 
@@ -142,6 +143,8 @@ users_create(const char *username, const char *name, const char *role,
  * KEEP (0: none); REACTIVATE makes the account active again (the
  * operator's recovery).  Returns SQLITE_OK, SQLITE_NOTFOUND, or the error.
  */
+/* Binds and steps its own statement like users_create(): one function a
+ * statement, as everywhere (style.md 5). */
 int
 users_set_password(long long id, const char *hash, int reactivate,
     long long keep)

@@ -176,6 +176,22 @@ valid_password(const char *s)
 	return 0;
 }
 
+/*
+ * The index of S in the N names of an enum's table (role_names,
+ * qentry_status_names...), or -1 (also for S NULL): every "parse" of a
+ * status or role is this one loop.
+ */
+int
+valid_name(const char *const *names, size_t n, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s != NULL && i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 /* No control characters but tab, newline and carriage return. */
 int
 valid_plain_text(const char *s)

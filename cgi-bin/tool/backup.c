@@ -336,6 +336,8 @@ backup_owner(struct restore *r)
 	return ok ? EXIT_OK : EXIT_FAIL;
 }
 
+/* Ends like backup_seal() (lib/backupseal.c): the same close-and-remove
+ * tail of a new private file; a plain copy, so not the module's. */
 /* Copies the bytes of the file IN into OUT (new, 0600), synced.  1 or 0. */
 static int
 copy_bytes(const char *in, const char *out)
@@ -432,6 +434,28 @@ cmd_backup(int argc, char **argv)
 	return rc;
 }
 
+/*
+ * The arguments of verify and restore, [--passphrase-file F] FILE, into a
+ * new job R (FILE must be readable) and VALS.  Returns EXIT_OK, or the
+ * exit status after saying why.
+ */
+static int
+job_args(int argc, char **argv, struct restore *r, const char **vals)
+{
+	char	*pos[1];
+
+	memset(r, 0, sizeof(*r));
+	if (tool_args(argc, argv, pass_opt, vals, pos, 1) != 1)
+		return EXIT_USAGE;
+	r->file = pos[0];
+	if (access(r->file, R_OK) == -1) {
+		fprintf(stderr, "nalamdesk-admin: cannot read %s: %s\n", r->file,
+		    strerror(errno));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
 /* ------------------------------------------------------------ verify */
 
 /* The checks on the staged copy R->incoming, as the owner of VAR/db. */
@@ -456,18 +480,11 @@ cmd_verify(int argc, char **argv)
 	struct restore	 r;
 	struct stat	 sb;
 	const char	*vals[1];
-	char		*pos[1], dir[4300];
+	char		 dir[4300];
 	int		 sealed, root, ok, rc;
 
-	memset(&r, 0, sizeof(r));
-	if (tool_args(argc, argv, pass_opt, vals, pos, 1) != 1)
-		return EXIT_USAGE;
-	r.file = pos[0];
-	if (access(r.file, R_OK) == -1) {
-		fprintf(stderr, "nalamdesk-admin: cannot read %s: %s\n", r.file,
-		    strerror(errno));
-		return EXIT_FAIL;
-	}
+	if ((rc = job_args(argc, argv, &r, vals)) != EXIT_OK)
+		return rc;
 	sealed = backup_is_sealed(r.file);
 	if (sealed && !pass_for(r.file, vals[0], r.pass, sizeof(r.pass)))
 		return EXIT_FAIL;
@@ -687,6 +704,8 @@ systemctl(const char *verb, const char *unit)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+/* Opened like tool_lock()'s maintenance.lock, but another lock: the
+ * launcher's (deploy/run.sh holds it while the stack runs). */
 /*
  * The launcher (deploy/run.sh, `make run`) holds VAR/launcher.lock with
  * flock(2) in every process it starts.  Takes that lock for the whole
@@ -735,18 +754,11 @@ cmd_restore(int argc, char **argv)
 {
 	struct restore	 r;
 	const char	*vals[1], *unit = getenv("NALAMDESK_SERVICE");
-	char		*pos[1], stamp[32];
+	char		 stamp[32];
 	int		 lfd, rc, stopped = 0;
 
-	memset(&r, 0, sizeof(r));
-	if (tool_args(argc, argv, pass_opt, vals, pos, 1) != 1)
-		return EXIT_USAGE;
-	r.file = pos[0];
-	if (access(r.file, R_OK) == -1) {
-		fprintf(stderr, "nalamdesk-admin: cannot read %s: %s\n", r.file,
-		    strerror(errno));
-		return EXIT_FAIL;
-	}
+	if ((rc = job_args(argc, argv, &r, vals)) != EXIT_OK)
+		return rc;
 	if (unit != NULL && unit[0] == '\0')
 		unit = NULL;
 	if (unit != NULL && geteuid() != 0) {
