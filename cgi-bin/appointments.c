@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "nd.h"
+#include "qentry.h"
 
 /* How an appointment's status may move. */
 enum astatus {
@@ -55,8 +56,6 @@ enum stmt {
 	STMT_ADD,
 	STMT_STATE,
 	STMT_SET_STATUS,
-	STMT_QUEUE_ACTIVE,
-	STMT_QUEUE_ADD,
 	STMT__MAX
 };
 static const char *const sql[STMT__MAX] = {
@@ -77,15 +76,8 @@ static const char *const sql[STMT__MAX] = {
 	"UPDATE appointments SET status = ?3, queue_id = coalesce(?4, queue_id),"
 	" version = version + 1, updated_at = ?5"
 	" WHERE id = ?1 AND version = ?2",
-	/* STMT_QUEUE_ACTIVE: the patient's waiting/in-consultation token */
-	"SELECT token FROM queue WHERE day = ?1 AND patient_id = ?2"
-	" AND status IN ('waiting', 'in_consult')",
-	/* STMT_QUEUE_ADD: as the queue program's, with the appointment */
-	"INSERT INTO queue (day, token, patient_id, reason, appointment_id,"
-	" created_at, updated_at, created_by)"
-	" SELECT ?1, coalesce(max(token), 0) + 1, ?2, ?3, ?4, ?5, ?5, ?6"
-	" FROM queue WHERE day = ?1 RETURNING id",
 };
+/* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "appointments sql");
 static sqlite3_stmt *st[STMT__MAX];
 
@@ -107,12 +99,8 @@ appt_list(struct req *r)
 	if ((rc = audit(r, "appointment.list", "appointment", 0, 0)) !=
 	    SQLITE_OK)
 		return db_fail(r, rc);
-	jo_open(r);
-	jo_str(r, "date", date);
-	db_bind_text(s, 1, date);
-	if ((rc = jo_rows(r, "appointments", s)) != SQLITE_OK)
+	if ((rc = jo_day_rows(r, date, "appointments", s)) != SQLITE_OK)
 		return db_fail(r, rc);
-	jo_close(r);
 	return 200;
 }
 
@@ -170,59 +158,7 @@ appt_add(struct req *r)
 static int
 as_parse(const char *s)
 {
-	int	 i;
-
-	for (i = 0; s != NULL && i < AS__MAX; i++)
-		if (strcmp(s, as_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-/*
- * Puts patient PID in DAY's queue for appointment ID (inside the caller's
- * transaction), with REASON, as POST /api/queue does.  Returns the new
- * queue id (>0); 0 after writing 409 "already_queued"; or -rc on a
- * database failure.
- */
-static long long
-arrive(struct req *r, long long id, long long pid, const char *day,
-    const char *reason, const char *now)
-{
-	char		 msg[128];
-	long long	 token, qid = 0;
-	sqlite3_stmt	*s;
-	int		 rc;
-
-	s = st[STMT_QUEUE_ACTIVE];
-	db_bind_text(s, 1, day);
-	db_bind_int(s, 2, pid);
-	if ((token = db_int1(s, 0)) > 0) {
-		snprintf(msg, sizeof(msg), "This patient is already in "
-		    "today's queue with token %lld.", token);
-		http_error(r, 409, "already_queued", msg, "status");
-		return 0;
-	}
-	s = st[STMT_QUEUE_ADD];
-	db_bind_text(s, 1, day);
-	db_bind_int(s, 2, pid);
-	db_bind_text(s, 3, reason);
-	db_bind_int(s, 4, id);
-	db_bind_text(s, 5, now);
-	db_bind_int(s, 6, r->user.id);
-	if ((rc = db_step(s)) == SQLITE_ROW)
-		qid = sqlite3_column_int64(s, 0);
-	db_reset(s);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-		http_error(r, 409, "already_queued", "This patient is already "
-		    "in today's queue.", "status");
-		return 0;
-	}
-	if (qid == 0)
-		return -(long long)(rc == SQLITE_ROW || rc == SQLITE_DONE ?
-		    SQLITE_ERROR : rc);
-	if ((rc = audit(r, "queue.add", "queue", qid, pid)) != SQLITE_OK)
-		return -(long long)rc;
-	return qid;
+	return valid_name(as_names, AS__MAX, s);
 }
 
 /*
@@ -232,6 +168,8 @@ arrive(struct req *r, long long id, long long pid, const char *day,
  * "stale_version", "illegal_transition", "not_today" (arriving on another
  * day) or "already_queued".
  */
+/* Above, the end of every write (answer inside the transaction, then
+ * commit, style of LAYOUT-NOTES): the same lines in each program. */
 static int
 appt_status(struct req *r)
 {
@@ -300,9 +238,14 @@ appt_status(struct req *r)
 			    "status");
 			goto out;
 		}
-		if ((qid = arrive(r, id, pid, day, reason, now)) <= 0) {
-			status = qid == 0 ? 409 : db_fail(r, (int)-qid);
-			db_rollback();
+		if ((rc = qentry_add(r, day, pid, reason, id, "status",
+		    &qid)) != 0) {
+			if (rc < 0)
+				status = db_fail(r, -rc);
+			else {
+				db_rollback();
+				status = rc;
+			}
 			goto out;
 		}
 	}
@@ -338,8 +281,6 @@ out:
 	return status;
 }
 
-#define ID_MAX	9007199254740991LL	/* 2^53 - 1: exact in JavaScript */
-
 static const struct field add_fields[] = {
 	{ "patient_id", FT_INT, F_REQUIRED, 1, ID_MAX, NULL, NULL, NULL },
 	{ "date", FT_DATE, F_REQUIRED, 0, 0, NULL, NULL, NULL },
@@ -366,7 +307,7 @@ static const struct route routes[] = {
 int
 main(int argc, char **argv)
 {
-	/* Its writes are short: one fsync may serve several (route.c). */
+	/* Its writes are short: one fsync may serve several (serve.c). */
 	nd_group_commit = 1;
 	return nd_main(argc, argv, "appointments", routes, ND_NELEM(routes),
 	    sql, STMT__MAX, st);

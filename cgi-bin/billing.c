@@ -75,6 +75,7 @@ static const char *const sql[STMT__MAX] = {
 	" coalesce(sum(amount_paise), 0) AS \"collections.total\""
 	" FROM payments WHERE day = ?1",
 };
+/* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "billing sql");
 static sqlite3_stmt *st[STMT__MAX];
 
@@ -82,6 +83,7 @@ static sqlite3_stmt *st[STMT__MAX];
  * Writes payment ID (one object) and sets *PID to its patient.
  * Returns 1, or 0 if there is none.
  */
+/* jo_row_id() with the patient kept: the receipt's audit row needs it. */
 static int
 payment_json(struct req *r, long long id, long long *pid)
 {
@@ -164,6 +166,8 @@ payment_add(struct req *r)
  * GET /api/payments/{id}: 200 the receipt (for a reprint), audited
  * "payment.read" with its patient; 404 when there is none.
  */
+/* Above, the end of every write (answer inside the transaction, then
+ * commit, style of LAYOUT-NOTES): the same lines in each program. */
 static int
 payment_get(struct req *r)
 {
@@ -195,12 +199,8 @@ payment_list(struct req *r)
 		return rc;
 	if ((rc = audit(r, "payment.list", "payment", 0, 0)) != SQLITE_OK)
 		return db_fail(r, rc);
-	jo_open(r);
-	jo_str(r, "date", date);
-	db_bind_text(s, 1, date);
-	if ((rc = jo_rows(r, "payments", s)) != SQLITE_OK)
+	if ((rc = jo_day_rows(r, date, "payments", s)) != SQLITE_OK)
 		return db_fail(r, rc);
-	jo_close(r);
 	return 200;
 }
 
@@ -268,7 +268,6 @@ report_daily(struct req *r)
 	return 200;
 }
 
-#define ID_MAX		9007199254740991LL	/* 2^53 - 1: exact in JavaScript */
 #define AMOUNT_MAX	10000000LL		/* paise: 1,00,000 rupees */
 
 static const struct field payment_fields[] = {
@@ -280,6 +279,7 @@ static const struct field payment_fields[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
+/* Each program its own route table and main() (style.md 2): the same shape on purpose. */
 static const struct route routes[] = {
 	{ METHOD_POST, "/api/payments", R_CLINIC, payment_fields, payment_add,
 	    0 },
@@ -291,7 +291,7 @@ static const struct route routes[] = {
 int
 main(int argc, char **argv)
 {
-	/* Its writes are short: one fsync may serve several (route.c). */
+	/* Its writes are short: one fsync may serve several (serve.c). */
 	nd_group_commit = 1;
 	return nd_main(argc, argv, "billing", routes, ND_NELEM(routes), sql,
 	    STMT__MAX, st);

@@ -402,6 +402,9 @@ patient_create(struct req *r)
  * the patient has without giving the other is 422.  404; 409
  * stale_version (nothing changed); 422.  Audited patient.update.
  */
+/* Reads the same fields as patient_create() (same locals), but each may be
+ * absent or null here: the two stay apart, the checks they share are the
+ * field tables' and opt_text()'s. */
 static int
 patient_update(struct req *r)
 {
@@ -944,6 +947,7 @@ static const struct field update_fields[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
+/* Each program its own route table and main() (style.md 2): the same shape on purpose. */
 static const struct route routes[] = {
 	{ METHOD_GET, "/api/patients", R_CLINIC, NULL, patient_search, 0 },
 	{ METHOD_POST, "/api/patients", R_CLINIC, create_fields,
@@ -958,7 +962,7 @@ static const struct route routes[] = {
 int
 main(int argc, char **argv)
 {
-	/* Its writes are short: one fsync may serve several (route.c). */
+	/* Its writes are short: one fsync may serve several (serve.c). */
 	nd_group_commit = 1;
 	return nd_main(argc, argv, "patients", routes, ND_NELEM(routes), sql,
 	    STMT__MAX, st);

@@ -2,11 +2,9 @@
  * queue.c — the `queue` program: the day's token queue and the
  * waiting-room board.
  *
- * Tokens run 1, 2, 3... per clinic day without gaps or duplicates: the
- * next token is max + 1 of the day, computed inside BEGIN IMMEDIATE, so
- * adds are serialised by the database's write lock.  A patient is in the
- * queue at most once at a time on a day (waiting or in consultation): the
- * unique partial index queue_active makes that a constraint, answered 409.
+ * The entry's rules (its token, the moves of its status, the order of the
+ * list) and its statements belong to the library's queue-entry module
+ * (lib/qentry.c); this program holds the routes and the caching.
  *
  * Polling is cheap, as Fossil's etag.c: the ETag of the queue is the
  * change counter (rev, bumped by triggers on queue, patients and
@@ -21,6 +19,7 @@
 #include <string.h>
 
 #include "nd.h"
+#include "qentry.h"
 
 /*
  * The build's id in every ETag, so that an upgrade (which may change what
@@ -30,104 +29,6 @@
 #ifndef ND_BUILD
 #define ND_BUILD	__DATE__ " " __TIME__
 #endif
-
-/* How the status of a queue entry may move (shared/api-contract.md). */
-enum qstatus {
-	QS_WAITING,
-	QS_IN_CONSULT,
-	QS_DONE,
-	QS_CANCELLED,
-	QS_NO_SHOW,
-	QS__MAX
-};
-static const char *const qs_names[QS__MAX] = {
-	"waiting",	/* QS_WAITING */
-	"in_consult",	/* QS_IN_CONSULT */
-	"done",		/* QS_DONE */
-	"cancelled",	/* QS_CANCELLED */
-	"no_show",	/* QS_NO_SHOW */
-};
-_Static_assert(ND_NELEM(qs_names) == QS__MAX, "qs_names");
-
-/* legal[from][to]: the only transitions there are. */
-static const unsigned char legal[QS__MAX][QS__MAX] = {
-	/* QS_WAITING */	{ 0, 1, 0, 1, 1 },
-	/* QS_IN_CONSULT */	{ 1, 0, 1, 0, 0 },
-	/* QS_DONE */		{ 0, 0, 0, 0, 0 },
-	/* QS_CANCELLED */	{ 0, 0, 0, 0, 0 },
-	/* QS_NO_SHOW */	{ 0, 0, 0, 0, 0 },
-};
-_Static_assert(ND_NELEM(legal) == QS__MAX, "legal");
-
-/*
- * Age in whole years on the entry's day: from dob, else from age_years.
- * Every date here is stored YYYY-MM-DD, so the year is substr(d, 1, 4)
- * and the month and day substr(d, 6), as patients.c does it: strftime()
- * parsed each date again, 8 calls a row, ~1 µs a row of CPU.
- */
-#define AGE_ON_DAY \
-	"CASE WHEN p.dob IS NOT NULL THEN" \
-	" substr(q.day, 1, 4) - substr(p.dob, 1, 4) -" \
-	" (substr(q.day, 6) < substr(p.dob, 6))" \
-	" WHEN p.age_on IS NOT NULL THEN p.age_years + max(0," \
-	" substr(q.day, 1, 4) - substr(p.age_on, 1, 4) -" \
-	" (substr(q.day, 6) < substr(p.age_on, 6)))" \
-	" ELSE p.age_years END"
-
-/* The columns of one entry as the API shows it (jo_row). */
-#define ENTRY_COLUMNS \
-	"SELECT q.id, q.token, q.status, q.reason," \
-	" p.id AS \"patient.id\", p.name AS \"patient.name\"," \
-	" p.clinic_no AS \"patient.clinic_no\", p.sex AS \"patient.sex\"," \
-	" " AGE_ON_DAY " AS \"patient.age_years\"," \
-	" p.phone AS \"patient.phone\"," \
-	" q.appointment_id, q.day AS date, q.created_at, q.updated_at," \
-	" q.version" \
-	" FROM queue q JOIN patients p ON p.id = q.patient_id"
-
-enum stmt {
-	STMT_LIST,
-	STMT_GET,
-	STMT_DISPLAY,
-	STMT_PATIENT_EXISTS,
-	STMT_ACTIVE_TOKEN,
-	STMT_ADD,
-	STMT_STATE,
-	STMT_SET_STATUS,
-	STMT__MAX
-};
-static const char *const sql[STMT__MAX] = {
-	/* STMT_LIST: the day's queue in token order */
-	ENTRY_COLUMNS " WHERE q.day = ?1 ORDER BY q.token",
-	/* STMT_GET */
-	ENTRY_COLUMNS " WHERE q.id = ?1",
-	/* STMT_DISPLAY: tokens only, never patients' names (a public screen) */
-	"SELECT (SELECT value FROM settings WHERE key = 'clinic_name')"
-	" AS clinic_name,"
-	" (SELECT json_group_array(json_object('token', token)) FROM"
-	"  (SELECT token FROM queue WHERE day = ?1 AND status = 'in_consult'"
-	"  ORDER BY token)) AS \"@serving\","
-	" (SELECT json_group_array(json_object('token', token)) FROM"
-	"  (SELECT token FROM queue WHERE day = ?1 AND status = 'waiting'"
-	"  ORDER BY token)) AS \"@waiting\"",
-	/* STMT_PATIENT_EXISTS */
-	"SELECT 1 FROM patients WHERE id = ?1",
-	/* STMT_ACTIVE_TOKEN: the patient's waiting/in-consultation token */
-	"SELECT token FROM queue WHERE day = ?1 AND patient_id = ?2"
-	" AND status IN ('waiting', 'in_consult')",
-	/* STMT_ADD: the next token of the day (under BEGIN IMMEDIATE) */
-	"INSERT INTO queue (day, token, patient_id, reason, created_at,"
-	" updated_at, created_by)"
-	" SELECT ?1, coalesce(max(token), 0) + 1, ?2, ?3, ?4, ?4, ?5"
-	" FROM queue WHERE day = ?1 RETURNING id",
-	/* STMT_STATE */
-	"SELECT status, version, patient_id FROM queue WHERE id = ?1",
-	/* STMT_SET_STATUS */
-	"UPDATE queue SET status = ?3, version = version + 1, updated_at = ?4"
-	" WHERE id = ?1 AND version = ?2",
-};
-_Static_assert(ND_NELEM(sql) == STMT__MAX, "queue sql");
-static sqlite3_stmt *st[STMT__MAX];
 
 /* The build id as 8 hex digits (FNV-1a of ND_BUILD), made once. */
 static const char *
@@ -210,7 +111,6 @@ queue_list(struct req *r)
 {
 	char		 date[11];
 	long long	 rev;
-	sqlite3_stmt	*s = st[STMT_LIST];
 	int		 rc;
 
 	if ((rc = req_query_date(r, "date", date)) != 0)
@@ -224,8 +124,7 @@ queue_list(struct req *r)
 	jo_open(r);
 	jo_str(r, "date", date);
 	jo_int(r, "rev", rev);
-	db_bind_text(s, 1, date);
-	if ((rc = jo_rows(r, "entries", s)) != SQLITE_OK)
+	if ((rc = qentry_list(r, "entries", date)) != SQLITE_OK)
 		return db_fail(r, rc);
 	jo_close(r);
 	return 200;
@@ -236,12 +135,13 @@ queue_list(struct req *r)
  * allow-list only): 200 {date, rev, clinic_name, serving:[{token}],
  * waiting:[{token}]} for today, token numbers only; 304 as for the queue.
  */
+/* The same ETag prologue and JSON epilogue as queue_list(), kept in line
+ * so that each poll's cost reads at a glance (one integer read on a 304). */
 static int
 queue_display(struct req *r)
 {
 	char		 date[11];
 	long long	 rev;
-	sqlite3_stmt	*s = st[STMT_DISPLAY];
 	int		 rc;
 
 	db_today(date);
@@ -249,17 +149,12 @@ queue_display(struct req *r)
 		return db_fail(r, SQLITE_BUSY);
 	if (etag_fresh(r, 'd', rev, date))
 		return 304;
-	db_bind_text(s, 1, date);
-	if ((rc = db_step(s)) != SQLITE_ROW) {
-		db_reset(s);
-		return db_fail(r, rc);
-	}
 	jo_open(r);
 	jo_str(r, "date", date);
 	jo_int(r, "rev", rev);
-	jo_row_fields(r, s);
+	if ((rc = qentry_display(r, date)) != SQLITE_OK)
+		return db_fail(r, rc);
 	jo_close(r);
-	db_reset(s);
 	return 200;
 }
 
@@ -271,141 +166,61 @@ queue_display(struct req *r)
 static int
 queue_add(struct req *r)
 {
-	char		 day[11], now[21], msg[128];
-	long long	 pid = 0, id, token;
-	sqlite3_stmt	*s;
+	char		 day[11];
+	long long	 pid = 0, id = 0;
 	int		 rc;
 
 	json_int(r->json, "patient_id", &pid);
 	db_today(day);
-	db_now(now);
 	if ((rc = db_begin()) != SQLITE_OK)
 		return db_fail(r, rc);
-
-	s = st[STMT_PATIENT_EXISTS];
-	db_bind_int(s, 1, pid);
-	if (db_int1(s, 0) != 1) {
+	if ((rc = qentry_add(r, day, pid, json_str(r->json, "reason"), 0,
+	    "patient_id", &id)) != 0) {
+		if (rc < 0)
+			return db_fail(r, -rc);
 		db_rollback();
-		return http_error(r, 404, "patient_not_found",
-		    "There is no patient with this id.", "patient_id");
+		return rc;
 	}
-	s = st[STMT_ACTIVE_TOKEN];
-	db_bind_text(s, 1, day);
-	db_bind_int(s, 2, pid);
-	if ((token = db_int1(s, 0)) > 0) {
-		db_rollback();
-		snprintf(msg, sizeof(msg), "This patient is already in "
-		    "today's queue with token %lld.", token);
-		return http_error(r, 409, "already_queued", msg, "patient_id");
-	}
-
-	s = st[STMT_ADD];
-	db_bind_text(s, 1, day);
-	db_bind_int(s, 2, pid);
-	db_bind_text(s, 3, json_str(r->json, "reason"));
-	db_bind_text(s, 4, now);
-	db_bind_int(s, 5, r->user.id);
-	id = 0;
-	if ((rc = db_step(s)) == SQLITE_ROW)
-		id = sqlite3_column_int64(s, 0);
-	db_reset(s);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-		/* queue_active: the check above already answers this. */
-		db_rollback();
-		return http_error(r, 409, "already_queued", "This patient is "
-		    "already in today's queue.", "patient_id");
-	}
-	if (id == 0)
-		return db_fail(r, rc);
-	if ((rc = audit(r, "queue.add", "queue", id, pid)) != SQLITE_OK)
-		return db_fail(r, rc);
-	if (!jo_row_id(r, st[STMT_GET], id))
+	if (!qentry_reply(r, id))
 		return db_fail(r, SQLITE_ERROR);
 	if ((rc = db_commit()) != SQLITE_OK)
 		return db_fail(r, rc);
 	return 201;
 }
 
-static int
-qs_parse(const char *s)
-{
-	int	 i;
-
-	for (i = 0; s != NULL && i < QS__MAX; i++)
-		if (strcmp(s, qs_names[i]) == 0)
-			return i;
-	return -1;
-}
-
 /*
- * PATCH /api/queue/{id} {status, version?}: 200 the entry after one of
- * the legal moves (waiting→in_consult→done, waiting→cancelled,
- * waiting→no_show, in_consult→waiting).  404 no such entry; 409
- * "illegal_transition" for any other move, 409 "stale_version" when a
- * version is sent and is not the current one.
+ * PATCH /api/queue/{id} {status, version?}: 200 the entry after a move
+ * the transition table (lib/qentry.c) allows the desk: waiting→in_consult
+ * →done, waiting→cancelled, waiting→no_show, in_consult→waiting.  404 no
+ * such entry; 409 "illegal_transition" for any other move, 409
+ * "stale_version" when a version is sent and is not the current one.
  */
+/* Above, the end of every write (answer inside the transaction, then
+ * commit, style of LAYOUT-NOTES): the same lines in each program. */
 static int
 queue_status(struct req *r)
 {
-	char		 now[21], msg[160];
-	long long	 id = r->param[0], version = 0, cur, pid;
-	int		 from, to, rc, has_version;
-	sqlite3_stmt	*s;
+	long long	 id = r->param[0], version = 0;
+	int		 to, rc;
 
-	has_version = json_int(r->json, "version", &version);
-	to = qs_parse(json_str(r->json, "status"));
-	if (to < 0)
+	json_int(r->json, "version", &version);
+	if ((to = qentry_status_parse(json_str(r->json, "status"))) < 0)
 		abort();	/* the field table allows only these */
-	db_now(now);
 	if ((rc = db_begin()) != SQLITE_OK)
 		return db_fail(r, rc);
-	s = st[STMT_STATE];
-	db_bind_int(s, 1, id);
-	if ((rc = db_step(s)) != SQLITE_ROW) {
-		db_reset(s);
-		if (rc != SQLITE_DONE)
-			return db_fail(r, rc);
+	if ((rc = qentry_move(r, QM_DESK, id, (enum qstatus)to, version,
+	    NULL)) != 0) {
+		if (rc < 0)
+			return db_fail(r, -rc);
 		db_rollback();
-		return http_error(r, 404, "not_found",
-		    "There is no such queue entry.", NULL);
+		return rc;
 	}
-	from = qs_parse((const char *)sqlite3_column_text(s, 0));
-	cur = sqlite3_column_int64(s, 1);
-	pid = sqlite3_column_int64(s, 2);
-	db_reset(s);
-	if (from < 0)
-		return db_fail(r, SQLITE_CORRUPT);
-	if (has_version && version != cur) {
-		db_rollback();
-		return http_error(r, 409, "stale_version", "Someone else "
-		    "changed this queue entry; reload to see the change.",
-		    "version");
-	}
-	if (!legal[from][to]) {
-		db_rollback();
-		snprintf(msg, sizeof(msg), "A queue entry cannot go from %s "
-		    "to %s.", qs_names[from], qs_names[to]);
-		return http_error(r, 409, "illegal_transition", msg, "status");
-	}
-	s = st[STMT_SET_STATUS];
-	db_bind_int(s, 1, id);
-	db_bind_int(s, 2, cur);
-	db_bind_text(s, 3, qs_names[to]);
-	db_bind_text(s, 4, now);
-	if ((rc = db_run(s)) != SQLITE_OK)
-		return db_fail(r, rc);
-	if (sqlite3_changes(db) != 1)
-		return db_fail(r, SQLITE_ERROR);	/* held the lock: cannot be */
-	if ((rc = audit(r, "queue.status", "queue", id, pid)) != SQLITE_OK)
-		return db_fail(r, rc);
-	if (!jo_row_id(r, st[STMT_GET], id))
+	if (!qentry_reply(r, id))
 		return db_fail(r, SQLITE_ERROR);
 	if ((rc = db_commit()) != SQLITE_OK)
 		return db_fail(r, rc);
 	return 200;
 }
-
-#define ID_MAX	9007199254740991LL	/* 2^53 - 1: exact in JavaScript */
 
 static const struct field add_fields[] = {
 	{ "patient_id", FT_INT, F_REQUIRED, 1, ID_MAX, NULL, NULL, NULL },
@@ -415,11 +230,12 @@ static const struct field add_fields[] = {
 
 static const struct field status_fields[] = {
 	{ "status", FT_ENUM, F_REQUIRED, 0, 0,
-	    "waiting,in_consult,done,cancelled,no_show", NULL, NULL },
+	    QENTRY_STATUS_CHOICES, NULL, NULL },
 	{ "version", FT_INT, 0, 1, ID_MAX, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
+/* Each program its own route table and main() (style.md 2): the same shape on purpose. */
 static const struct route routes[] = {
 	{ METHOD_GET, "/api/queue", R_CLINIC, NULL, queue_list, 0 },
 	{ METHOD_POST, "/api/queue", R_CLINIC, add_fields, queue_add, 0 },
@@ -432,8 +248,8 @@ static const struct route routes[] = {
 int
 main(int argc, char **argv)
 {
-	/* Its writes are short: one fsync may serve several (route.c). */
+	/* Its writes are short: one fsync may serve several (serve.c). */
 	nd_group_commit = 1;
-	return nd_main(argc, argv, "queue", routes, ND_NELEM(routes), sql,
-	    STMT__MAX, st);
+	return nd_main(argc, argv, "queue", routes, ND_NELEM(routes), NULL,
+	    0, NULL);
 }

@@ -242,6 +242,8 @@ do_install() {
 	chmod 0755 "$D$STATE/app"
 	ln -sfn -- "$LIBEXEC" "$D$STATE/app/bin"
 	ln -sfn -- "$SYSCONF/tls" "$D$STATE/tls"
+	# The admin program seals the backups it takes with the same passphrase as the tool's copies.
+	ln -sfn -- "$SYSCONF/backup.passphrase" "$D$STATE/backup.key"
 
 	# Allow-list, certificate, nginx site, firewall rules: from network.conf.
 	if ((SYSTEM)); then

@@ -264,6 +264,17 @@ make_layout() {
 	# The database and backups: the service user alone (LAYOUT-NOTES).
 	mkdir_owned 0700 "$svc:$svc" "$VAR_DIR/db" recursive
 	mkdir_owned 0700 "$svc:$svc" "$VAR_DIR/backups" recursive
+	# The passphrase the admin program seals its backups with (docs/operations.md, Backups).
+	if [[ ! -e $VAR_DIR/backup.key ]]; then
+		local tmp
+		tmp=$(mktemp "$VAR_DIR/.backup-key.XXXXXX")
+		openssl rand 15 | base32 | tr -d '=\n' | sed 's/.\{4\}/&-/g; s/-$//' >"$tmp"
+		echo >>"$tmp"
+		chmod 0600 "$tmp"
+		((IS_ROOT)) && chown "$svc:$svc" "$tmp"
+		mv -- "$tmp" "$VAR_DIR/backup.key"
+		say "made $VAR_DIR/backup.key: the passphrase of the backups taken from the admin screen (write it down)"
+	fi
 	# Sockets: the pools create them, nginx (group www-data) connects.
 	mkdir_owned 0750 "$svc:$web" "$RUN_DIR"
 	# The TLS key: readable by nginx's group, not by the service user.

@@ -15,14 +15,6 @@
 
 #include "admin.h"
 
-/* The columns of a user as every user route answers it (never the hash). */
-#define USER_COLS \
-	"u.id, u.username, u.name, u.role," \
-	" CASE u.active WHEN 1 THEN 'true' ELSE 'false' END AS \"@active\"," \
-	" u.version, u.created_at, u.updated_at," \
-	" (SELECT a.ts FROM audit a WHERE a.user_id = u.id" \
-	" AND a.action = 'auth.login' ORDER BY a.ts DESC LIMIT 1) AS last_login_at"
-
 /* One setting's value by key. */
 #define SETTING(k)	"(SELECT value FROM settings WHERE key = '" k "')"
 
@@ -43,24 +35,6 @@
 	" ORDER BY ts DESC, id DESC LIMIT ?6 OFFSET ?7"
 
 static const char *const sql[STMT__MAX] = {
-	/* STMT_USER_LIST */
-	"SELECT " USER_COLS " FROM users u ORDER BY u.username"
-	" LIMIT ?1 OFFSET ?2",
-	/* STMT_USER_GET */
-	"SELECT " USER_COLS " FROM users u WHERE u.id = ?1",
-	/* STMT_USER_STATE: what PATCH checks before it writes */
-	"SELECT role, active, version FROM users WHERE id = ?1",
-	/* STMT_USER_ADD */
-	"INSERT INTO users (username, name, role, password_hash, created_at,"
-	" updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-	/* STMT_USER_UPDATE: NULL leaves a column as it is */
-	"UPDATE users SET name = coalesce(?3, name), role = coalesce(?4, role),"
-	" active = coalesce(?5, active),"
-	" password_hash = coalesce(?6, password_hash),"
-	" version = version + 1, updated_at = ?7"
-	" WHERE id = ?1 AND version = ?2",
-	/* STMT_ADMINS_ACTIVE */
-	"SELECT count(*) FROM users WHERE role = 'admin' AND active = 1",
 	/* STMT_SETTINGS_GET: one row, keys as columns */
 	"SELECT " SETTING("clinic_name") " AS clinic_name,"
 	" " SETTING("doctor_name") " AS doctor_name,"
@@ -96,30 +70,11 @@ static const char *const sql[STMT__MAX] = {
 	AUDIT_COLS " WHERE user_id = ?3" AUDIT_FILTER,
 	/* STMT_AUDIT_LIST_PATIENT: one patient (index audit_patient) */
 	AUDIT_COLS " WHERE patient_id = ?4" AUDIT_FILTER,
-	/* STMT_BACKUP_ADD */
-	"INSERT INTO backups (file, size_bytes, created_at, integrity,"
-	" schema_version, kind, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	/* STMT_BACKUP_LIST: newest first, bounded */
-	"SELECT id, file, size_bytes, created_at, integrity, schema_version,"
-	" kind FROM backups ORDER BY created_at DESC, id DESC LIMIT ?1",
 	/* STMT_SCHEMA_VERSION */
 	"SELECT user_version FROM pragma_user_version",
 };
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "admin sql");
 sqlite3_stmt *st[STMT__MAX];
-
-const char *const verify_sql[VSTMT__MAX] = {
-	/* VSTMT_JOURNAL_DELETE: a copy of a WAL database says "WAL" in its
-	 * header; a backup is one self-contained file */
-	"PRAGMA journal_mode = DELETE",
-	/* VSTMT_INTEGRITY */
-	"PRAGMA integrity_check",
-	/* VSTMT_FOREIGN_KEYS: any row is a broken reference */
-	"PRAGMA foreign_key_check",
-	/* VSTMT_USER_VERSION */
-	"PRAGMA user_version",
-};
-_Static_assert(ND_NELEM(verify_sql) == VSTMT__MAX, "admin verify_sql");
 
 /* One line of text with something in it: no tab, CR or LF, not blank. */
 int
@@ -192,7 +147,7 @@ static const struct field user_add_fields[] = {
 };
 
 static const struct field user_patch_fields[] = {
-	{ "version", FT_INT, F_REQUIRED, 1, 9007199254740991LL, NULL, NULL,
+	{ "version", FT_INT, F_REQUIRED, 1, ID_MAX, NULL, NULL,
 	    NULL },
 	{ "name", FT_STRING, 0, 1, 100, NULL, check_one_line,
 	    "The name must be one line of text." },
@@ -208,7 +163,7 @@ static const struct field user_patch_fields[] = {
 
 /* Optional text fields take null as "" (cleared). */
 static const struct field settings_fields[] = {
-	{ "version", FT_INT, F_REQUIRED, 1, 9007199254740991LL, NULL, NULL,
+	{ "version", FT_INT, F_REQUIRED, 1, ID_MAX, NULL, NULL,
 	    NULL },
 	{ "clinic_name", FT_STRING, 0, 1, 100, NULL, check_one_line,
 	    "The clinic name must be one line of text." },
@@ -266,6 +221,8 @@ int
 main(int argc, char **argv)
 {
 	nd_tick = audit_tick;	/* imports the audit journal in the background */
+	nd_init = backup_init;	/* the backup module's statements */
+	nd_fini = backup_fini;
 	return nd_main(argc, argv, "admin", routes, ND_NELEM(routes), sql,
 	    STMT__MAX, st);
 }

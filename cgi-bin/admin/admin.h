@@ -1,7 +1,8 @@
 /*
  * admin.h — what the files of the `admin` program share: its statement
  * table (defined in admin.c, the only place with SQL), its handlers, and
- * the backup listing that both backups.c and system.c read.
+ * the backup listing that both backups.c and system.c read (the backups
+ * themselves are the library's backup module).
  */
 #ifndef ADMIN_H
 #define ADMIN_H
@@ -9,6 +10,8 @@
 #include <stddef.h>
 
 #include "nd.h"
+#include "users.h"
+#include "backup.h"
 
 /* The version of this build, shown by GET /api/system. */
 #ifndef ND_VERSION
@@ -16,12 +19,6 @@
 #endif
 
 enum stmt {
-	STMT_USER_LIST,
-	STMT_USER_GET,
-	STMT_USER_STATE,
-	STMT_USER_ADD,
-	STMT_USER_UPDATE,
-	STMT_ADMINS_ACTIVE,
 	STMT_SETTINGS_GET,
 	STMT_SETTING_SET,
 	STMT_SETTINGS_BUMP,
@@ -31,34 +28,10 @@ enum stmt {
 	STMT_AUDIT_LIST,
 	STMT_AUDIT_LIST_USER,
 	STMT_AUDIT_LIST_PATIENT,
-	STMT_BACKUP_ADD,
-	STMT_BACKUP_LIST,
 	STMT_SCHEMA_VERSION,
 	STMT__MAX
 };
 extern sqlite3_stmt *st[STMT__MAX];
-
-/* Checks of a backup copy, prepared on the copy's own connection. */
-enum vstmt {
-	VSTMT_JOURNAL_DELETE,
-	VSTMT_INTEGRITY,
-	VSTMT_FOREIGN_KEYS,
-	VSTMT_USER_VERSION,
-	VSTMT__MAX
-};
-extern const char *const verify_sql[VSTMT__MAX];
-
-/* One backup: a row of the table, a file in VAR/backups, or both. */
-struct backup {
-	long long	 id;		/* 0: the table does not know the file */
-	char		 file[256];	/* name inside VAR/backups */
-	long long	 size;
-	char		 created_at[32];	/* ISO-8601 UTC */
-	char		 integrity[256];	/* "ok", "unchecked" or the error */
-	long long	 schema_version;	/* 0: unknown */
-	char		 kind[16];	/* "" when unknown */
-	int		 present;	/* the file is in the directory */
-};
 
 /* admin.c: the program's own validators (1 = acceptable) */
 int	 check_one_line(const char *);
@@ -87,7 +60,6 @@ int	 backup_create(struct req *);
 int	 backup_list(struct req *);
 int	 admin_var_path(const char *, char *, size_t);
 int	 backups_gather(struct backup **, size_t *);
-void	 backup_json(struct req *, const struct backup *);
 
 /* system.c */
 int	 system_status(struct req *);

@@ -48,10 +48,29 @@ day_bound(const char *day, int add, char *out)
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
 }
 
+/*
+ * Before the trail is shown: the reading itself is audited (with the
+ * filter's patient), then the journal's rows join the table so that the
+ * reads are shown too.  Returns 0, or the status of the error written.
+ */
+static int
+read_audited(struct req *r, const struct filter *f)
+{
+	int	 rc;
+
+	if ((rc = audit(r, "audit.read", "audit", 0, f->patient_id)) !=
+	    SQLITE_OK)
+		return db_fail(r, rc);
+	if (audit_import() < 0)		/* the journal's reads too */
+		return db_fail(r, SQLITE_BUSY);
+	return 0;
+}
+
 /* Reads the filters of the query string.  Returns 0, or 422. */
 static int
 filter_read(struct req *r, struct filter *f)
 {
+	static const char *const bound[2] = { "from", "to" };
 	char	 day[16], today[11];
 	size_t	 i;
 	int	 rc;
@@ -59,21 +78,17 @@ filter_read(struct req *r, struct filter *f)
 	memset(f, 0, sizeof(*f));
 	db_today(today);	/* loads the clinic's zone into TZ */
 	snprintf(f->to, sizeof(f->to), "9999");
-	if ((rc = req_query(r, "from", day, sizeof(day))) < 0 ||
-	    (rc == 1 && day[0] != '\0' && !valid_date(day)))
-		return http_error(r, 422, "invalid_parameter",
-		    "Dates are written YYYY-MM-DD.", "from");
-	if (rc == 1 && day[0] != '\0')
-		day_bound(day, 0, f->from);
-	if ((rc = req_query(r, "to", day, sizeof(day))) < 0 ||
-	    (rc == 1 && day[0] != '\0' && !valid_date(day)))
-		return http_error(r, 422, "invalid_parameter",
-		    "Dates are written YYYY-MM-DD.", "to");
-	if (rc == 1 && day[0] != '\0')
-		day_bound(day, 1, f->to);
-	if ((rc = req_query_int(r, "user_id", 0, 1, 9007199254740991LL,
+	for (i = 0; i < 2; i++) {	/* ?from= then ?to= */
+		if ((rc = req_query(r, bound[i], day, sizeof(day))) < 0 ||
+		    (rc == 1 && day[0] != '\0' && !valid_date(day)))
+			return http_error(r, 422, "invalid_parameter",
+			    "Dates are written YYYY-MM-DD.", bound[i]);
+		if (rc == 1 && day[0] != '\0')
+			day_bound(day, (int)i, i == 0 ? f->from : f->to);
+	}
+	if ((rc = req_query_int(r, "user_id", 0, 1, ID_MAX,
 	    &f->user_id)) != 0 ||
-	    (rc = req_query_int(r, "patient_id", 0, 1, 9007199254740991LL,
+	    (rc = req_query_int(r, "patient_id", 0, 1, ID_MAX,
 	    &f->patient_id)) != 0)
 		return rc;
 	if ((rc = req_query(r, "action", f->action, sizeof(f->action))) < 0)
@@ -127,11 +142,8 @@ auditlog_list(struct req *r)
 	if ((rc = filter_read(r, &f)) != 0 ||
 	    (rc = req_paging(r, &limit, &offset)) != 0)
 		return rc;
-	if ((rc = audit(r, "audit.read", "audit", 0, f.patient_id)) !=
-	    SQLITE_OK)
-		return db_fail(r, rc);
-	if (audit_import() < 0)		/* the journal's reads too */
-		return db_fail(r, SQLITE_BUSY);
+	if ((rc = read_audited(r, &f)) != 0)
+		return rc;
 	s = filter_bind(&f, limit, offset);
 	jo_open(r);
 	if ((rc = jo_rows(r, "entries", s)) != SQLITE_OK)
@@ -228,11 +240,8 @@ auditlog_csv(struct req *r)
 	    &limit)) != 0 ||
 	    (rc = req_query_int(r, "offset", 0, 0, 1000000000, &offset)) != 0)
 		return rc;
-	if ((rc = audit(r, "audit.read", "audit", 0, f.patient_id)) !=
-	    SQLITE_OK)
-		return db_fail(r, rc);
-	if (audit_import() < 0)		/* the journal's reads too */
-		return db_fail(r, SQLITE_BUSY);
+	if ((rc = read_audited(r, &f)) != 0)
+		return rc;
 	ob_add(&b, header, sizeof(header) - 1);
 	s = filter_bind(&f, limit, offset);
 	n = sqlite3_column_count(s);

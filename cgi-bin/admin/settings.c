@@ -48,13 +48,10 @@ static int
 setting_set(const char *key, const char *value)
 {
 	sqlite3_stmt	*s = st[STMT_SETTING_SET];
-	int		 rc;
 
 	db_bind_text(s, 1, key);
 	db_bind_text(s, 2, value);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return db_run(s);
 }
 
 /*
@@ -106,6 +103,7 @@ settings_put(struct req *r)
 
 /* --- logo ---------------------------------------------------------- */
 
+/* Shaped like req.c's hexval(): another alphabet (RFC 4648 base64). */
 static int
 b64val(int c)
 {

@@ -64,6 +64,7 @@ enum stmt {
 	STMT_JOURNAL_ROW,
 	STMT_JOURNAL_SEEN,
 	STMT_JOURNAL_DONE,
+	STMT_AUDIT_OPERATOR,
 	STMT__MAX
 };
 static const char *const sql[STMT__MAX] = {
@@ -79,7 +80,11 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_JOURNAL_DONE */
 	"INSERT OR REPLACE INTO audit_import (id, fingerprint, rows, skipped,"
 	" ts) VALUES (1, ?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ'))",
+	/* STMT_AUDIT_OPERATOR: the admin tool's rows, named by the tool */
+	"INSERT INTO audit (ts, username, action, entity, entity_id)"
+	" VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'), ?1, ?2, ?3, ?4)",
 };
+/* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "audit sql");
 static sqlite3_stmt *st[STMT__MAX];
 
@@ -124,7 +129,6 @@ audit_insert(struct req *r, const char *action, const char *entity,
     long long entity_id, long long patient_id)
 {
 	sqlite3_stmt	*s = st[STMT_AUDIT_ADD];
-	int		 rc;
 
 	if (r->user.id > 0) {
 		db_bind_int(s, 1, r->user.id);
@@ -138,9 +142,7 @@ audit_insert(struct req *r, const char *action, const char *entity,
 		db_bind_int(s, 7, entity_id);
 	if (patient_id > 0)
 		db_bind_int(s, 8, patient_id);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return db_run(s);
 }
 
 /* Appends S to the line at *P (before END), tabs and controls blanked. */
@@ -250,6 +252,33 @@ audit(struct req *r, const char *action, const char *entity,
 	    entity_id, patient_id)) == 0)
 		return SQLITE_TOOBIG;
 	return journal_append(line, len);
+}
+
+/*
+ * Appends one audit row of the operator's command line (WHO, e.g.
+ * "nalamdesk-admin": no user, no address) for ACTION on ENTITY with
+ * ENTITY_ID (0: none), inside the caller's open transaction.  Prepares the
+ * module's statements if nobody did (the tool does not run nd_main()).
+ * Returns SQLITE_OK or the error.
+ */
+/* Binds like audit_insert() and qentry_add(): each statement's own binds. */
+int
+audit_operator(const char *who, const char *action, const char *entity,
+    long long entity_id)
+{
+	sqlite3_stmt	*s;
+
+	if (!db_in_tx())
+		return SQLITE_MISUSE;
+	if (st[STMT_AUDIT_OPERATOR] == NULL && !audit_init())
+		return SQLITE_ERROR;
+	s = st[STMT_AUDIT_OPERATOR];
+	db_bind_text(s, 1, who);
+	db_bind_text(s, 2, action);
+	db_bind_text(s, 3, entity);
+	if (entity_id > 0)
+		db_bind_int(s, 4, entity_id);
+	return db_run(s);
 }
 
 /*

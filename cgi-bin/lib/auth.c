@@ -67,12 +67,7 @@ _Static_assert(ND_NELEM(role_names) == ROLE__MAX, "role_names");
 int
 role_parse(const char *s)
 {
-	int	 i;
-
-	for (i = 0; s != NULL && i < ROLE__MAX; i++)
-		if (strcmp(s, role_names[i]) == 0)
-			return i;
-	return -1;
+	return valid_name(role_names, ROLE__MAX, s);
 }
 
 int
@@ -328,13 +323,10 @@ int
 auth_sessions_end_user(long long user_id, long long except)
 {
 	sqlite3_stmt	*s = st[STMT_SESSION_END_USER];
-	int		 rc;
 
 	db_bind_int(s, 1, user_id);
 	db_bind_int(s, 2, except);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return db_run(s);
 }
 
 /* A browser-session cookie: gone when the browser closes. */

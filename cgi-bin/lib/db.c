@@ -63,6 +63,7 @@ static const char *const libsql[LS__MAX] = {
 	/* LS_ROLLBACK_TO */
 	"ROLLBACK TO nd_req",
 };
+/* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(libsql) == LS__MAX, "libsql");
 static sqlite3_stmt *ls[LS__MAX];
 
@@ -91,7 +92,7 @@ static long long ckpt_after;		/* no checkpoint before (ms) */
  * one poll round share one real transaction, and so one fsync.  Each
  * request's db_begin() is a SAVEPOINT inside it, its db_commit() a RELEASE
  * and its db_rollback() a ROLLBACK TO that savepoint only.  Nothing is
- * durable before db_batch_end()'s COMMIT: route.c holds the answers until
+ * durable before db_batch_end()'s COMMIT: serve.c holds the answers until
  * then.
  */
 static int	 batch_on;		/* inside db_batch_begin() .. end() */
@@ -831,37 +832,15 @@ db_batch_end(void)
 }
 
 /*
- * Answers a database failure RC: rolls back, then 503 when the database
- * stayed locked, 507 when the disk is full, 500 otherwise.  The message
- * never holds internals.  Returns the status.
+ * Ends whatever the failure RC interrupted: marks a lost batch (so that it
+ * fails with RC), then rolls back the caller's transaction or savepoint.
+ * db_fail() (req.c) answers it.
  */
-int
-db_fail(struct req *r, int rc)
+void
+db_abort(int rc)
 {
-	batch_check(rc);	/* first: so a lost batch fails with RC */
+	batch_check(rc);
 	db_rollback();
-	return db_error(r, rc);
-}
-
-/* The answer of db_fail() for RC, without the rollback.  The status. */
-int
-db_error(struct req *r, int rc)
-{
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		req_header(r, "Retry-After", "1");
-		return http_error(r, 503, "busy",
-		    "The server is busy. Please try again.", NULL);
-	case SQLITE_FULL:
-		return http_error(r, 507, "storage_full",
-		    "The server's disk is full. Nothing was saved; tell the "
-		    "administrator.", NULL);
-	default:
-		return http_error(r, 500, "internal",
-		    "Something went wrong on the server. Please try again.",
-		    NULL);
-	}
 }
 
 /* Steps ST once: its first column as an integer, or DEF.  Resets ST. */

@@ -6,14 +6,24 @@
  * checks CSRF, the session and the role, parses and validates the JSON body
  * against the route's field table, calls the handler, and writes the answer.
  *
- * Modules and their prefixes:
- *   req.c    req_*, http_*   one request: environment, query, cookies, output
- *   json.c   json_*, jo_*    JSON in (yajl tree, limits) and out (struct jout)
- *   db.c     db_*            the one SQLite connection, statements, transactions
- *   auth.c   auth_*          passwords (argon2id), session tokens, session lookup
- *   valid.c  valid_*         pure input validators and the field-table check
- *   audit.c  audit_*         the append-only audit trail
- *   route.c  nd_main, route_* the request loop and dispatch
+ * Floors (a file calls only its own floor and those below; no circle,
+ * checked by tests/shell/circles.sh), and the prefixes of each file:
+ *   dispatch   serve.c  nd_main       the FastCGI loop, group commit, signals,
+ *                                     idle trimming, the CGI test mode
+ *              route.c  route_*       match, CSRF, session, role, fields
+ *   domain     qentry.c qentry_*      a queue entry (qentry.h)
+ *              users.c  users_*       a staff account (users.h)
+ *              backup.c, backupseal.c backup_*  a backup (backup.h)
+ *              audit.c  audit_*       the append-only audit trail
+ *              auth.c   auth_*        passwords, session tokens and lookup
+ *   request    req.c    req_*, http_*, json_parse_body, db_fail
+ *                                     one request, its errors, its answer
+ *              jout.c   jo_*          JSON out
+ *              fields.c valid_fields, valid_object  the field tables (422)
+ *   bottom     db.c     db_*          SQLite, transactions, the clinic's time
+ *   (no HTTP)  json.c   json_*        JSON values (a yajl tree)
+ *              valid.c  valid_*       pure validators
+ *              log.c    nd_log
  */
 #ifndef ND_H
 #define ND_H
@@ -33,6 +43,7 @@
 #define ND_CONN_MAX	64		/* kept FastCGI connections per worker */
 #define ND_LIST_DEFAULT	50		/* ?limit= default */
 #define ND_LIST_MAX	200		/* ?limit= maximum */
+#define ID_MAX		9007199254740991LL	/* 2^53 - 1: an id exact in JavaScript */
 
 enum role {
 	ROLE_ADMIN,
@@ -145,10 +156,14 @@ struct route {
 };
 
 /* route.c */
-int	 nd_main(int, char **, const char *, const struct route *, size_t,
-	    const char *const *, size_t, sqlite3_stmt **);
 int	 route_dispatch(struct req *, const struct route *, size_t);
 int	 route_match(const char *, const char *, long long *, size_t *);
+int	 route_check(const struct route *, size_t);
+void	 route_print(const struct route *, size_t);
+
+/* serve.c */
+int	 nd_main(int, char **, const char *, const struct route *, size_t,
+	    const char *const *, size_t, sqlite3_stmt **);
 /* Set by a program before nd_main(): group its writes' commits (route.c). */
 extern int nd_group_commit;
 /* Set by a program before nd_main(): called about every ND_TICK_MS while
@@ -156,6 +171,10 @@ extern int nd_group_commit;
  * (route.c). */
 extern int (*nd_tick)(void);
 #define ND_TICK_MS	250
+/* Set by a program before nd_main(): the start and end of modules of the
+ * library it alone uses (e.g. the admin program's backup module). */
+extern int (*nd_init)(void);
+extern void (*nd_fini)(void);
 
 /* req.c */
 void	 req_init(struct req *);
@@ -171,10 +190,14 @@ int	 req_cookie(const struct req *, const char *, char *, size_t);
 void	 req_header(struct req *, const char *, const char *);
 int	 req_render(struct req *, int, char **, size_t *);
 int	 http_error(struct req *, int, const char *, const char *, const char *);
+int	 http_errorf(struct req *, int, const char *, const char *, const char *,
+	    ...) __attribute__((format(printf, 5, 6)));
 const char *http_reason(int);
+int	 json_parse_body(struct req *, size_t);
+int	 db_fail(struct req *, int);
+int	 db_error(struct req *, int);
 
 /* json.c */
-int	 json_parse_body(struct req *, size_t);
 yajl_val json_get(yajl_val, const char *);
 const char *json_str(yajl_val, const char *);
 int	 json_int(yajl_val, const char *, long long *);
@@ -183,6 +206,9 @@ int	 json_bool(yajl_val, const char *, int *);
 int	 json_has(yajl_val, const char *);
 int	 json_is_null(yajl_val, const char *);
 int	 json_depth_ok(const char *, size_t, int);
+int	 json_dup_keys(yajl_val);
+
+/* jout.c */
 void	 jo_reset(struct req *);
 int	 jo_text(const struct req *, const char **, size_t *);
 void	 jo_open(struct req *);
@@ -202,6 +228,7 @@ void	 jo_val_int(struct req *, long long);
 void	 jo_col(struct req *, sqlite3_stmt *, int);
 void	 jo_row(struct req *, sqlite3_stmt *);
 int	 jo_rows(struct req *, const char *, sqlite3_stmt *);
+int	 jo_day_rows(struct req *, const char *, const char *, sqlite3_stmt *);
 int	 jo_rows_max(struct req *, sqlite3_stmt *, long long, long long *);
 int	 jo_row_id(struct req *, sqlite3_stmt *, long long);
 void	 jo_row_fields(struct req *, sqlite3_stmt *);
@@ -232,8 +259,7 @@ int	 db_commit(void);
 void	 db_rollback(void);
 void	 db_idle(void);
 void	 db_shrink(void);
-int	 db_fail(struct req *, int);
-int	 db_error(struct req *, int);
+void	 db_abort(int);
 int	 db_in_tx(void);
 void	 db_batch_begin(void);
 int	 db_batching(void);
@@ -278,6 +304,9 @@ int	 valid_abha(const char *);
 int	 valid_username(const char *);
 int	 valid_password(const char *);
 int	 valid_plain_text(const char *);
+int	 valid_name(const char *const *, size_t, const char *);
+
+/* fields.c */
 int	 valid_fields(struct req *, const struct field *);
 int	 valid_object(struct req *, yajl_val, const struct field *,
 	    const char *);
@@ -286,6 +315,7 @@ int	 valid_object(struct req *, yajl_val, const struct field *,
 int	 audit_init(void);
 void	 audit_fini(void);
 int	 audit(struct req *, const char *, const char *, long long, long long);
+int	 audit_operator(const char *, const char *, const char *, long long);
 long long audit_import(void);
 int	 audit_tick(void);
 size_t	 audit_journal_line(char *, size_t, const struct req *, const char *,

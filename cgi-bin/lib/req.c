@@ -1,10 +1,12 @@
 /*
- * req.c — one request: its environment, query string, cookies, extra
- * headers, and the rendering of the answer.  One struct owns a request and
+ * req.c — one request: its environment, query string, cookies, JSON body,
+ * extra headers, its errors (http_error(), and db_fail() for a database
+ * failure) and the rendering of the answer.  One struct owns a request and
  * req_free() releases everything it holds, once per loop turn.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,4 +375,94 @@ req_render(struct req *r, int status, char **out, size_t *len)
 		memcpy(*out + hlen, body, blen);
 	*len = hlen + blen;
 	return 1;
+}
+
+/*
+ * http_error() with a message made from FMT, for the errors that name a
+ * field's limit.  Returns STATUS.
+ */
+int
+http_errorf(struct req *r, int status, const char *code, const char *field,
+    const char *fmt, ...)
+{
+	char	 msg[256];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return http_error(r, status, code, msg, field);
+}
+
+/*
+ * Parses the request body into r->json, which must be an object.  An empty
+ * body leaves r->json NULL.  Returns 0, or 400/413 after writing the error.
+ */
+int
+json_parse_body(struct req *r, size_t max)
+{
+	char	 err[128];
+
+	if (r->body_len == 0)
+		return 0;
+	if (r->body_len > max)
+		return http_error(r, 413, "payload_too_large",
+		    "The request body is too large.", NULL);
+	if (strlen(r->body) != r->body_len ||
+	    !valid_utf8(r->body, r->body_len))
+		return http_error(r, 400, "malformed_json",
+		    "The request body is not valid UTF-8 JSON.", NULL);
+	if (!json_depth_ok(r->body, r->body_len, ND_JSON_DEPTH))
+		return http_error(r, 400, "malformed_json",
+		    "The request body is nested too deeply, is not strict "
+		    "JSON, or escapes something that is not a character.",
+		    NULL);
+	r->json = yajl_tree_parse(r->body, err, sizeof(err));
+	if (r->json == NULL)
+		return http_error(r, 400, "malformed_json",
+		    "The request body is not valid JSON.", NULL);
+	if (!YAJL_IS_OBJECT(r->json))
+		return http_error(r, 400, "malformed_json",
+		    "The request body must be a JSON object.", NULL);
+	/* No route takes more: this also bounds json_dup_keys()' work. */
+	if (r->json->u.object.len > ND_JSON_MEMBERS)
+		return http_error(r, 400, "malformed_json",
+		    "The request body has too many fields.", NULL);
+	if (json_dup_keys(r->json))
+		return http_error(r, 400, "malformed_json",
+		    "The request body names a field twice.", NULL);
+	return 0;
+}
+
+/*
+ * Answers a database failure RC: rolls back, then 503 when the database
+ * stayed locked, 507 when the disk is full, 500 otherwise.  The message
+ * never holds internals.  Returns the status.
+ */
+int
+db_fail(struct req *r, int rc)
+{
+	db_abort(rc);	/* first: so a lost batch fails with RC */
+	return db_error(r, rc);
+}
+
+/* The answer of db_fail() for RC, without the rollback.  The status. */
+int
+db_error(struct req *r, int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		req_header(r, "Retry-After", "1");
+		return http_error(r, 503, "busy",
+		    "The server is busy. Please try again.", NULL);
+	case SQLITE_FULL:
+		return http_error(r, 507, "storage_full",
+		    "The server's disk is full. Nothing was saved; tell the "
+		    "administrator.", NULL);
+	default:
+		return http_error(r, 500, "internal",
+		    "Something went wrong on the server. Please try again.",
+		    NULL);
+	}
 }

@@ -6,7 +6,7 @@
  *               keep writing meanwhile), into FILE.partial; the checks of
  *               verify run on the copy, and only a good copy is renamed to
  *               FILE.  With --passphrase-file the result is encrypted
- *               (crypt.c) and the plain copy never reaches FILE's disk.
+ *               (lib/backupseal.c) and the plain copy never reaches FILE's disk.
  *
  * Under sudo, the database is only ever opened by the owner of VAR/db (a
  * forked child that dropped privileges): root only reads and writes the
@@ -29,174 +29,76 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "nd.h"
+#include "backup.h"
 #include "tool.h"
 
-/* Columns that tell when a table was last written, for "newest record". */
-static const char *const newest[][2] = {
-	{ "audit", "ts" },
-	{ "patients", "updated_at" },
-	{ "visits", "updated_at" },
-	{ "queue", "updated_at" },
-	{ "appointments", "updated_at" },
-	{ "payments", "created_at" },
-};
-
-static long long
-one_int(sqlite3 *s, const char *sql, long long def)
-{
-	sqlite3_stmt	*q;
-	long long	 v = def;
-
-	if (sqlite3_prepare_v2(s, sql, -1, &q, NULL) != SQLITE_OK)
-		return def;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		v = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	return v;
-}
-
-/* Prints the row count of every table and the newest record's time. */
-static void
-report_rows(sqlite3 *s)
-{
-	sqlite3_stmt	*q, *c;
-	const unsigned char *t;
-	char		 sql[256], best[64] = "", from[64] = "";
-	size_t		 i;
-
-	/* Real tables only: not virtual tables nor their shadow tables. */
-	if (sqlite3_prepare_v2(s, "SELECT name FROM pragma_table_list WHERE"
-	    " schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'"
-	    " ORDER BY name", -1, &q, NULL) != SQLITE_OK)
-		return;
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		/* Table names come from the copy: quote them as identifiers. */
-		t = sqlite3_column_text(q, 0);
-		if (t == NULL || strchr((const char *)t, '"') != NULL)
-			continue;
-		snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"", t);
-		if (sqlite3_prepare_v2(s, sql, -1, &c, NULL) != SQLITE_OK)
-			continue;
-		if (sqlite3_step(c) == SQLITE_ROW)
-			printf("rows %s: %lld\n", t,
-			    (long long)sqlite3_column_int64(c, 0));
-		sqlite3_finalize(c);
-	}
-	sqlite3_finalize(q);
-	for (i = 0; i < ND_NELEM(newest); i++) {
-		snprintf(sql, sizeof(sql), "SELECT max(%s) FROM %s",
-		    newest[i][1], newest[i][0]);
-		if (sqlite3_prepare_v2(s, sql, -1, &c, NULL) != SQLITE_OK)
-			continue;
-		if (sqlite3_step(c) == SQLITE_ROW &&
-		    (t = sqlite3_column_text(c, 0)) != NULL &&
-		    strcmp((const char *)t, best) > 0) {
-			snprintf(best, sizeof(best), "%s", t);
-			snprintf(from, sizeof(from), "%s", newest[i][0]);
-		}
-		sqlite3_finalize(c);
-	}
-	if (best[0] != '\0')
-		printf("newest record: %s (%s)\n", best, from);
-	else
-		printf("newest record: none\n");
-}
-
 /*
- * Runs the checks on the database file PATH (opened read-only) and, unless
- * QUIET, prints the report, which ends in "LABEL: good" (LABEL NULL: PATH).
- * Writes the schema version into *VERSION when not NULL.  Returns what was
- * found.
+ * Runs the checks of the backup module on the plain copy PATH and, unless
+ * QUIET, prints the report, which ends in "LABEL: good" (LABEL NULL:
+ * PATH).  Writes the schema version into *VERSION when not NULL.  Returns
+ * what was found.
  */
-enum check
-backup_check(const char *path, const char *label, int quiet, int *version)
+enum backup_check
+tool_check(const char *path, const char *label, int quiet, int *version)
 {
-	sqlite3		*s = NULL;
-	sqlite3_stmt	*q = NULL;
-	const unsigned char *t;
-	enum check	 res = CHECK_GOOD;
-	long long	 v;
-	int		 n = 0, rc;
-
 	if (version != NULL)
 		*version = -1;
 	if (access(path, R_OK) == -1) {
 		fprintf(stderr, "nalamdesk-admin: cannot read %s: %s\n", path,
 		    strerror(errno));
-		return CHECK_BROKEN;
+		return BACKUP_BROKEN;
 	}
-	if (sqlite3_open_v2(path, &s, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		goto broken;
-	if (sqlite3_prepare_v2(s, "PRAGMA integrity_check", -1, &q, NULL) !=
-	    SQLITE_OK)
-		goto broken;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		t = sqlite3_column_text(q, 0);
-		if (t != NULL && strcmp((const char *)t, "ok") == 0)
-			continue;
-		res = CHECK_BROKEN;
-		if (!quiet && n++ < 10)
-			printf("integrity: %s\n", t ? (const char *)t : "?");
+	return backup_verify(path, label, tool_latest(), quiet ? NULL : stdout,
+	    NULL, 0, version);
+}
+
+/*
+ * Reads a passphrase: the first line of FILE when FILE is not NULL, else
+ * from the terminal without echo.  Returns 1, or 0 after saying why.
+ */
+int
+tool_passphrase(const char *file, char *buf, size_t size)
+{
+	struct termios	 t, old;
+	FILE		*f;
+	int		 tty = 0, ok;
+
+	if (file != NULL) {
+		if ((ok = backup_key(file, buf, size)) == 0)
+			fprintf(stderr, "nalamdesk-admin: there is no "
+			    "passphrase file %s\n", file);
+		return ok == 1;
 	}
-	sqlite3_finalize(q);
-	q = NULL;
-	if (rc != SQLITE_DONE)
-		goto broken;
-	if (res != CHECK_GOOD)
-		goto out;
-	if (!quiet)
-		printf("integrity: ok\n");
-	if (sqlite3_prepare_v2(s, "PRAGMA foreign_key_check", -1, &q, NULL) !=
-	    SQLITE_OK)
-		goto broken;
-	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		res = CHECK_BROKEN;
-		if (!quiet)
-			printf("foreign keys: a row of %s refers to a missing "
-			    "row of %s\n", sqlite3_column_text(q, 0),
-			    sqlite3_column_text(q, 2));
-	} else if (rc != SQLITE_DONE)
-		goto broken;
-	else if (!quiet)
-		printf("foreign keys: ok\n");
-	sqlite3_finalize(q);
-	q = NULL;
-	v = one_int(s, "PRAGMA user_version", -1);
-	if (version != NULL)
-		*version = (int)v;
-	if (!quiet)
-		printf("schema version: %lld (this program: %d)\n", v,
-		    tool_latest());
-	if (v > tool_latest()) {
-		res = CHECK_NEWER;
-		if (!quiet)
-			printf("schema: newer than this program: made by a "
-			    "newer NalamDesk\n");
-	} else if (v < 1 || one_int(s, "SELECT count(*) FROM sqlite_schema"
-	    " WHERE name IN ('users', 'audit', 'rev')", 0) != 3) {
-		res = CHECK_FOREIGN;
-		if (!quiet)
-			printf("schema: not a NalamDesk database\n");
+	if ((f = fopen("/dev/tty", "r+e")) == NULL) {
+		fprintf(stderr, "nalamdesk-admin: this copy is encrypted: give "
+		    "--passphrase-file FILE (no terminal to ask on)\n");
+		return 0;
 	}
-	if (!quiet && res != CHECK_FOREIGN)
-		report_rows(s);
-	goto out;
-broken:
-	res = CHECK_BROKEN;
-	if (!quiet)
-		printf("integrity: %s\n", s != NULL ? sqlite3_errmsg(s) :
-		    "cannot open");
-out:
-	sqlite3_finalize(q);
-	sqlite3_close(s);
-	if (!quiet)
-		printf("%s: %s\n", label ? label : path, res == CHECK_GOOD ? "good" :
-		    res == CHECK_NEWER ? "NEWER SCHEMA" : "BAD");
-	return res;
+	fputs("Backup passphrase: ", f);
+	fflush(f);
+	if (tcgetattr(fileno(f), &old) == 0) {
+		t = old;
+		t.c_lflag &= ~(tcflag_t)ECHO;
+		tty = tcsetattr(fileno(f), TCSAFLUSH, &t) == 0;
+	}
+	ok = fgets(buf, (int)size, f) != NULL;
+	if (tty) {
+		tcsetattr(fileno(f), TCSAFLUSH, &old);
+		fputs("\n", f);
+	}
+	fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\r\n")] = '\0';
+	if (!ok || buf[0] == '\0') {
+		fprintf(stderr, "nalamdesk-admin: empty passphrase\n");
+		return 0;
+	}
+	return 1;
 }
 
 /* fsync()s the directory holding PATH, so a rename in it is durable. */
@@ -215,53 +117,17 @@ fsync_dir(const char *path)
 }
 
 /*
- * Copies the database SRC into the new file PATH in one read transaction
- * (a consistent snapshot while others write), as a self-contained file in
- * rollback-journal mode.  Returns 1, or 0 (PATH may be left: the caller
- * removes its .partial).
+ * Records a checked copy PATH in VAR/backups (of KIND, begun at BEGAN) in
+ * the database's `backups` table (the admin program lists VAR/backups from
+ * it).  Best effort: a backup is not failed because its bookkeeping could
+ * not be written.
  */
-static int
-snapshot(sqlite3 *src, const char *path)
-{
-	sqlite3		*dst = NULL;
-	sqlite3_backup	*b;
-	int		 rc;
-
-	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		sqlite3_close(dst);
-		return 0;
-	}
-	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
-		fprintf(stderr, "nalamdesk-admin: %s\n", sqlite3_errmsg(dst));
-		sqlite3_close(dst);
-		return 0;
-	}
-	/* All pages in one step: one read snapshot, never restarted. */
-	rc = sqlite3_backup_step(b, -1);
-	sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE)
-		fprintf(stderr, "nalamdesk-admin: the copy failed: %s\n",
-		    sqlite3_errstr(rc));
-	if (rc == SQLITE_DONE)
-		rc = sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL,
-		    NULL);
-	sqlite3_close(dst);
-	return rc == SQLITE_OK;
-}
-
-/*
- * Records a checked copy in the database's `backups` table when it has one
- * (the admin program lists VAR/backups from it).  Best effort: a backup is
- * not failed because its bookkeeping could not be written.
- */
-void
-backup_record(const char *path, const char *kind, const char *began)
+static void
+tool_record(const char *path, const char *kind, const char *began)
 {
 	char		 dir[PATH_MAX], bdir[4300], rbdir[PATH_MAX], buf[PATH_MAX];
-	sqlite3_stmt	*s = NULL;
+	struct backup	 b;
 	struct stat	 sb;
-	int		 version = -1;
 
 	snprintf(buf, sizeof(buf), "%s", path);
 	snprintf(bdir, sizeof(bdir), "%s/backups", tool_var);
@@ -269,29 +135,22 @@ backup_record(const char *path, const char *kind, const char *began)
 	    realpath(bdir, rbdir) == NULL || strcmp(dir, rbdir) != 0 ||
 	    stat(path, &sb) == -1 || db == NULL)
 		return;
-	if (one_int(db, "SELECT count(*) FROM sqlite_schema WHERE name ="
-	    " 'backups'", 0) != 1)
-		return;
-	version = (int)one_int(db, "PRAGMA user_version", -1);
-	if (sqlite3_prepare_v2(db, "INSERT INTO backups (file, size_bytes,"
-	    " created_at, integrity, schema_version, kind) VALUES"
-	    " (?1, ?2, ?3, 'ok', ?4, ?5) ON CONFLICT (file) DO UPDATE SET"
-	    " size_bytes = ?2, created_at = ?3, integrity = 'ok',"
-	    " schema_version = ?4, kind = ?5", -1, &s, NULL) != SQLITE_OK)
-		return;
+	memset(&b, 0, sizeof(b));
 	snprintf(buf, sizeof(buf), "%s", path);
-	sqlite3_bind_text(s, 1, basename(buf), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, (long long)sb.st_size);
-	sqlite3_bind_text(s, 3, began, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 4, version);
-	sqlite3_bind_text(s, 5, kind, -1, SQLITE_STATIC);
+	snprintf(b.file, sizeof(b.file), "%s", basename(buf));
+	b.size = (long long)sb.st_size;
+	snprintf(b.created_at, sizeof(b.created_at), "%s", began);
+	snprintf(b.integrity, sizeof(b.integrity), "ok");
+	b.schema_version = db_int_sql("PRAGMA user_version", 0);
+	snprintf(b.kind, sizeof(b.kind), "%s", kind);
 	/* Under the write lock, in line with the services' writers (db.c). */
-	if (db_begin() != SQLITE_OK || sqlite3_step(s) != SQLITE_DONE ||
+	if (!backup_init() || db_begin() != SQLITE_OK ||
+	    backup_record(&b, 0, NULL) != SQLITE_OK ||
 	    db_commit() != SQLITE_OK)
 		fprintf(stderr, "nalamdesk-admin: note: could not record the "
 		    "backup in the database: %s\n", sqlite3_errmsg(db));
-	sqlite3_finalize(s);
 	db_rollback();	/* after a failure; a no-op after COMMIT */
+	backup_fini();
 }
 
 /*
@@ -300,7 +159,7 @@ backup_record(const char *path, const char *kind, const char *began)
  * QUIET.  Returns 1 when PATH holds a good copy, else 0 and no PATH.
  */
 int
-backup_to(const char *path, const char *kind, int quiet)
+tool_backup_to(const char *path, const char *kind, int quiet)
 {
 	char	 tmp[PATH_MAX + 16], began[21];
 
@@ -311,16 +170,16 @@ backup_to(const char *path, const char *kind, int quiet)
 	db_now(began);
 	snprintf(tmp, sizeof(tmp), "%s.partial", path);
 	unlink(tmp);
-	if (!snapshot(db, tmp)) {
+	if (backup_snapshot(db, tmp) != SQLITE_OK) {
 		fprintf(stderr, "nalamdesk-admin: the backup could not be "
 		    "written to %s\n", path);
 		unlink(tmp);
 		return 0;
 	}
-	switch (backup_check(tmp, path, quiet, NULL)) {
-	case CHECK_GOOD:
+	switch (tool_check(tmp, path, quiet, NULL)) {
+	case BACKUP_GOOD:
 		break;
-	case CHECK_NEWER:
+	case BACKUP_NEWER:
 		fprintf(stderr, "nalamdesk-admin: the database is newer than "
 		    "this program (schema version above %d): use the "
 		    "nalamdesk-admin of the NalamDesk that runs it\n",
@@ -341,7 +200,7 @@ backup_to(const char *path, const char *kind, int quiet)
 	}
 	fsync_dir(path);
 	if (kind != NULL)
-		backup_record(path, kind, began);
+		tool_record(path, kind, began);
 	return 1;
 }
 
@@ -358,14 +217,14 @@ stage_copy(const char *in, const char *out, const char *pass)
 	sqlite3	*src = NULL;
 	int	 ok;
 
-	if (crypt_is_sealed(in))
-		return crypt_open(in, out, pass);
+	if (backup_is_sealed(in))
+		return backup_unseal(in, out, pass);
 	if (sqlite3_open_v2(in, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		fprintf(stderr, "nalamdesk-admin: cannot open %s\n", in);
 		sqlite3_close(src);
 		return 0;
 	}
-	ok = snapshot(src, out);
+	ok = backup_snapshot(src, out) == SQLITE_OK;
 	sqlite3_close(src);
 	if (!ok) {
 		fprintf(stderr, "nalamdesk-admin: %s is not a readable "
@@ -375,16 +234,28 @@ stage_copy(const char *in, const char *out, const char *pass)
 	return ok;
 }
 
-/* Reads the passphrase for FILE when it is sealed.  Returns 1 or 0. */
+/*
+ * Reads the passphrase for FILE when it is sealed: from PASSFILE, else
+ * $NALAMDESK_BACKUP_PASSPHRASE_FILE, else VAR/backup.key when there is
+ * one, else the terminal.  Returns 1 or 0.
+ */
 static int
 pass_for(const char *file, const char *passfile, char *pass, size_t size)
 {
+	char	 key[4300];
+
 	pass[0] = '\0';
-	if (!crypt_is_sealed(file))
+	if (!backup_is_sealed(file))
 		return 1;
 	if (passfile == NULL)
 		passfile = getenv("NALAMDESK_BACKUP_PASSPHRASE_FILE");
-	return crypt_passphrase(passfile, pass, size);
+	/* A copy the admin program sealed: the server's own passphrase. */
+	if (passfile == NULL) {
+		snprintf(key, sizeof(key), "%s/%s", tool_var, BACKUP_KEY_FILE);
+		if (access(key, F_OK) == 0)
+			passfile = key;
+	}
+	return tool_passphrase(passfile, pass, size);
 }
 
 /* ------------------------------------------------------------ jobs as the owner */
@@ -446,7 +317,7 @@ backup_owner(struct restore *r)
 	    (lock = tool_lock(0)) == -1)
 		return EXIT_FAIL;
 	if (r->pass[0] == '\0') {
-		ok = backup_to(r->incoming, r->record ? "tool" : NULL, 0);
+		ok = tool_backup_to(r->incoming, r->record ? "tool" : NULL, 0);
 		tool_unlock(lock);
 		return ok ? EXIT_OK : EXIT_FAIL;
 	}
@@ -455,8 +326,8 @@ backup_owner(struct restore *r)
 	    stamp, (int)getpid());
 	snprintf(tmp, sizeof(tmp), "%s.partial", r->incoming);
 	unlink(tmp);
-	ok = tool_mkdir(tool_var, "backups") && backup_to(plain, NULL, 0) &&
-	    crypt_seal(plain, tmp, r->pass) && rename(tmp, r->incoming) == 0;
+	ok = tool_mkdir(tool_var, "backups") && tool_backup_to(plain, NULL, 0) &&
+	    backup_seal(plain, tmp, r->pass) && rename(tmp, r->incoming) == 0;
 	if (ok)
 		fsync_dir(r->incoming);
 	unlink(plain);
@@ -465,6 +336,8 @@ backup_owner(struct restore *r)
 	return ok ? EXIT_OK : EXIT_FAIL;
 }
 
+/* Ends like backup_seal() (lib/backupseal.c): the same close-and-remove
+ * tail of a new private file; a plain copy, so not the module's. */
 /* Copies the bytes of the file IN into OUT (new, 0600), synced.  1 or 0. */
 static int
 copy_bytes(const char *in, const char *out)
@@ -524,7 +397,7 @@ cmd_backup(int argc, char **argv)
 	if (tool_args(argc, argv, pass_opt, vals, pos, 1) != 1)
 		return EXIT_USAGE;
 	if (vals[0] != NULL &&
-	    !crypt_passphrase(vals[0], r.pass, sizeof(r.pass)))
+	    !tool_passphrase(vals[0], r.pass, sizeof(r.pass)))
 		return EXIT_FAIL;
 	snprintf(dir, sizeof(dir), "%s/db", tool_var);
 	staged = geteuid() == 0 && stat(dir, &sb) == 0 && sb.st_uid != 0 &&
@@ -561,13 +434,35 @@ cmd_backup(int argc, char **argv)
 	return rc;
 }
 
+/*
+ * The arguments of verify and restore, [--passphrase-file F] FILE, into a
+ * new job R (FILE must be readable) and VALS.  Returns EXIT_OK, or the
+ * exit status after saying why.
+ */
+static int
+job_args(int argc, char **argv, struct restore *r, const char **vals)
+{
+	char	*pos[1];
+
+	memset(r, 0, sizeof(*r));
+	if (tool_args(argc, argv, pass_opt, vals, pos, 1) != 1)
+		return EXIT_USAGE;
+	r->file = pos[0];
+	if (access(r->file, R_OK) == -1) {
+		fprintf(stderr, "nalamdesk-admin: cannot read %s: %s\n", r->file,
+		    strerror(errno));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
 /* ------------------------------------------------------------ verify */
 
 /* The checks on the staged copy R->incoming, as the owner of VAR/db. */
 static int
 verify_staged(struct restore *r)
 {
-	return backup_check(r->incoming, r->file, 0, NULL) == CHECK_GOOD ?
+	return tool_check(r->incoming, r->file, 0, NULL) == BACKUP_GOOD ?
 	    EXIT_OK : EXIT_FAIL;
 }
 
@@ -585,19 +480,12 @@ cmd_verify(int argc, char **argv)
 	struct restore	 r;
 	struct stat	 sb;
 	const char	*vals[1];
-	char		*pos[1], dir[4300];
+	char		 dir[4300];
 	int		 sealed, root, ok, rc;
 
-	memset(&r, 0, sizeof(r));
-	if (tool_args(argc, argv, pass_opt, vals, pos, 1) != 1)
-		return EXIT_USAGE;
-	r.file = pos[0];
-	if (access(r.file, R_OK) == -1) {
-		fprintf(stderr, "nalamdesk-admin: cannot read %s: %s\n", r.file,
-		    strerror(errno));
-		return EXIT_FAIL;
-	}
-	sealed = crypt_is_sealed(r.file);
+	if ((rc = job_args(argc, argv, &r, vals)) != EXIT_OK)
+		return rc;
+	sealed = backup_is_sealed(r.file);
 	if (sealed && !pass_for(r.file, vals[0], r.pass, sizeof(r.pass)))
 		return EXIT_FAIL;
 	snprintf(dir, sizeof(dir), "%s/db", tool_var);
@@ -605,7 +493,7 @@ cmd_verify(int argc, char **argv)
 	if (!sealed && !root) {
 		if (!tool_drop_privileges())
 			return EXIT_FAIL;
-		return backup_check(r.file, NULL, 0, NULL) == CHECK_GOOD ?
+		return tool_check(r.file, NULL, 0, NULL) == BACKUP_GOOD ?
 		    EXIT_OK : EXIT_FAIL;
 	}
 	if (!root && !tool_drop_privileges())
@@ -615,7 +503,7 @@ cmd_verify(int argc, char **argv)
 	snprintf(r.incoming, sizeof(r.incoming), "%s/backups/.verify-%d.db",
 	    tool_var, (int)getpid());
 	unlink(r.incoming);
-	ok = sealed ? crypt_open(r.file, r.incoming, r.pass) :
+	ok = sealed ? backup_unseal(r.file, r.incoming, r.pass) :
 	    copy_bytes(r.file, r.incoming);
 	explicit_bzero(r.pass, sizeof(r.pass));
 	if (!ok) {
@@ -676,16 +564,16 @@ static int
 restore_check(struct restore *r)
 {
 	char		 tmp[4500];
-	enum check	 res;
+	enum backup_check res;
 	int		 version;
 
 	if (!tool_mkdir(tool_var, "backups"))
 		return EXIT_FAIL;
 	snprintf(tmp, sizeof(tmp), "%s.partial", r->incoming);
-	res = backup_check(tmp, r->file, 0, &version);
-	if (res != CHECK_GOOD) {
+	res = tool_check(tmp, r->file, 0, &version);
+	if (res != BACKUP_GOOD) {
 		unlink(tmp);
-		if (res == CHECK_NEWER)
+		if (res == BACKUP_NEWER)
 			fprintf(stderr, "nalamdesk-admin: refused: %s has schema "
 			    "version %d, but this NalamDesk knows versions up to "
 			    "%d: it was made by a newer NalamDesk. Install that "
@@ -694,7 +582,7 @@ restore_check(struct restore *r)
 		else
 			fprintf(stderr, "nalamdesk-admin: refused: %s is %s (see "
 			    "the checks above); take an older backup. Nothing "
-			    "was restored.\n", r->file, res == CHECK_FOREIGN ?
+			    "was restored.\n", r->file, res == BACKUP_FOREIGN ?
 			    "not a NalamDesk database" : "damaged");
 		return EXIT_FAIL;
 	}
@@ -780,13 +668,13 @@ restore_swap(struct restore *r)
 	/* Sessions of the backup's time must not come back to life. */
 	if (db_begin() != SQLITE_OK ||
 	    db_exec("DELETE FROM sessions") != SQLITE_OK ||
-	    db_exec("INSERT INTO audit (ts, username, action, entity)"
-	    " VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'), 'nalamdesk-admin',"
-	    " 'backup.restore', 'database')") != SQLITE_OK ||
+	    audit_operator(TOOL_NAME, "backup.restore", "database", 0) !=
+	    SQLITE_OK ||
 	    db_commit() != SQLITE_OK)
 		goto out;	/* db_close() rolls back */
 	rc = EXIT_OK;
 out:
+	audit_fini();
 	db_close();
 	tool_unlock(lock);
 	return rc;
@@ -816,6 +704,8 @@ systemctl(const char *verb, const char *unit)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+/* Opened like tool_lock()'s maintenance.lock, but another lock: the
+ * launcher's (deploy/run.sh holds it while the stack runs). */
 /*
  * The launcher (deploy/run.sh, `make run`) holds VAR/launcher.lock with
  * flock(2) in every process it starts.  Takes that lock for the whole
@@ -864,18 +754,11 @@ cmd_restore(int argc, char **argv)
 {
 	struct restore	 r;
 	const char	*vals[1], *unit = getenv("NALAMDESK_SERVICE");
-	char		*pos[1], stamp[32];
+	char		 stamp[32];
 	int		 lfd, rc, stopped = 0;
 
-	memset(&r, 0, sizeof(r));
-	if (tool_args(argc, argv, pass_opt, vals, pos, 1) != 1)
-		return EXIT_USAGE;
-	r.file = pos[0];
-	if (access(r.file, R_OK) == -1) {
-		fprintf(stderr, "nalamdesk-admin: cannot read %s: %s\n", r.file,
-		    strerror(errno));
-		return EXIT_FAIL;
-	}
+	if ((rc = job_args(argc, argv, &r, vals)) != EXIT_OK)
+		return rc;
 	if (unit != NULL && unit[0] == '\0')
 		unit = NULL;
 	if (unit != NULL && geteuid() != 0) {

@@ -25,184 +25,9 @@
 #include <unistd.h>
 
 #include "nd.h"
+#include "users.h"
 #include "migrations.h"
 #include "tool.h"
-
-char	 tool_var[4096] = "./var";
-char	 tool_db[4200];
-
-/* Becomes the owner of VAR/db when run as root.  Returns 1 or 0. */
-int
-tool_drop_privileges(void)
-{
-	char		 dir[4200];
-	struct stat	 sb;
-
-	if (geteuid() != 0)
-		return 1;
-	snprintf(dir, sizeof(dir), "%s/db", tool_var);
-	if (stat(dir, &sb) == -1 || sb.st_uid == 0)
-		return 1;	/* nothing to protect yet, or root's own */
-	if (setgroups(0, NULL) == -1 || setgid(sb.st_gid) == -1 ||
-	    setuid(sb.st_uid) == -1) {
-		fprintf(stderr, "nalamdesk-admin: cannot drop privileges: %s\n",
-		    strerror(errno));
-		return 0;
-	}
-	return 1;
-}
-
-/*
- * Takes DIR/db/maintenance.lock, EXCLUSIVE or shared, waiting for it.
- * Returns the descriptor to give to tool_unlock(), or -1 (said why).
- */
-int
-tool_lock(int exclusive)
-{
-	char	 path[4300];
-	int	 fd;
-
-	snprintf(path, sizeof(path), "%s/db/maintenance.lock", tool_var);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
-		fprintf(stderr, "nalamdesk-admin: cannot open %s: %s\n", path,
-		    strerror(errno));
-		return -1;
-	}
-	if (flock(fd, exclusive ? LOCK_EX : LOCK_SH) == -1) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-void
-tool_unlock(int fd)
-{
-	if (fd != -1)
-		close(fd);
-}
-
-/* Makes DIR/SUB (or DIR when SUB is NULL), 0700, if missing.  1 or 0. */
-int
-tool_mkdir(const char *dir, const char *sub)
-{
-	char	 path[4300];
-
-	snprintf(path, sizeof(path), "%s%s%s", dir, sub ? "/" : "",
-	    sub ? sub : "");
-	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
-		fprintf(stderr, "nalamdesk-admin: cannot make %s: %s\n", path,
-		    strerror(errno));
-		return 0;
-	}
-	return 1;
-}
-
-/* Writes the UTC time now as YYYYmmddTHHMMSSZ (file names sort by time). */
-void
-tool_stamp(char *buf, size_t size)
-{
-	time_t		 t = time(NULL);
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y%m%dT%H%M%SZ", &tm);
-}
-
-/*
- * Splits ARGV into options "--NAME VALUE" (NAMES, NULL-ended; values into
- * VALS, NULL when absent) and at most MAXPOS positional arguments into POS.
- * Returns the number of positionals, or -1 for an unknown option or too
- * many positionals.
- */
-int
-tool_args(int argc, char **argv, const char *const *names, const char **vals,
-    char **pos, int maxpos)
-{
-	int	 i, j, npos = 0;
-
-	for (j = 0; names[j] != NULL; j++)
-		vals[j] = NULL;
-	for (i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "--", 2) != 0) {
-			if (npos == maxpos)
-				return -1;
-			pos[npos++] = argv[i];
-			continue;
-		}
-		for (j = 0; names[j] != NULL; j++)
-			if (strcmp(argv[i] + 2, names[j]) == 0)
-				break;
-		if (names[j] == NULL || i + 1 == argc)
-			return -1;
-		vals[j] = argv[++i];
-	}
-	return npos;
-}
-
-/* Opens the database (CREATE: may create it).  Returns 1 or 0. */
-int
-tool_open(int create)
-{
-	if (!tool_drop_privileges())
-		return 0;
-	if (!create && access(tool_db, F_OK) == -1) {
-		fprintf(stderr, "nalamdesk-admin: no database at %s "
-		    "(run: nalamdesk-admin --var %s migrate)\n", tool_db,
-		    tool_var);
-		return 0;
-	}
-	return db_open(tool_db, create);
-}
-
-/* The newest schema version this build knows. */
-int
-tool_latest(void)
-{
-	return nmigrations > 0 ? migrations[nmigrations - 1].version : 0;
-}
-
-/*
- * Applies every migration newer than the database's user_version, each
- * in one transaction with its new user_version.  Refuses a database newer
- * than this build.  Returns EXIT_OK or EXIT_FAIL.
- */
-int
-tool_migrate(int quiet)
-{
-	long long	 have = db_int_sql("PRAGMA user_version", -1);
-	size_t		 i;
-	char		 set[64];
-
-	if (have < 0)
-		return EXIT_FAIL;
-	if (have > tool_latest()) {
-		fprintf(stderr, "nalamdesk-admin: the database has schema "
-		    "version %lld, newer than this program's %d; install the "
-		    "newer NalamDesk\n", have, tool_latest());
-		return EXIT_FAIL;
-	}
-	for (i = 0; i < nmigrations; i++) {
-		if (migrations[i].version <= have)
-			continue;
-		snprintf(set, sizeof(set), "PRAGMA user_version = %d",
-		    migrations[i].version);
-		if (db_begin() != SQLITE_OK)
-			return EXIT_FAIL;
-		if (db_exec(migrations[i].sql) != SQLITE_OK ||
-		    db_exec(set) != SQLITE_OK) {
-			db_rollback();
-			fprintf(stderr, "nalamdesk-admin: migration %s failed; "
-			    "nothing of it was applied\n", migrations[i].name);
-			return EXIT_FAIL;
-		}
-		if (db_commit() != SQLITE_OK)
-			return EXIT_FAIL;
-		if (!quiet)
-			printf("applied %s\n", migrations[i].name);
-	}
-	return EXIT_OK;
-}
 
 /*
  * migrate: creates or upgrades the database.  A database that already
@@ -231,7 +56,7 @@ cmd_migrate(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/backups/pre-migrate-%s.db",
 		    tool_var, stamp);
 		if (!tool_mkdir(tool_var, "backups") ||
-		    !backup_to(path, "tool", 1)) {
+		    !tool_backup_to(path, "tool", 1)) {
 			fprintf(stderr, "nalamdesk-admin: could not back up the "
 			    "database before migrating; nothing was migrated\n");
 			tool_unlock(lock);
@@ -254,12 +79,7 @@ read_password(char *buf, size_t size)
 		return 0;
 	n = strcspn(buf, "\r\n");
 	buf[n] = '\0';
-	if (!valid_password(buf)) {
-		fprintf(stderr, "nalamdesk-admin: the password must be 10 to "
-		    "128 characters, not all the same\n");
-		return 0;
-	}
-	return 1;
+	return 1;	/* checked by users_new_password() */
 }
 
 /* Finds "--NAME VALUE" in ARGV.  Returns VALUE or NULL. */
@@ -275,23 +95,13 @@ opt(int argc, char **argv, const char *name)
 	return NULL;
 }
 
-static int
-tool_audit(const char *action, long long uid)
-{
-	sqlite3_stmt	*s;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(db, "INSERT INTO audit (ts, username, action,"
-	    " entity, entity_id) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'),"
-	    " 'nalamdesk-admin', ?1, 'user', ?2)", -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, action, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, uid);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE;
-}
-
+/*
+ * user add --username U --name N --role R | user passwd --username U |
+ * user count: the password is the first line of standard input.  The
+ * accounts module (lib/users.c) does the writing; a new password ends the
+ * user's sessions, and `passwd` makes the account active again (the
+ * operator's recovery).  Audited as "user.add" / "user.passwd".
+ */
 static int
 cmd_user(int argc, char **argv)
 {
@@ -299,17 +109,19 @@ cmd_user(int argc, char **argv)
 	const char	*u = opt(argc, argv, "username");
 	const char	*name = opt(argc, argv, "name");
 	const char	*role = opt(argc, argv, "role");
-	char		 pw[256], hash[256], now[21];
-	sqlite3_stmt	*s = NULL;
-	int		 rc = EXIT_FAIL;
+	const char	*why;
+	char		 pw[256], hash[256];
+	long long	 id = 0;
+	int		 add, rc = EXIT_FAIL, dbrc;
 
 	if (strcmp(sub, "count") == 0) {
-		if (!tool_open(0))
+		if (!tool_open(0) || !users_init())
 			return EXIT_FAIL;
-		printf("%lld\n", db_int_sql("SELECT count(*) FROM users", 0));
+		printf("%lld\n", users_count());
+		users_fini();
 		return EXIT_OK;
 	}
-	if (strcmp(sub, "add") == 0) {
+	if ((add = strcmp(sub, "add") == 0)) {
 		if (u == NULL || name == NULL || role == NULL)
 			return EXIT_USAGE;
 		if (!valid_username(u) || role_parse(role) < 0 ||
@@ -324,87 +136,46 @@ cmd_user(int argc, char **argv)
 			return EXIT_USAGE;
 	} else
 		return EXIT_USAGE;
-	if (!read_password(pw, sizeof(pw)) ||
-	    !auth_hash_password(pw, hash, sizeof(hash)))
+	if (!read_password(pw, sizeof(pw)))
 		return EXIT_FAIL;
-	if (!tool_open(0))
+	if (users_new_password(u, pw, hash, sizeof(hash), &why) != 1) {
+		fprintf(stderr, "nalamdesk-admin: %s\n", why != NULL ? why :
+		    "the password could not be hashed");
 		return EXIT_FAIL;
-	db_now(now);
+	}
+	explicit_bzero(pw, sizeof(pw));
+	/* The sessions a new password ends are lib/auth.c's. */
+	if (!tool_open(0) || !auth_init() || !users_init())
+		goto out;
 	if (db_begin() != SQLITE_OK)
-		return EXIT_FAIL;
-	if (strcmp(sub, "add") == 0)
-		sqlite3_prepare_v2(db, "INSERT INTO users (username, name, role,"
-		    " password_hash, created_at, updated_at) VALUES"
-		    " (?1, ?2, ?3, ?4, ?5, ?5)", -1, &s, NULL);
-	else
-		sqlite3_prepare_v2(db, "UPDATE users SET password_hash = ?4,"
-		    " version = version + 1, updated_at = ?5, active = 1"
-		    " WHERE username = ?1", -1, &s, NULL);
-	if (s == NULL)
 		goto out;
-	sqlite3_bind_text(s, 1, u, -1, SQLITE_STATIC);
-	if (strcmp(sub, "add") == 0) {
-		sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, role, -1, SQLITE_STATIC);
-	}
-	sqlite3_bind_text(s, 4, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		fprintf(stderr, "nalamdesk-admin: %s\n",
-		    (sqlite3_extended_errcode(db) & 0xff) == SQLITE_CONSTRAINT ?
-		    "that username is taken" : sqlite3_errmsg(db));
-		goto out;
-	}
-	if (sqlite3_changes(db) != 1) {
+	if (add) {
+		if ((dbrc = users_create(u, name, role, hash, &id)) !=
+		    SQLITE_OK) {
+			fprintf(stderr, "nalamdesk-admin: %s\n",
+			    dbrc == SQLITE_CONSTRAINT ?
+			    "that username is taken" : sqlite3_errmsg(db));
+			goto out;
+		}
+	} else if ((id = users_id(u)) <= 0 ||
+	    users_set_password(id, hash, 1, 0) != SQLITE_OK) {
 		fprintf(stderr, "nalamdesk-admin: no user %s\n", u);
 		goto out;
 	}
-	if (strcmp(sub, "passwd") == 0) {
-		/* A new password ends every session of that user. */
-		sqlite3_finalize(s);
-		s = NULL;
-		sqlite3_prepare_v2(db, "DELETE FROM sessions WHERE user_id ="
-		    " (SELECT id FROM users WHERE username = ?1)", -1, &s, NULL);
-		if (s == NULL)
-			goto out;
-		sqlite3_bind_text(s, 1, u, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			goto out;
-	}
-	if (!tool_audit(strcmp(sub, "add") == 0 ? "user.add" : "user.passwd",
-	    db_int_sql("SELECT last_insert_rowid()", 0)))
+	if (audit_operator(TOOL_NAME, add ? "user.add" : "user.passwd", "user",
+	    id) != SQLITE_OK)
 		goto out;
 	if (db_commit() == SQLITE_OK) {
 		rc = EXIT_OK;
-		printf("%s %s\n", strcmp(sub, "add") == 0 ? "added" :
-		    "password set for", u);
+		printf("%s %s\n", add ? "added" : "password set for", u);
 	}
 out:
-	sqlite3_finalize(s);
-	if (rc != EXIT_OK)
+	explicit_bzero(hash, sizeof(hash));
+	if (rc != EXIT_OK && db != NULL)
 		db_rollback();
+	users_fini();
+	auth_fini();
 	return rc;
-}
-
-/*
- * Moves the audit journal's rows into the audit table (cgi-bin/lib/audit.c)
- * of the open database.  Returns the rows moved, or -1.
- */
-long long
-tool_audit_import(void)
-{
-	char		 j[4300], k[4300];
-	long long	 n;
-
-	snprintf(j, sizeof(j), "%s-audit.log", tool_db);
-	snprintf(k, sizeof(k), "%s-audit.log.importing", tool_db);
-	if (access(j, F_OK) == -1 && access(k, F_OK) == -1)
-		return 0;	/* no journal (or a database older than it) */
-	if (!audit_init())	/* prepares the library's statements too */
-		return -1;
-	n = audit_import();
-	audit_fini();
-	return n;
 }
 
 /* Moves the audit journal's rows into the audit table (cgi-bin/lib/audit.c). */
@@ -486,7 +257,7 @@ main(int argc, char **argv)
 	size_t	 i;
 	int	 rc;
 
-	nd_prog = "nalamdesk-admin";
+	nd_prog = TOOL_NAME;
 	umask(077);
 	if (getenv("NALAMDESK_VAR") != NULL && getenv("NALAMDESK_VAR")[0] != '\0')
 		snprintf(tool_var, sizeof(tool_var), "%s", getenv("NALAMDESK_VAR"));
@@ -515,6 +286,7 @@ main(int argc, char **argv)
 		rc = commands[i].fn(argc - 1, argv + 1);
 		if (rc == EXIT_USAGE)
 			usage(stderr);
+		audit_fini();
 		db_close();
 		return rc;
 	}

@@ -209,7 +209,7 @@ cmd_rotate(int argc, char **argv)
 	snprintf(name, sizeof(name), "scheduled-%s.db", stamp);
 	snprintf(bdir, sizeof(bdir), "%s/backups", tool_var);
 	snprintf(path, sizeof(path), "%s/%s", bdir, name);
-	ok = backup_to(path, "scheduled", 1);
+	ok = tool_backup_to(path, "scheduled", 1);
 	tool_unlock(lock);
 	db_close();
 	if (!ok)
@@ -236,12 +236,12 @@ cmd_rotate(int argc, char **argv)
 		    strerror(errno), path);
 		return EXIT_FAIL;
 	}
-	if (!crypt_passphrase(passfile, pass, sizeof(pass)))
+	if (!tool_passphrase(passfile, pass, sizeof(pass)))
 		return EXIT_FAIL;
 	snprintf(dst, sizeof(dst), "%s/nalamdesk-%s.db.enc", copy_to, stamp);
 	snprintf(tmp, sizeof(tmp), "%s.partial", dst);
 	unlink(tmp);
-	ok = crypt_seal(path, tmp, pass) && rename(tmp, dst) == 0;
+	ok = backup_seal(path, tmp, pass) && rename(tmp, dst) == 0;
 	explicit_bzero(pass, sizeof(pass));
 	if (!ok) {
 		unlink(tmp);

@@ -4,24 +4,20 @@
 
 #include <stddef.h>
 
+#include "backup.h"
+
 extern char	 tool_var[4096];	/* --var DIR */
 extern char	 tool_db[4200];		/* DIR/db/nalamdesk.db */
+
+/* The name the tool's rows carry in the audit trail, and its logs. */
+#define TOOL_NAME	"nalamdesk-admin"
 
 /* Exit statuses, stated once. */
 #define EXIT_OK		0
 #define EXIT_FAIL	1	/* the operation failed */
 #define EXIT_USAGE	2	/* wrong command line */
 
-/* What the checks of a copy found (backup.c). */
-enum check {
-	CHECK_GOOD,	/* integrity, foreign keys and schema all well */
-	CHECK_BROKEN,	/* not a database, or damaged */
-	CHECK_NEWER,	/* made by a newer NalamDesk */
-	CHECK_FOREIGN,	/* a database, but not NalamDesk's */
-	CHECK__MAX
-};
-
-/* nalamdesk-admin.c */
+/* toolbase.c */
 int	 tool_drop_privileges(void);
 int	 tool_open(int);
 int	 tool_migrate(int);
@@ -36,9 +32,9 @@ int	 tool_args(int, char **, const char *const *, const char **, char **,
 	    int);
 
 /* backup.c */
-int	 backup_to(const char *, const char *, int);
-enum check backup_check(const char *, const char *, int, int *);
-void	 backup_record(const char *, const char *, const char *);
+int	 tool_backup_to(const char *, const char *, int);
+enum backup_check tool_check(const char *, const char *, int, int *);
+int	 tool_passphrase(const char *, char *, size_t);
 int	 fsync_dir(const char *);
 int	 cmd_backup(int, char **);
 int	 cmd_verify(int, char **);
@@ -47,11 +43,5 @@ int	 cmd_restore(int, char **);
 /* rotate.c */
 int	 cmd_rotate(int, char **);
 int	 cmd_net(int, char **);
-
-/* crypt.c */
-int	 crypt_is_sealed(const char *);
-int	 crypt_passphrase(const char *, char *, size_t);
-int	 crypt_seal(const char *, const char *, const char *);
-int	 crypt_open(const char *, const char *, const char *);
 
 #endif

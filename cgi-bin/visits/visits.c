@@ -8,7 +8,8 @@
  * patients.  A visit is a draft while the doctor writes it (PATCH, with
  * the version it read) and read-only once finalized; the schema enforces
  * that too (triggers in 002_clinic.sql).  Opening a visit from a queue
- * entry moves the entry to in_consult; finalizing moves it to done and
+ * entry moves the entry to in_consult; finalizing moves it to done (both
+ * through the queue-entry module's transition table, lib/qentry.c) and
  * counts each prescribed medicine in the catalogue, so that the pad offers
  * the clinic's own medicines first.
  *
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "nd.h"
+#include "qentry.h"
 #include "dose.h"
 
 /*
@@ -89,9 +91,6 @@ enum stmt {
 	STMT_RX_COUNT,
 	STMT_PATIENT_EXISTS,
 	STMT_PATIENT_GET,
-	STMT_QUEUE_GET,
-	STMT_QUEUE_START,
-	STMT_QUEUE_DONE,
 	STMT_MED_USED,
 	STMT_MED_NEW,
 	STMT_MED_SEARCH,
@@ -173,14 +172,6 @@ static const char *const sql[STMT__MAX] = {
 	"SELECT 1 FROM patients WHERE id = ?1",
 	/* STMT_PATIENT_GET */
 	"SELECT " PATIENT_COLS " FROM patients p WHERE p.id = ?1",
-	/* STMT_QUEUE_GET */
-	"SELECT patient_id, day, status FROM queue WHERE id = ?1",
-	/* STMT_QUEUE_START */
-	"UPDATE queue SET status = 'in_consult', version = version + 1,"
-	" updated_at = ?2 WHERE id = ?1 AND status = 'waiting'",
-	/* STMT_QUEUE_DONE */
-	"UPDATE queue SET status = 'done', version = version + 1,"
-	" updated_at = ?2 WHERE id = ?1 AND status IN ('waiting', 'in_consult')",
 	/* STMT_MED_USED: each catalogue entry of visit ?1 counts once more */
 	"UPDATE medicines SET uses = uses + 1 WHERE id IN (SELECT m.id"
 	" FROM prescriptions p JOIN medicines m ON " MED_SAME
@@ -205,6 +196,7 @@ static const char *const sql[STMT__MAX] = {
 	" ORDER BY uses DESC, seeded DESC, name COLLATE NOCASE, id"
 	" LIMIT ?1 OFFSET ?2",
 };
+/* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "visits sql");
 static sqlite3_stmt *st[STMT__MAX];
 
@@ -350,6 +342,23 @@ visit_reply(struct req *r, long long id, int status, long long *patient_id)
 	return status;
 }
 
+/*
+ * The end of every write of a visit: audits ACTION on visit ID of patient
+ * PID inside the transaction, commits, and answers the visit with STATUS.
+ * Returns the status (db_fail()'s on a failure).
+ */
+static int
+visit_commit(struct req *r, const char *action, long long id, long long pid,
+    int status)
+{
+	int	 rc;
+
+	if ((rc = audit(r, action, "visit", id, pid)) != SQLITE_OK ||
+	    (rc = db_commit()) != SQLITE_OK)
+		return db_fail(r, rc);
+	return visit_reply(r, id, status, NULL);
+}
+
 /* S without the white space around it; *LEN gets its length in bytes. */
 static const char *
 trim(const char *s, size_t *len)
@@ -378,22 +387,9 @@ bind_text_trim(sqlite3_stmt *s, int i, const char *v)
 		db_bind_null(s, i);
 }
 
-static int
-item_bad(struct req *r, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* Writes the 422 naming PATH.  Returns 422. */
-static int
-item_bad(struct req *r, const char *path, const char *fmt, ...)
-{
-	char	 msg[256];
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return http_error(r, 422, "invalid", msg, path);
-}
+#define item_bad(r, path, ...)	http_errorf((r), 422, "invalid", (path), \
+	__VA_ARGS__)
 
 /*
  * Checks ITEM, member IDX of the list LIST, against FIELDS; errors name
@@ -514,6 +510,7 @@ bind_double(sqlite3_stmt *s, int i, double d)
 	sqlite3_bind_double(s, i, d);
 }
 
+/* Field tables are declarations (style.md 10): alike in every program, by design. */
 static const struct field dx_fields[] = {
 	{ "text", FT_STRING, F_REQUIRED, 1, 200, NULL, NULL, NULL },
 	{ "code", FT_STRING, F_NULLABLE, 0, 20, NULL, NULL, NULL },
@@ -641,8 +638,9 @@ static int
 visit_create(struct req *r)
 {
 	sqlite3_stmt	*s;
-	long long	 pid = 0, qid = 0, vid = 0, qpid = 0;
-	char		 today[11], now[21], qday[11] = "", qstatus[16] = "";
+	struct qentry	 e;
+	long long	 pid = 0, qid = 0, vid = 0;
+	char		 today[11], now[21];
 	int		 rc, found;
 
 	json_int(r->json, "patient_id", &pid);
@@ -662,40 +660,25 @@ visit_create(struct req *r)
 		    "patient_id");
 	}
 	if (qid > 0) {
-		s = st[STMT_QUEUE_GET];
-		db_bind_int(s, 1, qid);
-		if ((rc = db_step(s)) == SQLITE_ROW) {
-			qpid = sqlite3_column_int64(s, 0);
-			snprintf(qday, sizeof(qday), "%s",
-			    (const char *)sqlite3_column_text(s, 1));
-			snprintf(qstatus, sizeof(qstatus), "%s",
-			    (const char *)sqlite3_column_text(s, 2));
-		}
-		db_reset(s);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return db_fail(r, rc);
-		if (rc == SQLITE_DONE) {
+		if ((rc = qentry_get(qid, &e)) < 0)
+			return db_fail(r, -rc);
+		if (rc == 0) {
 			db_rollback();
 			return http_error(r, 404, "not_found",
 			    "There is no such queue entry.", "queue_id");
 		}
-		if (qpid != pid || strcmp(qday, today) != 0) {
+		if (e.patient_id != pid || strcmp(e.day, today) != 0) {
 			db_rollback();
 			return http_error(r, 422, "invalid", "queue_id must be "
 			    "today's queue entry of this patient.", "queue_id");
 		}
-		if (strcmp(qstatus, "waiting") != 0 &&
-		    strcmp(qstatus, "in_consult") != 0) {
+		if ((rc = qentry_move(r, QM_VISIT_START, qid, QS_IN_CONSULT, 0,
+		    NULL)) != 0) {
+			if (rc < 0)
+				return db_fail(r, -rc);
 			db_rollback();
-			return http_error(r, 409, "queue_status", "This queue "
-			    "entry is no longer waiting (it is done, cancelled "
-			    "or a no-show).", "queue_id");
+			return rc;
 		}
-		s = st[STMT_QUEUE_START];
-		db_bind_int(s, 1, qid);
-		db_bind_text(s, 2, now);
-		if ((rc = db_run(s)) != SQLITE_OK)
-			return db_fail(r, rc);
 		s = st[STMT_VISIT_DRAFT_FOR_QUEUE];
 		db_bind_int(s, 1, qid);
 		vid = db_int1(s, 0);
@@ -713,10 +696,8 @@ visit_create(struct req *r)
 			return db_fail(r, rc);
 		vid = sqlite3_last_insert_rowid(db);
 	}
-	if ((rc = audit(r, found ? "visit.read" : "visit.create", "visit", vid,
-	    pid)) != SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
-		return db_fail(r, rc);
-	return visit_reply(r, vid, found ? 200 : 201, NULL);
+	return visit_commit(r, found ? "visit.read" : "visit.create", vid, pid,
+	    found ? 200 : 201);
 }
 
 /* GET /api/visits/{id}: 200 the visit with its patient; 404. */
@@ -827,10 +808,7 @@ visit_patch(struct req *r)
 		return db_fail(r, rc);
 	if (rx != NULL && (rc = rx_replace(id, rx, doses)) != SQLITE_OK)
 		return db_fail(r, rc);
-	if ((rc = audit(r, "visit.update", "visit", id, vs.patient_id)) !=
-	    SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
-		return db_fail(r, rc);
-	return visit_reply(r, id, 200, NULL);
+	return visit_commit(r, "visit.update", id, vs.patient_id, 200);
 }
 
 /*
@@ -864,12 +842,13 @@ visit_finalize(struct req *r)
 	db_bind_text(s, 2, now);
 	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
-	if (vs.queue_id > 0) {
-		s = st[STMT_QUEUE_DONE];
-		db_bind_int(s, 1, vs.queue_id);
-		db_bind_text(s, 2, now);
-		if ((rc = db_run(s)) != SQLITE_OK)
-			return db_fail(r, rc);
+	/* A closed entry stays as it is (the mover is quiet). */
+	if (vs.queue_id > 0 && (rc = qentry_move(r, QM_VISIT_FINALIZE,
+	    vs.queue_id, QS_DONE, 0, NULL)) != 0) {
+		if (rc < 0)
+			return db_fail(r, -rc);
+		db_rollback();
+		return rc;
 	}
 	/* Known medicines first, so that the new ones start at one use. */
 	s = st[STMT_MED_USED];
@@ -880,10 +859,7 @@ visit_finalize(struct req *r)
 	db_bind_int(s, 1, id);
 	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
-	if ((rc = audit(r, "visit.finalize", "visit", id, vs.patient_id)) !=
-	    SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
-		return db_fail(r, rc);
-	return visit_reply(r, id, 200, NULL);
+	return visit_commit(r, "visit.finalize", id, vs.patient_id, 200);
 }
 
 /*
@@ -893,6 +869,8 @@ visit_finalize(struct req *r)
  * 409 "visit_final"; 409 "nothing_to_repeat" when that visit prescribed
  * nothing (the draft keeps its lines).
  */
+/* Its statements run one after the other as visit_finalize()'s do: each is
+ * its own step of the rule, so the bind-run-fail lines repeat by shape. */
 static int
 visit_repeat_last(struct req *r)
 {
@@ -936,10 +914,7 @@ visit_repeat_last(struct req *r)
 	db_bind_text(s, 2, now);
 	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
-	if ((rc = audit(r, "visit.update", "visit", id, vs.patient_id)) !=
-	    SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
-		return db_fail(r, rc);
-	return visit_reply(r, id, 200, NULL);
+	return visit_commit(r, "visit.update", id, vs.patient_id, 200);
 }
 
 /*
@@ -1065,6 +1040,7 @@ static const struct field patch_fields[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
+/* Each program its own route table and main() (style.md 2): the same shape on purpose. */
 static const struct route routes[] = {
 	{ METHOD_POST, "/api/visits", R_DOCTOR, create_fields, visit_create,
 	    0 },
@@ -1083,7 +1059,7 @@ static const struct route routes[] = {
 int
 main(int argc, char **argv)
 {
-	/* Its writes are short: one fsync may serve several (route.c). */
+	/* Its writes are short: one fsync may serve several (serve.c). */
 	nd_group_commit = 1;
 	return nd_main(argc, argv, "visits", routes, ND_NELEM(routes), sql,
 	    STMT__MAX, st);

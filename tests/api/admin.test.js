@@ -424,10 +424,27 @@ t.test('backup: 201, the file exists 0600 and verifies, is recorded and listed f
   t.eq(st.mode & 0o777, 0o600, 'mode 0600');
   t.eq(b.size_bytes, st.size, 'size');
   t.eq(fs.statSync(path.join(VAR, 'backups')).mode & 0o777, 0o700, 'directory 0700');
-  const q = (sql) => execFileSync('sqlite3', ['-readonly', file, sql], { encoding: 'utf8' }).trim();
+  // With VAR/backup.key (deploy/run.sh makes one) the copy is sealed: the admin tool's verify
+  // and restore open it; the restored database is then checked as a plain copy would be.
+  let plain = file;
+  const sealed = fs.readFileSync(file).subarray(0, 8).toString() === 'NDBKENC1';
+  t.eq(b.encrypted, sealed, 'encrypted says what the file is');
+  if (fs.existsSync(path.join(VAR, 'backup.key'))) {
+    t.ok(sealed, 'sealed with VAR/backup.key');
+    t.ok(!fs.readFileSync(file).includes(Buffer.from('argon2id')), 'no password hash in the clear');
+    const tool = path.join(BIN, 'nalamdesk-admin');
+    const v = execFileSync(tool, ['--var', VAR, 'verify', file], { encoding: 'utf8' });
+    t.ok(/decrypted: ok/.test(v) && /: good$/m.test(v), `nalamdesk-admin verify: ${v.slice(-200)}`);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nd-restore-'));
+    execFileSync(tool, ['--var', tmp, 'restore', '--passphrase-file', path.join(VAR, 'backup.key'), file],
+      { encoding: 'utf8' });
+    plain = path.join(tmp, 'db', 'nalamdesk.db');
+    t.ok(fs.existsSync(plain), 'nalamdesk-admin restore put it in place');
+  }
+  const q = (sql) => execFileSync('sqlite3', ['-readonly', plain, sql], { encoding: 'utf8' }).trim();
   t.eq(q('PRAGMA integrity_check'), 'ok', 'integrity_check of the copy');
   t.eq(q('PRAGMA foreign_key_check'), '', 'foreign_key_check of the copy');
-  t.eq(q('PRAGMA journal_mode'), 'delete', 'the copy is one self-contained file');
+  if (plain === file) t.eq(q('PRAGMA journal_mode'), 'delete', 'the copy is one self-contained file');
   t.eq(Number(q('PRAGMA user_version')), t.db('PRAGMA user_version')[0].user_version, 'schema version');
   t.eq(b.schema_version, t.db('PRAGMA user_version')[0].user_version, 'schema_version in the answer');
   t.eq(Number(q("SELECT count(*) FROM users WHERE username = 'admin'")), 1, 'the copy holds the data');

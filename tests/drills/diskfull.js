@@ -6,7 +6,7 @@
 //
 // 1. writes some patients; 2. fills the file system of VAR with VAR/filler until it is full;
 // 2b. sends bursts of 16 concurrent patients while the last 2 MiB run out, so that the workers
-//    group several into one commit (route.c) and such a group's COMMIT fails: every refused one
+//    group several into one commit (serve.c) and such a group's COMMIT fails: every refused one
 //    must be absent from the database afterwards, every 201 present (verify.js);
 // 3. keeps writing (patients with long notes, queue adds, payments) until writes are refused:
 //    every refusal must be 507 (or 503) in the JSON error shape, never 500/502 or a dropped

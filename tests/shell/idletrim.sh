@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# idletrim.sh — a worker that goes idle gives its memory back (cgi-bin/lib/route.c fcgi_loop():
+# idletrim.sh — a worker that goes idle gives its memory back (cgi-bin/lib/serve.c fcgi_loop():
 # 250 ms after its last request, db_shrink() releases the SQLite page cache and malloc_trim()
 # the heap's free pages). Run on the release programs (build/bin): ASan's allocator keeps what
 # is freed, so the main test stack cannot show it. Patients workers read a generated clinic of

@@ -1,6 +1,6 @@
 /*
  * lib_shrink.c — db_shrink(), which an idle worker calls before it trims
- * its heap (route.c): the connection's page cache is given back outside a
+ * its heap (serve.c): the connection's page cache is given back outside a
  * transaction, kept inside one, and what was cached reads back the same.
  */
 #include <stdio.h>

@@ -1,12 +1,14 @@
 /*
- * crypt.c — encrypted backup copies: the copies that leave the machine
- * (a USB disk, another PC) are sealed with a passphrase, and restore and
- * verify open them again.
+ * backupseal.c — encrypted backup copies (backup.h): the copies that
+ * leave the machine (a USB disk, another PC) and, when VAR/backup.key
+ * holds a passphrase, the copies the admin program writes, are sealed
+ * with a passphrase; restore and verify open them again.
  *
  * Why not age(1) or openssl enc: Debian's age 1.1.1 reads a passphrase
  * only from a terminal, so a timer cannot use it; `openssl enc` has no
- * authenticated mode.  libcrypto is linked already, so the tool seals the
- * file itself with AES-256-GCM, a key from PBKDF2-HMAC-SHA256.
+ * authenticated mode.  So the file is sealed here with libcrypto's
+ * AES-256-GCM, a key from PBKDF2-HMAC-SHA256 (only the admin program and
+ * the admin tool link this file, and libcrypto).
  *
  * File format (all integers big-endian):
  *   0   8  magic "NDBKENC1"
@@ -25,14 +27,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "nd.h"
-#include "tool.h"
+#include "backupseal.h"
 
 #define CRYPT_MAGIC	"NDBKENC1"
 #define CRYPT_HDR	40
@@ -43,7 +44,7 @@
 
 /* Returns 1 when PATH starts with our magic, 0 otherwise (or unreadable). */
 int
-crypt_is_sealed(const char *path)
+backup_is_sealed(const char *path)
 {
 	char	 m[8];
 	int	 fd, ok = 0;
@@ -58,48 +59,30 @@ crypt_is_sealed(const char *path)
 }
 
 /*
- * Reads the passphrase: the first line of FILE when FILE is not NULL,
- * else from the terminal without echo.  Returns 1, or 0 after saying why.
+ * Reads the passphrase, the first line of the file PATH, into BUF of SIZE.
+ * Returns 1; 0 when PATH does not exist; -1 when it cannot be read or its
+ * first line is empty (said in the log).
  */
 int
-crypt_passphrase(const char *file, char *buf, size_t size)
+backup_key(const char *path, char *buf, size_t size)
 {
-	struct termios	 t, old;
-	FILE		*f;
-	int		 tty = 0, ok;
+	FILE	*f;
+	int	 ok;
 
-	if (file != NULL) {
-		if ((f = fopen(file, "re")) == NULL) {
-			fprintf(stderr, "nalamdesk-admin: cannot read the "
-			    "passphrase file %s: %s\n", file, strerror(errno));
+	if ((f = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT)
 			return 0;
-		}
-	} else {
-		if ((f = fopen("/dev/tty", "r+e")) == NULL) {
-			fprintf(stderr, "nalamdesk-admin: this copy is "
-			    "encrypted: give --passphrase-file FILE (no "
-			    "terminal to ask on)\n");
-			return 0;
-		}
-		fputs("Backup passphrase: ", f);
-		fflush(f);
-		if (tcgetattr(fileno(f), &old) == 0) {
-			t = old;
-			t.c_lflag &= ~(tcflag_t)ECHO;
-			tty = tcsetattr(fileno(f), TCSAFLUSH, &t) == 0;
-		}
+		nd_log("cannot read the passphrase file %s: %s", path,
+		    strerror(errno));
+		return -1;
 	}
 	ok = fgets(buf, (int)size, f) != NULL;
-	if (tty) {
-		tcsetattr(fileno(f), TCSAFLUSH, &old);
-		fputs("\n", f);
-	}
 	fclose(f);
 	if (ok)
 		buf[strcspn(buf, "\r\n")] = '\0';
 	if (!ok || buf[0] == '\0') {
-		fprintf(stderr, "nalamdesk-admin: empty passphrase\n");
-		return 0;
+		nd_log("the passphrase file %s is empty", path);
+		return -1;
 	}
 	return 1;
 }
@@ -134,7 +117,7 @@ write_all(int fd, const unsigned char *p, size_t n)
  * fsynced).  Returns 1, or 0 after saying why; OUT is removed on failure.
  */
 int
-crypt_seal(const char *in, const char *out, const char *pass)
+backup_seal(const char *in, const char *out, const char *pass)
 {
 	EVP_CIPHER_CTX	*c = NULL;
 	unsigned char	 hdr[CRYPT_HDR], key[32], tag[CRYPT_TAG];
@@ -182,8 +165,8 @@ crypt_seal(const char *in, const char *out, const char *pass)
 	ok = 1;
 out:
 	if (!ok)
-		fprintf(stderr, "nalamdesk-admin: could not encrypt %s into "
-		    "%s: %s\n", in, out, errno ? strerror(errno) : "crypto");
+		nd_log("could not encrypt %s into %s: %s", in, out,
+		    errno ? strerror(errno) : "crypto");
 	OPENSSL_cleanse(key, sizeof(key));
 	EVP_CIPHER_CTX_free(c);
 	free(buf);
@@ -202,8 +185,9 @@ out:
  * Returns 1; or 0 after saying why (wrong passphrase, damaged or cut
  * short), and then OUT does not exist.
  */
+/* Its set-up mirrors backup_seal()'s: the same cipher, the other way. */
 int
-crypt_open(const char *in, const char *out, const char *pass)
+backup_unseal(const char *in, const char *out, const char *pass)
 {
 	EVP_CIPHER_CTX	*c = NULL;
 	unsigned char	 hdr[CRYPT_HDR], key[32], tag[CRYPT_TAG];
@@ -271,8 +255,7 @@ crypt_open(const char *in, const char *out, const char *pass)
 	ok = 1;
 out:
 	if (!ok)
-		fprintf(stderr, "nalamdesk-admin: cannot decrypt %s: %s\n", in,
-		    why);
+		nd_log("cannot decrypt %s: %s", in, why);
 	OPENSSL_cleanse(key, sizeof(key));
 	EVP_CIPHER_CTX_free(c);
 	free(buf);

@@ -1,0 +1,371 @@
+/*
+ * qentry.c — the queue entry: its statements and its rules (qentry.h).
+ *
+ * Tokens run 1, 2, 3... per clinic day without gaps or duplicates: the
+ * next token is max + 1 of the day, computed by the INSERT itself inside
+ * the caller's write transaction (db_begin(): the write lock of every
+ * process, then BEGIN IMMEDIATE or a savepoint of the batch), so
+ * concurrent adds are serialised.  A patient is in the queue at most once
+ * at a time on a day (waiting or in consultation): checked first, for a
+ * message naming the token, and made a constraint by the unique partial
+ * index queue_active, both answered 409 "already_queued".
+ *
+ * Every change of status goes through qentry_move(), which consults the
+ * one transition table below (moves[]) for the mover that asks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd.h"
+#include "qentry.h"
+
+const char *const qentry_status_names[QS__MAX] = {
+	"waiting",	/* QS_WAITING */
+	"in_consult",	/* QS_IN_CONSULT */
+	"done",		/* QS_DONE */
+	"cancelled",	/* QS_CANCELLED */
+	"no_show",	/* QS_NO_SHOW */
+};
+_Static_assert(ND_NELEM(qentry_status_names) == QS__MAX, "status names");
+
+#define M_DESK		(1u << QM_DESK)
+#define M_START		(1u << QM_VISIT_START)
+#define M_FINALIZE	(1u << QM_VISIT_FINALIZE)
+
+/*
+ * The transition table: the only moves there are, each with the movers
+ * allowed to make it and why it exists.  A row whose from and to are the
+ * same is a declared "stays": allowed, and nothing is written.
+ */
+static const struct qmove {
+	enum qstatus	 from, to;
+	unsigned	 movers;
+	const char	*why;
+} moves[] = {
+	{ QS_WAITING, QS_IN_CONSULT, M_DESK | M_START,
+	    "called in, by the desk or by the doctor opening the visit" },
+	{ QS_WAITING, QS_CANCELLED, M_DESK, "the patient left" },
+	{ QS_WAITING, QS_NO_SHOW, M_DESK, "called and did not come" },
+	{ QS_IN_CONSULT, QS_WAITING, M_DESK,
+	    "sent back to wait (a test, a report to fetch)" },
+	{ QS_IN_CONSULT, QS_DONE, M_DESK | M_FINALIZE, "seen" },
+	{ QS_IN_CONSULT, QS_IN_CONSULT, M_START,
+	    "opening the consultation again is harmless: it stays" },
+	/*
+	 * The one jump: a finalized visit means the patient was seen, even
+	 * when the desk sent the entry back to waiting after the doctor
+	 * opened it.  Leaving it waiting would call a patient already seen.
+	 */
+	{ QS_WAITING, QS_DONE, M_FINALIZE,
+	    "the visit written from this entry is final: the patient was seen" },
+};
+
+/*
+ * What each mover answers when the table refuses its move: the error code
+ * and field, or quiet (nothing written, the caller carries on: a visit is
+ * final whether or not its entry is still open).
+ */
+static const struct qmover_refusal {
+	const char	*code;		/* NULL: quiet */
+	const char	*field;
+} refusal[QM__MAX] = {
+	{ "illegal_transition", "status" },	/* QM_DESK */
+	{ "queue_status", "queue_id" },		/* QM_VISIT_START */
+	{ NULL, NULL },				/* QM_VISIT_FINALIZE */
+};
+_Static_assert(ND_NELEM(refusal) == QM__MAX, "refusal");
+
+/* Times the table was consulted (a test's proof that a path used it). */
+unsigned long qentry_table_checks;
+
+/*
+ * Age in whole years on the entry's day: from dob, else from age_years.
+ * Every date here is stored YYYY-MM-DD, so the year is substr(d, 1, 4)
+ * and the month and day substr(d, 6): strftime() parsed each date again,
+ * 8 calls a row, ~1 µs a row of CPU.
+ */
+#define AGE_ON_DAY \
+	"CASE WHEN p.dob IS NOT NULL THEN" \
+	" substr(q.day, 1, 4) - substr(p.dob, 1, 4) -" \
+	" (substr(q.day, 6) < substr(p.dob, 6))" \
+	" WHEN p.age_on IS NOT NULL THEN p.age_years + max(0," \
+	" substr(q.day, 1, 4) - substr(p.age_on, 1, 4) -" \
+	" (substr(q.day, 6) < substr(p.age_on, 6)))" \
+	" ELSE p.age_years END"
+
+/* The columns of one entry as the API shows it (jo_row). */
+#define ENTRY_COLUMNS \
+	"SELECT q.id, q.token, q.status, q.reason," \
+	" p.id AS \"patient.id\", p.name AS \"patient.name\"," \
+	" p.clinic_no AS \"patient.clinic_no\", p.sex AS \"patient.sex\"," \
+	" " AGE_ON_DAY " AS \"patient.age_years\"," \
+	" p.phone AS \"patient.phone\"," \
+	" q.appointment_id, q.day AS date, q.created_at, q.updated_at," \
+	" q.version" \
+	" FROM queue q JOIN patients p ON p.id = q.patient_id"
+
+enum stmt {
+	STMT_LIST,
+	STMT_GET,
+	STMT_DISPLAY,
+	STMT_PATIENT_EXISTS,
+	STMT_ACTIVE_TOKEN,
+	STMT_ADD,
+	STMT_STATE,
+	STMT_SET_STATUS,
+	STMT__MAX
+};
+static const char *const sql[STMT__MAX] = {
+	/* STMT_LIST: the day's queue in call order */
+	ENTRY_COLUMNS " WHERE q.day = ?1 ORDER BY " QENTRY_CALL_ORDER,
+	/* STMT_GET */
+	ENTRY_COLUMNS " WHERE q.id = ?1",
+	/* STMT_DISPLAY: tokens only, never patients' names (a public screen) */
+	"SELECT (SELECT value FROM settings WHERE key = 'clinic_name')"
+	" AS clinic_name,"
+	" (SELECT json_group_array(json_object('token', token)) FROM"
+	"  (SELECT q.token FROM queue q WHERE q.day = ?1"
+	"  AND q.status = 'in_consult' ORDER BY " QENTRY_CALL_ORDER "))"
+	" AS \"@serving\","
+	" (SELECT json_group_array(json_object('token', token)) FROM"
+	"  (SELECT q.token FROM queue q WHERE q.day = ?1"
+	"  AND q.status = 'waiting' ORDER BY " QENTRY_CALL_ORDER "))"
+	" AS \"@waiting\"",
+	/* STMT_PATIENT_EXISTS */
+	"SELECT 1 FROM patients WHERE id = ?1",
+	/* STMT_ACTIVE_TOKEN: the patient's waiting/in-consultation token */
+	"SELECT token FROM queue WHERE day = ?1 AND patient_id = ?2"
+	" AND status IN ('waiting', 'in_consult')",
+	/* STMT_ADD: the next token of the day (inside the write lock) */
+	"INSERT INTO queue (day, token, patient_id, reason, appointment_id,"
+	" created_at, updated_at, created_by)"
+	" SELECT ?1, coalesce(max(token), 0) + 1, ?2, ?3, ?4, ?5, ?5, ?6"
+	" FROM queue WHERE day = ?1 RETURNING id",
+	/* STMT_STATE */
+	"SELECT status, version, patient_id, day FROM queue WHERE id = ?1",
+	/* STMT_SET_STATUS */
+	"UPDATE queue SET status = ?3, version = version + 1, updated_at = ?4"
+	" WHERE id = ?1 AND version = ?2",
+};
+/* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
+_Static_assert(ND_NELEM(sql) == STMT__MAX, "qentry sql");
+static sqlite3_stmt *st[STMT__MAX];
+
+int
+qentry_init(void)
+{
+	return db_prepare_all(sql, STMT__MAX, st);
+}
+
+void
+qentry_fini(void)
+{
+	db_finalize_all(st, STMT__MAX);
+}
+
+/* The enum qstatus named S, or -1. */
+int
+qentry_status_parse(const char *s)
+{
+	return valid_name(qentry_status_names, QS__MAX, s);
+}
+
+/*
+ * The transition table's answer for mover M moving an entry FROM → TO:
+ * 0 refused, 1 a move, 2 a declared stay (nothing to write).
+ */
+int
+qentry_allowed(enum qmover m, enum qstatus from, enum qstatus to)
+{
+	size_t	 i;
+
+	qentry_table_checks++;
+	for (i = 0; i < ND_NELEM(moves); i++)
+		if (moves[i].from == from && moves[i].to == to &&
+		    (moves[i].movers & (1u << m)) != 0)
+			return from == to ? 2 : 1;
+	return 0;
+}
+
+/*
+ * Reads entry ID into E.  Returns 1 found, 0 no such entry, or -rc on a
+ * database failure.
+ */
+int
+qentry_get(long long id, struct qentry *e)
+{
+	sqlite3_stmt	*s = st[STMT_STATE];
+	int		 rc, status;
+
+	db_bind_int(s, 1, id);
+	if ((rc = db_step(s)) != SQLITE_ROW) {
+		db_reset(s);
+		return rc == SQLITE_DONE ? 0 : -rc;
+	}
+	status = qentry_status_parse((const char *)sqlite3_column_text(s, 0));
+	e->id = id;
+	e->version = sqlite3_column_int64(s, 1);
+	e->patient_id = sqlite3_column_int64(s, 2);
+	snprintf(e->day, sizeof(e->day), "%s",
+	    (const char *)sqlite3_column_text(s, 3));
+	db_reset(s);
+	if (status < 0)
+		return -SQLITE_CORRUPT;
+	e->status = (enum qstatus)status;
+	return 1;
+}
+
+/*
+ * Puts patient PID in DAY's queue with the next token of that day, with
+ * REASON (may be NULL) and appointment APPT (0: none), audited
+ * "queue.add"; inside the caller's write transaction.  The new id goes
+ * into *QID.  Returns 0 done; 404 "patient_not_found" or 409
+ * "already_queued" (naming FIELD) written into R: the caller rolls back
+ * and answers that status; or -rc on a database failure (db_fail()).
+ */
+int
+qentry_add(struct req *r, const char *day, long long pid, const char *reason,
+    long long appt, const char *field, long long *qid)
+{
+	char		 msg[128], now[21];
+	long long	 token, id = 0;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = st[STMT_PATIENT_EXISTS];
+	db_bind_int(s, 1, pid);
+	if (db_int1(s, 0) != 1)
+		return http_error(r, 404, "patient_not_found",
+		    "There is no patient with this id.", "patient_id");
+	s = st[STMT_ACTIVE_TOKEN];
+	db_bind_text(s, 1, day);
+	db_bind_int(s, 2, pid);
+	if ((token = db_int1(s, 0)) > 0) {
+		snprintf(msg, sizeof(msg), "This patient is already in "
+		    "today's queue with token %lld.", token);
+		return http_error(r, 409, "already_queued", msg, field);
+	}
+	s = st[STMT_ADD];
+	db_bind_text(s, 1, day);
+	db_bind_int(s, 2, pid);
+	db_bind_text(s, 3, reason);
+	if (appt > 0)
+		db_bind_int(s, 4, appt);
+	db_now(now);
+	db_bind_text(s, 5, now);
+	db_bind_int(s, 6, r->user.id);
+	if ((rc = db_step(s)) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	db_reset(s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)	/* queue_active */
+		return http_error(r, 409, "already_queued", "This patient is "
+		    "already in today's queue.", field);
+	if (id == 0)
+		return -(rc == SQLITE_ROW || rc == SQLITE_DONE ?
+		    SQLITE_ERROR : rc);
+	if ((rc = audit(r, "queue.add", "queue", id, pid)) != SQLITE_OK)
+		return -rc;
+	*qid = id;
+	return 0;
+}
+
+/*
+ * Mover M moves entry ID to status TO, inside the caller's write
+ * transaction, if the transition table allows it; VERSION > 0 must be the
+ * entry's version.  A move is audited "queue.status".  The entry's patient
+ * goes into *PID (may be NULL).  Returns 0 done (moved, a declared stay,
+ * or a quiet mover's refusal: nothing written); 404 "not_found", 409
+ * "stale_version" or the mover's refusal written into R (the caller rolls
+ * back and answers it); or -rc on a database failure.
+ */
+int
+qentry_move(struct req *r, enum qmover m, long long id, enum qstatus to,
+    long long version, long long *pid)
+{
+	struct qentry	 e;
+	char		 now[21], msg[160];
+	sqlite3_stmt	*s;
+	int		 rc, ok;
+
+	if ((rc = qentry_get(id, &e)) <= 0)
+		return rc < 0 ? rc : http_error(r, 404, "not_found",
+		    "There is no such queue entry.",
+		    m == QM_DESK ? NULL : "queue_id");
+	if (pid != NULL)
+		*pid = e.patient_id;
+	if (version > 0 && version != e.version)
+		return http_error(r, 409, "stale_version", "Someone else "
+		    "changed this queue entry; reload to see the change.",
+		    "version");
+	if ((ok = qentry_allowed(m, e.status, to)) == 2)
+		return 0;
+	if (ok == 0) {
+		if (refusal[m].code == NULL)
+			return 0;
+		if (m == QM_DESK)
+			snprintf(msg, sizeof(msg), "A queue entry cannot go "
+			    "from %s to %s.", qentry_status_names[e.status],
+			    qentry_status_names[to]);
+		else
+			snprintf(msg, sizeof(msg), "This queue entry is no "
+			    "longer waiting (it is %s).",
+			    qentry_status_names[e.status]);
+		return http_error(r, 409, refusal[m].code, msg,
+		    refusal[m].field);
+	}
+	db_now(now);
+	s = st[STMT_SET_STATUS];
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, e.version);
+	db_bind_text(s, 3, qentry_status_names[to]);
+	db_bind_text(s, 4, now);
+	if ((rc = db_run(s)) != SQLITE_OK)
+		return -rc;
+	if (sqlite3_changes(db) != 1)
+		return -SQLITE_ERROR;	/* read under the write lock */
+	if ((rc = audit(r, "queue.status", "queue", id, e.patient_id)) !=
+	    SQLITE_OK)
+		return -rc;
+	return 0;
+}
+
+/* Writes entry ID as the API shows it into R.  Returns 1, or 0. */
+int
+qentry_reply(struct req *r, long long id)
+{
+	return jo_row_id(r, st[STMT_GET], id);
+}
+
+/*
+ * Writes DATE's entries in call order as array KEY into R's open object.
+ * Returns SQLITE_OK or the error.
+ */
+int
+qentry_list(struct req *r, const char *key, const char *date)
+{
+	sqlite3_stmt	*s = st[STMT_LIST];
+
+	db_bind_text(s, 1, date);
+	return jo_rows(r, key, s);
+}
+
+/*
+ * Writes the board's fields of DATE (clinic_name, serving, waiting: tokens
+ * in call order) into R's open object.  Returns SQLITE_OK or the error.
+ */
+int
+qentry_display(struct req *r, const char *date)
+{
+	sqlite3_stmt	*s = st[STMT_DISPLAY];
+	int		 rc;
+
+	db_bind_text(s, 1, date);
+	if ((rc = db_step(s)) != SQLITE_ROW) {
+		db_reset(s);
+		return rc == SQLITE_DONE ? SQLITE_ERROR : rc;
+	}
+	jo_row_fields(r, s);
+	db_reset(s);
+	return SQLITE_OK;
+}

@@ -1,0 +1,70 @@
+/*
+ * qentry.h — the queue entry: the one owner of the day's token queue.
+ *
+ * Every statement that writes a queue entry, the token it is given, the
+ * moves of its status and the order in which entries are called live in
+ * qentry.c.  The queue program (POST/PATCH /api/queue), the appointments
+ * program (an appointment that arrives) and the visits program (opening
+ * and finalizing a consultation) only call it.
+ *
+ * Adding a rule here, for example a priority (normal/urgent/emergency) or
+ * a postponed place in the line: a column in a migration, a bind in
+ * STMT_ADD, a term in QENTRY_CALL_ORDER and, for a new kind of move, a row
+ * in the transition table.  Nothing outside qentry.c changes.
+ */
+#ifndef QENTRY_H
+#define QENTRY_H
+
+#include "nd.h"
+
+/* The status of an entry (shared/api-contract.md). */
+enum qstatus {
+	QS_WAITING,
+	QS_IN_CONSULT,
+	QS_DONE,
+	QS_CANCELLED,
+	QS_NO_SHOW,
+	QS__MAX
+};
+extern const char *const qentry_status_names[QS__MAX];
+/* The same list for a field table (FT_ENUM). */
+#define QENTRY_STATUS_CHOICES	"waiting,in_consult,done,cancelled,no_show"
+
+/* Who moves an entry: each path that changes a status is one mover. */
+enum qmover {
+	QM_DESK,		/* PATCH /api/queue/{id} */
+	QM_VISIT_START,		/* POST /api/visits with queue_id */
+	QM_VISIT_FINALIZE,	/* POST /api/visits/{id}/finalize */
+	QM__MAX
+};
+
+/*
+ * The order in which the waiting are called, for every list of the day
+ * (alias q for the queue table).
+ */
+#define QENTRY_CALL_ORDER	"q.token"
+
+/* One entry's state (qentry_get). */
+struct qentry {
+	long long	 id;
+	long long	 patient_id;
+	long long	 version;
+	char		 day[11];
+	enum qstatus	 status;
+};
+
+int	 qentry_init(void);
+void	 qentry_fini(void);
+int	 qentry_status_parse(const char *);
+int	 qentry_allowed(enum qmover, enum qstatus, enum qstatus);
+int	 qentry_get(long long, struct qentry *);
+int	 qentry_add(struct req *, const char *, long long, const char *,
+	    long long, const char *, long long *);
+int	 qentry_move(struct req *, enum qmover, long long, enum qstatus,
+	    long long, long long *);
+int	 qentry_reply(struct req *, long long);
+int	 qentry_list(struct req *, const char *, const char *);
+int	 qentry_display(struct req *, const char *);
+extern unsigned long qentry_table_checks;
+
+#endif /* QENTRY_H */

@@ -1,0 +1,320 @@
+/*
+ * users.c — staff accounts (users.h): their statements and their rules.
+ *
+ * Every new password, whoever sets it (an admin creating or resetting an
+ * account, a user changing their own, the operator's `nalamdesk-admin
+ * user add/passwd`), passes through users_new_password() before it is
+ * stored: that is where a rule on passwords goes.  Hashing (argon2id,
+ * ~0.2 s) happens there, before the caller's write transaction, so the
+ * write lock is never held for it.
+ *
+ * Invariants kept inside the caller's write transaction, so that two
+ * admins cannot break them together: the clinic always has an active
+ * admin, and an admin cannot deactivate themselves.  A new password and a
+ * deactivation end the user's sessions.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "nd.h"
+#include "users.h"
+
+/* The columns of a user as every user route answers it (never the hash). */
+#define USER_COLS \
+	"u.id, u.username, u.name, u.role," \
+	" CASE u.active WHEN 1 THEN 'true' ELSE 'false' END AS \"@active\"," \
+	" u.version, u.created_at, u.updated_at," \
+	" (SELECT a.ts FROM audit a WHERE a.user_id = u.id" \
+	" AND a.action = 'auth.login' ORDER BY a.ts DESC LIMIT 1) AS last_login_at"
+
+enum stmt {
+	STMT_LIST,
+	STMT_GET,
+	STMT_STATE,
+	STMT_ADD,
+	STMT_UPDATE,
+	STMT_SET_PASSWORD,
+	STMT_ADMINS_ACTIVE,
+	STMT_ID,
+	STMT_NAME,
+	STMT_COUNT,
+	STMT__MAX
+};
+static const char *const sql[STMT__MAX] = {
+	/* STMT_LIST */
+	"SELECT " USER_COLS " FROM users u ORDER BY u.username"
+	" LIMIT ?1 OFFSET ?2",
+	/* STMT_GET */
+	"SELECT " USER_COLS " FROM users u WHERE u.id = ?1",
+	/* STMT_STATE: what a change checks before it writes */
+	"SELECT role, active, version FROM users WHERE id = ?1",
+	/* STMT_ADD */
+	"INSERT INTO users (username, name, role, password_hash, created_at,"
+	" updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id",
+	/* STMT_UPDATE: NULL leaves a column as it is */
+	"UPDATE users SET name = coalesce(?3, name), role = coalesce(?4, role),"
+	" active = coalesce(?5, active),"
+	" password_hash = coalesce(?6, password_hash),"
+	" version = version + 1, updated_at = ?7"
+	" WHERE id = ?1 AND version = ?2",
+	/* STMT_SET_PASSWORD: ?4 = 1 also makes the account active again */
+	"UPDATE users SET password_hash = ?2, version = version + 1,"
+	" updated_at = ?3, active = CASE WHEN ?4 THEN 1 ELSE active END"
+	" WHERE id = ?1",
+	/* STMT_ADMINS_ACTIVE */
+	"SELECT count(*) FROM users WHERE role = 'admin' AND active = 1",
+	/* STMT_ID */
+	"SELECT id FROM users WHERE username = ?1",
+	/* STMT_NAME */
+	"SELECT username FROM users WHERE id = ?1",
+	/* STMT_COUNT */
+	"SELECT count(*) FROM users",
+};
+/* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
+_Static_assert(ND_NELEM(sql) == STMT__MAX, "users sql");
+static sqlite3_stmt *st[STMT__MAX];
+
+int
+users_init(void)
+{
+	return db_prepare_all(sql, STMT__MAX, st);
+}
+
+void
+users_fini(void)
+{
+	db_finalize_all(st, STMT__MAX);
+}
+
+/*
+ * The one way in for a new password PW of USERNAME: checks it and hashes
+ * it into HASH (encoded argon2id, SIZE bytes).  Returns 1 hashed; 0
+ * refused, *WHY (may be NULL) a sentence for the user (the caller answers
+ * 422 naming its password field); -1 the hash failed (500).  Call it
+ * before db_begin().
+ */
+int
+users_new_password(const char *username, const char *pw, char *hash,
+    size_t size, const char **why)
+{
+	(void)username;		/* for a rule that compares the two */
+	if (why != NULL)
+		*why = NULL;
+	if (pw == NULL || !valid_password(pw)) {
+		if (why != NULL)
+			*why = "The password must be 10 to 128 characters, "
+			    "not all the same.";
+		return 0;
+	}
+	return auth_hash_password(pw, hash, size) ? 1 : -1;
+}
+
+/*
+ * Adds user USERNAME (NAME, ROLE, password HASH from users_new_password())
+ * inside the caller's write transaction; its id into *ID.  Returns
+ * SQLITE_OK, SQLITE_CONSTRAINT when the username is taken, or the error.
+ */
+int
+users_create(const char *username, const char *name, const char *role,
+    const char *hash, long long *id)
+{
+	sqlite3_stmt	*s = st[STMT_ADD];
+	char		 now[21];
+	int		 rc;
+
+	db_now(now);
+	db_bind_text(s, 1, username);
+	db_bind_text(s, 2, name);
+	db_bind_text(s, 3, role);
+	db_bind_text(s, 4, hash);
+	db_bind_text(s, 5, now);
+	if ((rc = db_step(s)) == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	db_reset(s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return SQLITE_CONSTRAINT;
+	return rc == SQLITE_ROW ? SQLITE_OK : rc == SQLITE_DONE ?
+	    SQLITE_ERROR : rc;
+}
+
+/*
+ * Sets user ID's password HASH (from users_new_password()) inside the
+ * caller's write transaction and ends every session of the user but
+ * KEEP (0: none); REACTIVATE makes the account active again (the
+ * operator's recovery).  Returns SQLITE_OK, SQLITE_NOTFOUND, or the error.
+ */
+/* Binds and steps its own statement like users_create(): one function a
+ * statement, as everywhere (style.md 5). */
+int
+users_set_password(long long id, const char *hash, int reactivate,
+    long long keep)
+{
+	sqlite3_stmt	*s = st[STMT_SET_PASSWORD];
+	char		 now[21];
+	int		 rc;
+
+	db_now(now);
+	db_bind_int(s, 1, id);
+	db_bind_text(s, 2, hash);
+	db_bind_text(s, 3, now);
+	db_bind_int(s, 4, reactivate != 0);
+	if ((rc = db_run(s)) != SQLITE_OK)
+		return rc;
+	if (sqlite3_changes(db) != 1)
+		return SQLITE_NOTFOUND;
+	return auth_sessions_end_user(id, keep);
+}
+
+/* The id of USERNAME: >0, 0 no such user, or -rc. */
+long long
+users_id(const char *username)
+{
+	sqlite3_stmt	*s = st[STMT_ID];
+	long long	 id = 0;
+	int		 rc;
+
+	db_bind_text(s, 1, username);
+	if ((rc = db_step(s)) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	db_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : -(long long)rc;
+}
+
+/*
+ * The username of user ID into BUF of SIZE.  Returns 1, 0 no such user,
+ * or -rc.
+ */
+int
+users_name(long long id, char *buf, size_t size)
+{
+	sqlite3_stmt	*s = st[STMT_NAME];
+	int		 rc;
+
+	db_bind_int(s, 1, id);
+	if ((rc = db_step(s)) == SQLITE_ROW)
+		snprintf(buf, size, "%s",
+		    (const char *)sqlite3_column_text(s, 0));
+	db_reset(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -rc;
+}
+
+/* The number of accounts, or -1. */
+long long
+users_count(void)
+{
+	return db_int1(st[STMT_COUNT], -1);
+}
+
+/* Writes {"user": {...}} for user ID into R.  Returns 200, or 404. */
+int
+users_reply(struct req *r, long long id)
+{
+	sqlite3_stmt	*s = st[STMT_GET];
+	int		 rc;
+
+	db_bind_int(s, 1, id);
+	if ((rc = db_step(s)) == SQLITE_ROW) {
+		jo_open(r);
+		jo_key(r, "user");
+		jo_row(r, s);
+		jo_close(r);
+	}
+	db_reset(s);
+	if (rc == SQLITE_ROW)
+		return 200;
+	if (rc == SQLITE_DONE)
+		return http_error(r, 404, "not_found", "There is no such user.",
+		    NULL);
+	return db_fail(r, rc);
+}
+
+/*
+ * Writes a page of users by username (LIMIT, OFFSET) as array KEY into
+ * R's open object.  Returns SQLITE_OK or the error.
+ */
+int
+users_list(struct req *r, const char *key, long long limit, long long offset)
+{
+	sqlite3_stmt	*s = st[STMT_LIST];
+
+	db_bind_int(s, 1, limit);
+	db_bind_int(s, 2, offset);
+	return jo_rows(r, key, s);
+}
+
+/*
+ * Changes user ID at VERSION inside the caller's write transaction: NAME,
+ * ROLE, HASH (from users_new_password()) when not NULL, ACTIVE when
+ * HAS_ACTIVE; R's user is the one asking.  Deactivating or a new password
+ * ends the user's sessions (but the asker's own).  Audited "user.update",
+ * and "user.password_reset", "user.deactivate".  Returns 0 done; 404,
+ * 409 "stale_version", "cannot_deactivate_self" or "last_admin" written
+ * into R (the caller rolls back and answers it); or -rc.
+ */
+int
+users_change(struct req *r, long long id, long long version, const char *name,
+    const char *role, int has_active, int active, const char *hash)
+{
+	long long	 cur_version = 0;
+	char		 now[21], cur_role[16] = "";
+	sqlite3_stmt	*s;
+	int		 cur_active = 0, new_active, demoted, rc;
+
+	db_now(now);
+	s = st[STMT_STATE];
+	db_bind_int(s, 1, id);
+	if ((rc = db_step(s)) == SQLITE_ROW) {
+		snprintf(cur_role, sizeof(cur_role), "%s",
+		    (const char *)sqlite3_column_text(s, 0));
+		cur_active = sqlite3_column_int(s, 1);
+		cur_version = sqlite3_column_int64(s, 2);
+	}
+	db_reset(s);
+	if (rc == SQLITE_DONE)
+		return http_error(r, 404, "not_found", "There is no such user.",
+		    NULL);
+	if (rc != SQLITE_ROW)
+		return -rc;
+	if (cur_version != version)
+		return http_error(r, 409, "stale_version", "Someone else "
+		    "changed this user since you read it. Reload and try "
+		    "again.", "version");
+	new_active = has_active ? active : cur_active;
+	if (id == r->user.id && cur_active && !new_active)
+		return http_error(r, 409, "cannot_deactivate_self",
+		    "You cannot deactivate your own account.", "active");
+	demoted = role != NULL && strcmp(role, "admin") != 0;
+	if (strcmp(cur_role, "admin") == 0 && cur_active &&
+	    (demoted || !new_active) &&
+	    db_int1(st[STMT_ADMINS_ACTIVE], 0) <= 1)
+		return http_error(r, 409, "last_admin", "This is the only "
+		    "active admin. Make another user an admin first.",
+		    demoted ? "role" : "active");
+
+	s = st[STMT_UPDATE];
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, version);
+	db_bind_text(s, 3, name);
+	db_bind_text(s, 4, role);
+	if (has_active)
+		db_bind_int(s, 5, active);
+	db_bind_text(s, 6, hash);
+	db_bind_text(s, 7, now);
+	if ((rc = db_run(s)) != SQLITE_OK)
+		return -rc;
+	/* Cannot be 0 under the write lock after the check above. */
+	if (sqlite3_changes(db) != 1)
+		return -SQLITE_ERROR;
+	if ((cur_active && !new_active) || hash != NULL) {
+		if ((rc = auth_sessions_end_user(id, id == r->user.id ?
+		    r->user.session_id : 0)) != SQLITE_OK)
+			return -rc;
+	}
+	if ((rc = audit(r, "user.update", "user", id, 0)) != SQLITE_OK ||
+	    (hash != NULL && (rc = audit(r, "user.password_reset", "user", id,
+	    0)) != SQLITE_OK) ||
+	    (cur_active && !new_active && (rc = audit(r, "user.deactivate",
+	    "user", id, 0)) != SQLITE_OK))
+		return -rc;
+	return 0;
+}
