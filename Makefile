@@ -62,6 +62,8 @@ $(BUILD)/bin/%: $(BUILD)/libnd.a $(LIB_HDR) $$(wildcard cgi-bin/$$*.c cgi-bin/$$
 # libcrypto only where it is used: the admin program reads the TLS certificate, the tool
 # encrypts backups.  The other workers need only SHA-256 (libmd).
 $(BUILD)/bin/admin $(BUILD)/bin/nalamdesk-admin: LDLIBS += -lcrypto
+# libqrencode: the billing program draws a receipt's UPI QR code.
+$(BUILD)/bin/billing: LDLIBS += -lqrencode
 
 # The libraries a program links, for what links against libnd.a outside this file (the unit
 # tests in tests/run, the fuzz targets in tests/fuzz/run).

@@ -31,7 +31,7 @@ readonly NGINX_SITES=/etc/nginx/sites-available NGINX_ENABLED=/etc/nginx/sites-e
 readonly UNITS=(nalamdesk@.socket nalamdesk@.service nalamdesk.target nalamdesk-firewall.service
 	nalamdesk-backup.service nalamdesk-backup.timer nalamdesk-cert.service nalamdesk-cert.timer)
 # Run-time packages (the build needs the -dev ones: deploy/deps.sh).
-readonly PACKAGES=(nginx multiwatch sqlite3 openssl nftables libfcgi0ldbl libyajl2 libargon2-1 libmd0
+readonly PACKAGES=(nginx multiwatch sqlite3 openssl nftables libfcgi0ldbl libyajl2 libargon2-1 libmd0 libqrencode4
 	libsqlite3-0 ca-certificates)
 
 say() { printf 'install: %s\n' "$*"; }

@@ -11,3 +11,6 @@ ALTER TABLE patients ADD COLUMN
 -- The clinic's UPI address (virtual payment address, e.g. clinic@okaxis): when
 -- set, receipts carry a QR code that pays their amount to it. Absent: no QR.
 -- Settings are key/value rows (002); the key is written by PUT /api/settings.
+
+-- The follow-up list (GET /api/followups) reads the review dates of the coming week.
+CREATE INDEX visits_follow_up ON visits(follow_up_date) WHERE follow_up_date IS NOT NULL;

@@ -23,6 +23,7 @@
  *   bottom     db.c     db_*          SQLite, transactions, the clinic's time
  *   (no HTTP)  json.c   json_*        JSON values (a yajl tree)
  *              valid.c  valid_*       pure validators
+ *              url.c    url_*         percent-encoding of a link's values
  *              log.c    nd_log
  */
 #ifndef ND_H
@@ -301,10 +302,14 @@ int	 valid_date(const char *);
 int	 valid_time(const char *);
 int	 valid_phone(const char *);
 int	 valid_abha(const char *);
+int	 valid_upi_vpa(const char *);
 int	 valid_username(const char *);
 int	 valid_password(const char *);
 int	 valid_plain_text(const char *);
 int	 valid_name(const char *const *, size_t, const char *);
+
+/* url.c */
+long	 url_encode(const char *, char *, size_t, const char *);
 
 /* fields.c */
 int	 valid_fields(struct req *, const struct field *);
