@@ -18,6 +18,7 @@ const ROUTES = [
 	['/queue', DESK, () => import('./screens/queue.js')],
 	['/appointments', DESK, () => import('./screens/appointments.js')],
 	['/payments', DESK, () => import('./screens/payments.js')],
+	['/followups', DESK, () => import('./screens/followups.js')],
 	['/consult/:id', ['doctor'], () => import('./screens/consult.js')],
 	['/users', ADMIN, () => import('./screens/users.js')],
 	['/settings', ADMIN, () => import('./screens/settings.js')],

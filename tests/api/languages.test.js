@@ -199,8 +199,10 @@ t.test('upi: the clinic\'s UPI ID is checked, and a receipt\'s QR decodes to the
   const got2 = decodeSvgQr(q2.text, file);
   t.eq(got2, `upi://pay?pa=nalam.clinic-1@okaxis&pn=${enc('நலம் Clinic & Care')}&am=350.50&tn=${pay.json.receipt_no}`,
     'the payee name is percent-encoded');
-  const back = await t.api('PUT', '/api/settings', { cookie: adm, body: { version: s2.json.version, clinic_name: clinic } });
-  t.status(back, 200, 'clinic name back');
+  const back = await t.api('PUT', '/api/settings', { cookie: adm, body: { version: s2.json.version, clinic_name: clinic, upi_vpa: null } });
+  t.status(back, 200, 'clinic name back, UPI ID cleared');
+  t.eq(back.json.upi_vpa, null, 'a cleared UPI ID reads null');
+  t.eq((await t.api('GET', `/api/payments/${pay.json.id}`, { cookie: S.deskCookie })).json.upi_qr_url, null, 'and the receipt has no QR again');
 });
 
 t.test('follow-ups: today, tomorrow and this week, with phone and WhatsApp links in the patient\'s language', async () => {
