@@ -2,6 +2,7 @@
 // dialogs, forms with inline server errors, search lists with keyboard
 // navigation, and formatting of money, dates and times for the clinic.
 import { session } from './session.js';
+import { t, tIn, lang } from './i18n.js';
 
 // ---------- elements ----------
 
@@ -65,7 +66,7 @@ export function notice(message, kind = 'info') {
 
 // dialog({title, body, ok, cancel, testid}) → Promise<boolean>. Esc cancels, Enter in a field confirms.
 // If onOk is given it runs before closing; throwing keeps the dialog open (errors shown by the caller).
-export function dialog({ title, body, ok = 'OK', cancel = 'Cancel', testid = 'dialog', onOk = null, danger = false }) {
+export function dialog({ title, body, ok = t('ui.ok'), cancel = t('ui.cancel'), testid = 'dialog', onOk = null, danger = false }) {
 	return new Promise(resolve => {
 		const form = h('form', { method: 'dialog', class: 'dialog-form', novalidate: true });
 		const okBtn = h('button', { type: 'submit', class: danger ? 'btn danger' : 'btn primary', id: 'dialog-ok', 'data-testid': 'dialog-ok' }, ok);
@@ -111,11 +112,11 @@ export function field(label, control, { hint, wide = false } = {}) {
 // Browsers show <input type=date> in their own locale (often MM/DD/YYYY); echo the
 // chosen date as "Tue 02/12/2026" beside it so nobody misreads day and month.
 // Code that sets .value directly calls input.echo() afterwards.
-const weekday = new Intl.DateTimeFormat('en-IN', { weekday: 'short', timeZone: 'UTC' });
+const weekday = () => new Intl.DateTimeFormat(`${lang()}-IN`, { weekday: 'short', timeZone: 'UTC' });
 export function dateEcho(inp) {
 	const out = h('span', { class: 'date-echo', 'data-testid': `${inp.id || inp.name}-echo` });
 	inp.echo = () => {
-		out.textContent = /^\d{4}-\d{2}-\d{2}$/.test(inp.value) ? `${weekday.format(new Date(`${inp.value}T00:00:00Z`))} ${fmtDate(inp.value)}` : '';
+		out.textContent = /^\d{4}-\d{2}-\d{2}$/.test(inp.value) ? `${weekday().format(new Date(`${inp.value}T00:00:00Z`))} ${fmtDate(inp.value)}` : '';
 	};
 	inp.addEventListener('input', inp.echo);
 	inp.addEventListener('change', inp.echo);
@@ -277,7 +278,7 @@ export function onKeys(map) {
 // searchList({input, list, search(q) → Promise<items>, render(item) → Node, onPick(item), dropdown})
 //   Search as you type (150 ms debounce), answers that arrive after a newer query are
 //   dropped, ArrowUp/ArrowDown move, Enter picks, Esc closes a dropdown.
-export function searchList({ input, list, search, render, onPick, dropdown = false, minLength = 1, emptyText = 'No matches' }) {
+export function searchList({ input, list, search, render, onPick, dropdown = false, minLength = 1, emptyText = t('ui.no_matches') }) {
 	let items = [];
 	let active = -1;
 	let seq = 0;
@@ -430,18 +431,18 @@ export function ageOf(p) {
 	return p.age_years ?? null;
 }
 
-const SEX = { M: 'Male', F: 'Female', O: 'Other' };
-export const sexLabel = s => SEX[s] || s || '';
+export const sexLabel = (s, code = lang()) => ['M', 'F', 'O'].includes(s) ? tIn(code, `ui.sex_${s}`) : s || '';
 
-// "34 y / F"
-export function ageSex(p) {
+// "34 y / F" (in CODE, the screens' language by default; printouts pass theirs)
+export function ageSex(p, code = lang()) {
 	const a = ageOf(p);
-	return [a !== null && a !== undefined ? `${a} y` : null, p?.sex || null].filter(Boolean).join(' / ');
+	return [a !== null && a !== undefined ? tIn(code, 'ui.years', { n: a }) : null,
+		['M', 'F', 'O'].includes(p?.sex) ? tIn(code, `ui.sex_short_${p.sex}`) : p?.sex || null].filter(Boolean).join(' / ');
 }
 
 // "12 · 34 y / F" — clinic number and age/sex, leaving out what is unknown.
 // Clinic numbers are plain integers on the server: show them as "No. 12".
-export const clinicNo = p => (p?.clinic_no === null || p?.clinic_no === undefined || p?.clinic_no === '') ? '' : `No. ${p.clinic_no}`;
+export const clinicNo = (p, code = lang()) => (p?.clinic_no === null || p?.clinic_no === undefined || p?.clinic_no === '') ? '' : tIn(code, 'ui.clinic_no', { n: p.clinic_no });
 
 export const patientMeta = p => [clinicNo(p), ageSex(p)].filter(x => x !== null && x !== undefined && x !== '').join(' · ');
 
@@ -455,7 +456,7 @@ export function fmtBytes(n) {
 
 // ---------- shared pieces ----------
 
-// The clinic letterhead used on receipts and prescriptions.
+// The clinic letterhead used on receipts and prescriptions (in English, as the clinic's pad).
 export function letterhead(s = session.settings) {
 	const logo = s.logo_url ? h('img', { class: 'lh-logo', src: s.version && s.logo_url.startsWith('/') ? `${s.logo_url}?v=${s.version}` : s.logo_url, alt: '' }) : null;
 	return h('header', { class: 'letterhead', 'data-testid': 'letterhead' },
@@ -488,8 +489,8 @@ export function act(fn) {
 // Paper size choice for a printout ('A5' default), remembered per kind of document.
 export function paperToggle(sheet, kind) {
 	const key = `nd.paper.${kind}`;
-	const sel = h('select', { id: `${kind}-paper`, 'data-testid': `${kind}-paper`, 'aria-label': 'Paper size' },
-		h('option', { value: 'A5' }, 'A5 paper'), h('option', { value: 'A4' }, 'A4 paper'));
+	const sel = h('select', { id: `${kind}-paper`, 'data-testid': `${kind}-paper`, 'aria-label': t('ui.paper') },
+		h('option', { value: 'A5' }, t('ui.paper_a5')), h('option', { value: 'A4' }, t('ui.paper_a4')));
 	const apply = () => {
 		sheet.classList.toggle('sheet-a4', sel.value === 'A4');
 		sheet.classList.toggle('sheet-a5', sel.value !== 'A4');

@@ -46,7 +46,7 @@ function prescriptionSheet(v, p) {
 		letterhead(),
 		h('div', { class: 'rx-patient' },
 			h('div', {}, h('b', {}, 'Name: '), p.name),
-			h('div', {}, h('b', {}, 'Age/Sex: '), ageSex(p)),
+			h('div', {}, h('b', {}, 'Age/Sex: '), ageSex(p, 'en')),
 			h('div', {}, h('b', {}, 'Clinic no.: '), p.clinic_no),
 			h('div', {}, h('b', {}, 'Date: '), fmtDate(v.date))),
 		vit ? h('p', { class: 'rx-vitals' }, vit) : null,

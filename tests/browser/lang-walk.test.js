@@ -1,0 +1,115 @@
+'use strict';
+// lang-walk.test.js — the screens in Tamil and Hindi (issue 19): a front-desk user and a doctor
+// switch language from the header and walk the screens converted to the message catalogues
+// (the shell: header and nav; patients; follow-ups). Every visible string (text, placeholders,
+// labels) must come from the catalogue: a Latin word on a Tamil or Hindi screen fails unless
+// that catalogue itself uses it (UPI, WhatsApp, Enter) or it is data (the clinic's, the user's
+// and the patients' names). Screens not yet converted are listed in WALK_LATER below.
+const t = require('../lib/t.js');
+const H = require('./day-helpers.js');
+
+const S = { problems: [] };
+const WALK = { frontdesk: ['/patients', '/followups'], doctor: ['/patients', '/followups'] };
+// Not converted yet (their strings are still in the screens' code): queue, appointments,
+// payments (but the receipt), register, patient, consult (but the printout's dosing), users,
+// settings, backups, audit, status, login.
+const WALK_LATER = ['/queue', '/appointments', '/payments', '/register', '/users', '/settings', '/backups', '/audit', '/status'];
+
+async function catalogue(page, code) {
+	return page.evaluate(async (c) => Object.values((await import('/js/i18n.js')).catalogue(c)), code);
+}
+
+// The visible strings of the page: text of rendered elements, placeholders, aria-labels.
+function visibleStrings(page) {
+	return page.evaluate(() => {
+		const out = [];
+		const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+		for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+			const el = n.parentElement;
+			if (!el || !n.textContent.trim() || el.closest('script,style,noscript,[hidden]')) continue;
+			const r = el.getBoundingClientRect();
+			if (r.width === 0 && r.height === 0) continue;
+			if (getComputedStyle(el).visibility === 'hidden') continue;
+			out.push(n.textContent.trim());
+		}
+		for (const el of document.querySelectorAll('[placeholder],[aria-label]')) {
+			if (el.closest('[hidden]')) continue;
+			for (const a of ['placeholder', 'aria-label']) if (el.getAttribute(a)) out.push(el.getAttribute(a));
+		}
+		return out;
+	});
+}
+
+// The Latin words of STRINGS that neither the catalogue's text nor DATA holds.
+function untranslated(strings, cat, data) {
+	const allowed = new Set();
+	for (const s of [...cat, ...data]) for (const w of String(s).match(/[A-Za-z][A-Za-z'’.-]*/g) || []) allowed.add(w.toLowerCase());
+	const bad = [];
+	for (const s of strings) {
+		const words = (s.match(/[A-Za-z][A-Za-z'’.-]*/g) || []).filter((w) => w.length > 1 && !allowed.has(w.toLowerCase()));
+		if (words.length) bad.push(`${s} [${words.join(' ')}]`);
+	}
+	return bad;
+}
+
+async function walk(role, user, code) {
+	const { ctx, page } = await H.newPage(S.browser, S.problems, `${role} ${code}`);
+	await H.useCookie(ctx, user.cookie);
+	await page.goto(`${t.BASE}/#/patients`);
+	await page.waitForSelector('#lang-switch');
+	// Switch from the header: the user's language is stored, and the page comes back in it.
+	const reloaded = page.waitForEvent('load');
+	await page.selectOption('#lang-switch', code);
+	await reloaded;
+	await page.waitForSelector('#lang-switch');
+	t.eq(await page.inputValue('#lang-switch'), code, 'the switch shows the language');
+	t.eq(t.db(`SELECT language FROM users WHERE id = ${user.id}`)[0].language, code, 'stored for the user');
+	t.eq(await page.getAttribute('html', 'lang'), `${code}-IN`, 'the page\'s lang');
+	const cat = await catalogue(page, code);
+	const data = [S.clinic, user.username, `Test ${role} ${user.username}`, 'ND'];
+	for (const route of WALK[role]) {
+		await page.goto(`${t.BASE}/#${route}`);
+		await page.waitForFunction(() => !document.querySelector('#main.loading') && !document.querySelector('#main .notice:only-child'));
+		await page.waitForTimeout(300);
+		const bad = untranslated(await visibleStrings(page), cat, data);
+		t.eq(bad, [], `${role} ${code} ${route}: every visible string from the ${code} catalogue`);
+	}
+	await ctx.close();
+}
+
+t.test('lang walk: set up users and a clinic', async () => {
+	S.desk = await t.user('frontdesk');
+	S.doc = await t.user('doctor');
+	S.clinic = (await t.api('GET', '/api/settings', { cookie: S.desk.cookie })).json.clinic_name;
+	S.browser = await H.launch();
+});
+
+for (const code of ['ta', 'hi']) {
+	for (const role of ['frontdesk', 'doctor']) {
+		t.test(`lang walk: ${role} in ${code === 'ta' ? 'Tamil' : 'Hindi'}`, async () => {
+			if (!S.browser) t.skip('no browser');
+			await walk(role, role === 'doctor' ? S.doc : S.desk, code);
+		});
+	}
+}
+
+t.test('lang walk: the check fails on an English string (the test can fail)', async () => {
+	if (!S.browser) t.skip('no browser');
+	const { ctx, page } = await H.newPage(S.browser, S.problems, 'check');
+	await H.useCookie(ctx, S.desk.cookie);
+	await page.goto(`${t.BASE}/#/patients`);
+	await page.waitForSelector('#lang-switch');
+	const cat = await catalogue(page, 'ta');
+	t.ok(untranslated(['Search patients', 'நோயாளிகள்'], cat, []).length === 1, 'English found among Tamil');
+	t.eq(untranslated(['UPI', 'WhatsApp', 'Enter', S.clinic], cat, [S.clinic]), [], 'brand words and data pass');
+	await ctx.close();
+	t.ok(WALK_LATER.length > 0, `not yet converted: ${WALK_LATER.join(' ')}`);
+});
+
+t.test('lang walk: no page errors', async () => {
+	if (!S.browser) t.skip('no browser');
+	t.eq(S.problems, [], 'problems');
+	await S.browser.close();
+});
+
+t.run();
