@@ -402,11 +402,18 @@ export function fmtDate(value) {
 	return `${p.day}/${p.month}/${p.year}`;
 }
 
+// A clock time as the screens' language writes it: "6:36 pm", "மாலை 6:36", "शाम 6:36".
+function clock(hr, min) {
+	const period = hr >= 4 && hr < 12 ? 'morning' : hr >= 12 && hr < 16 ? 'afternoon' : hr >= 16 && hr < 19 ? 'evening' : 'night';
+	return t('ui.time', { h: hr % 12 || 12, m: String(min).padStart(2, '0'), ampm: hr < 12 ? 'am' : 'pm', period: t(`ui.period_${period}`) });
+}
+
 export function fmtTime(value) {
 	if (!value) return '';
 	const d = new Date(value);
 	if (isNaN(d)) return String(value);
-	return new Intl.DateTimeFormat('en-IN', { timeZone: session.tz, hour: 'numeric', minute: '2-digit', hour12: true }).format(d);
+	const p = parts(d, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+	return clock(Number(p.hour) % 24, Number(p.minute));
 }
 
 export const fmtDateTime = v => v ? `${fmtDate(v)} ${fmtTime(v)}` : '';
@@ -415,8 +422,7 @@ export const fmtDateTime = v => v ? `${fmtDate(v)} ${fmtTime(v)}` : '';
 export function fmtClock(hhmm) {
 	const m = /^(\d{1,2}):(\d{2})/.exec(hhmm || '');
 	if (!m) return hhmm || '';
-	const hr = Number(m[1]);
-	return `${hr % 12 || 12}:${m[2]} ${hr < 12 ? 'am' : 'pm'}`;
+	return clock(Number(m[1]), Number(m[2]));
 }
 
 export function ageOf(p) {
@@ -451,7 +457,7 @@ export function fmtBytes(n) {
 	const u = ['B', 'KB', 'MB', 'GB', 'TB'];
 	let i = 0, v = Number(n);
 	while (v >= 1024 && i < u.length - 1) { v /= 1024; i++; }
-	return `${v.toFixed(i ? 1 : 0)} ${u[i]}`;
+	return `${v.toFixed(i ? 1 : 0)} ${t(`ui.unit_${u[i]}`)}`;
 }
 
 // ---------- shared pieces ----------

@@ -9,11 +9,15 @@ const t = require('../lib/t.js');
 const H = require('./day-helpers.js');
 
 const S = { problems: [] };
-const WALK = { frontdesk: ['/patients', '/followups'], doctor: ['/patients', '/followups'] };
+const WALK = {
+	frontdesk: ['/patients', '/followups'],
+	doctor: ['/patients', '/followups'],
+	admin: ['/backups', '/audit', '/status'],
+};
 // Not converted yet (their strings are still in the screens' code): queue, appointments,
 // payments (but the receipt), register, patient, consult (but the printout's dosing), users,
-// settings, backups, audit, status, login.
-const WALK_LATER = ['/queue', '/appointments', '/payments', '/register', '/users', '/settings', '/backups', '/audit', '/status'];
+// settings.
+const WALK_LATER = ['/queue', '/appointments', '/payments', '/register', '/patient/<id>', '/consult/<id>', '/users', '/settings'];
 
 async function catalogue(page, code) {
 	return page.evaluate(async (c) => Object.values((await import('/js/i18n.js')).catalogue(c)), code);
@@ -26,7 +30,8 @@ function visibleStrings(page) {
 		const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 		for (let n = walker.nextNode(); n; n = walker.nextNode()) {
 			const el = n.parentElement;
-			if (!el || !n.textContent.trim() || el.closest('script,style,noscript,[hidden]')) continue;
+			// translate="no" marks data shown as it is stored (file names, audit actions).
+			if (!el || !n.textContent.trim() || el.closest('script,style,noscript,[hidden],[translate=no]')) continue;
 			const r = el.getBoundingClientRect();
 			if (r.width === 0 && r.height === 0) continue;
 			if (getComputedStyle(el).visibility === 'hidden') continue;
@@ -40,13 +45,18 @@ function visibleStrings(page) {
 	});
 }
 
+// The words of S in Latin letters, leaving out identifiers (a token with a digit, "_", "@",
+// "/", ":" or a dot inside: file names, "patient.read", addresses, times).
+const latinWords = (s) => String(s).split(/\s+/).filter((tok) => !/[\d_@/:]|\w\.\w/.test(tok))
+	.flatMap((tok) => tok.match(/[A-Za-z][A-Za-z'’-]*/g) || []);
+
 // The Latin words of STRINGS that neither the catalogue's text nor DATA holds.
 function untranslated(strings, cat, data) {
 	const allowed = new Set();
-	for (const s of [...cat, ...data]) for (const w of String(s).match(/[A-Za-z][A-Za-z'’.-]*/g) || []) allowed.add(w.toLowerCase());
+	for (const s of [...cat, ...data]) for (const w of latinWords(s)) allowed.add(w.toLowerCase());
 	const bad = [];
 	for (const s of strings) {
-		const words = (s.match(/[A-Za-z][A-Za-z'’.-]*/g) || []).filter((w) => w.length > 1 && !allowed.has(w.toLowerCase()));
+		const words = latinWords(s).filter((w) => w.length > 1 && !allowed.has(w.toLowerCase()));
 		if (words.length) bad.push(`${s} [${words.join(' ')}]`);
 	}
 	return bad;
@@ -55,7 +65,7 @@ function untranslated(strings, cat, data) {
 async function walk(role, user, code) {
 	const { ctx, page } = await H.newPage(S.browser, S.problems, `${role} ${code}`);
 	await H.useCookie(ctx, user.cookie);
-	await page.goto(`${t.BASE}/#/patients`);
+	await page.goto(`${t.BASE}/#${WALK[role][0]}`);
 	await page.waitForSelector('#lang-switch');
 	// Switch from the header: the user's language is stored, and the page comes back in it.
 	const reloaded = page.waitForEvent('load');
@@ -69,8 +79,8 @@ async function walk(role, user, code) {
 	const data = [S.clinic, user.username, `Test ${role} ${user.username}`, 'ND'];
 	for (const route of WALK[role]) {
 		await page.goto(`${t.BASE}/#${route}`);
-		await page.waitForFunction(() => !document.querySelector('#main.loading') && !document.querySelector('#main .notice:only-child'));
-		await page.waitForTimeout(300);
+		await page.waitForFunction(() => !document.querySelector('#main.loading'));
+		await page.waitForLoadState('networkidle');
 		const bad = untranslated(await visibleStrings(page), cat, data);
 		t.eq(bad, [], `${role} ${code} ${route}: every visible string from the ${code} catalogue`);
 	}
@@ -80,15 +90,16 @@ async function walk(role, user, code) {
 t.test('lang walk: set up users and a clinic', async () => {
 	S.desk = await t.user('frontdesk');
 	S.doc = await t.user('doctor');
+	S.adm = await t.user('admin');
 	S.clinic = (await t.api('GET', '/api/settings', { cookie: S.desk.cookie })).json.clinic_name;
 	S.browser = await H.launch();
 });
 
 for (const code of ['ta', 'hi']) {
-	for (const role of ['frontdesk', 'doctor']) {
+	for (const role of Object.keys(WALK)) {
 		t.test(`lang walk: ${role} in ${code === 'ta' ? 'Tamil' : 'Hindi'}`, async () => {
 			if (!S.browser) t.skip('no browser');
-			await walk(role, role === 'doctor' ? S.doc : S.desk, code);
+			await walk(role, { doctor: S.doc, frontdesk: S.desk, admin: S.adm }[role], code);
 		});
 	}
 }
