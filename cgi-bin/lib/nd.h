@@ -23,6 +23,7 @@
  *   bottom     db.c     db_*          SQLite, transactions, the clinic's time
  *   (no HTTP)  json.c   json_*        JSON values (a yajl tree)
  *              valid.c  valid_*       pure validators
+ *              vitals.c vitals_*      a patient's vitals, their ranges (vitals.h)
  *              log.c    nd_log
  */
 #ifndef ND_H
@@ -49,16 +50,20 @@ enum role {
 	ROLE_ADMIN,
 	ROLE_DOCTOR,
 	ROLE_FRONTDESK,
+	ROLE_NURSE,
 	ROLE__MAX
 };
 extern const char *const role_names[ROLE__MAX];
+/* The same list for a field table (FT_ENUM). */
+#define ROLE_CHOICES	"admin,doctor,frontdesk,nurse"
 int	role_parse(const char *);	/* <0 unknown, else enum role */
 
 /* Route role sets. A route must declare one; 0 is refused at start. */
 #define R_ADMIN		(1u << ROLE_ADMIN)
 #define R_DOCTOR	(1u << ROLE_DOCTOR)
 #define R_FRONTDESK	(1u << ROLE_FRONTDESK)
-#define R_STAFF		(R_ADMIN | R_DOCTOR | R_FRONTDESK)
+#define R_NURSE		(1u << ROLE_NURSE)
+#define R_STAFF		(R_ADMIN | R_DOCTOR | R_FRONTDESK | R_NURSE)
 #define R_CLINIC	(R_DOCTOR | R_FRONTDESK)
 #define R_ANYONE	(1u << 8)	/* no session needed (IP allow-list only) */
 
@@ -307,9 +312,12 @@ int	 valid_plain_text(const char *);
 int	 valid_name(const char *const *, size_t, const char *);
 
 /* fields.c */
+struct vitals_in;
 int	 valid_fields(struct req *, const struct field *);
 int	 valid_object(struct req *, yajl_val, const struct field *,
 	    const char *);
+int	 valid_vitals(struct req *, yajl_val, struct vitals_in *,
+	    const struct vitals_in *);
 
 /* audit.c */
 int	 audit_init(void);

@@ -24,6 +24,7 @@
 
 #include "nd.h"
 #include "qentry.h"
+#include "vitals.h"
 #include "dose.h"
 
 /*
@@ -211,33 +212,10 @@ static sqlite3_stmt *st[STMT__MAX];
 #define PATCH_BODY_MAX	(128 * 1024)
 
 /*
- * The vitals and their physiological ranges; their order is that of the
- * parameters of STMT_VISIT_UPDATE (?11 and ?12 for the first, and so on).
+ * The vitals (enum vital, lib/vitals.h: their names and ranges are shared
+ * with the vitals a nurse records on a queue entry) are parameters of
+ * STMT_VISIT_UPDATE in that order: ?11 and ?12 for the first, and so on.
  */
-enum vital {
-	V_BP_SYSTOLIC,
-	V_BP_DIASTOLIC,
-	V_PULSE,
-	V_TEMPERATURE_C,
-	V_WEIGHT_KG,
-	V_HEIGHT_CM,
-	V_SPO2,
-	V__MAX
-};
-static const struct {
-	const char	*name;
-	int		 integer;	/* 1: whole numbers only */
-	double		 min, max;
-	const char	*unit;
-} vitals[V__MAX] = {
-	/* V_BP_SYSTOLIC */	{ "bp_systolic", 1, 50, 300, "mmHg" },
-	/* V_BP_DIASTOLIC */	{ "bp_diastolic", 1, 20, 200, "mmHg" },
-	/* V_PULSE */		{ "pulse", 1, 20, 250, "per minute" },
-	/* V_TEMPERATURE_C */	{ "temperature_c", 0, 30, 45, "°C" },
-	/* V_WEIGHT_KG */	{ "weight_kg", 0, 0.5, 350, "kg" },
-	/* V_HEIGHT_CM */	{ "height_cm", 0, 20, 250, "cm" },
-	/* V_SPO2 */		{ "spo2", 1, 50, 100, "%" },
-};
 #define UPDATE_VITAL_PARAM	11	/* flag of the first vital in the UPDATE */
 
 static const char timings[] =
@@ -405,102 +383,22 @@ item_check(struct req *r, const char *list, size_t idx, yajl_val item,
 	return valid_object(r, item, fields, path);
 }
 
-/* Vitals as a PATCH body gives them. */
-struct vitals_in {
-	int	 set[V__MAX];	/* named in the body (null included) */
-	int	 null[V__MAX];	/* named as null: cleared */
-	double	 val[V__MAX];
-};
-
 /*
- * Checks the "vitals" member VIT of a PATCH body (NULL: absent; null:
- * clears every vital) into VI.  Returns 0, or 422 naming the vital, e.g.
- * "vitals.bp_systolic".
+ * The diastolic pressure must stay below the systolic once the body's
+ * vitals (VI, checked again) are applied to the stored visit VS.  Returns
+ * 0, or 422 naming the vital the body set.
  */
 static int
-vitals_check(struct req *r, yajl_val vit, struct vitals_in *vi)
+bp_check(struct req *r, struct vitals_in *vi, const struct vstate *vs)
 {
-	char		 path[64];
-	const char	*key;
-	yajl_val	 v;
-	size_t		 i;
-	int		 k;
-	double		 d;
+	struct vitals_in	 old;
 
-	memset(vi, 0, sizeof(*vi));
-	if (vit == NULL)
-		return 0;
-	if (YAJL_IS_NULL(vit)) {
-		for (k = 0; k < V__MAX; k++)
-			vi->set[k] = vi->null[k] = 1;
-		return 0;
-	}
-	for (i = 0; i < vit->u.object.len; i++) {
-		key = vit->u.object.keys[i];
-		v = vit->u.object.values[i];
-		for (k = 0; k < V__MAX; k++)
-			if (strcmp(vitals[k].name, key) == 0)
-				break;
-		if (k == V__MAX) {
-			if (strlen(key) > 40 || !valid_plain_text(key))
-				key = "?";
-			snprintf(path, sizeof(path), "vitals.%s", key);
-			return http_error(r, 422, "unknown_field",
-			    "This request has a field the server does not "
-			    "know.", path);
-		}
-		snprintf(path, sizeof(path), "vitals.%s", key);
-		vi->set[k] = 1;
-		if (YAJL_IS_NULL(v)) {
-			vi->null[k] = 1;
-			continue;
-		}
-		if (!YAJL_IS_NUMBER(v))
-			return item_bad(r, path, "%s must be a number.", path);
-		if (vitals[k].integer && !YAJL_IS_INTEGER(v))
-			return item_bad(r, path, "%s must be a whole number.",
-			    path);
-		if (YAJL_IS_INTEGER(v))
-			d = (double)YAJL_GET_INTEGER(v);
-		else if (YAJL_IS_DOUBLE(v))
-			d = YAJL_GET_DOUBLE(v);
-		else
-			d = vitals[k].max + 1;	/* out of any range */
-		if (!(d >= vitals[k].min && d <= vitals[k].max))
-			return item_bad(r, path, "%s must be from %g to %g %s.",
-			    path, vitals[k].min, vitals[k].max,
-			    vitals[k].unit);
-		vi->val[k] = d;
-	}
-	return 0;
-}
-
-/*
- * The diastolic pressure must stay below the systolic once the body VI is
- * applied to the stored visit VS.  Returns 0, or 422 naming the vital the
- * body set.
- */
-static int
-bp_check(struct req *r, const struct vitals_in *vi, const struct vstate *vs)
-{
-	int		 has_sys = vs->has_sys, has_dia = vs->has_dia;
-	double		 sys = (double)vs->sys, dia = (double)vs->dia;
-
-	if (vi->set[V_BP_SYSTOLIC]) {
-		has_sys = !vi->null[V_BP_SYSTOLIC];
-		sys = vi->val[V_BP_SYSTOLIC];
-	}
-	if (vi->set[V_BP_DIASTOLIC]) {
-		has_dia = !vi->null[V_BP_DIASTOLIC];
-		dia = vi->val[V_BP_DIASTOLIC];
-	}
-	if (!has_sys || !has_dia || dia < sys)
-		return 0;
-	if (vi->set[V_BP_DIASTOLIC] && !vi->null[V_BP_DIASTOLIC])
-		return item_bad(r, "vitals.bp_diastolic", "vitals.bp_diastolic "
-		    "must be below the systolic pressure.");
-	return item_bad(r, "vitals.bp_systolic", "vitals.bp_systolic must be "
-	    "above the diastolic pressure.");
+	memset(&old, 0, sizeof(old));
+	old.set[V_BP_SYSTOLIC] = vs->has_sys;
+	old.val[V_BP_SYSTOLIC] = (double)vs->sys;
+	old.set[V_BP_DIASTOLIC] = vs->has_dia;
+	old.val[V_BP_DIASTOLIC] = (double)vs->dia;
+	return valid_vitals(r, json_get(r->json, "vitals"), vi, &old);
 }
 
 /* db.c binds no doubles (yet); the real vitals need them. */
@@ -627,9 +525,46 @@ rx_replace(long long id, yajl_val rx, char doses[][DOSE_OUT_MAX])
 }
 
 /*
+ * A new visit VID opened from queue entry QID starts with the vitals and
+ * complaint recorded on the entry (by a nurse, before the doctor), if any.
+ * Inside the write transaction.  Returns SQLITE_OK or the error.
+ */
+static int
+visit_from_entry(long long vid, long long qid, const char *now)
+{
+	sqlite3_stmt		*s = st[STMT_VISIT_UPDATE];
+	struct vitals_in	 vi;
+	char			 complaint[COMPLAINT_MAX * 4 + 1];
+	int			 rc, k;
+
+	if ((rc = qentry_vitals(qid, &vi, complaint, sizeof(complaint))) <= 0)
+		return rc < 0 ? -rc : SQLITE_OK;
+	db_bind_int(s, 1, vid);
+	db_bind_int(s, 2, 1);
+	db_bind_int(s, 3, complaint[0] != '\0');
+	db_bind_text(s, 4, complaint[0] != '\0' ? complaint : NULL);
+	for (k = 5; k < UPDATE_VITAL_PARAM; k++)
+		db_bind_int(s, k, 0);	/* notes, advice, follow-up: as new */
+	for (k = 0; k < V__MAX; k++) {
+		db_bind_int(s, UPDATE_VITAL_PARAM + 2 * k, vi.set[k]);
+		if (!vi.set[k])
+			db_bind_null(s, UPDATE_VITAL_PARAM + 2 * k + 1);
+		else if (vital_defs[k].integer)
+			db_bind_int(s, UPDATE_VITAL_PARAM + 2 * k + 1,
+			    (long long)vi.val[k]);
+		else
+			bind_double(s, UPDATE_VITAL_PARAM + 2 * k + 1,
+			    vi.val[k]);
+	}
+	db_bind_text(s, 25, now);
+	return db_run(s);
+}
+
+/*
  * POST /api/visits {patient_id, queue_id?}: 201 a new draft visit of
  * today.  With queue_id (today's entry of that patient) the entry moves to
- * in_consult, and when a draft of that entry exists already it is answered
+ * in_consult, a new visit starts with the vitals and complaint recorded on
+ * the entry, and when a draft of that entry exists already it is answered
  * (200) instead of a second one: opening a consultation twice is harmless.
  * 404 no such patient or queue entry; 422 the entry is another patient's
  * or another day's; 409 the entry is done, cancelled or a no-show.
@@ -695,6 +630,9 @@ visit_create(struct req *r)
 		if ((rc = db_run(s)) != SQLITE_OK)
 			return db_fail(r, rc);
 		vid = sqlite3_last_insert_rowid(db);
+		if (qid > 0 && (rc = visit_from_entry(vid, qid, now)) !=
+		    SQLITE_OK)
+			return db_fail(r, rc);
 	}
 	return visit_commit(r, found ? "visit.read" : "visit.create", vid, pid,
 	    found ? 200 : 201);
@@ -750,7 +688,8 @@ visit_patch(struct req *r)
 	int		 rc, k;
 
 	json_int(r->json, "version", &version);
-	if ((rc = vitals_check(r, json_get(r->json, "vitals"), &vi)) != 0)
+	if ((rc = valid_vitals(r, json_get(r->json, "vitals"), &vi, NULL)) !=
+	    0)
 		return rc;
 	for (i = 0; dx != NULL && YAJL_IS_ARRAY(dx) && i < dx->u.array.len;
 	    i++)
@@ -792,7 +731,7 @@ visit_patch(struct req *r)
 		db_bind_int(s, UPDATE_VITAL_PARAM + 2 * k, vi.set[k]);
 		if (!vi.set[k] || vi.null[k])
 			db_bind_null(s, UPDATE_VITAL_PARAM + 2 * k + 1);
-		else if (vitals[k].integer)
+		else if (vital_defs[k].integer)
 			db_bind_int(s, UPDATE_VITAL_PARAM + 2 * k + 1,
 			    (long long)vi.val[k]);
 		else
