@@ -16,6 +16,7 @@
  *              backup.c, backupseal.c backup_*  a backup (backup.h)
  *              audit.c  audit_*       the append-only audit trail
  *              auth.c   auth_*        passwords, session tokens and lookup
+ *              pkey.c   pkey_*        patients' sound keys in bulk (pkey.h)
  *   request    req.c    req_*, http_*, json_parse_body, db_fail
  *                                     one request, its errors, its answer
  *              jout.c   jo_*          JSON out
@@ -24,6 +25,7 @@
  *   (no HTTP)  json.c   json_*        JSON values (a yajl tree)
  *              valid.c  valid_*       pure validators
  *              vitals.c vitals_*      a patient's vitals, their ranges (vitals.h)
+ *              phonetic.c phon_*      a name's sound key (ICU; phonetic.h)
  *              log.c    nd_log
  */
 #ifndef ND_H
@@ -305,6 +307,8 @@ size_t	 valid_utf8_chars(const char *);
 int	 valid_date(const char *);
 int	 valid_time(const char *);
 int	 valid_phone(const char *);
+#define VALID_PHONE_BUF	16
+int	 valid_phone_clean(const char *, char *);
 int	 valid_abha(const char *);
 int	 valid_username(const char *);
 int	 valid_password(const char *);
