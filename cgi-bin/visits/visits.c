@@ -29,7 +29,9 @@
 
 /*
  * The columns of a visit as the API shows it (see jo_row_fields() for the
- * "@" and "patient." conventions).  ?2 is today's date, for the age.
+ * "@" and "patient." conventions).  ?2 is today's date, for the age.  A
+ * line's brand and allergy_override are members only when set (json_patch
+ * drops the null members of its patch).
  */
 #define VISIT_COLS \
 	"v.id AS id, v.patient_id AS patient_id, v.queue_id AS queue_id," \
@@ -41,10 +43,10 @@
 	" (SELECT json_group_array(json_object('text', text, 'code', code))" \
 	" FROM (SELECT text, code FROM visit_diagnoses WHERE visit_id = v.id" \
 	" ORDER BY pos)) AS \"@diagnoses\"," \
-	" (SELECT json_group_array(json_object('medicine', medicine," \
+	" (SELECT json_group_array(json_patch(json_object('medicine', medicine," \
 	" 'strength', strength, 'form', form, 'dose', dose, 'timing', timing," \
-	" 'duration_days', duration_days, 'instructions', instructions," \
-	" 'brand', brand, 'allergy_override', allergy_override))" \
+	" 'duration_days', duration_days, 'instructions', instructions)," \
+	" json_object('brand', brand, 'allergy_override', allergy_override)))" \
 	" FROM (SELECT * FROM prescriptions WHERE visit_id = v.id" \
 	" ORDER BY pos)) AS \"@prescriptions\"," \
 	" v.advice AS advice, v.follow_up_date AS follow_up_date," \
