@@ -197,6 +197,9 @@ int	 req_cookie(const struct req *, const char *, char *, size_t);
 void	 req_header(struct req *, const char *, const char *);
 int	 req_render(struct req *, int, char **, size_t *);
 int	 http_error(struct req *, int, const char *, const char *, const char *);
+void	 http_error_begin(struct req *, const char *, const char *,
+	    const char *);
+int	 http_error_end(struct req *, int);
 int	 http_errorf(struct req *, int, const char *, const char *, const char *,
 	    ...) __attribute__((format(printf, 5, 6)));
 const char *http_reason(int);
