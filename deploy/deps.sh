@@ -28,7 +28,8 @@ EOF
 
 # Packages by purpose. nginx and node are checked by command, not by package name (below).
 RUN_PKGS="build-essential pkg-config libfcgi-dev libsqlite3-dev libyajl-dev libargon2-dev
-	libmd-dev libssl-dev libqrencode-dev spawn-fcgi multiwatch openssl sqlite3 curl util-linux"
+	libmd-dev libssl-dev libicu-dev libqrencode-dev spawn-fcgi multiwatch openssl sqlite3 curl
+	util-linux"
 TEST_PKGS="chromium fonts-noto-core poppler-utils zbar-tools iproute2 procps nftables python3 systemd
 	clang libclang-rt-14-dev"
 BENCH_PKGS="wrk"

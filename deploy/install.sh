@@ -31,8 +31,8 @@ readonly NGINX_SITES=/etc/nginx/sites-available NGINX_ENABLED=/etc/nginx/sites-e
 readonly UNITS=(nalamdesk@.socket nalamdesk@.service nalamdesk.target nalamdesk-firewall.service
 	nalamdesk-backup.service nalamdesk-backup.timer nalamdesk-cert.service nalamdesk-cert.timer)
 # Run-time packages (the build needs the -dev ones: deploy/deps.sh).
-readonly PACKAGES=(nginx multiwatch sqlite3 openssl nftables libfcgi0ldbl libyajl2 libargon2-1 libmd0 libqrencode4
-	libsqlite3-0 ca-certificates)
+readonly PACKAGES=(nginx multiwatch sqlite3 openssl nftables libfcgi0ldbl libyajl2 libargon2-1 libmd0
+	libqrencode4 libsqlite3-0 libicu72 ca-certificates)
 
 say() { printf 'install: %s\n' "$*"; }
 warn() { printf 'install: warning: %s\n' "$*" >&2; }

@@ -11,6 +11,7 @@ import { t, setLang, lang, LANGUAGES } from './i18n.js';
 const NAV = {
 	frontdesk: [['patients', 'nav.patients'], ['queue', 'nav.queue'], ['appointments', 'nav.appointments'], ['payments', 'nav.payments'], ['followups', 'nav.followups']],
 	doctor: [['queue', 'nav.queue'], ['patients', 'nav.patients'], ['followups', 'nav.followups']],
+	nurse: [['vitals', 'nav.vitals'], ['queue', 'nav.queue']],
 	admin: [['users', 'nav.users'], ['settings', 'nav.settings'], ['backups', 'nav.backups'], ['audit', 'nav.audit'], ['status', 'nav.status']],
 };
 

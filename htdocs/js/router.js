@@ -9,6 +9,7 @@ import { go, home } from './nav.js';
 import { t } from './i18n.js';
 
 const DESK = ['frontdesk', 'doctor'];
+const QUEUE = ['frontdesk', 'doctor', 'nurse'];
 const ADMIN = ['admin'];
 
 // [pattern, roles, loader]
@@ -16,7 +17,8 @@ const ROUTES = [
 	['/patients', DESK, () => import('./screens/patients.js')],
 	['/register', DESK, () => import('./screens/register.js')],
 	['/patient/:id', DESK, () => import('./screens/patient.js')],
-	['/queue', DESK, () => import('./screens/queue.js')],
+	['/queue', QUEUE, () => import('./screens/queue.js')],
+	['/vitals', ['nurse', 'doctor'], () => import('./screens/vitals.js')],
 	['/appointments', DESK, () => import('./screens/appointments.js')],
 	['/payments', DESK, () => import('./screens/payments.js')],
 	['/followups', DESK, () => import('./screens/followups.js')],

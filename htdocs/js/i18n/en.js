@@ -179,4 +179,7 @@ export default {
 	'ui.period_afternoon': "afternoon",
 	'ui.period_evening': "evening",
 	'ui.period_night': "night",
+
+	// nurse
+	'nav.vitals': "Vitals",
 };

@@ -174,4 +174,7 @@ export default {
 	'ui.period_afternoon': "दोपहर",
 	'ui.period_evening': "शाम",
 	'ui.period_night': "रात",
+
+	// nurse
+	'nav.vitals': "वाइटल्स",
 };

@@ -174,4 +174,7 @@ export default {
 	'ui.period_afternoon': "மதியம்",
 	'ui.period_evening': "மாலை",
 	'ui.period_night': "இரவு",
+
+	// nurse
+	'nav.vitals': "உயிர்க்குறிகள்",
 };

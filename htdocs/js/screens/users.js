@@ -5,7 +5,7 @@ import { h, pageHead, replace, notice, btn, bindForm, field, input, select, dial
 import { session } from '../session.js';
 import { LANGUAGES } from '../i18n.js';
 
-const ROLES = [['frontdesk', 'Front desk'], ['doctor', 'Doctor'], ['admin', 'Admin']];
+const ROLES = [['frontdesk', 'Front desk'], ['nurse', 'Nurse'], ['doctor', 'Doctor'], ['admin', 'Admin']];
 
 export function render(root) {
 	const list = h('div', { id: 'users-list' }, notice('Loading…'));
