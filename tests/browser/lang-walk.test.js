@@ -12,12 +12,11 @@ const S = { problems: [] };
 const WALK = {
 	frontdesk: ['/patients', '/followups'],
 	doctor: ['/patients', '/followups'],
-	admin: ['/backups', '/audit', '/status'],
+	admin: ['/users', '/settings', '/backups', '/audit', '/status'],
 };
 // Not converted yet (their strings are still in the screens' code): queue, appointments,
-// payments (but the receipt), register, patient, consult (but the printout's dosing), users,
-// settings.
-const WALK_LATER = ['/queue', '/appointments', '/payments', '/register', '/patient/<id>', '/consult/<id>', '/users', '/settings'];
+// payments (but the receipt), register, patient, consult (but the printout's dosing), vitals.
+const WALK_LATER = ['/queue', '/appointments', '/payments', '/register', '/patient/<id>', '/consult/<id>', '/vitals'];
 
 async function catalogue(page, code) {
 	return page.evaluate(async (c) => Object.values((await import('/js/i18n.js')).catalogue(c)), code);

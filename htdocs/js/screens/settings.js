@@ -4,9 +4,9 @@ import { h, pageHead, field, input, textarea, select, bindForm, setValues, toast
 import { session, loadSettings, DEFAULT_TZ } from '../session.js';
 import { t } from '../i18n.js';
 
+// [field, its longest length]; its label is t('settings.<field>').
 const TEXT = [
-	['clinic_name', 'Clinic name', 100], ['doctor_name', 'Doctor’s name', 100], ['qualification', 'Qualification', 100],
-	['registration_no', 'Registration no.', 50], ['phone', 'Phone', 30],
+	['clinic_name', 100], ['doctor_name', 100], ['qualification', 100], ['registration_no', 50], ['phone', 30],
 ];
 const LOGO_MAX = 256 * 1024;	// the server's limit
 
@@ -20,37 +20,37 @@ function zones() {
 export async function render(root) {
 	const preview = h('div', { class: 'sheet sheet-a5 preview', id: 'settings-preview' });
 	const form = h('form', { id: 'settings-form', class: 'grid-form', 'data-testid': 'settings-form' },
-		TEXT.map(([k, label, max]) => field(label, input(k, { id: `settings-${k.replace(/_/g, '-')}`, maxlength: max, 'data-testid': `settings-${k}` }))),
-		field('Address', textarea('address', { id: 'settings-address', rows: 3, 'data-testid': 'settings-address' }), { wide: true }),
-		field('Consultation fee (₹)', input('consultation_fee', { id: 'settings-fee', inputmode: 'decimal', 'data-field': 'consultation_fee_paise', 'data-testid': 'settings-fee' })),
-		field('Time zone', select('timezone', zones(), { id: 'settings-timezone', 'data-testid': 'settings-timezone' })),
+		TEXT.map(([k, max]) => field(t(`settings.${k}`), input(k, { id: `settings-${k.replace(/_/g, '-')}`, maxlength: max, 'data-testid': `settings-${k}` }))),
+		field(t('settings.address'), textarea('address', { id: 'settings-address', rows: 3, 'data-testid': 'settings-address' }), { wide: true }),
+		field(t('settings.fee'), input('consultation_fee', { id: 'settings-fee', inputmode: 'decimal', 'data-field': 'consultation_fee_paise', 'data-testid': 'settings-fee' })),
+		field(t('settings.timezone'), select('timezone', zones(), { id: 'settings-timezone', 'data-testid': 'settings-timezone' })),
 		field(t('settings.upi_vpa'), input('upi_vpa', { id: 'settings-upi-vpa', maxlength: 100, autocomplete: 'off', spellcheck: 'false', placeholder: 'clinic@okaxis', 'data-testid': 'settings-upi_vpa' }),
 			{ hint: t('settings.upi_vpa_hint') }),
-		h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'btn primary', id: 'settings-submit', 'data-testid': 'settings-submit' }, 'Save settings')));
+		h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'btn primary', id: 'settings-submit', 'data-testid': 'settings-submit' }, t('settings.save'))));
 	const logoFile = h('input', { type: 'file', id: 'settings-logo', accept: 'image/png,image/jpeg,image/webp', 'data-testid': 'settings-logo' });
-	const logoBox = h('section', { class: 'card' }, h('h2', {}, 'Logo'),
-		field('Logo image (PNG, JPEG or WebP, at most 256 KB)', logoFile),
-		btn('Remove logo', act(async () => {
+	const logoBox = h('section', { class: 'card' }, h('h2', {}, t('settings.logo')),
+		field(t('settings.logo_file'), logoFile),
+		btn(t('settings.logo_remove'), act(async () => {
 			await api.removeLogo();
-			toast('Logo removed', 'ok');
+			toast(t('settings.logo_removed'), 'ok');
 			fill(current = await loadSettings());
 		}), { id: 'settings-logo-remove', 'data-testid': 'settings-logo-remove' }));
 	logoFile.addEventListener('change', act(async () => {
 		const f = logoFile.files[0];
 		if (!f) return;
-		if (f.size > LOGO_MAX) { toast('The logo may be at most 256 KB.', 'error'); return; }
+		if (f.size > LOGO_MAX) { toast(t('settings.logo_too_big'), 'error'); return; }
 		const dataUrl = await new Promise((ok, bad) => {
 			const rd = new FileReader();
 			rd.onload = () => ok(rd.result);
-			rd.onerror = () => bad(new Error('The file could not be read.'));
+			rd.onerror = () => bad(new Error(t('settings.logo_unreadable')));
 			rd.readAsDataURL(f);
 		});
 		await api.saveLogo(dataUrl);
-		toast('Logo saved', 'ok');
+		toast(t('settings.logo_saved'), 'ok');
 		fill(current = await loadSettings());
 	}));
-	root.append(pageHead('Clinic settings'), h('div', { class: 'two-col' }, form,
-		h('div', {}, h('section', {}, h('h2', {}, 'Letterhead preview'), preview), logoBox)));
+	root.append(pageHead(t('settings.title')), h('div', { class: 'two-col' }, form,
+		h('div', {}, h('section', {}, h('h2', {}, t('settings.preview')), h('div', { translate: 'no' }, preview)), logoBox)));
 
 	let current = await loadSettings();
 	const fill = s => {
@@ -63,7 +63,7 @@ export async function render(root) {
 		preview.replaceChildren(letterhead({ ...v, address: form.elements.address.value, logo_url: current.logo_url }));
 	});
 	bindForm(form, {
-		validate: v => (v.consultation_fee && rupeesToPaise(v.consultation_fee) === null) ? { consultation_fee_paise: 'Enter an amount in rupees, e.g. 300.' } : null,
+		validate: v => (v.consultation_fee && rupeesToPaise(v.consultation_fee) === null) ? { consultation_fee_paise: t('settings.bad_fee') } : null,
 		cancel: () => fill(current),
 		submit: async v => {
 			// Only the fields PUT accepts (the server refuses unknown ones).
@@ -75,7 +75,7 @@ export async function render(root) {
 			body.consultation_fee_paise = v.consultation_fee ? rupeesToPaise(v.consultation_fee) : 0;
 			current = session.settings = await api.saveSettings(body);
 			document.getElementById('clinic-name').textContent = current.clinic_name || 'NalamDesk';
-			toast('Settings saved', 'ok');
+			toast(t('settings.saved'), 'ok');
 			fill(current);
 		},
 	});
