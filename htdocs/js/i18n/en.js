@@ -249,4 +249,80 @@ export default {
 	'lang.en': "English",
 	'lang.ta': "Tamil",
 	'lang.hi': "Hindi",
+
+	// the patient form
+	'pf.need_name': "Enter the patient’s name.",
+	'pf.name_long': "Keep the name under 100 characters.",
+	'pf.need_sex': "Choose M, F or O.",
+	'pf.dob_future': "Date of birth cannot be in the future.",
+	'pf.need_age': "Enter the date of birth or the age in years.",
+	'pf.bad_age': "Age must be a whole number of years (0–130).",
+	'pf.bad_phone': "Enter a 10-digit mobile number (e.g. 98765 43210).",
+	'pf.name': "Name",
+	'pf.sex': "Sex",
+	'pf.choose': "Choose…",
+	'pf.sex_M': "M — Male",
+	'pf.sex_F': "F — Female",
+	'pf.sex_O': "O — Other",
+	'pf.dob': "Date of birth",
+	'pf.age': "or Age (years)",
+	'pf.age_hint': "If the date of birth is not known",
+	'pf.mobile': "Mobile",
+	'pf.mobile_hint': "10 digits",
+	'pf.address': "Address",
+	'pf.abha': "ABHA ID",
+	'pf.allergies': "Allergies",
+	'pf.allergies_hint': "Leave empty if none known",
+	'pf.notes': "Notes",
+
+	// the patient picker
+	'picker.label': "Patient",
+	'picker.placeholder': "Name, phone or clinic no.",
+	'picker.choose': "Choose a patient from the list.",
+
+	// the patient loader
+	'loader.no_patient': "There is no patient number {id}.",
+
+	// registration
+	'reg.submit': "Register",
+	'reg.submit_queue': "Register and add to queue",
+	'reg.clear': "Clear",
+	'reg.cancel': "Cancel",
+	'reg.title': "Register a new patient",
+	'reg.hint': "Enter saves, Esc goes back. What you type is kept until it is saved.",
+	'reg.dups': "Possible duplicates — is the patient already registered?",
+	'reg.use': "Use this patient",
+	'reg.anyway': "Register anyway",
+
+	// registration
+	'reg.done': "Registered {name}, clinic no. {no}",
+
+	// the patient page
+	'pt.clinic_no': "Clinic no.",
+	'pt.age_sex': "Age / sex",
+	'pt.dob': "Date of birth",
+	'pt.mobile': "Mobile",
+	'pt.address': "Address",
+	'pt.abha': "ABHA ID",
+	'pt.allergies': "Allergies",
+	'pt.notes': "Notes",
+	'pt.registered': "Registered",
+	'pt.reads': "Reads",
+	'pt.loading': "Loading…",
+	'pt.edit': "Edit (E)",
+	'pt.add_queue': "Add to queue (Q)",
+	'pt.payment': "Payment",
+	'pt.appointment': "Appointment",
+	'pt.consult': "Start consultation",
+	'pt.history': "Visit history",
+	'pt.visits': "Visits",
+	'pt.no_visits': "No visits yet.",
+	'pt.reload': "Reload their changes",
+	'pt.reloaded': "Reloaded. Make your change again.",
+	'pt.save': "Save",
+	'pt.cancel': "Cancel",
+	'pt.saved': "Saved",
+
+	// the patient page
+	'pt.edit_title': "Edit {name}",
 };

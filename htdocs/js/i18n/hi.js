@@ -244,4 +244,80 @@ export default {
 	'lang.en': "अंग्रेज़ी",
 	'lang.ta': "तमिल",
 	'lang.hi': "हिन्दी",
+
+	// the patient form
+	'pf.need_name': "मरीज़ का नाम लिखें।",
+	'pf.name_long': "नाम 100 अक्षरों से कम रखें।",
+	'pf.need_sex': "पुरुष, महिला या अन्य चुनें।",
+	'pf.dob_future': "जन्म तिथि आगे की नहीं हो सकती।",
+	'pf.need_age': "जन्म तिथि या उम्र (वर्षों में) लिखें।",
+	'pf.bad_age': "उम्र पूरे वर्षों में हो (0–130)।",
+	'pf.bad_phone': "10 अंकों का मोबाइल नंबर लिखें (जैसे 98765 43210)।",
+	'pf.name': "नाम",
+	'pf.sex': "लिंग",
+	'pf.choose': "चुनें…",
+	'pf.sex_M': "पुरुष",
+	'pf.sex_F': "महिला",
+	'pf.sex_O': "अन्य",
+	'pf.dob': "जन्म तिथि",
+	'pf.age': "या उम्र (वर्ष)",
+	'pf.age_hint': "अगर जन्म तिथि पता न हो",
+	'pf.mobile': "मोबाइल",
+	'pf.mobile_hint': "10 अंक",
+	'pf.address': "पता",
+	'pf.abha': "ABHA ID",
+	'pf.allergies': "एलर्जी",
+	'pf.allergies_hint': "कोई पता न हो तो खाली छोड़ें",
+	'pf.notes': "टिप्पणी",
+
+	// the patient picker
+	'picker.label': "मरीज़",
+	'picker.placeholder': "नाम, फ़ोन या क्लिनिक नंबर",
+	'picker.choose': "सूची से एक मरीज़ चुनें।",
+
+	// the patient loader
+	'loader.no_patient': "{id} नंबर का कोई मरीज़ नहीं है।",
+
+	// registration
+	'reg.submit': "दर्ज करें",
+	'reg.submit_queue': "दर्ज करके कतार में जोड़ें",
+	'reg.clear': "साफ़ करें",
+	'reg.cancel': "रद्द करें",
+	'reg.title': "नया मरीज़ दर्ज करें",
+	'reg.hint': "Enter से सहेजें, Esc से वापस। सहेजने तक आपका लिखा बना रहता है।",
+	'reg.dups': "कहीं यह मरीज़ पहले से दर्ज तो नहीं? मिलते-जुलते रिकॉर्ड:",
+	'reg.use': "यही मरीज़ लें",
+	'reg.anyway': "फिर भी दर्ज करें",
+
+	// registration
+	'reg.done': "{name} दर्ज हुए, क्लिनिक नंबर {no}",
+
+	// the patient page
+	'pt.clinic_no': "क्लिनिक नंबर",
+	'pt.age_sex': "उम्र / लिंग",
+	'pt.dob': "जन्म तिथि",
+	'pt.mobile': "मोबाइल",
+	'pt.address': "पता",
+	'pt.abha': "ABHA ID",
+	'pt.allergies': "एलर्जी",
+	'pt.notes': "टिप्पणी",
+	'pt.registered': "दर्ज होने की तारीख",
+	'pt.reads': "पढ़ने की भाषा",
+	'pt.loading': "लोड हो रहा है…",
+	'pt.edit': "बदलें (E)",
+	'pt.add_queue': "कतार में जोड़ें (Q)",
+	'pt.payment': "भुगतान",
+	'pt.appointment': "अपॉइंटमेंट",
+	'pt.consult': "परामर्श शुरू करें",
+	'pt.history': "विज़िट का इतिहास",
+	'pt.visits': "विज़िट",
+	'pt.no_visits': "अभी तक कोई विज़िट नहीं।",
+	'pt.reload': "उनके बदलाव लोड करें",
+	'pt.reloaded': "लोड हो गया। अपना बदलाव फिर से करें।",
+	'pt.save': "सहेजें",
+	'pt.cancel': "रद्द करें",
+	'pt.saved': "सहेजा गया",
+
+	// the patient page
+	'pt.edit_title': "{name} — बदलें",
 };
