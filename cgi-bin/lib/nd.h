@@ -16,6 +16,7 @@
  *              backup.c, backupseal.c backup_*  a backup (backup.h)
  *              audit.c  audit_*       the append-only audit trail
  *              auth.c   auth_*        passwords, session tokens and lookup
+ *              pkey.c   pkey_*        patients' sound keys in bulk (pkey.h)
  *   request    req.c    req_*, http_*, json_parse_body, db_fail
  *                                     one request, its errors, its answer
  *              jout.c   jo_*          JSON out
@@ -24,6 +25,8 @@
  *   (no HTTP)  json.c   json_*        JSON values (a yajl tree)
  *              valid.c  valid_*       pure validators
  *              vitals.c vitals_*      a patient's vitals, their ranges (vitals.h)
+ *              phonetic.c phon_*      a name's sound key (ICU; phonetic.h)
+ *              url.c    url_*         percent-encoding of a link's values
  *              log.c    nd_log
  */
 #ifndef ND_H
@@ -195,6 +198,9 @@ int	 req_cookie(const struct req *, const char *, char *, size_t);
 void	 req_header(struct req *, const char *, const char *);
 int	 req_render(struct req *, int, char **, size_t *);
 int	 http_error(struct req *, int, const char *, const char *, const char *);
+void	 http_error_begin(struct req *, const char *, const char *,
+	    const char *);
+int	 http_error_end(struct req *, int);
 int	 http_errorf(struct req *, int, const char *, const char *, const char *,
 	    ...) __attribute__((format(printf, 5, 6)));
 const char *http_reason(int);
@@ -305,11 +311,17 @@ size_t	 valid_utf8_chars(const char *);
 int	 valid_date(const char *);
 int	 valid_time(const char *);
 int	 valid_phone(const char *);
+#define VALID_PHONE_BUF	16
+int	 valid_phone_clean(const char *, char *);
 int	 valid_abha(const char *);
+int	 valid_upi_vpa(const char *);
 int	 valid_username(const char *);
 int	 valid_password(const char *);
 int	 valid_plain_text(const char *);
 int	 valid_name(const char *const *, size_t, const char *);
+
+/* url.c */
+long	 url_encode(const char *, char *, size_t, const char *);
 
 /* fields.c */
 struct vitals_in;

@@ -12,9 +12,10 @@ import { h, $, $$, replace, notice, btn, field, dateEcho, clinicNo, input, selec
 	setFieldError, clearErrors, fmtDate, todayISO, addDays, ageOf, sexLabel, ageSex, letterhead, paperToggle, act } from '../ui.js';
 import { session, DRAFT_PREFIX } from '../session.js';
 import { go } from '../nav.js';
-import { DOSE_PRESETS, TIMINGS, FORMS, normaliseDose, rxLine, medicineName, isFinal, vitalsLine, visitSummary } from '../rx.js';
+import { DOSE_PRESETS, TIMINGS, FORMS, normaliseDose, rxLine, rxLocal, medicineName, isFinal, vitalsLine, visitSummary } from '../rx.js';
 import { VITALS, plainVitals, vitalsBrief } from '../shared/vitals.js';
 import { callNextPatient, askFinishAndNext } from '../shared/queue-actions.js';
+import { tIn } from '../i18n.js';
 
 const SAVE_DELAY_MS = 1000;
 const RETRY_MS = 5000;
@@ -46,11 +47,13 @@ function prescriptionSheet(v, p) {
 		rx.length ? h('section', { class: 'rx-block' },
 			h('div', { class: 'rx-symbol', 'aria-hidden': 'true' }, '℞'),
 			h('table', { class: 'rx-table', 'data-testid': 'rx-print-table' },
-				h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'Medicine'), h('th', {}, 'How to take'), notes ? h('th', {}, 'Notes') : null)),
+				h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'Medicine'),
+					h('th', {}, 'How to take', p.language && p.language !== 'en' ? h('span', { class: 'rx-local', lang: p.language }, tIn(p.language, 'rx.how_to_take')) : null),
+					notes ? h('th', {}, 'Notes') : null)),
 				h('tbody', {}, rx.map((m, i) => h('tr', { 'data-testid': 'rx-print-row' },
 					h('td', {}, i + 1),
 					h('td', { class: 'rx-med' }, medicineName(m)),
-					h('td', {}, rxLine(m)),
+					h('td', {}, rxLine(m), rxLocal(m)),
 					notes ? h('td', {}, m.instructions || '') : null))))) : null,
 		v.advice ? h('p', { class: 'rx-advice' }, h('b', {}, 'Advice: '), v.advice) : null,
 		v.follow_up_date ? h('p', { 'data-testid': 'rx-follow-up' }, h('b', {}, 'Review on: '), fmtDate(v.follow_up_date)) : null,
