@@ -1075,12 +1075,14 @@ static const struct field update_fields[] = {
 
 /* Each program its own route table and main() (style.md 2): the same shape on purpose. */
 static const struct route routes[] = {
-	{ METHOD_GET, "/api/patients", R_CLINIC, NULL, patient_search, 0 },
+	{ METHOD_GET, "/api/patients", R_CLINIC | R_NURSE, NULL, patient_search,
+	    0 },
 	{ METHOD_POST, "/api/patients", R_CLINIC, create_fields,
 	    patient_create, 0 },
 	{ METHOD_GET, "/api/patients/duplicates", R_CLINIC, NULL,
 	    patient_duplicates, 0 },
-	{ METHOD_GET, "/api/patients/{id}", R_CLINIC, NULL, patient_get, 0 },
+	{ METHOD_GET, "/api/patients/{id}", R_CLINIC | R_NURSE, NULL,
+	    patient_get, 0 },
 	{ METHOD_PATCH, "/api/patients/{id}", R_CLINIC, update_fields,
 	    patient_update, 0 },
 };

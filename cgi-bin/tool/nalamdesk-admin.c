@@ -128,8 +128,8 @@ cmd_user(int argc, char **argv)
 		if (!valid_username(u) || role_parse(role) < 0 ||
 		    valid_utf8_chars(name) < 1 || valid_utf8_chars(name) > 100) {
 			fprintf(stderr, "nalamdesk-admin: username is 3-32 of "
-			    "a-z 0-9 . _ -; role is admin, doctor or frontdesk; "
-			    "name is 1-100 characters\n");
+			    "a-z 0-9 . _ -; role is admin, doctor, frontdesk "
+			    "or nurse; name is 1-100 characters\n");
 			return EXIT_USAGE;
 		}
 	} else if (strcmp(sub, "passwd") == 0) {
@@ -236,7 +236,7 @@ static const struct command {
 	{ "migrate", cmd_migrate,
 	    "migrate                 create or upgrade the database" },
 	{ "user", cmd_user,
-	    "user add --username U --name N --role admin|doctor|frontdesk\n"
+	    "user add --username U --name N --role admin|doctor|frontdesk|nurse\n"
 	    "                        add a user; password from stdin\n"
 	    "  user passwd --username U  set a password (stdin); ends sessions\n"
 	    "  user count              print how many users exist" },

@@ -141,7 +141,8 @@ const USER = rec('user', 'id', 'username', 'name', 'role');
 const STAFF = rec('user', 'id', 'username', 'name', 'role', 'active', 'version');
 const SETTINGS = rec('settings', 'clinic_name', 'timezone', 'consultation_fee_paise', 'logo_url', 'version');
 const PATIENT = rec('patient', 'id', 'clinic_no', 'name', 'sex', 'version');
-const ENTRY = rec('queue entry', 'id', 'token', 'status', 'patient');
+const ENTRY = rec('queue entry', 'id', 'token', 'status', 'priority', 'position', 'version', 'patient');
+const QVITALS = rec('queue entry vitals', 'queue_id', 'complaint', 'vitals', 'recorded_at', 'version');
 const APPOINTMENT = rec('appointment', 'id', 'date', 'time', 'status', 'version', 'patient');
 const PAYMENT = rec('payment', 'id', 'receipt_no', 'amount_paise', 'mode', 'created_at', 'patient');
 const REPORT = rec('daily report', 'date', 'patients_seen', 'new_patients', 'tokens_issued', 'collections');
@@ -232,6 +233,11 @@ export const api = {
 	pollBoard: etag => poll('/api/queue/display', etag, BOARD, { auth: false }),
 	addToQueue: b => call('POST', '/api/queue', ENTRY, body(b)),
 	setQueueStatus: (qid, status) => call('PATCH', `/api/queue/${id(qid)}`, ENTRY, body({ status })),
+	setQueuePriority: (qid, priority, version) => call('PATCH', `/api/queue/${id(qid)}`, ENTRY, body({ priority, version })),
+	postpone: (qid, places) => call('POST', `/api/queue/${id(qid)}/postpone`, ENTRY, body(places ? { places } : {})),
+	callNext: () => call('POST', '/api/queue/next', ENTRY),
+	queueVitals: qid => call('GET', `/api/queue/${id(qid)}/vitals`, QVITALS),
+	saveQueueVitals: (qid, b) => call('PUT', `/api/queue/${id(qid)}/vitals`, QVITALS, body(b)),
 
 	// [7] appointments
 	appointments: date => call('GET', qs('/api/appointments', { date }), listIn('appointments', APPOINTMENT)),

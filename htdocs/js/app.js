@@ -10,6 +10,7 @@ import { go } from './nav.js';
 const NAV = {
 	frontdesk: [['patients', 'Patients'], ['queue', 'Queue'], ['appointments', 'Appointments'], ['payments', 'Payments']],
 	doctor: [['queue', 'Queue'], ['patients', 'Patients']],
+	nurse: [['vitals', 'Vitals'], ['queue', 'Queue']],
 	admin: [['users', 'Users'], ['settings', 'Settings'], ['backups', 'Backups'], ['audit', 'Audit'], ['status', 'Status']],
 };
 

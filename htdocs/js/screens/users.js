@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, bindForm, field, input, select, dialog, toast, fmtDateTime, act } from '../ui.js';
 import { session } from '../session.js';
 
-const ROLES = [['frontdesk', 'Front desk'], ['doctor', 'Doctor'], ['admin', 'Admin']];
+const ROLES = [['frontdesk', 'Front desk'], ['nurse', 'Nurse'], ['doctor', 'Doctor'], ['admin', 'Admin']];
 
 export function render(root) {
 	const list = h('div', { id: 'users-list' }, notice('Loading…'));
