@@ -37,7 +37,7 @@
 /*
  * The audit trail as people read it (GET /api/audit): the staff member's
  * name, the patient's name and clinic number, the action in words; with
- * ?fold=1 the reads (actions ending .read, .search, .list, .history) of one
+ * ?fold=1 the reads (actions ending read, .search, .list, .history) of one
  * user about one patient in one clinic-local hour (?8: the clinic's offset
  * from UTC, "+330 minutes") are one entry with their count and first time.
  * Filters as AUDIT_FILTER, on the audit table's alias a.
@@ -51,7 +51,7 @@
 	" OR substr(a.action, -length(?5) - 1) = '.' || ?5)"
 #define AUDIT_IS_READ(x) \
 	"(" x " LIKE '%.read' OR " x " LIKE '%.search' OR " x " LIKE '%.list'" \
-	" OR " x " LIKE '%.history')"
+	" OR " x " LIKE '%.history' OR " x " LIKE '%_read')"
 #define AUDIT_WORDS \
 	"CASE a.action" \
 	" WHEN 'patient.create' THEN 'Registered a patient'" \
@@ -66,6 +66,15 @@
 	" WHEN 'queue.add' THEN 'Gave a token'" \
 	" WHEN 'queue.status' THEN 'Changed a token''s status'" \
 	" WHEN 'queue.read' THEN 'Looked at the queue'" \
+	" WHEN 'queue.postpone' THEN 'Moved a patient down the line'" \
+	" WHEN 'queue.priority' THEN 'Changed a token''s priority'" \
+	" WHEN 'queue.vitals' THEN 'Recorded vitals'" \
+	" WHEN 'queue.vitals_read' THEN 'Looked at recorded vitals'" \
+	" WHEN 'visit.allergy_override' THEN 'Prescribed despite an allergy'" \
+	" WHEN 'prescription.read' THEN 'Opened a prescription'" \
+	" WHEN 'prescription.list' THEN 'Looked at prescriptions'" \
+	" WHEN 'backup.restore' THEN 'Restored a backup'" \
+	" WHEN 'user.add' THEN 'Added a staff account (command line)'" \
 	" WHEN 'payment.create' THEN 'Took a payment'" \
 	" WHEN 'payment.read' THEN 'Opened a receipt'" \
 	" WHEN 'payment.list' THEN 'Looked at the payments'" \
