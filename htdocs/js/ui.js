@@ -179,7 +179,7 @@ export function showErrors(form, err) {
 		first?.focus();
 		return;
 	}
-	const msg = err?.message || 'Something went wrong.';
+	const msg = err?.message || t('ui.went_wrong');
 	if (err?.field && setFieldError(form, err.field, msg)) {
 		controlFor(form, err.field).focus();
 		return;

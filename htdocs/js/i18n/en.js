@@ -460,4 +460,94 @@ export default {
 	// day-first date fields
 	'date.hint': "Day first: dd/mm/yyyy",
 	'date.placeholder': "dd/mm/yyyy",
+
+	// vitals (units stay as clinics write them)
+	'vit.bp_systolic': "BP systolic",
+	'vit.bp_diastolic': "BP diastolic",
+	'vit.pulse': "Pulse",
+	'vit.temperature_c': "Temperature",
+	'vit.spo2': "SpO₂",
+	'vit.weight_kg': "Weight",
+	'vit.height_cm': "Height",
+	'vit.unit_mmHg': "mmHg",
+	'vit.unit_min': "/min",
+	'vit.unit_C': "°C",
+	'vit.unit_pct': "%",
+	'vit.unit_kg': "kg",
+	'vit.unit_cm': "cm",
+	'vit.brief_bp': "BP {s}/{d}",
+	'vit.brief_pulse': "Pulse {n}",
+	'vit.recorded': "Vitals recorded",
+	'vit.mark': "Vitals ✓",
+
+	// the vitals station
+	'vs.complaint': "Presenting complaint",
+	'vs.none': "No one is waiting. New patients appear here as the front desk adds them.",
+	'vs.gone': "This patient is no longer waiting (the doctor may have called them in). Nothing more can be saved here; choose another patient.",
+	'vs.need_one': "Type at least one vital or the complaint.",
+	'vs.all_done': "Saved. Everyone waiting has vitals.",
+	'vs.lost': "Connection lost — retrying…",
+	'vs.title': "Vitals",
+	'vs.waiting': "Waiting",
+	'vs.hint': "Enter moves to the next box and saves in the last · Ctrl+Enter saves · Alt+↓ / Alt+↑ another patient",
+
+	// the vitals station
+	'vs.title_entry': "Token {token} — {name}",
+	'vs.recorded': "Recorded {time}",
+	'vs.recorded_by': "Recorded {time} by {who}",
+	'vs.kept': "{msg} What was typed is still here.",
+	'vs.saved': "Vitals saved for token {token}",
+
+	// appointments
+	'ap.booked': "Booked",
+	'ap.arrived': "Arrived",
+	'ap.cancelled': "Cancelled",
+	'ap.day': "Day",
+	'ap.none': "No appointments on this day.",
+	'ap.cancel_done': "Appointment cancelled",
+	'ap.cancel': "Cancel",
+	'ap.date': "Date",
+	'ap.time': "Time",
+	'ap.reason': "Reason",
+	'ap.book': "Book appointment",
+	'ap.need_date': "Choose a date.",
+	'ap.past': "The date has passed.",
+	'ap.need_time': "Choose a time.",
+	'ap.title': "Appointments",
+	'ap.prev': "← Previous day",
+	'ap.today': "Today",
+	'ap.next': "Next day →",
+	'ap.book_title': "Book an appointment",
+	'ap.hint': "← / → change the day.",
+
+	// appointments
+	'ap.on': "Appointments on {date}",
+	'ap.on_today': "Appointments on {date} (today)",
+	'ap.arrived_done': "{name} marked arrived and added to the queue",
+	'ap.booked_done': "Booked {name} on {date} at {time}",
+	'ap.col_time': "Time",
+	'ap.col_patient': "Patient",
+	'ap.col_reason': "Reason",
+	'ap.col_status': "Status",
+
+	// appointments
+	'ap.mark_arrived': "Arrived",
+
+	// the vitals station
+	'vs.waiting_patients': "Waiting patients",
+	'vs.complaint_hint': "In the patient’s words",
+	'vs.save_next': "Save and next (Enter)",
+
+	// queue actions
+	'qa.finish_q': "Finish and call the next patient?",
+	'qa.finish_body': "This visit is finalized (it cannot be changed afterwards), the prescription prints, and the next patient in line is called in.",
+	'qa.finish_ok': "Finish and next",
+
+	// print frames
+	'ps.print': "Print (P)",
+
+	// print frames
+	'ps.paper': "{paper} paper",
+	'ps.paper_pad': "{paper} paper, pre-printed pad",
+	'ui.went_wrong': "Something went wrong.",
 };

@@ -455,4 +455,94 @@ export default {
 	// day-first date fields
 	'date.hint': "दिन पहले: दिन/महीना/साल",
 	'date.placeholder': "दि/मा/साल",
+
+	// vitals (units stay as clinics write them)
+	'vit.bp_systolic': "BP (ऊपर)",
+	'vit.bp_diastolic': "BP (नीचे)",
+	'vit.pulse': "नब्ज़",
+	'vit.temperature_c': "तापमान",
+	'vit.spo2': "SpO₂",
+	'vit.weight_kg': "वज़न",
+	'vit.height_cm': "लंबाई",
+	'vit.unit_mmHg': "mmHg",
+	'vit.unit_min': "/मिनट",
+	'vit.unit_C': "°C",
+	'vit.unit_pct': "%",
+	'vit.unit_kg': "किलो",
+	'vit.unit_cm': "से.मी.",
+	'vit.brief_bp': "BP {s}/{d}",
+	'vit.brief_pulse': "नब्ज़ {n}",
+	'vit.recorded': "वाइटल्स दर्ज हैं",
+	'vit.mark': "वाइटल्स ✓",
+
+	// the vitals station
+	'vs.complaint': "शिकायत",
+	'vs.none': "कोई इंतज़ार में नहीं है। रिसेप्शन पर जोड़े गए नए मरीज़ यहाँ दिखेंगे।",
+	'vs.gone': "यह मरीज़ अब इंतज़ार में नहीं है (शायद डॉक्टर ने बुला लिया)। यहाँ अब कुछ नहीं सहेजा जा सकता; दूसरा मरीज़ चुनें।",
+	'vs.need_one': "कम से कम एक वाइटल या शिकायत लिखें।",
+	'vs.all_done': "सहेजा गया। इंतज़ार कर रहे सभी के वाइटल्स दर्ज हैं।",
+	'vs.lost': "कनेक्शन टूटा — फिर से कोशिश हो रही है…",
+	'vs.title': "वाइटल्स",
+	'vs.waiting': "इंतज़ार में",
+	'vs.hint': "Enter अगले खाने में ले जाता है और आखिरी में सहेजता है · Ctrl+Enter सहेजता है · Alt+↓ / Alt+↑ दूसरा मरीज़",
+
+	// the vitals station
+	'vs.title_entry': "टोकन {token} — {name}",
+	'vs.recorded': "{time} दर्ज हुआ",
+	'vs.recorded_by': "{time} {who} ने दर्ज किया",
+	'vs.kept': "{msg} आपका लिखा यहीं है।",
+	'vs.saved': "टोकन {token} के वाइटल्स सहेजे गए",
+
+	// appointments
+	'ap.booked': "बुक है",
+	'ap.arrived': "आ गए",
+	'ap.cancelled': "रद्द",
+	'ap.day': "दिन",
+	'ap.none': "इस दिन कोई अपॉइंटमेंट नहीं।",
+	'ap.cancel_done': "अपॉइंटमेंट रद्द हुआ",
+	'ap.cancel': "रद्द करें",
+	'ap.date': "तारीख",
+	'ap.time': "समय",
+	'ap.reason': "कारण",
+	'ap.book': "अपॉइंटमेंट बुक करें",
+	'ap.need_date': "तारीख चुनें।",
+	'ap.past': "वह तारीख निकल चुकी है।",
+	'ap.need_time': "समय चुनें।",
+	'ap.title': "अपॉइंटमेंट",
+	'ap.prev': "← पिछला दिन",
+	'ap.today': "आज",
+	'ap.next': "अगला दिन →",
+	'ap.book_title': "अपॉइंटमेंट बुक करें",
+	'ap.hint': "← / → से दिन बदलें।",
+
+	// appointments
+	'ap.on': "{date} के अपॉइंटमेंट",
+	'ap.on_today': "{date} (आज) के अपॉइंटमेंट",
+	'ap.arrived_done': "{name} आ गए, कतार में जोड़ दिए गए",
+	'ap.booked_done': "{name} का {date} को {time} बजे अपॉइंटमेंट बुक हुआ",
+	'ap.col_time': "समय",
+	'ap.col_patient': "मरीज़",
+	'ap.col_reason': "कारण",
+	'ap.col_status': "स्थिति",
+
+	// appointments
+	'ap.mark_arrived': "आ गए",
+
+	// the vitals station
+	'vs.waiting_patients': "इंतज़ार कर रहे मरीज़",
+	'vs.complaint_hint': "मरीज़ के अपने शब्दों में",
+	'vs.save_next': "सहेजें और अगला (Enter)",
+
+	// queue actions
+	'qa.finish_q': "पूरा करके अगले मरीज़ को बुलाएँ?",
+	'qa.finish_body': "यह विज़िट पूरी हो जाएगी (बाद में बदली नहीं जा सकती), पर्चा छपेगा, और कतार में अगला मरीज़ बुलाया जाएगा।",
+	'qa.finish_ok': "पूरा करें और अगला",
+
+	// print frames
+	'ps.print': "प्रिंट करें (P)",
+
+	// print frames
+	'ps.paper': "{paper} कागज़",
+	'ps.paper_pad': "{paper} कागज़, छपा हुआ पैड",
+	'ui.went_wrong': "कुछ गड़बड़ हो गई।",
 };

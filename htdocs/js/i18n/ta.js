@@ -455,4 +455,94 @@ export default {
 	// day-first date fields
 	'date.hint': "நாள் முதலில்: நாள்/மாதம்/ஆண்டு",
 	'date.placeholder': "நா/மா/ஆண்டு",
+
+	// vitals (units stay as clinics write them)
+	'vit.bp_systolic': "BP (மேல்)",
+	'vit.bp_diastolic': "BP (கீழ்)",
+	'vit.pulse': "நாடித்துடிப்பு",
+	'vit.temperature_c': "உடல் வெப்பநிலை",
+	'vit.spo2': "SpO₂",
+	'vit.weight_kg': "எடை",
+	'vit.height_cm': "உயரம்",
+	'vit.unit_mmHg': "mmHg",
+	'vit.unit_min': "/நிமிடம்",
+	'vit.unit_C': "°C",
+	'vit.unit_pct': "%",
+	'vit.unit_kg': "கிலோ",
+	'vit.unit_cm': "செ.மீ.",
+	'vit.brief_bp': "BP {s}/{d}",
+	'vit.brief_pulse': "நாடி {n}",
+	'vit.recorded': "அளவீடுகள் பதியப்பட்டன",
+	'vit.mark': "அளவீடு ✓",
+
+	// the vitals station
+	'vs.complaint': "வந்த காரணம் (புகார்)",
+	'vs.none': "யாரும் காத்திருக்கவில்லை. வரவேற்பில் சேர்க்கும்போது புதிய நோயாளிகள் இங்கே தெரிவார்கள்.",
+	'vs.gone': "இவர் இப்போது காத்திருக்கவில்லை (மருத்துவர் அழைத்திருக்கலாம்). இங்கே இனி சேமிக்க முடியாது; வேறு நோயாளியைத் தேர்வு செய்யுங்கள்.",
+	'vs.need_one': "குறைந்தது ஒரு அளவீடு அல்லது புகாரை எழுதுங்கள்.",
+	'vs.all_done': "சேமிக்கப்பட்டது. காத்திருக்கும் அனைவருக்கும் அளவீடுகள் பதியப்பட்டன.",
+	'vs.lost': "இணைப்பு துண்டிக்கப்பட்டது — மீண்டும் முயல்கிறது…",
+	'vs.title': "உடல் அளவீடுகள்",
+	'vs.waiting': "காத்திருப்பவர்கள்",
+	'vs.hint': "Enter அடுத்த பெட்டிக்கு நகர்த்தும், கடைசியில் சேமிக்கும் · Ctrl+Enter சேமிக்கும் · Alt+↓ / Alt+↑ வேறு நோயாளி",
+
+	// the vitals station
+	'vs.title_entry': "டோக்கன் {token} — {name}",
+	'vs.recorded': "{time} பதியப்பட்டது",
+	'vs.recorded_by': "{time} {who} பதிந்தார்",
+	'vs.kept': "{msg} நீங்கள் எழுதியது அப்படியே இருக்கிறது.",
+	'vs.saved': "டோக்கன் {token} அளவீடுகள் சேமிக்கப்பட்டன",
+
+	// appointments
+	'ap.booked': "முன்பதிவு செய்யப்பட்டது",
+	'ap.arrived': "வந்துவிட்டார்",
+	'ap.cancelled': "ரத்து செய்யப்பட்டது",
+	'ap.day': "நாள்",
+	'ap.none': "இந்த நாளில் முன்பதிவுகள் இல்லை.",
+	'ap.cancel_done': "முன்பதிவு ரத்து செய்யப்பட்டது",
+	'ap.cancel': "ரத்து",
+	'ap.date': "தேதி",
+	'ap.time': "நேரம்",
+	'ap.reason': "காரணம்",
+	'ap.book': "முன்பதிவு செய்",
+	'ap.need_date': "தேதியைத் தேர்வு செய்யுங்கள்.",
+	'ap.past': "அந்தத் தேதி கடந்துவிட்டது.",
+	'ap.need_time': "நேரத்தைத் தேர்வு செய்யுங்கள்.",
+	'ap.title': "முன்பதிவுகள்",
+	'ap.prev': "← முந்தைய நாள்",
+	'ap.today': "இன்று",
+	'ap.next': "அடுத்த நாள் →",
+	'ap.book_title': "முன்பதிவு செய்ய",
+	'ap.hint': "← / → நாளை மாற்றும்.",
+
+	// appointments
+	'ap.on': "{date} முன்பதிவுகள்",
+	'ap.on_today': "{date} (இன்று) முன்பதிவுகள்",
+	'ap.arrived_done': "{name} வந்துவிட்டார், வரிசையில் சேர்க்கப்பட்டார்",
+	'ap.booked_done': "{name} — {date}, {time} முன்பதிவு ஆனது",
+	'ap.col_time': "நேரம்",
+	'ap.col_patient': "நோயாளி",
+	'ap.col_reason': "காரணம்",
+	'ap.col_status': "நிலை",
+
+	// appointments
+	'ap.mark_arrived': "வந்தார்",
+
+	// the vitals station
+	'vs.waiting_patients': "காத்திருக்கும் நோயாளிகள்",
+	'vs.complaint_hint': "நோயாளி சொன்னபடியே",
+	'vs.save_next': "சேமித்து அடுத்தவர் (Enter)",
+
+	// queue actions
+	'qa.finish_q': "முடித்து அடுத்தவரை அழைக்கவா?",
+	'qa.finish_body': "இந்த வருகை முடிக்கப்படும் (பிறகு மாற்ற முடியாது), மருந்துச்சீட்டு அச்சாகும், வரிசையில் அடுத்தவர் அழைக்கப்படுவார்.",
+	'qa.finish_ok': "முடித்து அடுத்தவர்",
+
+	// print frames
+	'ps.print': "அச்சிடு (P)",
+
+	// print frames
+	'ps.paper': "{paper} காகிதம்",
+	'ps.paper_pad': "{paper} காகிதம், அச்சிட்ட பேட்",
+	'ui.went_wrong': "ஏதோ தவறு நடந்தது.",
 };

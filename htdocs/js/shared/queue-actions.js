@@ -69,9 +69,9 @@ export function postponeDialog(entry) {
 
 // Asks before a single key finishes a visit: → Promise<boolean go on>.
 export const askFinishAndNext = () => dialog({
-	title: 'Finish and call the next patient?',
-	body: h('p', {}, 'This visit is finalized (it cannot be changed afterwards), the prescription prints, and the next patient in line is called in.'),
-	ok: 'Finish and next', testid: 'finish-next-dialog',
+	title: t('qa.finish_q'),
+	body: h('p', {}, t('qa.finish_body')),
+	ok: t('qa.finish_ok'), testid: 'finish-next-dialog',
 });
 
 // Calls the next patient in call order in (the doctor) and opens the
