@@ -10,14 +10,14 @@ const H = require('./day-helpers.js');
 
 const S = { problems: [] };
 const WALK = {
-	frontdesk: ['/patients', '/followups', '/register', '/patient/:pid', '/queue', '/appointments'],
-	doctor: ['/patients', '/followups', '/patient/:pid', '/queue', '/appointments'],
+	frontdesk: ['/patients', '/followups', '/register', '/patient/:pid', '/queue', '/appointments', '/payments'],
+	doctor: ['/patients', '/followups', '/patient/:pid', '/queue', '/appointments', '/payments'],
 	nurse: ['/queue', '/vitals'],
 	admin: ['/users', '/settings', '/backups', '/audit', '/status'],
 };
-// Not converted yet (their strings are still in the screens' code): queue, appointments,
-// payments (but the receipt), register, patient, consult (but the printout's dosing), vitals.
-const WALK_LATER = ['/payments', '/consult/<id>'];
+// Not converted yet (its strings are still in the screen's code): the consultation (but the
+// printout's dosing lines, in the patient's language).
+const WALK_LATER = ['/consult/<id>'];
 
 async function catalogue(page, code) {
 	return page.evaluate(async (c) => Object.values((await import('/js/i18n.js')).catalogue(c)), code);

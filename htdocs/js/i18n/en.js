@@ -550,4 +550,26 @@ export default {
 	'ps.paper': "{paper} paper",
 	'ps.paper_pad': "{paper} paper, pre-printed pad",
 	'ui.went_wrong': "Something went wrong.",
+
+	// payments
+	'pay.report_date': "Report date",
+	'pay.seen': "Patients seen",
+	'pay.new': "New patients",
+	'pay.tokens': "Tokens issued",
+	'pay.total': "Total collected",
+	'pay.report': "Daily report",
+	'pay.amount': "Amount (₹)",
+	'pay.mode': "Mode",
+	'pay.note': "Note",
+	'pay.note_hint': "e.g. Consultation",
+	'pay.submit': "Save and show receipt",
+	'pay.bad_amount': "Enter an amount in rupees, e.g. 300 or 150.50.",
+	'pay.title': "Payments",
+	'pay.take': "Take a payment",
+	'pay.new_payment': "New payment (Esc)",
+	'pay.print': "Print (P)",
+	'pay.receipt': "Receipt",
+
+	// payments
+	'pay.saved': "Receipt {no} saved",
 };

@@ -545,4 +545,26 @@ export default {
 	'ps.paper': "{paper} कागज़",
 	'ps.paper_pad': "{paper} कागज़, छपा हुआ पैड",
 	'ui.went_wrong': "कुछ गड़बड़ हो गई।",
+
+	// payments
+	'pay.report_date': "रिपोर्ट की तारीख",
+	'pay.seen': "देखे गए मरीज़",
+	'pay.new': "नए मरीज़",
+	'pay.tokens': "दिए गए टोकन",
+	'pay.total': "कुल वसूली",
+	'pay.report': "दैनिक रिपोर्ट",
+	'pay.amount': "राशि (₹)",
+	'pay.mode': "भुगतान का तरीका",
+	'pay.note': "टिप्पणी",
+	'pay.note_hint': "जैसे परामर्श",
+	'pay.submit': "सहेजें और रसीद दिखाएँ",
+	'pay.bad_amount': "रुपये में राशि लिखें, जैसे 300 या 150.50।",
+	'pay.title': "भुगतान",
+	'pay.take': "भुगतान लें",
+	'pay.new_payment': "नया भुगतान (Esc)",
+	'pay.print': "प्रिंट करें (P)",
+	'pay.receipt': "रसीद",
+
+	// payments
+	'pay.saved': "रसीद {no} सहेजी गई",
 };

@@ -545,4 +545,26 @@ export default {
 	'ps.paper': "{paper} காகிதம்",
 	'ps.paper_pad': "{paper} காகிதம், அச்சிட்ட பேட்",
 	'ui.went_wrong': "ஏதோ தவறு நடந்தது.",
+
+	// payments
+	'pay.report_date': "அறிக்கை தேதி",
+	'pay.seen': "பார்த்த நோயாளிகள்",
+	'pay.new': "புதிய நோயாளிகள்",
+	'pay.tokens': "கொடுத்த டோக்கன்கள்",
+	'pay.total': "மொத்த வசூல்",
+	'pay.report': "தினசரி அறிக்கை",
+	'pay.amount': "தொகை (₹)",
+	'pay.mode': "செலுத்தும் முறை",
+	'pay.note': "குறிப்பு",
+	'pay.note_hint': "உதா. ஆலோசனைக் கட்டணம்",
+	'pay.submit': "சேமித்து ரசீதைக் காட்டு",
+	'pay.bad_amount': "ரூபாயில் தொகையை உள்ளிடுங்கள், உதா. 300 அல்லது 150.50.",
+	'pay.title': "கட்டணங்கள்",
+	'pay.take': "கட்டணம் பெறுக",
+	'pay.new_payment': "புதிய கட்டணம் (Esc)",
+	'pay.print': "அச்சிடு (P)",
+	'pay.receipt': "ரசீது",
+
+	// payments
+	'pay.saved': "ரசீது {no} சேமிக்கப்பட்டது",
 };

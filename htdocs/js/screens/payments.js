@@ -5,9 +5,9 @@ import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, se
 	paiseToRupees, todayISO, fmtDateTime, letterhead, paperToggle, amountInWords } from '../ui.js';
 import { session } from '../session.js';
 import { patientPicker } from '../shared/patient-picker.js';
-import { tIn } from '../i18n.js';
+import { t, tIn } from '../i18n.js';
 
-const MODES = [['cash', 'Cash'], ['upi', 'UPI'], ['card', 'Card']];
+const MODES = ['cash', 'upi', 'card'].map(m => [m, t(`mode.${m}`)]);
 
 // The receipt of payment R (POST /api/payments answers it with its patient), labelled in the
 // language the patient reads; with the clinic's UPI QR code for the amount when it has a UPI ID.
@@ -34,7 +34,7 @@ function receiptSheet(r) {
 }
 
 function report(box) {
-	const date = input('date', { id: 'report-date', type: 'date', value: todayISO(), 'data-testid': 'report-date', 'aria-label': 'Report date' });
+	const date = input('date', { id: 'report-date', type: 'date', value: todayISO(), 'data-testid': 'report-date', 'aria-label': t('pay.report_date') });
 	const out = h('div', { id: 'report-body' });
 	const load = async () => {
 		try {
@@ -42,19 +42,19 @@ function report(box) {
 			const c = r.collections;
 			const row = (k, v, id) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { id, 'data-testid': id }, v));
 			replace(out, h('table', { class: 'table kv', id: 'report-table', 'data-testid': 'report-table' }, h('tbody', {},
-				row('Patients seen', r.patients_seen, 'report-seen'),
-				row('New patients', r.new_patients, 'report-new'),
-				row('Tokens issued', r.tokens_issued, 'report-tokens'),
-				row('Cash', money(c.cash), 'report-cash'),
-				row('UPI', money(c.upi), 'report-upi'),
-				row('Card', money(c.card), 'report-card'),
-				row('Total collected', money(c.total), 'report-total'))));
+				row(t('pay.seen'), r.patients_seen, 'report-seen'),
+				row(t('pay.new'), r.new_patients, 'report-new'),
+				row(t('pay.tokens'), r.tokens_issued, 'report-tokens'),
+				row(t('mode.cash'), money(c.cash), 'report-cash'),
+				row(t('mode.upi'), money(c.upi), 'report-upi'),
+				row(t('mode.card'), money(c.card), 'report-card'),
+				row(t('pay.total'), money(c.total), 'report-total'))));
 		} catch (err) {
 			replace(out, notice(err.message, 'error'));
 		}
 	};
 	date.addEventListener('change', load);
-	replace(box, h('div', { class: 'page-head' }, h('h2', {}, 'Daily report'), h('div', { class: 'page-actions' }, date, dateEcho(date))), out);
+	replace(box, h('div', { class: 'page-head' }, h('h2', {}, t('pay.report')), h('div', { class: 'page-actions' }, date, dateEcho(date))), out);
 	load();
 	return load;
 }
@@ -70,16 +70,16 @@ export function render(root, params, query) {
 		const fee = session.settings.consultation_fee_paise;
 		const form = h('form', { id: 'pay-form', class: 'grid-form', 'data-testid': 'pay-form' },
 			picker.el,
-			field('Amount (₹)', input('amount', { id: 'pay-amount', inputmode: 'decimal', value: fee ? paiseToRupees(fee) : '', 'data-testid': 'pay-amount' })),
-			field('Mode', select('mode', MODES, { id: 'pay-mode', 'data-testid': 'pay-mode' })),
-			field('Note', input('note', { id: 'pay-note', maxlength: 200, placeholder: 'e.g. Consultation', 'data-testid': 'pay-note' }), { wide: true }),
+			field(t('pay.amount'), input('amount', { id: 'pay-amount', inputmode: 'decimal', value: fee ? paiseToRupees(fee) : '', 'data-testid': 'pay-amount' })),
+			field(t('pay.mode'), select('mode', MODES, { id: 'pay-mode', 'data-testid': 'pay-mode' })),
+			field(t('pay.note'), input('note', { id: 'pay-note', maxlength: 200, placeholder: t('pay.note_hint'), 'data-testid': 'pay-note' }), { wide: true }),
 			h('div', { class: 'actions wide' },
-				h('button', { type: 'submit', class: 'btn primary', id: 'pay-submit', 'data-testid': 'pay-submit' }, 'Save and show receipt')));
+				h('button', { type: 'submit', class: 'btn primary', id: 'pay-submit', 'data-testid': 'pay-submit' }, t('pay.submit'))));
 		bindForm(form, {
 			validate: v => {
 				const p = picker.check();
 				const paise = rupeesToPaise(v.amount);
-				if (!paise) p.amount_paise = 'Enter an amount in rupees, e.g. 300 or 150.50.';
+				if (!paise) p.amount_paise = t('pay.bad_amount');
 				return p;
 			},
 			cancel: () => { picker.set(null); },
@@ -89,14 +89,14 @@ export function render(root, params, query) {
 				const visit = query.get('visit');
 				if (visit) body.visit_id = Number(visit);
 				const r = await api.pay(body);
-				toast(`Receipt ${r.receipt_no} saved`, 'ok');
+				toast(t('pay.saved', { no: r.receipt_no }), 'ok');
 				showReceipt(r);
 			},
 		});
 		form.elements.amount.dataset.field = 'amount_paise';
 		const reportBox = h('section', { class: 'card', id: 'report', 'data-testid': 'report' });
-		replace(page, pageHead('Payments'),
-			h('div', { class: 'two-col' }, h('section', { class: 'card' }, h('h2', {}, 'Take a payment'), form), reportBox));
+		replace(page, pageHead(t('pay.title')),
+			h('div', { class: 'two-col' }, h('section', { class: 'card' }, h('h2', {}, t('pay.take')), form), reportBox));
 		report(reportBox);
 		const pid = query.get('patient');
 		if (pid) picker.load(pid).then(() => { form.elements.amount.focus(); form.elements.amount.select(); }).catch(() => {});	// the picker says why
@@ -105,9 +105,9 @@ export function render(root, params, query) {
 
 	const showReceipt = r => {
 		const sheet = receiptSheet(r);
-		const newBtn = btn('New payment (Esc)', showForm, { id: 'receipt-new', 'data-testid': 'receipt-new' });
-		const printBtn = btn('Print (P)', () => window.print(), { id: 'receipt-print', class: 'btn primary', 'data-testid': 'receipt-print' });
-		replace(page, h('div', { class: 'page-head no-print' }, h('h1', {}, 'Receipt'),
+		const newBtn = btn(t('pay.new_payment'), showForm, { id: 'receipt-new', 'data-testid': 'receipt-new' });
+		const printBtn = btn(t('pay.print'), () => window.print(), { id: 'receipt-print', class: 'btn primary', 'data-testid': 'receipt-print' });
+		replace(page, h('div', { class: 'page-head no-print' }, h('h1', {}, t('pay.receipt')),
 			h('div', { class: 'page-actions' }, paperToggle(sheet, 'receipt'), printBtn, newBtn)), h('div', { class: 'sheet-wrap' }, sheet));
 		printBtn.focus();
 		cleanupKeys = onKeys({ p: () => window.print(), Escape: showForm });
