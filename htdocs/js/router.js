@@ -19,6 +19,7 @@ const ROUTES = [
 	['/appointments', DESK, () => import('./screens/appointments.js')],
 	['/payments', DESK, () => import('./screens/payments.js')],
 	['/consult/:id', ['doctor'], () => import('./screens/consult.js')],
+	['/print/prescription/:id', DESK, () => import('./screens/print-prescription.js')],
 	['/users', ADMIN, () => import('./screens/users.js')],
 	['/settings', ADMIN, () => import('./screens/settings.js')],
 	['/backups', ADMIN, () => import('./screens/backups.js')],
