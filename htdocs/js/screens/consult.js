@@ -68,13 +68,14 @@ function updateBmi(form) {
 }
 
 // A search answer in the drop-down: "Dolo 650 — Paracetamol 650 mg tablet"
-// for a brand, "Paracetamol 650 mg tablet" for a generic; its allergy class.
+// for a brand, "Paracetamol 650 mg tablet" for a generic (its allergy class
+// in the tooltip).
 function medicineOption(m) {
 	const what = [m.name, m.strength, m.form].filter(Boolean).join(' ');
-	const cls = m.class ? h('span', { class: 'tag' }, m.class) : null;
+	const title = m.class ? `${(m.ingredients || []).join(' + ')}: ${m.class}` : null;
 	return m.brand
-		? h('span', { 'data-brand': m.brand }, h('b', {}, m.brand), h('span', { class: 'muted' }, ` — ${what}`), cls ? ' ' : '', cls)
-		: h('span', {}, m.name, m.strength || m.form ? h('span', { class: 'muted' }, ` ${[m.strength, m.form].filter(Boolean).join(' ')}`) : '', cls ? ' ' : '', cls);
+		? h('span', { 'data-brand': m.brand, title }, h('b', {}, m.brand), h('span', { class: 'muted' }, ` — ${what}`))
+		: h('span', { title }, m.name, m.strength || m.form ? h('span', { class: 'muted' }, ` ${[m.strength, m.form].filter(Boolean).join(' ')}`) : '');
 }
 
 // The warnings of the server (GET/PATCH answer's warnings, or finalize's
