@@ -14,7 +14,10 @@
  * the clinic's own medicines first.
  *
  * The dose of a prescription line is classified and normalised by
- * dose_parse() in dose.c.
+ * dose_parse() in dose.c.  Each line a visit answers carries its dosing in
+ * words, in English and in the language its patient reads ("dosing":
+ * {en, lang, local}), written by dose_words() in dosewords.c, which the
+ * statements call as the SQL function dose_words(lang, dose, timing, days).
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -24,8 +27,14 @@
 
 #include "nd.h"
 #include "qentry.h"
+#include "vitals.h"
 #include "dose.h"
 #include "allergy.h"
+#include "followup.h"
+
+/* The language the visit's patient reads (dose_words() below). */
+#define PATIENT_LANG \
+	"(SELECT language FROM patients WHERE id = v.patient_id)"
 
 /*
  * The columns of a visit as the API shows it (see jo_row_fields() for the
@@ -45,7 +54,10 @@
 	" ORDER BY pos)) AS \"@diagnoses\"," \
 	" (SELECT json_group_array(json_patch(json_object('medicine', medicine," \
 	" 'strength', strength, 'form', form, 'dose', dose, 'timing', timing," \
-	" 'duration_days', duration_days, 'instructions', instructions)," \
+	" 'duration_days', duration_days, 'instructions', instructions," \
+	" 'dosing', json_object('en', dose_words('en', dose, timing," \
+	" duration_days), 'lang', " PATIENT_LANG ", 'local'," \
+	" dose_words(" PATIENT_LANG ", dose, timing, duration_days)))," \
 	" json_object('brand', brand, 'allergy_override', allergy_override)))" \
 	" FROM (SELECT * FROM prescriptions WHERE visit_id = v.id" \
 	" ORDER BY pos)) AS \"@prescriptions\"," \
@@ -63,7 +75,8 @@
 	" WHEN p.age_on IS NOT NULL THEN p.age_years + substr(?2, 1, 4) -" \
 	" substr(p.age_on, 1, 4) - (substr(?2, 6) < substr(p.age_on, 6))" \
 	" ELSE p.age_years END AS \"patient.age_years\"," \
-	" p.phone AS \"patient.phone\", p.allergies AS \"patient.allergies\""
+	" p.phone AS \"patient.phone\", p.allergies AS \"patient.allergies\"," \
+	" p.language AS \"patient.language\""
 
 /* A medicine on the pad matches ?1 by a prefix of its name. */
 #define MED_NAME_PREFIX \
@@ -121,6 +134,7 @@ enum stmt {
 	STMT_VISIT_ALLERGIES,
 	STMT_RX_SHEET,
 	STMT_RX_LIST,
+	STMT_FOLLOWUPS,
 	STMT__MAX
 };
 static const char *const sql[STMT__MAX] = {
@@ -280,7 +294,10 @@ static const char *const sql[STMT__MAX] = {
 	" (SELECT json_group_array(json_object('medicine', medicine,"
 	" 'strength', strength, 'form', form, 'brand', brand, 'dose', dose,"
 	" 'timing', timing, 'duration_days', duration_days, 'instructions',"
-	" instructions)) FROM (SELECT * FROM prescriptions"
+	" instructions, 'dosing', json_object('en', dose_words('en', dose,"
+	" timing, duration_days), 'lang', " PATIENT_LANG ", 'local',"
+	" dose_words(" PATIENT_LANG ", dose, timing, duration_days))))"
+	" FROM (SELECT * FROM prescriptions"
 	" WHERE visit_id = v.id ORDER BY pos)) AS \"@prescriptions\","
 	" v.advice AS advice, v.follow_up_date AS follow_up_date,"
 	" u.name AS \"doctor.name\", " PATIENT_COLS
@@ -292,6 +309,23 @@ static const char *const sql[STMT__MAX] = {
 	" (SELECT count(*) FROM prescriptions WHERE visit_id = v.id)"
 	" AS medicines FROM visits v WHERE v.patient_id = ?1"
 	" AND v.status = 'final' ORDER BY v.id DESC LIMIT ?2 OFFSET ?3",
+	/*
+	 * STMT_FOLLOWUPS: ?1 today; the review dates of the coming week
+	 * written at each patient's latest visit (one they came back for
+	 * is done).
+	 */
+	"SELECT v.id, v.follow_up_date,"
+	" CASE v.follow_up_date WHEN ?1 THEN 'today'"
+	" WHEN date(?1, '+1 day') THEN 'tomorrow' ELSE 'week' END,"
+	" p.id, p.name, p.clinic_no, p.phone, p.language,"
+	" (SELECT value FROM settings WHERE key = 'clinic_name')"
+	" FROM visits v JOIN patients p ON p.id = v.patient_id"
+	" WHERE v.status = 'final' AND v.follow_up_date >= ?1"
+	" AND v.follow_up_date <= date(?1, '+6 days')"
+	" AND NOT EXISTS (SELECT 1 FROM visits w WHERE w.patient_id ="
+	" v.patient_id AND (w.day > v.day OR (w.day = v.day AND w.id > v.id)))"
+	" ORDER BY v.follow_up_date, p.name COLLATE NOCASE, p.id"
+	" LIMIT ?2",
 };
 /* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "visits sql");
@@ -308,33 +342,10 @@ static sqlite3_stmt *st[STMT__MAX];
 #define PATCH_BODY_MAX	(128 * 1024)
 
 /*
- * The vitals and their physiological ranges; their order is that of the
- * parameters of STMT_VISIT_UPDATE (?11 and ?12 for the first, and so on).
+ * The vitals (enum vital, lib/vitals.h: their names and ranges are shared
+ * with the vitals a nurse records on a queue entry) are parameters of
+ * STMT_VISIT_UPDATE in that order: ?11 and ?12 for the first, and so on.
  */
-enum vital {
-	V_BP_SYSTOLIC,
-	V_BP_DIASTOLIC,
-	V_PULSE,
-	V_TEMPERATURE_C,
-	V_WEIGHT_KG,
-	V_HEIGHT_CM,
-	V_SPO2,
-	V__MAX
-};
-static const struct {
-	const char	*name;
-	int		 integer;	/* 1: whole numbers only */
-	double		 min, max;
-	const char	*unit;
-} vitals[V__MAX] = {
-	/* V_BP_SYSTOLIC */	{ "bp_systolic", 1, 50, 300, "mmHg" },
-	/* V_BP_DIASTOLIC */	{ "bp_diastolic", 1, 20, 200, "mmHg" },
-	/* V_PULSE */		{ "pulse", 1, 20, 250, "per minute" },
-	/* V_TEMPERATURE_C */	{ "temperature_c", 0, 30, 45, "°C" },
-	/* V_WEIGHT_KG */	{ "weight_kg", 0, 0.5, 350, "kg" },
-	/* V_HEIGHT_CM */	{ "height_cm", 0, 20, 250, "cm" },
-	/* V_SPO2 */		{ "spo2", 1, 50, 100, "%" },
-};
 #define UPDATE_VITAL_PARAM	11	/* flag of the first vital in the UPDATE */
 
 static const char timings[] =
@@ -657,102 +668,22 @@ item_check(struct req *r, const char *list, size_t idx, yajl_val item,
 	return valid_object(r, item, fields, path);
 }
 
-/* Vitals as a PATCH body gives them. */
-struct vitals_in {
-	int	 set[V__MAX];	/* named in the body (null included) */
-	int	 null[V__MAX];	/* named as null: cleared */
-	double	 val[V__MAX];
-};
-
 /*
- * Checks the "vitals" member VIT of a PATCH body (NULL: absent; null:
- * clears every vital) into VI.  Returns 0, or 422 naming the vital, e.g.
- * "vitals.bp_systolic".
+ * The diastolic pressure must stay below the systolic once the body's
+ * vitals (VI, checked again) are applied to the stored visit VS.  Returns
+ * 0, or 422 naming the vital the body set.
  */
 static int
-vitals_check(struct req *r, yajl_val vit, struct vitals_in *vi)
+bp_check(struct req *r, struct vitals_in *vi, const struct vstate *vs)
 {
-	char		 path[64];
-	const char	*key;
-	yajl_val	 v;
-	size_t		 i;
-	int		 k;
-	double		 d;
+	struct vitals_in	 old;
 
-	memset(vi, 0, sizeof(*vi));
-	if (vit == NULL)
-		return 0;
-	if (YAJL_IS_NULL(vit)) {
-		for (k = 0; k < V__MAX; k++)
-			vi->set[k] = vi->null[k] = 1;
-		return 0;
-	}
-	for (i = 0; i < vit->u.object.len; i++) {
-		key = vit->u.object.keys[i];
-		v = vit->u.object.values[i];
-		for (k = 0; k < V__MAX; k++)
-			if (strcmp(vitals[k].name, key) == 0)
-				break;
-		if (k == V__MAX) {
-			if (strlen(key) > 40 || !valid_plain_text(key))
-				key = "?";
-			snprintf(path, sizeof(path), "vitals.%s", key);
-			return http_error(r, 422, "unknown_field",
-			    "This request has a field the server does not "
-			    "know.", path);
-		}
-		snprintf(path, sizeof(path), "vitals.%s", key);
-		vi->set[k] = 1;
-		if (YAJL_IS_NULL(v)) {
-			vi->null[k] = 1;
-			continue;
-		}
-		if (!YAJL_IS_NUMBER(v))
-			return item_bad(r, path, "%s must be a number.", path);
-		if (vitals[k].integer && !YAJL_IS_INTEGER(v))
-			return item_bad(r, path, "%s must be a whole number.",
-			    path);
-		if (YAJL_IS_INTEGER(v))
-			d = (double)YAJL_GET_INTEGER(v);
-		else if (YAJL_IS_DOUBLE(v))
-			d = YAJL_GET_DOUBLE(v);
-		else
-			d = vitals[k].max + 1;	/* out of any range */
-		if (!(d >= vitals[k].min && d <= vitals[k].max))
-			return item_bad(r, path, "%s must be from %g to %g %s.",
-			    path, vitals[k].min, vitals[k].max,
-			    vitals[k].unit);
-		vi->val[k] = d;
-	}
-	return 0;
-}
-
-/*
- * The diastolic pressure must stay below the systolic once the body VI is
- * applied to the stored visit VS.  Returns 0, or 422 naming the vital the
- * body set.
- */
-static int
-bp_check(struct req *r, const struct vitals_in *vi, const struct vstate *vs)
-{
-	int		 has_sys = vs->has_sys, has_dia = vs->has_dia;
-	double		 sys = (double)vs->sys, dia = (double)vs->dia;
-
-	if (vi->set[V_BP_SYSTOLIC]) {
-		has_sys = !vi->null[V_BP_SYSTOLIC];
-		sys = vi->val[V_BP_SYSTOLIC];
-	}
-	if (vi->set[V_BP_DIASTOLIC]) {
-		has_dia = !vi->null[V_BP_DIASTOLIC];
-		dia = vi->val[V_BP_DIASTOLIC];
-	}
-	if (!has_sys || !has_dia || dia < sys)
-		return 0;
-	if (vi->set[V_BP_DIASTOLIC] && !vi->null[V_BP_DIASTOLIC])
-		return item_bad(r, "vitals.bp_diastolic", "vitals.bp_diastolic "
-		    "must be below the systolic pressure.");
-	return item_bad(r, "vitals.bp_systolic", "vitals.bp_systolic must be "
-	    "above the diastolic pressure.");
+	memset(&old, 0, sizeof(old));
+	old.set[V_BP_SYSTOLIC] = vs->has_sys;
+	old.val[V_BP_SYSTOLIC] = (double)vs->sys;
+	old.set[V_BP_DIASTOLIC] = vs->has_dia;
+	old.val[V_BP_DIASTOLIC] = (double)vs->dia;
+	return valid_vitals(r, json_get(r->json, "vitals"), vi, &old);
 }
 
 /* db.c binds no doubles (yet); the real vitals need them. */
@@ -883,9 +814,46 @@ rx_replace(long long id, yajl_val rx, char doses[][DOSE_OUT_MAX])
 }
 
 /*
+ * A new visit VID opened from queue entry QID starts with the vitals and
+ * complaint recorded on the entry (by a nurse, before the doctor), if any.
+ * Inside the write transaction.  Returns SQLITE_OK or the error.
+ */
+static int
+visit_from_entry(long long vid, long long qid, const char *now)
+{
+	sqlite3_stmt		*s = st[STMT_VISIT_UPDATE];
+	struct vitals_in	 vi;
+	char			 complaint[COMPLAINT_MAX * 4 + 1];
+	int			 rc, k;
+
+	if ((rc = qentry_vitals(qid, &vi, complaint, sizeof(complaint))) <= 0)
+		return rc < 0 ? -rc : SQLITE_OK;
+	db_bind_int(s, 1, vid);
+	db_bind_int(s, 2, 1);
+	db_bind_int(s, 3, complaint[0] != '\0');
+	db_bind_text(s, 4, complaint[0] != '\0' ? complaint : NULL);
+	for (k = 5; k < UPDATE_VITAL_PARAM; k++)
+		db_bind_int(s, k, 0);	/* notes, advice, follow-up: as new */
+	for (k = 0; k < V__MAX; k++) {
+		db_bind_int(s, UPDATE_VITAL_PARAM + 2 * k, vi.set[k]);
+		if (!vi.set[k])
+			db_bind_null(s, UPDATE_VITAL_PARAM + 2 * k + 1);
+		else if (vital_defs[k].integer)
+			db_bind_int(s, UPDATE_VITAL_PARAM + 2 * k + 1,
+			    (long long)vi.val[k]);
+		else
+			bind_double(s, UPDATE_VITAL_PARAM + 2 * k + 1,
+			    vi.val[k]);
+	}
+	db_bind_text(s, 25, now);
+	return db_run(s);
+}
+
+/*
  * POST /api/visits {patient_id, queue_id?}: 201 a new draft visit of
  * today.  With queue_id (today's entry of that patient) the entry moves to
- * in_consult, and when a draft of that entry exists already it is answered
+ * in_consult, a new visit starts with the vitals and complaint recorded on
+ * the entry, and when a draft of that entry exists already it is answered
  * (200) instead of a second one: opening a consultation twice is harmless.
  * 404 no such patient or queue entry; 422 the entry is another patient's
  * or another day's; 409 the entry is done, cancelled or a no-show.
@@ -951,6 +919,9 @@ visit_create(struct req *r)
 		if ((rc = db_run(s)) != SQLITE_OK)
 			return db_fail(r, rc);
 		vid = sqlite3_last_insert_rowid(db);
+		if (qid > 0 && (rc = visit_from_entry(vid, qid, now)) !=
+		    SQLITE_OK)
+			return db_fail(r, rc);
 	}
 	return visit_commit(r, found ? "visit.read" : "visit.create", vid, pid,
 	    found ? 200 : 201);
@@ -1006,7 +977,8 @@ visit_patch(struct req *r)
 	int		 rc, k;
 
 	json_int(r->json, "version", &version);
-	if ((rc = vitals_check(r, json_get(r->json, "vitals"), &vi)) != 0)
+	if ((rc = valid_vitals(r, json_get(r->json, "vitals"), &vi, NULL)) !=
+	    0)
 		return rc;
 	for (i = 0; dx != NULL && YAJL_IS_ARRAY(dx) && i < dx->u.array.len;
 	    i++)
@@ -1048,7 +1020,7 @@ visit_patch(struct req *r)
 		db_bind_int(s, UPDATE_VITAL_PARAM + 2 * k, vi.set[k]);
 		if (!vi.set[k] || vi.null[k])
 			db_bind_null(s, UPDATE_VITAL_PARAM + 2 * k + 1);
-		else if (vitals[k].integer)
+		else if (vital_defs[k].integer)
 			db_bind_int(s, UPDATE_VITAL_PARAM + 2 * k + 1,
 			    (long long)vi.val[k]);
 		else
@@ -1416,6 +1388,75 @@ medicine_search(struct req *r)
 	return 200;
 }
 
+#define FOLLOWUPS_MAX	500	/* patients of one week's list */
+
+/*
+ * GET /api/followups: 200 {date, followups:[{visit_id, follow_up_date,
+ * when: "today"|"tomorrow"|"week", patient:{id, name, clinic_no, phone,
+ * language}, tel, whatsapp}]}: the patients due for review today,
+ * tomorrow and the rest of the coming week (to today + 6 days), by date
+ * and name.  tel and whatsapp are null without a phone; whatsapp is null
+ * for a landline; its message is in the patient's language.
+ * Audited "followup.list".
+ */
+static int
+followup_list(struct req *r)
+{
+	sqlite3_stmt	*s = st[STMT_FOLLOWUPS];
+	char		 today[11], tel[FOLLOWUP_TEL_MAX], wa[FOLLOWUP_LINK_MAX];
+	const char	*lang, *clinic;
+	int		 rc, k;
+
+	db_today(today);
+	db_bind_text(s, 1, today);
+	db_bind_int(s, 2, FOLLOWUPS_MAX);
+	jo_open(r);
+	jo_str(r, "date", today);
+	jo_arr(r, "followups");
+	while ((rc = db_step(s)) == SQLITE_ROW) {
+		lang = (const char *)sqlite3_column_text(s, 7);
+		clinic = (const char *)sqlite3_column_text(s, 8);
+		k = dose_lang(lang);
+		if (k < 0 || !followup_links((enum dose_lang)k,
+		    (const char *)sqlite3_column_text(s, 6),
+		    (const char *)sqlite3_column_text(s, 4),
+		    clinic != NULL ? clinic : "",
+		    (const char *)sqlite3_column_text(s, 1), tel, sizeof(tel),
+		    wa, sizeof(wa)))
+			tel[0] = wa[0] = '\0';
+		jo_obj(r, NULL);
+		jo_int(r, "visit_id", sqlite3_column_int64(s, 0));
+		jo_str(r, "follow_up_date",
+		    (const char *)sqlite3_column_text(s, 1));
+		jo_str(r, "when", (const char *)sqlite3_column_text(s, 2));
+		jo_obj(r, "patient");
+		jo_int(r, "id", sqlite3_column_int64(s, 3));
+		jo_str(r, "name", (const char *)sqlite3_column_text(s, 4));
+		jo_int(r, "clinic_no", sqlite3_column_int64(s, 5));
+		jo_key(r, "phone");
+		jo_col(r, s, 6);
+		jo_str(r, "language", lang);
+		jo_obj_close(r);
+		if (tel[0] != '\0')
+			jo_str(r, "tel", tel);
+		else
+			jo_null(r, "tel");
+		if (wa[0] != '\0')
+			jo_str(r, "whatsapp", wa);
+		else
+			jo_null(r, "whatsapp");
+		jo_obj_close(r);
+	}
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	jo_arr_close(r);
+	jo_close(r);
+	if ((rc = audit(r, "followup.list", "patient", 0, 0)) != SQLITE_OK)
+		return db_fail(r, rc);
+	return 200;
+}
+
 static const struct field create_fields[] = {
 	{ "patient_id", FT_INT, F_REQUIRED, 1, LLONG_MAX, NULL, NULL, NULL },
 	{ "queue_id", FT_INT, F_NULLABLE, 1, LLONG_MAX, NULL, NULL, NULL },
@@ -1454,11 +1495,55 @@ static const struct route routes[] = {
 	    prescription_get, 0 },
 	{ METHOD_GET, "/api/patients/{id}/prescriptions", R_CLINIC, NULL,
 	    prescription_list, 0 },
+	{ METHOD_GET, "/api/followups", R_CLINIC, NULL, followup_list, 0 },
 };
+
+/*
+ * The SQL function dose_words(LANG, DOSE, TIMING, DAYS): the text of
+ * dose_words(), or NULL when it has nothing to say (an unknown language,
+ * a dose dose_parse() refuses).
+ */
+static void
+sql_dose_words(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	char		 out[DOSE_WORDS_MAX];
+	const char	*dose, *timing;
+	long long	 days;
+	int		 lang;
+	size_t		 n;
+
+	(void)argc;
+	lang = dose_lang((const char *)sqlite3_value_text(argv[0]));
+	dose = (const char *)sqlite3_value_text(argv[1]);
+	timing = (const char *)sqlite3_value_text(argv[2]);
+	days = sqlite3_value_type(argv[3]) == SQLITE_INTEGER ?
+	    sqlite3_value_int64(argv[3]) : 0;
+	if (lang < 0 || dose == NULL ||
+	    (n = dose_words((enum dose_lang)lang, dose, timing, days, out,
+	    sizeof(out))) == 0) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	sqlite3_result_text(cx, out, (int)n, SQLITE_TRANSIENT);
+}
+
+/* Gives connection D the function dose_words() before any statement is
+ * prepared on it (registered by main() with sqlite3_auto_extension()). */
+static int
+dosing_ext(sqlite3 *d, char **err, const void *api)
+{
+	(void)err;
+	(void)api;
+	return sqlite3_create_function(d, "dose_words", 4, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_dose_words,
+	    NULL, NULL);
+}
 
 int
 main(int argc, char **argv)
 {
+	if (sqlite3_auto_extension((void (*)(void))dosing_ext) != SQLITE_OK)
+		return 1;
 	/* Its writes are short: one fsync may serve several (serve.c). */
 	nd_group_commit = 1;
 	return nd_main(argc, argv, "visits", routes, ND_NELEM(routes), sql,

@@ -21,6 +21,29 @@ t.test('one session per role', async () => {
   sessions.admin = await t.admin();
   sessions.doctor = (await t.user('doctor')).cookie;
   sessions.frontdesk = (await t.user('frontdesk')).cookie;
+  sessions.nurse = (await t.user('nurse')).cookie;
+});
+
+// The nurse's share, stated apart from the route tables (which the matrix
+// below reads): patients and the queue to read, vitals to record; never
+// visits, prescriptions, payments or reports.
+t.test('the nurse may read patients and the queue and record vitals, nothing clinical or of money', async () => {
+  const nurse = (m, p) => routes.some((r) => r.method === m && r.pattern === p && r.roles && r.roles.includes('nurse'));
+  for (const [m, p] of [['GET', '/api/patients'], ['GET', '/api/patients/{id}'], ['GET', '/api/queue'],
+    ['PUT', '/api/queue/{id}/vitals'], ['GET', '/api/queue/{id}/vitals'], ['GET', '/api/auth/me']]) {
+    t.ok(nurse(m, p), `nurse may ${m} ${p}`);
+  }
+  const theirs = routes.filter((r) => r.roles && r.roles.includes('nurse') &&
+    /^\/api\/(visits|payments|reports|medicines)|\/visits$/.test(r.pattern));
+  t.eq(theirs.map((r) => `${r.method} ${r.pattern}`), [], 'no route of visits, payments, reports or medicines');
+  for (const p of ['/api/visits/1', '/api/patients/1/visits', '/api/payments', '/api/reports/daily']) {
+    const res = await t.api('GET', p, { cookie: sessions.nurse });
+    t.status(res, 403, `GET ${p} as nurse`);
+  }
+  const v = await t.api('POST', '/api/visits', { cookie: sessions.nurse, body: { patient_id: 1 } });
+  t.status(v, 403, 'POST /api/visits as nurse');
+  const pay = await t.api('POST', '/api/payments', { cookie: sessions.nurse, body: { patient_id: 1, amount_paise: 100, mode: 'cash' } });
+  t.status(pay, 403, 'POST /api/payments as nurse');
 });
 
 for (const r of routes) {
@@ -34,7 +57,7 @@ for (const r of routes) {
       t.eq(res.json && res.json.error && res.json.error.code, 'unauthenticated', 'code');
     });
   }
-  for (const role of ['admin', 'doctor', 'frontdesk']) {
+  for (const role of ['admin', 'doctor', 'frontdesk', 'nurse']) {
     const allowed = !r.roles || r.roles.includes(role);
     t.test(`${r.method} ${r.pattern} (${r.prog}) as ${role}: ${allowed ? 'allowed' : '403'}`, async () => {
       const res = await send(sessions[role]);

@@ -6,6 +6,7 @@ import { h, pageHead, field, input, textarea, select, bindForm, setValues, toast
 import { session, loadSettings, DEFAULT_TZ } from '../session.js';
 import { letterheadBlock, printPrefs } from '../shared/print-sheet.js';
 import { prescriptionSheet } from '../shared/prescription-sheet.js';
+import { t } from '../i18n.js';
 
 const TEXT = [
 	['clinic_name', 'Clinic name', 100], ['doctor_name', 'Doctor’s name', 100], ['qualification', 'Qualification', 100],
@@ -52,6 +53,8 @@ export async function render(root) {
 				' Print the letterhead (untick for pre-printed pads)')),
 			field('Pad: first line from the top (mm)', input('pad_margin_top_mm', { id: 'settings-pad-top', type: 'number', min: 0, max: MARGIN_MAX, step: 1, inputmode: 'numeric', 'data-testid': 'settings-pad-top' })),
 			field('Pad: first line from the left (mm)', input('pad_margin_left_mm', { id: 'settings-pad-left', type: 'number', min: 0, max: MARGIN_MAX, step: 1, inputmode: 'numeric', 'data-testid': 'settings-pad-left' }))),
+		field(t('settings.upi_vpa'), input('upi_vpa', { id: 'settings-upi-vpa', maxlength: 100, autocomplete: 'off', spellcheck: 'false', placeholder: 'clinic@okaxis', 'data-testid': 'settings-upi_vpa' }),
+			{ hint: t('settings.upi_vpa_hint') }),
 		h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'btn primary', id: 'settings-submit', 'data-testid': 'settings-submit' }, 'Save settings')));
 	const logoFile = h('input', { type: 'file', id: 'settings-logo', accept: 'image/png,image/jpeg,image/webp', 'data-testid': 'settings-logo' });
 	const logoBox = h('section', { class: 'card' }, h('h2', {}, 'Logo'),
@@ -127,6 +130,7 @@ export async function render(root) {
 			for (const [k] of TEXT) body[k] = v[k] || (k === 'clinic_name' ? v[k] : null);
 			body.address = v.address || null;
 			body.timezone = v.timezone;
+			body.upi_vpa = v.upi_vpa.trim() || null;
 			body.consultation_fee_paise = v.consultation_fee ? rupeesToPaise(v.consultation_fee) : 0;
 			body.paper = v.paper;
 			body.print_letterhead = v.print_letterhead;

@@ -7,15 +7,17 @@
 // #/print/prescription/<id> both draw it; its paper and margins are
 // print-sheet.js's.
 import { h, fmtDate, ageSex } from '../ui.js';
-import { rxLine, vitalsLine } from '../rx.js';
+import { rxLine, rxLocal, vitalsLine } from '../rx.js';
+import { tIn } from '../i18n.js';
 import { session } from '../session.js';
 import { sheet } from './print-sheet.js';
 
 // The one place a line's "how to take it" is written on paper
-// ("1-0-1 = morning and night, after food, 5 days"); the patient's own
-// language may add its line here.
+// ("1-0-1 = morning and night, after food, 5 days"), and below it the same
+// in the language the patient reads (the line's dosing.local, when the
+// server wrote one).
 export function rxDoseLine(m) {
-	return h('div', { class: 'rx-how' }, rxLine(m));
+	return [h('div', { class: 'rx-how' }, rxLine(m)), rxLocal(m)];
 }
 
 // "Paracetamol 650 mg tablet" and the brand beside it ("Dolo 650").
@@ -47,7 +49,8 @@ export function prescriptionSheet(rx, { prefs, settings = session.settings } = {
 		dx ? h('p', { class: 'rx-dx', 'data-testid': 'rx-diagnosis' }, h('b', {}, 'Diagnosis: '), dx) : null,
 		meds.length ? h('section', { class: 'rx-block' },
 			h('table', { class: 'rx-table', 'data-testid': 'rx-print-table' },
-				h('thead', {}, h('tr', {}, h('th', { class: 'rx-symbol', 'aria-label': 'Prescription' }, '℞'), h('th', {}, 'Medicine'), h('th', {}, 'How to take'))),
+				h('thead', {}, h('tr', {}, h('th', { class: 'rx-symbol', 'aria-label': 'Prescription' }, '℞'), h('th', {}, 'Medicine'), h('th', {}, 'How to take',
+					p.language && p.language !== 'en' ? h('span', { class: 'rx-local', lang: p.language }, tIn(p.language, 'rx.how_to_take')) : null))),
 				h('tbody', {}, meds.map((m, i) => h('tr', { 'data-testid': 'rx-print-row' },
 					h('td', {}, i + 1),
 					h('td', { class: 'rx-med' }, rxMedicine(m)),
