@@ -22,6 +22,7 @@ const ROUTES = [
 	['/payments', DESK, () => import('./screens/payments.js')],
 	['/followups', DESK, () => import('./screens/followups.js')],
 	['/consult/:id', ['doctor'], () => import('./screens/consult.js')],
+	['/print/prescription/:id', DESK, () => import('./screens/print-prescription.js')],
 	['/users', ADMIN, () => import('./screens/users.js')],
 	['/settings', ADMIN, () => import('./screens/settings.js')],
 	['/backups', ADMIN, () => import('./screens/backups.js')],
