@@ -10,7 +10,7 @@ import { go } from './nav.js';
 const NAV = {
 	frontdesk: [['patients', 'Patients'], ['queue', 'Queue'], ['appointments', 'Appointments'], ['payments', 'Payments']],
 	doctor: [['queue', 'Queue'], ['patients', 'Patients']],
-	admin: [['users', 'Users'], ['settings', 'Settings'], ['backups', 'Backups'], ['audit', 'Audit'], ['status', 'Status']],
+	admin: [['users', 'Users'], ['payments', 'Payments'], ['reports', 'Reports'], ['settings', 'Settings'], ['backups', 'Backups'], ['audit', 'Audit'], ['status', 'Status']],
 };
 
 // Ask to sign in again when a request meets a 401; one prompt for all waiting requests.

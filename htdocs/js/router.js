@@ -9,6 +9,7 @@ import { go, home } from './nav.js';
 
 const DESK = ['frontdesk', 'doctor'];
 const ADMIN = ['admin'];
+const MONEY = ['frontdesk', 'doctor', 'admin'];	// the admin reads the money too
 
 // [pattern, roles, loader]
 const ROUTES = [
@@ -17,7 +18,9 @@ const ROUTES = [
 	['/patient/:id', DESK, () => import('./screens/patient.js')],
 	['/queue', DESK, () => import('./screens/queue.js')],
 	['/appointments', DESK, () => import('./screens/appointments.js')],
-	['/payments', DESK, () => import('./screens/payments.js')],
+	['/payments', MONEY, () => import('./screens/payments.js')],
+	['/reports', MONEY, () => import('./screens/reports.js')],
+	['/print/receipt/:id', MONEY, () => import('./screens/print-receipt.js')],
 	['/consult/:id', ['doctor'], () => import('./screens/consult.js')],
 	['/users', ADMIN, () => import('./screens/users.js')],
 	['/settings', ADMIN, () => import('./screens/settings.js')],
