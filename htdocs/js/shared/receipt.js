@@ -35,5 +35,6 @@ export function receiptSheet(r, { settings = session.settings } = {}) {
 			h('tr', {}, h('th', {}, ''), h('td', { class: 'muted' }, amountInWords(r.amount_paise))),
 			row('Paid by', modeLabel(r.mode)),
 			r.note ? row('For', r.note) : null)),
-		h('div', { class: 'signature' }, h('div', { class: 'sig-line' }, 'Received by'), h('div', { 'data-testid': 'receipt-received-by' }, r.received_by || '')));
+		h('div', { class: 'signature' }, h('div', { class: 'sig-block' },
+			h('div', { class: 'sig-line' }, 'Received by'), h('div', { 'data-testid': 'receipt-received-by' }, r.received_by || ''))));
 }
