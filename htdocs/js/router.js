@@ -8,6 +8,7 @@ import { h, replace, notice } from './ui.js';
 import { go, home } from './nav.js';
 
 const DESK = ['frontdesk', 'doctor'];
+const QUEUE = ['frontdesk', 'doctor', 'nurse'];
 const ADMIN = ['admin'];
 const MONEY = ['frontdesk', 'doctor', 'admin'];	// the admin reads the money too
 
@@ -16,11 +17,13 @@ const ROUTES = [
 	['/patients', DESK, () => import('./screens/patients.js')],
 	['/register', DESK, () => import('./screens/register.js')],
 	['/patient/:id', DESK, () => import('./screens/patient.js')],
-	['/queue', DESK, () => import('./screens/queue.js')],
+	['/queue', QUEUE, () => import('./screens/queue.js')],
+	['/vitals', ['nurse', 'doctor'], () => import('./screens/vitals.js')],
 	['/appointments', DESK, () => import('./screens/appointments.js')],
 	['/payments', MONEY, () => import('./screens/payments.js')],
 	['/reports', MONEY, () => import('./screens/reports.js')],
 	['/print/receipt/:id', MONEY, () => import('./screens/print-receipt.js')],
+	['/followups', DESK, () => import('./screens/followups.js')],
 	['/consult/:id', ['doctor'], () => import('./screens/consult.js')],
 	['/users', ADMIN, () => import('./screens/users.js')],
 	['/settings', ADMIN, () => import('./screens/settings.js')],

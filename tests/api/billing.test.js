@@ -200,7 +200,7 @@ t.test('billing: the day\'s list has every field of the contract', async () => {
   for (const k of ['id', 'receipt_no', 'patient', 'amount_paise', 'mode', 'note', 'items', 'voided', 'created_at', 'received_by']) {
     t.ok(k in p, `${k} in ${JSON.stringify(p)}`);
   }
-  t.eq(Object.keys(p.patient).sort(), ['clinic_no', 'id', 'name'], 'patient {id, name, clinic_no}');
+  for (const k of ['id', 'name', 'clinic_no']) t.ok(k in p.patient, `patient.${k}`);
   t.eq([p.items, p.voided, p.received_by], [[], false, S.deskName], 'no lines, not voided, who took it');
 });
 
