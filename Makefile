@@ -67,6 +67,8 @@ $(BUILD)/bin/admin $(BUILD)/bin/nalamdesk-admin: LDLIBS += -lcrypto
 # program and the tool (pkey.c).
 ICU_LIBS := -licui18n -licuuc -licudata
 $(BUILD)/bin/patients $(BUILD)/bin/nalamdesk-admin: LDLIBS += $(ICU_LIBS)
+# libqrencode: the billing program draws a receipt's UPI QR code.
+$(BUILD)/bin/billing: LDLIBS += -lqrencode
 
 # The libraries a program links, for what links against libnd.a outside this file (the unit
 # tests in tests/run, the fuzz targets in tests/fuzz/run).

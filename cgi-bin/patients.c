@@ -56,7 +56,8 @@
 	" p.sex AS sex, p.dob AS dob, " AGE_TODAY " AS age_years," \
 	" p.phone AS phone, p.address AS address, p.abha_id AS abha_id," \
 	" p.allergies AS allergies, p.notes AS notes, p.version AS version," \
-	" p.created_at AS created_at, p.updated_at AS updated_at"
+	" p.created_at AS created_at, p.updated_at AS updated_at," \
+	" p.language AS language"
 
 /* Part A of a name search: ?2 <= lower(name) < ?3. */
 #define FIRST_WORD	"lower(p.name) >= ?2 AND lower(p.name) < ?3"
@@ -95,8 +96,9 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_INSERT: the next clinic number, under BEGIN IMMEDIATE */
 	"INSERT INTO patients (clinic_no, name, sex, dob, age_years, age_on,"
 	" phone, address, abha_id, allergies, notes, created_at, updated_at,"
-	" created_by, name_key) SELECT coalesce(max(clinic_no), 0) + 1, ?1, ?2,"
-	" ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13 FROM patients",
+	" created_by, name_key, language) SELECT coalesce(max(clinic_no), 0) + 1,"
+	" ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13,"
+	" coalesce(?14, 'en') FROM patients",
 	/* STMT_UPDATE: ?3 says which fields the body gave (enum pf) */
 	"UPDATE patients SET"
 	" name = CASE WHEN ?3 & 1 THEN ?4 ELSE name END,"
@@ -110,6 +112,7 @@ static const char *const sql[STMT__MAX] = {
 	" abha_id = CASE WHEN ?3 & 64 THEN ?11 ELSE abha_id END,"
 	" allergies = CASE WHEN ?3 & 128 THEN ?12 ELSE allergies END,"
 	" notes = CASE WHEN ?3 & 256 THEN ?13 ELSE notes END,"
+	" language = CASE WHEN ?3 & 512 THEN ?16 ELSE language END,"
 	" version = version + 1, updated_at = ?14"
 	" WHERE id = ?1 AND version = ?2",
 	/* STMT_RECENT: ?4 limit, ?5 offset */
@@ -208,7 +211,8 @@ enum pf {
 	PF_ADDRESS = 32,
 	PF_ABHA = 64,
 	PF_ALLERGIES = 128,
-	PF_NOTES = 256
+	PF_NOTES = 256,
+	PF_LANGUAGE = 512
 };
 
 /*
@@ -372,7 +376,7 @@ phone_check(struct req *r, const char *ph, char *out)
 
 /*
  * POST /api/patients {name, sex, dob?, age_years?, phone?, address?,
- * abha_id?, allergies?, notes?}: 201 the patient with the next clinic
+ * abha_id?, allergies?, notes?, language?}: 201 the patient with the next clinic
  * number; 422 naming the field.  Audited patient.create.
  */
 static int
@@ -417,6 +421,7 @@ patient_create(struct req *r)
 	db_bind_int(s, 12, r->user.id);
 	name_key(name, key);
 	db_bind_text(s, 13, key);
+	db_bind_text(s, 14, json_str(r->json, "language"));
 	rc = db_step(s);
 	db_reset(s);
 	if (rc != SQLITE_DONE)
@@ -433,7 +438,7 @@ patient_create(struct req *r)
 
 /*
  * PATCH /api/patients/{id} {version, name?, sex?, dob?, age_years?,
- * phone?, address?, abha_id?, allergies?, notes?}: 200 the patient; null
+ * phone?, address?, abha_id?, allergies?, notes?, language?}: 200 the patient; null
  * clears an optional field.  A date of birth clears the age and an age
  * clears the date of birth (both given: the date wins); clearing the one
  * the patient has without giving the other is 422.  404; 409
@@ -511,6 +516,10 @@ patient_update(struct req *r)
 	if (json_has(r->json, "notes")) {
 		mask |= PF_NOTES;
 		db_bind_text(s, 13, opt_text(r, "notes"));
+	}
+	if (json_has(r->json, "language")) {
+		mask |= PF_LANGUAGE;
+		db_bind_text(s, 16, json_str(r->json, "language"));
 	}
 	db_bind_int(s, 3, mask);
 	db_bind_text(s, 14, now);
@@ -1052,6 +1061,7 @@ static const struct field create_fields[] = {
 	{ "allergies", FT_STRING, F_NULLABLE, 0, ALLERGIES_CHARS, NULL, NULL,
 	    NULL },
 	{ "notes", FT_STRING, F_NULLABLE, 0, NOTES_CHARS, NULL, NULL, NULL },
+	{ "language", FT_ENUM, 0, 0, 0, "en,ta,hi", NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -1070,6 +1080,7 @@ static const struct field update_fields[] = {
 	{ "allergies", FT_STRING, F_NULLABLE, 0, ALLERGIES_CHARS, NULL, NULL,
 	    NULL },
 	{ "notes", FT_STRING, F_NULLABLE, 0, NOTES_CHARS, NULL, NULL, NULL },
+	{ "language", FT_ENUM, 0, 0, 0, "en,ta,hi", NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 

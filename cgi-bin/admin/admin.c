@@ -150,6 +150,7 @@ static const char *const sql[STMT__MAX] = {
 	" AS pad_margin_top_mm,"
 	" CAST(coalesce(" SETTING("pad_margin_left_mm") ", 0) AS INTEGER)"
 	" AS pad_margin_left_mm,"
+	" nullif(" SETTING("upi_vpa") ", '') AS upi_vpa,"
 	" CASE WHEN EXISTS (SELECT 1 FROM settings_logo)"
 	" THEN '/api/settings/logo' END AS logo_url,"
 	" CAST(" SETTING("version") " AS INTEGER) AS version",
@@ -272,6 +273,7 @@ static const struct field user_patch_fields[] = {
 	{ "active", FT_BOOL, 0, 0, 0, NULL, NULL, NULL },
 	{ "password", FT_STRING, 0, 10, 128, NULL, valid_password,
 	    "The password must be 10 to 128 characters, not all the same." },
+	{ "language", FT_ENUM, 0, 0, 0, "en,ta,hi", NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -311,6 +313,9 @@ static const struct field settings_fields[] = {
 	    NULL },
 	{ "pad_margin_left_mm", FT_INT, 0, 0, PAD_MARGIN_MAX_MM, NULL, NULL,
 	    NULL },
+	{ "upi_vpa", FT_STRING, F_NULLABLE, 5, 100, NULL, valid_upi_vpa,
+	    "The UPI ID must look like clinic@okaxis: letters, digits, "
+	    ". _ - before the @ and the bank's handle after it." },
 	/* Read-only (answered by GET); accepted so that a client may send
 	 * back what it read, and ignored: the logo has its own route. */
 	{ "logo_url", FT_STRING, F_NULLABLE, 0, 300, NULL, NULL, NULL },

@@ -17,7 +17,7 @@
 /* The text settings PUT may change, in the order they are written. */
 static const char *const text_keys[] = {
 	"clinic_name", "doctor_name", "qualification", "registration_no",
-	"address", "phone", "timezone",
+	"address", "phone", "timezone", "upi_vpa",
 };
 
 /* Writes the settings row as one JSON object.  Returns 200 or db_fail. */
@@ -37,7 +37,8 @@ settings_answer(struct req *r)
  * GET /api/settings: 200 {clinic_name, doctor_name, qualification,
  * registration_no, address, phone, consultation_fee_paise, timezone,
  * paper (A5|A4), print_letterhead, pad_margin_top_mm, pad_margin_left_mm,
- * logo_url (null or "/api/settings/logo"), version}.
+ * upi_vpa (null when receipts carry no UPI QR), logo_url (null or
+ * "/api/settings/logo"), version}.
  */
 int
 settings_get(struct req *r)

@@ -26,6 +26,7 @@
  *              valid.c  valid_*       pure validators
  *              vitals.c vitals_*      a patient's vitals, their ranges (vitals.h)
  *              phonetic.c phon_*      a name's sound key (ICU; phonetic.h)
+ *              url.c    url_*         percent-encoding of a link's values
  *              log.c    nd_log
  */
 #ifndef ND_H
@@ -313,10 +314,14 @@ int	 valid_phone(const char *);
 #define VALID_PHONE_BUF	16
 int	 valid_phone_clean(const char *, char *);
 int	 valid_abha(const char *);
+int	 valid_upi_vpa(const char *);
 int	 valid_username(const char *);
 int	 valid_password(const char *);
 int	 valid_plain_text(const char *);
 int	 valid_name(const char *const *, size_t, const char *);
+
+/* url.c */
+long	 url_encode(const char *, char *, size_t, const char *);
 
 /* fields.c */
 struct vitals_in;

@@ -198,6 +198,34 @@ valid_abha(const char *s)
 	return 1;
 }
 
+/*
+ * A UPI virtual payment address as NPCI writes them: 2-64 of a-z A-Z 0-9
+ * . _ - (starting with a letter or digit), "@", and the handle of the
+ * payment app's bank, 2-32 letters and digits starting with a letter
+ * ("clinic.name@okaxis", "9876543210@ybl").
+ */
+int
+valid_upi_vpa(const char *s)
+{
+	const char	*at = strchr(s, '@');
+	size_t		 i, n;
+
+	if (at == NULL || at - s < 2 || at - s > 64 ||
+	    !isalnum((unsigned char)s[0]))
+		return 0;
+	for (i = 0; s + i < at; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '.' ||
+		    s[i] == '_' || s[i] == '-'))
+			return 0;
+	n = strlen(at + 1);
+	if (n < 2 || n > 32 || !isalpha((unsigned char)at[1]))
+		return 0;
+	for (i = 1; i <= n; i++)
+		if (!isalnum((unsigned char)at[i]))
+			return 0;
+	return 1;
+}
+
 /* 3-32 of a-z 0-9 . _ -, starting with a letter or digit. */
 int
 valid_username(const char *s)

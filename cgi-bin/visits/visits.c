@@ -14,7 +14,10 @@
  * the clinic's own medicines first.
  *
  * The dose of a prescription line is classified and normalised by
- * dose_parse() in dose.c.
+ * dose_parse() in dose.c.  Each line a visit answers carries its dosing in
+ * words, in English and in the language its patient reads ("dosing":
+ * {en, lang, local}), written by dose_words() in dosewords.c, which the
+ * statements call as the SQL function dose_words(lang, dose, timing, days).
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -27,6 +30,11 @@
 #include "vitals.h"
 #include "dose.h"
 #include "allergy.h"
+#include "followup.h"
+
+/* The language the visit's patient reads (dose_words() below). */
+#define PATIENT_LANG \
+	"(SELECT language FROM patients WHERE id = v.patient_id)"
 
 /*
  * The columns of a visit as the API shows it (see jo_row_fields() for the
@@ -46,7 +54,10 @@
 	" ORDER BY pos)) AS \"@diagnoses\"," \
 	" (SELECT json_group_array(json_patch(json_object('medicine', medicine," \
 	" 'strength', strength, 'form', form, 'dose', dose, 'timing', timing," \
-	" 'duration_days', duration_days, 'instructions', instructions)," \
+	" 'duration_days', duration_days, 'instructions', instructions," \
+	" 'dosing', json_object('en', dose_words('en', dose, timing," \
+	" duration_days), 'lang', " PATIENT_LANG ", 'local'," \
+	" dose_words(" PATIENT_LANG ", dose, timing, duration_days)))," \
 	" json_object('brand', brand, 'allergy_override', allergy_override)))" \
 	" FROM (SELECT * FROM prescriptions WHERE visit_id = v.id" \
 	" ORDER BY pos)) AS \"@prescriptions\"," \
@@ -64,7 +75,8 @@
 	" WHEN p.age_on IS NOT NULL THEN p.age_years + substr(?2, 1, 4) -" \
 	" substr(p.age_on, 1, 4) - (substr(?2, 6) < substr(p.age_on, 6))" \
 	" ELSE p.age_years END AS \"patient.age_years\"," \
-	" p.phone AS \"patient.phone\", p.allergies AS \"patient.allergies\""
+	" p.phone AS \"patient.phone\", p.allergies AS \"patient.allergies\"," \
+	" p.language AS \"patient.language\""
 
 /* A medicine on the pad matches ?1 by a prefix of its name. */
 #define MED_NAME_PREFIX \
@@ -122,6 +134,7 @@ enum stmt {
 	STMT_VISIT_ALLERGIES,
 	STMT_RX_SHEET,
 	STMT_RX_LIST,
+	STMT_FOLLOWUPS,
 	STMT__MAX
 };
 static const char *const sql[STMT__MAX] = {
@@ -281,7 +294,10 @@ static const char *const sql[STMT__MAX] = {
 	" (SELECT json_group_array(json_object('medicine', medicine,"
 	" 'strength', strength, 'form', form, 'brand', brand, 'dose', dose,"
 	" 'timing', timing, 'duration_days', duration_days, 'instructions',"
-	" instructions)) FROM (SELECT * FROM prescriptions"
+	" instructions, 'dosing', json_object('en', dose_words('en', dose,"
+	" timing, duration_days), 'lang', " PATIENT_LANG ", 'local',"
+	" dose_words(" PATIENT_LANG ", dose, timing, duration_days))))"
+	" FROM (SELECT * FROM prescriptions"
 	" WHERE visit_id = v.id ORDER BY pos)) AS \"@prescriptions\","
 	" v.advice AS advice, v.follow_up_date AS follow_up_date,"
 	" u.name AS \"doctor.name\", " PATIENT_COLS
@@ -293,6 +309,23 @@ static const char *const sql[STMT__MAX] = {
 	" (SELECT count(*) FROM prescriptions WHERE visit_id = v.id)"
 	" AS medicines FROM visits v WHERE v.patient_id = ?1"
 	" AND v.status = 'final' ORDER BY v.id DESC LIMIT ?2 OFFSET ?3",
+	/*
+	 * STMT_FOLLOWUPS: ?1 today; the review dates of the coming week
+	 * written at each patient's latest visit (one they came back for
+	 * is done).
+	 */
+	"SELECT v.id, v.follow_up_date,"
+	" CASE v.follow_up_date WHEN ?1 THEN 'today'"
+	" WHEN date(?1, '+1 day') THEN 'tomorrow' ELSE 'week' END,"
+	" p.id, p.name, p.clinic_no, p.phone, p.language,"
+	" (SELECT value FROM settings WHERE key = 'clinic_name')"
+	" FROM visits v JOIN patients p ON p.id = v.patient_id"
+	" WHERE v.status = 'final' AND v.follow_up_date >= ?1"
+	" AND v.follow_up_date <= date(?1, '+6 days')"
+	" AND NOT EXISTS (SELECT 1 FROM visits w WHERE w.patient_id ="
+	" v.patient_id AND (w.day > v.day OR (w.day = v.day AND w.id > v.id)))"
+	" ORDER BY v.follow_up_date, p.name COLLATE NOCASE, p.id"
+	" LIMIT ?2",
 };
 /* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "visits sql");
@@ -1355,6 +1388,75 @@ medicine_search(struct req *r)
 	return 200;
 }
 
+#define FOLLOWUPS_MAX	500	/* patients of one week's list */
+
+/*
+ * GET /api/followups: 200 {date, followups:[{visit_id, follow_up_date,
+ * when: "today"|"tomorrow"|"week", patient:{id, name, clinic_no, phone,
+ * language}, tel, whatsapp}]}: the patients due for review today,
+ * tomorrow and the rest of the coming week (to today + 6 days), by date
+ * and name.  tel and whatsapp are null without a phone; whatsapp is null
+ * for a landline; its message is in the patient's language.
+ * Audited "followup.list".
+ */
+static int
+followup_list(struct req *r)
+{
+	sqlite3_stmt	*s = st[STMT_FOLLOWUPS];
+	char		 today[11], tel[FOLLOWUP_TEL_MAX], wa[FOLLOWUP_LINK_MAX];
+	const char	*lang, *clinic;
+	int		 rc, k;
+
+	db_today(today);
+	db_bind_text(s, 1, today);
+	db_bind_int(s, 2, FOLLOWUPS_MAX);
+	jo_open(r);
+	jo_str(r, "date", today);
+	jo_arr(r, "followups");
+	while ((rc = db_step(s)) == SQLITE_ROW) {
+		lang = (const char *)sqlite3_column_text(s, 7);
+		clinic = (const char *)sqlite3_column_text(s, 8);
+		k = dose_lang(lang);
+		if (k < 0 || !followup_links((enum dose_lang)k,
+		    (const char *)sqlite3_column_text(s, 6),
+		    (const char *)sqlite3_column_text(s, 4),
+		    clinic != NULL ? clinic : "",
+		    (const char *)sqlite3_column_text(s, 1), tel, sizeof(tel),
+		    wa, sizeof(wa)))
+			tel[0] = wa[0] = '\0';
+		jo_obj(r, NULL);
+		jo_int(r, "visit_id", sqlite3_column_int64(s, 0));
+		jo_str(r, "follow_up_date",
+		    (const char *)sqlite3_column_text(s, 1));
+		jo_str(r, "when", (const char *)sqlite3_column_text(s, 2));
+		jo_obj(r, "patient");
+		jo_int(r, "id", sqlite3_column_int64(s, 3));
+		jo_str(r, "name", (const char *)sqlite3_column_text(s, 4));
+		jo_int(r, "clinic_no", sqlite3_column_int64(s, 5));
+		jo_key(r, "phone");
+		jo_col(r, s, 6);
+		jo_str(r, "language", lang);
+		jo_obj_close(r);
+		if (tel[0] != '\0')
+			jo_str(r, "tel", tel);
+		else
+			jo_null(r, "tel");
+		if (wa[0] != '\0')
+			jo_str(r, "whatsapp", wa);
+		else
+			jo_null(r, "whatsapp");
+		jo_obj_close(r);
+	}
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	jo_arr_close(r);
+	jo_close(r);
+	if ((rc = audit(r, "followup.list", "patient", 0, 0)) != SQLITE_OK)
+		return db_fail(r, rc);
+	return 200;
+}
+
 static const struct field create_fields[] = {
 	{ "patient_id", FT_INT, F_REQUIRED, 1, LLONG_MAX, NULL, NULL, NULL },
 	{ "queue_id", FT_INT, F_NULLABLE, 1, LLONG_MAX, NULL, NULL, NULL },
@@ -1393,11 +1495,55 @@ static const struct route routes[] = {
 	    prescription_get, 0 },
 	{ METHOD_GET, "/api/patients/{id}/prescriptions", R_CLINIC, NULL,
 	    prescription_list, 0 },
+	{ METHOD_GET, "/api/followups", R_CLINIC, NULL, followup_list, 0 },
 };
+
+/*
+ * The SQL function dose_words(LANG, DOSE, TIMING, DAYS): the text of
+ * dose_words(), or NULL when it has nothing to say (an unknown language,
+ * a dose dose_parse() refuses).
+ */
+static void
+sql_dose_words(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	char		 out[DOSE_WORDS_MAX];
+	const char	*dose, *timing;
+	long long	 days;
+	int		 lang;
+	size_t		 n;
+
+	(void)argc;
+	lang = dose_lang((const char *)sqlite3_value_text(argv[0]));
+	dose = (const char *)sqlite3_value_text(argv[1]);
+	timing = (const char *)sqlite3_value_text(argv[2]);
+	days = sqlite3_value_type(argv[3]) == SQLITE_INTEGER ?
+	    sqlite3_value_int64(argv[3]) : 0;
+	if (lang < 0 || dose == NULL ||
+	    (n = dose_words((enum dose_lang)lang, dose, timing, days, out,
+	    sizeof(out))) == 0) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	sqlite3_result_text(cx, out, (int)n, SQLITE_TRANSIENT);
+}
+
+/* Gives connection D the function dose_words() before any statement is
+ * prepared on it (registered by main() with sqlite3_auto_extension()). */
+static int
+dosing_ext(sqlite3 *d, char **err, const void *api)
+{
+	(void)err;
+	(void)api;
+	return sqlite3_create_function(d, "dose_words", 4, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_dose_words,
+	    NULL, NULL);
+}
 
 int
 main(int argc, char **argv)
 {
+	if (sqlite3_auto_extension((void (*)(void))dosing_ext) != SQLITE_OK)
+		return 1;
 	/* Its writes are short: one fsync may serve several (serve.c). */
 	nd_group_commit = 1;
 	return nd_main(argc, argv, "visits", routes, ND_NELEM(routes), sql,

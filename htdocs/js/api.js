@@ -157,6 +157,11 @@ const QUEUE = {
 	what: '{date, rev, entries: [queue entry]}',
 	take: d => rec('', 'date', 'rev').take(d) && listIn('entries', ENTRY).take(d) ? d : undefined,
 };
+const FOLLOWUP = rec('follow-up', 'visit_id', 'follow_up_date', 'when', 'patient', 'tel', 'whatsapp');
+const FOLLOWUPS = {
+	what: '{date, followups: [follow-up]}',
+	take: d => rec('', 'date').take(d) && listIn('followups', FOLLOWUP).take(d) ? d : undefined,
+};
 const TOKEN = rec('token', 'token');
 const BOARD = {
 	what: '{date, clinic_name, serving: [{token}], waiting: [{token}]}',
@@ -201,6 +206,7 @@ export const api = {
 	logout: () => call('POST', '/api/auth/logout', NOTHING, { auth: false }),
 	me: () => call('GET', '/api/auth/me', inKey('user', USER), { auth: false }),
 	changePassword: b => call('POST', '/api/auth/password', NOTHING, { body: b, auth: false }),
+	setMyLanguage: language => call('PATCH', '/api/auth/me', inKey('user', USER), body({ language })),
 
 	// [4.1] users
 	users: () => every(page => call('GET', qs('/api/users', page), listIn('users', STAFF))),
@@ -258,6 +264,9 @@ export const api = {
 	finalize: vid => call('POST', `/api/visits/${id(vid)}/finalize`, VISIT),
 	visits: pid => call('GET', `/api/patients/${id(pid)}/visits`, HISTORY),
 	medicines: (q, limit = 15) => call('GET', qs('/api/medicines', { q, limit }), listIn('medicines', MEDICINE)),
+
+	// [9.1] follow-ups: the patients due for review this week
+	followups: () => call('GET', '/api/followups', FOLLOWUPS),
 };
 
 // All pages of a paged list (docs/api.md §1.8): getPage({limit, offset}) → one page.

@@ -20,6 +20,7 @@ const ROUTES = [
 	['/vitals', ['nurse', 'doctor'], () => import('./screens/vitals.js')],
 	['/appointments', DESK, () => import('./screens/appointments.js')],
 	['/payments', DESK, () => import('./screens/payments.js')],
+	['/followups', DESK, () => import('./screens/followups.js')],
 	['/consult/:id', ['doctor'], () => import('./screens/consult.js')],
 	['/users', ADMIN, () => import('./screens/users.js')],
 	['/settings', ADMIN, () => import('./screens/settings.js')],

@@ -50,7 +50,7 @@ async function search(q, extra = '', cookie = S.desk) {
 const ids = (list) => list.map((p) => p.id);
 const patientCount = () => t.db('SELECT count(*) AS n FROM patients')[0].n;
 const FIELDS = ['id', 'clinic_no', 'name', 'sex', 'dob', 'age_years', 'phone', 'address', 'abha_id',
-  'allergies', 'notes', 'version', 'created_at', 'updated_at'];
+  'allergies', 'notes', 'version', 'created_at', 'updated_at', 'language'];
 
 t.test('patients: register one; every field answered, name and phone normalised', async () => {
   S.admin = await t.admin();

@@ -188,7 +188,9 @@ t.test('visits: PATCH saves vitals, notes, lists (doses normalised), bumps the v
   t.eq(v.diagnoses, [{ text: 'Acute pharyngitis', code: 'J02.9' }, { text: 'Fever', code: null }], 'diagnoses in order');
   t.eq(v.prescriptions.map((p) => p.dose), ['1-0-1', 'OD', '0-0-1', '½-0-½', 'warm gargles thrice a day'], 'doses normalised');
   t.eq(v.prescriptions[0], { medicine: 'Paracetamol', strength: '650 mg', form: 'tablet', dose: '1-0-1', timing: 'after_food',
-    duration_days: 3, instructions: null }, 'a whole line');
+    duration_days: 3, instructions: null,
+    dosing: { en: 'Morning 1, night 1 — after food — 3 days', lang: 'en', local: 'Morning 1, night 1 — after food — 3 days' } },
+  'a whole line');
   t.eq([v.advice, v.follow_up_date], ['Plenty of fluids. Rest.', fu], 'advice and follow-up');
   const row = t.db(`SELECT complaint, bp_systolic, temperature_c, version FROM visits WHERE id = ${v.id}`)[0];
   t.eq([row.complaint, row.bp_systolic, row.temperature_c, row.version], ['Fever and sore throat, 3 days', 128, 38.4, 2],
@@ -448,7 +450,7 @@ t.test('visits: repeat-last copies the newest finalized prescription into the dr
   t.status(res, 200, 'repeat-last');
   const line = (m) => ({ medicine: m.medicine, strength: m.strength ?? null, form: m.form ?? null, dose: m.dose,
     timing: m.timing ?? null, duration_days: m.duration_days ?? null, instructions: m.instructions ?? null });
-  t.eq(res.json.prescriptions, newer.map(line), 'the newest visit\'s lines, replacing the draft\'s');
+  t.eq(res.json.prescriptions.map(({ dosing, ...m }) => m), newer.map(line), 'the newest visit\'s lines, replacing the draft\'s');
   t.eq(res.json.version, mine.json.version + 1, 'version bumped');
   t.eq(res.json.status, 'draft', 'still a draft');
   const a = t.db(`SELECT count(*) AS n FROM audit WHERE action = 'visit.update' AND entity_id = ${draft.id}`)[0].n;

@@ -6,6 +6,7 @@
 // age-only walk-in takes no Tab key in a field left empty; the date of birth, when it is known,
 // is typed day first in one text field (shared/date-field.js), never the browser's date control.
 import { h, field, input, select, textarea, todayISO } from '../ui.js';
+import { t as tr, LANGUAGES } from '../i18n.js';
 import { dateField, dayFirstISO } from './date-field.js';
 
 // A phone as the server stores it (cgi-bin/lib/valid.c, valid_phone_clean): separators dropped,
@@ -48,6 +49,7 @@ export function validatePatient(v) {
 // Request body from form values. For PATCH, cleared optional fields are sent as null.
 export function patientPayload(v, { patch = false } = {}) {
 	const body = { name: v.name, sex: v.sex };
+	if (v.language) body.language = v.language;
 	const dob = dayFirstISO(v.dob) || '';
 	if (dob) body.dob = dob;
 	else if (v.age_years !== '') body.age_years = Number(v.age_years);
@@ -74,5 +76,6 @@ export function patientForm(prefix) {
 		field('Address', textarea('address', t('address')), { wide: true }),
 		field('ABHA ID', input('abha_id', t('abha', { maxlength: 40 }))),
 		field('Allergies', input('allergies', t('allergies', { maxlength: 200 })), { hint: 'Leave empty if none known' }),
+		field(tr('field.patient_language'), select('language', LANGUAGES, t('language'))),
 		field('Notes', textarea('notes', t('notes')), { wide: true }));
 }
