@@ -168,7 +168,8 @@ const RX_ITEM = rec('prescription', 'visit_id', 'date', 'medicines');
 const AUDIT_ROW = rec('audit row', 'id', 'ts', 'first_ts', 'count', 'actions', 'username', 'user_name', 'role', 'ip', 'action',
 	'action_text', 'entity', 'entity_id', 'patient');
 const BACKUP = rec('backup', 'file', 'size_bytes', 'created_at', 'integrity', 'present');
-const SYSTEM = rec('system status', 'backup_stale', 'disk_low');	// a doctor gets these two only
+const SYSTEM = rec('system status', 'backup_stale', 'backup_never', 'disk_low');	// a doctor gets these three only
+const BACKUP_COPY = rec('backup copy', 'dir', 'reachable', 'last_file', 'last_at');
 const QUEUE = {
 	what: '{date, rev, entries: [queue entry]}',
 	take: d => rec('', 'date', 'rev').take(d) && listIn('entries', ENTRY).take(d) ? d : undefined,
@@ -242,6 +243,8 @@ export const api = {
 	// [4.4] backups, [4.5] system status (auth: false — a role without it just sees no banner)
 	backups: () => call('GET', '/api/backups', listIn('backups', BACKUP)),
 	backUpNow: () => call('POST', '/api/backups', inKey('backup', BACKUP)),
+	backupCopy: () => call('GET', '/api/backups/copy', BACKUP_COPY),
+	setBackupCopy: dir => call('PUT', '/api/backups/copy', BACKUP_COPY, { body: { dir } }),
 	system: (opts = {}) => call('GET', '/api/system', SYSTEM, opts),
 
 	// [5] patients

@@ -105,6 +105,7 @@ async function checkSystem() {
 	try {
 		const s = await api.system({ auth: false });
 		const warn = [];
+		if (s.backup_never) warn.push('No backup yet.');
 		if (s.backup_stale) warn.push('The last good backup is more than a day old.');
 		if (s.disk_low) warn.push('The disk is nearly full.');
 		if (warn.length) warn.push(hasRole('admin') ? 'See Status and Backups.' : 'Please tell the administrator.');
