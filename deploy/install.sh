@@ -197,6 +197,7 @@ do_install() {
 	[[ ! -e $SRC/docs/operations.md ]] || install -m 0644 -- "$SRC/docs/operations.md" "$D$SHARE/doc/"
 	stage=$(mktemp -d "$D$SHARE/.htdocs.XXXXXX")
 	cp -RL --preserve=timestamps -- "$SRC/htdocs/." "$stage/"
+	bash "$SRC/deploy/shell-manifest.sh" "$stage"	# the offline worker's files (htdocs/sw.js)
 	chmod -R u=rwX,go=rX "$stage"
 	rm -rf -- "$D$HTDOCS"
 	mv -- "$stage" "$D$HTDOCS"

@@ -51,7 +51,7 @@ export function onAuthRequired(fn) { authHandler = fn; }
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
-async function once(method, path, body, etag) {
+async function once(method, path, body, etag, key) {
 	const headers = { Accept: 'application/json' };
 	const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
 	if (method !== 'GET') {
@@ -59,6 +59,7 @@ async function once(method, path, body, etag) {
 		init.body = JSON.stringify(body === undefined ? {} : body);
 	}
 	if (etag) headers['If-None-Match'] = etag;
+	if (key) headers['Idempotency-Key'] = key;	// the outbox's writes (js/offline/outbox.js)
 	const ctl = new AbortController();
 	const timer = setTimeout(() => ctl.abort(), TIMEOUT_MS);
 	init.signal = ctl.signal;
@@ -80,25 +81,27 @@ async function toError(res) {
 	return new ApiError(res.status, e.code || `http_${res.status}`, message, e.field);
 }
 
-// request(method, path, {body, etag, auth}) → {status, etag, data}
+// request(method, path, {body, etag, auth, key}) → {status, etag, data}
 //   status 304 → data null (only when etag was given).
 //   auth:false → a 401 is thrown to the caller instead of asking to sign in.
-async function request(method, path, { body, etag, auth = true } = {}) {
+//   key → sent as Idempotency-Key: the same key again gets the first answer, nothing written twice.
+async function request(method, path, { body, etag, auth = true, key } = {}) {
 	let res;
 	for (let attempt = 0; ; attempt++) {
 		try {
-			res = await once(method, path, body, etag);
+			res = await once(method, path, body, etag, key);
 		} catch {
 			res = null;
 		}
 		const retryable = !res || res.status === 502 || res.status === 503 || res.status === 504;
+		if (!res && !navigator.onLine) break;	// no network at all: say so at once
 		if (!retryable || method !== 'GET' || attempt >= GET_RETRY_DELAYS.length) break;
 		await sleep(GET_RETRY_DELAYS[attempt]);
 	}
 	if (!res) throw new ApiError(0, 'network', NETWORK_MESSAGE);
 	if (res.status === 401 && auth && authHandler) {
 		await authHandler();
-		return request(method, path, { body, etag, auth: false });
+		return request(method, path, { body, etag, auth: false, key });
 	}
 	if (res.status === 304) return { status: 304, etag, data: null };
 	if (!res.ok) throw await toError(res);
@@ -155,6 +158,12 @@ const QUEUE = {
 	take: d => rec('', 'date', 'rev').take(d) && listIn('entries', ENTRY).take(d) ? d : undefined,
 };
 const TOKEN = rec('token', 'token');
+const CACHED_PATIENT = rec('patient', 'id', 'clinic_no', 'name', 'sex', 'age_years', 'phone', 'version');
+const CHANGES = {
+	what: '{epoch, cursor, more, patients: [patient], queue: [queue entry], appointments: [appointment]}',
+	take: d => rec('', 'epoch', 'cursor', 'more').take(d) && listIn('patients', CACHED_PATIENT).take(d) &&
+		listIn('queue', ENTRY).take(d) && listIn('appointments', APPOINTMENT).take(d) ? d : undefined,
+};
 const BOARD = {
 	what: '{date, clinic_name, serving: [{token}], waiting: [{token}]}',
 	take: d => rec('', 'date', 'clinic_name').take(d) && listIn('serving', TOKEN).take(d) && listIn('waiting', TOKEN).take(d) ? d : undefined,
@@ -188,7 +197,7 @@ function qs(path, params = {}) {
 }
 
 const id = n => encodeURIComponent(n);
-const body = b => ({ body: b });
+const body = (b, key) => ({ body: b, key });
 
 // ---------- the endpoints (docs/api.md, section in brackets) ----------
 
@@ -223,22 +232,22 @@ export const api = {
 	searchPatients: (q, limit = 20) => call('GET', qs('/api/patients', { q, limit }), listIn('patients', PATIENT)),
 	duplicates: (name, phone) => call('GET', qs('/api/patients/duplicates', { name, phone }), listIn('candidates', PATIENT)),
 	patient: pid => call('GET', `/api/patients/${id(pid)}`, PATIENT),
-	addPatient: b => call('POST', '/api/patients', PATIENT, body(b)),
+	addPatient: (b, key) => call('POST', '/api/patients', PATIENT, body(b, key)),
 	updatePatient: (pid, b) => call('PATCH', `/api/patients/${id(pid)}`, PATIENT, body(b)),
 
 	// [6] queue. pollQueue/pollBoard → {notModified, etag, data}: 304 costs nothing.
 	pollQueue: etag => poll('/api/queue', etag, QUEUE),
 	pollBoard: etag => poll('/api/queue/display', etag, BOARD, { auth: false }),
-	addToQueue: b => call('POST', '/api/queue', ENTRY, body(b)),
-	setQueueStatus: (qid, status) => call('PATCH', `/api/queue/${id(qid)}`, ENTRY, body({ status })),
+	addToQueue: (b, key) => call('POST', '/api/queue', ENTRY, body(b, key)),
+	setQueueStatus: (qid, status, key) => call('PATCH', `/api/queue/${id(qid)}`, ENTRY, body({ status }, key)),
 
 	// [7] appointments
 	appointments: date => call('GET', qs('/api/appointments', { date }), listIn('appointments', APPOINTMENT)),
-	book: b => call('POST', '/api/appointments', APPOINTMENT, body(b)),
+	book: (b, key) => call('POST', '/api/appointments', APPOINTMENT, body(b, key)),
 	updateAppointment: (aid, b) => call('PATCH', `/api/appointments/${id(aid)}`, APPOINTMENT, body(b)),
 
 	// [8] billing
-	pay: b => call('POST', '/api/payments', PAYMENT, body(b)),
+	pay: (b, key) => call('POST', '/api/payments', PAYMENT, body(b, key)),
 	dailyReport: date => call('GET', qs('/api/reports/daily', { date }), REPORT),
 
 	// [9] visits (doctor)
@@ -248,6 +257,9 @@ export const api = {
 	finalize: vid => call('POST', `/api/visits/${id(vid)}/finalize`, VISIT),
 	visits: pid => call('GET', `/api/patients/${id(pid)}/visits`, HISTORY),
 	medicines: (q, limit = 15) => call('GET', qs('/api/medicines', { q, limit }), listIn('medicines', MEDICINE)),
+
+	// [12] the offline cache's feed; errors (409 epoch_changed) go to the caller, not the sign-in prompt.
+	changes: (since, limit) => call('GET', qs('/api/changes', { since, limit }), CHANGES, { auth: false }),
 };
 
 // All pages of a paged list (docs/api.md §1.8): getPage({limit, offset}) → one page.

@@ -5,6 +5,7 @@ import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, se
 	paiseToRupees, todayISO, fmtDateTime, letterhead, paperToggle, amountInWords, clinicNo } from '../ui.js';
 import { session } from '../session.js';
 import { patientPicker } from '../shared/patient-picker.js';
+import { send, waitFor } from '../offline/outbox.js';
 
 const MODES = [['cash', 'Cash'], ['upi', 'UPI'], ['card', 'Card']];
 const modeLabel = m => (MODES.find(([v]) => v === m) || [m, m])[1];
@@ -80,7 +81,9 @@ export function render(root, params, query) {
 				if (v.note) body.note = v.note;
 				const visit = query.get('visit');
 				if (visit) body.visit_id = Number(visit);
-				const r = await api.pay(body);
+				const sent = await send('payment', body, { name: picker.value.name, amount: money(body.amount_paise) });
+				if (sent.pending) { showPendingReceipt(sent.item, body, picker.value); return; }
+				const r = sent.result;
 				toast(`Receipt ${r.receipt_no} saved`, 'ok');
 				showReceipt(r);
 			},
@@ -103,6 +106,26 @@ export function render(root, params, query) {
 			h('div', { class: 'page-actions' }, paperToggle(sheet, 'receipt'), printBtn, newBtn)), h('div', { class: 'sheet-wrap' }, sheet));
 		printBtn.focus();
 		cleanupKeys = onKeys({ p: () => window.print(), Escape: showForm });
+	};
+
+	// A payment kept in the outbox: its receipt shows no number, and cannot be printed, until the
+	// server gave it one; then it is the real receipt (offline/outbox.js).
+	const showPendingReceipt = (item, body, patient) => {
+		toast('Payment kept on this computer: the receipt gets its number when the connection returns.', 'warn');
+		const r = { ...body, receipt_no: null, patient, created_at: item.made_at };
+		showReceipt(r);
+		const no = page.querySelector('#receipt-no');
+		const printBtn = page.querySelector('#receipt-print');
+		no.textContent = 'given when the connection returns';
+		printBtn.disabled = true;
+		printBtn.textContent = 'Print (waits for the receipt number)';
+		cleanupKeys();
+		cleanupKeys = onKeys({ Escape: showForm });
+		waitFor(item.ref).then(res => {
+			if (!page.contains(printBtn)) return;
+			toast(`Receipt ${res.receipt_no} saved`, 'ok');
+			showReceipt(res);
+		}).catch(() => { no.textContent = 'not sent: see “Needs you” above'; });
 	};
 
 	showForm();

@@ -3,14 +3,22 @@
 // the desk add, call in, send back, finish, cancel or mark no-show. The doctor
 // gets "Call next" (N): lowest waiting token → in consultation → consultation screen.
 import { api } from '../api.js';
-import { h, pageHead, btn, onKeys, toast, fmtTime, patientMeta, act } from '../ui.js';
+import { h, pageHead, btn, onKeys, toast, fmtTime, patientMeta, act, todayISO } from '../ui.js';
 import { hasRole } from '../session.js';
 import { go } from '../nav.js';
 import { addToQueueDialog, setQueueStatus, openConsultation } from '../shared/queue-actions.js';
+import { cachedQueue } from '../offline/cache.js';
+import { items as outboxItems, overlayQueue } from '../offline/outbox.js';
 
 const POLL_MS = 2000;
 
-const STATUS_LABEL = { waiting: 'Waiting', in_consult: 'With doctor', done: 'Done', cancelled: 'Cancelled', no_show: 'No-show' };
+const STATUS_LABEL = { waiting: 'Waiting', in_consult: 'With doctor', done: 'Done', cancelled: 'Cancelled', no_show: 'No-show', pending: 'Not sent yet' };
+
+// Without the network: today's queue as kept on this computer, with the writes still in the
+// outbox shown as what they are (a pending addition has no token yet).
+async function offlineEntries(date) {
+	return overlayQueue(await cachedQueue(date), await outboxItems());
+}
 
 // Allowed moves (the contract's transitions) and the buttons that make them.
 const ACTIONS = {
@@ -55,9 +63,9 @@ export function render(root) {
 	});
 
 	const row = e => {
-		const actions = (ACTIONS[e.status] || []).map(([st, label]) =>
+		const actions = (e.pendingStatus ? [] : ACTIONS[e.status] || []).map(([st, label]) =>
 			btn(label, run(e, st), { class: st === 'in_consult' || st === 'done' ? 'btn small primary' : 'btn small', 'data-action': st, 'data-testid': `queue-${st}` }));
-		if (!isDoctor && e.status !== 'cancelled') actions.push(btn('Payment', () => go(`/payments?patient=${e.patient.id}`), { class: 'btn small', 'data-action': 'pay', 'data-testid': 'queue-pay' }));
+		if (!isDoctor && e.status !== 'cancelled' && !e.pending) actions.push(btn('Payment', () => go(`/payments?patient=${e.patient.id}`), { class: 'btn small', 'data-action': 'pay', 'data-testid': 'queue-pay' }));
 		if (isDoctor && e.status === 'in_consult') actions.unshift(btn('Open', act(() => openConsult(e)), { class: 'btn small primary', 'data-action': 'open', 'data-testid': 'queue-open' }));
 		const p = e.patient || {};
 		return h('tr', {
@@ -66,10 +74,10 @@ export function render(root) {
 			'aria-selected': e.id === selected ? 'true' : 'false',
 			onclick: ev => { if (!ev.target.closest('button, a')) select(e.id); },
 		},
-			h('td', { class: 'token' }, e.token),
-			h('td', {}, h('a', { href: `#/patient/${p.id}` }, p.name), h('span', { class: 'muted' }, ` ${patientMeta(p)}`)),
+			h('td', { class: 'token' }, e.token ?? h('span', { class: 'muted', 'data-testid': 'queue-no-token' }, 'will get a token')),
+			h('td', {}, p.id ? h('a', { href: `#/patient/${p.id}` }, p.name) : p.name, h('span', { class: 'muted' }, ` ${patientMeta(p)}`)),
 			h('td', {}, e.reason || ''),
-			h('td', {}, h('span', { class: `badge st-${e.status}` }, STATUS_LABEL[e.status] || e.status)),
+			h('td', {}, h('span', { class: `badge st-${e.status}` }, STATUS_LABEL[e.status] || e.status), e.pendingStatus ? h('span', { class: 'muted', 'data-testid': 'queue-pending' }, ' (not sent yet)') : null),
 			h('td', {}, fmtTime(e.created_at)),
 			h('td', { class: 'row-actions' }, actions));
 	};
@@ -118,9 +126,14 @@ export function render(root) {
 			sync.textContent = `Updated ${fmtTime(new Date().toISOString())}`;
 			sync.classList.remove('error');
 		} catch (err) {
-			sync.textContent = err.status === 0 ? 'Connection lost — retrying…' : err.message;
+			sync.textContent = err.status === 0 ? 'Offline — today’s queue as last seen on this computer' : err.message;
 			sync.classList.add('error');
 			if (mine !== gen) return;
+			if (err.status === 0) {
+				entries = await offlineEntries(todayISO());
+				etag = null;
+				if (!stopped && mine === gen) draw();
+			}
 		}
 		if (!stopped) timer = setTimeout(refresh, document.hidden ? POLL_MS * 5 : POLL_MS);
 	}

@@ -5,12 +5,20 @@ import { api } from '../api.js';
 import { h, dialog, field, input, toast } from '../ui.js';
 import { go } from '../nav.js';
 import { patientPicker } from './patient-picker.js';
+import { send } from '../offline/outbox.js';
 
-// addToQueue(patient, reason?) → the new entry; a toast names its token.
+// addToQueue(patient, reason?) → the new entry; a toast names its token. Without the network
+// (or behind writes still waiting) it is kept in the outbox and resolves with null: no token
+// is shown before the server gives it. PATIENT may be one registered offline ({ref}).
 export async function addToQueue(patient, reason) {
-	const e = await api.addToQueue({ patient_id: patient.id, ...(reason ? { reason } : {}) });
-	toast(`${patient.name}: token ${e.token}`, 'ok');
-	return e;
+	const pid = patient.ref ? { ref: patient.ref } : patient.id;
+	const r = await send('queue', { patient_id: pid, ...(reason ? { reason } : {}) }, { name: patient.name });
+	if (r.pending) {
+		toast(`${patient.name} will get a token when the connection returns.`, 'warn');
+		return null;
+	}
+	toast(`${patient.name}: token ${r.result.token}`, 'ok');
+	return r.result;
 }
 
 // addToQueueDialog(patient?) → Promise<boolean added>. Without a patient the
@@ -32,8 +40,14 @@ export function addToQueueDialog(patient = null) {
 	});
 }
 
-// Moves an entry (the server refuses an illegal move with 409 illegal_transition).
-export const setQueueStatus = (entry, status) => api.setQueueStatus(entry.id, status);
+// Moves an entry (the server refuses an illegal move with 409 illegal_transition). Without the
+// network the move is kept in the outbox: resolves with {pending: true}.
+const MOVE_LABEL = { waiting: 'back to waiting', in_consult: 'called in', done: 'done', cancelled: 'cancelled', no_show: 'no-show' };
+export async function setQueueStatus(entry, status) {
+	const r = await send('status', { id: entry.id, status }, { name: entry.patient?.name, token: entry.token, label: MOVE_LABEL[status] || status });
+	if (r.pending) toast(`Token ${entry.token}: ${MOVE_LABEL[status] || status}, to be sent when the connection returns.`, 'warn');
+	return r.pending ? { pending: true } : r.result;
+}
 
 // Opens the consultation of a queue entry (the server answers the entry's
 // draft if it has one, else a new one, and marks the entry in consultation),
