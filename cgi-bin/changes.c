@@ -92,27 +92,26 @@ _Static_assert(ND_NELEM(kind_key) == K__MAX, "kind_key");
 static int
 since_param(struct req *r, const char *epoch, long long *seq)
 {
-	char		 buf[64], *dot, *ep;
-	long long	 v;
-	int		 rc;
+	char	 buf[64];
+	int	 rc;
 
 	*seq = 0;
 	if ((rc = req_query(r, "since", buf, sizeof(buf))) == 0 ||
 	    (rc == 1 && buf[0] == '\0'))
 		return 0;
-	if (rc < 0 || (dot = strchr(buf, '.')) == NULL ||
-	    dot - buf != CHANGES_EPOCH_LEN ||
-	    strspn(buf, "0123456789abcdef") != CHANGES_EPOCH_LEN ||
-	    dot[1] < '0' || dot[1] > '9' ||
-	    (v = strtoll(dot + 1, &ep, 10)) < 0 || *ep != '\0' || v > ID_MAX)
-		return http_error(r, 422, "invalid_parameter",
-		    "since must be a cursor this feed gave.", "since");
-	if (strncmp(buf, epoch, CHANGES_EPOCH_LEN) != 0)
+	switch (rc < 0 ? CURSOR_BAD : changes_cursor(buf, epoch, seq)) {
+	case CURSOR_OK:
+		return 0;
+	case CURSOR_OTHER_EPOCH:
 		return http_error(r, 409, "epoch_changed",
 		    "The clinic's database was restored since this cursor "
 		    "was read: start again without since.", "since");
-	*seq = v;
-	return 0;
+	case CURSOR_BAD:
+		return http_error(r, 422, "invalid_parameter",
+		    "since must be a cursor this feed gave.", "since");
+	default:
+		abort();
+	}
 }
 
 /* Writes record ID of kind K into R's open array; a vanished one is left

@@ -6,7 +6,9 @@
  * transaction: the restore's, so that the restored database and its new
  * epoch appear together.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nd.h"
@@ -37,6 +39,37 @@ void
 changes_fini(void)
 {
 	db_finalize_all(st, STMT__MAX);
+}
+
+/*
+ * Reads the cursor TEXT (untrusted: a query parameter): "<epoch>.<seq>",
+ * the epoch 16 lower-case hex digits, the seq a decimal integer 0 to
+ * 2^53-1 without sign or leading zero (but "0").  Returns CURSOR_OK with
+ * the seq in *SEQ when the epoch is EPOCH, CURSOR_OTHER_EPOCH when it is
+ * another, CURSOR_BAD for anything else.
+ */
+enum cursor_parse
+changes_cursor(const char *text, const char *epoch, long long *seq)
+{
+	const char	*s = text + CHANGES_EPOCH_LEN + 1;
+	char		*ep;
+	long long	 v;
+
+	*seq = 0;
+	if (strlen(text) < CHANGES_EPOCH_LEN + 2 ||
+	    strspn(text, "0123456789abcdef") != CHANGES_EPOCH_LEN ||
+	    text[CHANGES_EPOCH_LEN] != '.' ||
+	    strspn(s, "0123456789") != strlen(s) || strlen(s) > 16 ||
+	    (s[0] == '0' && s[1] != '\0'))
+		return CURSOR_BAD;
+	errno = 0;
+	v = strtoll(s, &ep, 10);
+	if (errno != 0 || *ep != '\0' || v > ID_MAX)
+		return CURSOR_BAD;
+	if (strncmp(text, epoch, CHANGES_EPOCH_LEN) != 0)
+		return CURSOR_OTHER_EPOCH;
+	*seq = v;
+	return CURSOR_OK;
 }
 
 /*

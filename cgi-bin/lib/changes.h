@@ -13,7 +13,16 @@
 
 #define CHANGES_EPOCH_LEN	16	/* hex digits of an epoch */
 
+/* What changes_cursor() found. */
+enum cursor_parse {
+	CURSOR_BAD,		/* not "<16 hex digits>.<seq>" */
+	CURSOR_OK,		/* of EPOCH: the seq is in *SEQ */
+	CURSOR_OTHER_EPOCH,	/* well formed, of another epoch */
+	CURSOR__MAX
+};
+
 int	 changes_init(void);
+enum cursor_parse changes_cursor(const char *, const char *, long long *);
 void	 changes_fini(void);
 int	 changes_epoch(char *);
 int	 changes_new_epoch(void);
