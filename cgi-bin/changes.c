@@ -49,7 +49,7 @@ static const char *const sql[STMT__MAX] = {
 	" ELSE p.age_years + max(0, coalesce("
 	" substr(?2, 1, 4) - substr(p.age_on, 1, 4) -"
 	" (substr(?2, 6) < substr(p.age_on, 6)), 0)) END AS age_years,"
-	" p.phone, p.version, p.created_at, p.updated_at"
+	" p.phone, p.language, p.version, p.created_at, p.updated_at"
 	" FROM patients p WHERE p.id = ?1",
 	/* STMT_APPOINTMENT: as GET /api/appointments shows one */
 	"SELECT a.id, a.day AS date, a.time, a.reason, a.status, a.version,"
@@ -137,7 +137,7 @@ write_one(struct req *r, enum kind k, long long id, const char *today)
 }
 
 /*
- * GET /api/changes?since=<cursor>&limit= (frontdesk, doctor): 200 {epoch,
+ * GET /api/changes?since=<cursor>&limit= (frontdesk, doctor, nurse): 200 {epoch,
  * cursor, more, patients:[...], queue:[...], appointments:[...]}, the
  * cached records changed after the cursor (no since: all of them), at
  * most `limit` (default 500, at most 1000) in all, oldest change first;
@@ -223,7 +223,8 @@ out:
 
 /* Each program its own route table and main() (style.md 2): the same shape on purpose. */
 static const struct route routes[] = {
-	{ METHOD_GET, "/api/changes", R_CLINIC, NULL, changes_list, 0 },
+	{ METHOD_GET, "/api/changes", R_CLINIC | R_NURSE, NULL, changes_list,
+	    0 },
 };
 
 static int

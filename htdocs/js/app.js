@@ -9,10 +9,12 @@ import { go } from './nav.js';
 import { startOffline } from './offline/panel.js';
 import { rememberSession, cachedSession, dropCache } from './offline/cache.js';
 import { forgetSent } from './offline/outbox.js';
+import { t, setLang, lang, LANGUAGES } from './i18n.js';
 
 const NAV = {
-	frontdesk: [['patients', 'Patients'], ['queue', 'Queue'], ['appointments', 'Appointments'], ['payments', 'Payments']],
-	doctor: [['queue', 'Queue'], ['patients', 'Patients']],
+	frontdesk: [['patients', 'Patients'], ['queue', 'Queue'], ['appointments', 'Appointments'], ['payments', 'Payments'], ['followups', 'nav.followups']],
+	doctor: [['queue', 'Queue'], ['patients', 'Patients'], ['followups', 'nav.followups']],
+	nurse: [['vitals', 'Vitals'], ['queue', 'Queue']],
 	admin: [['users', 'Users'], ['settings', 'Settings'], ['backups', 'Backups'], ['audit', 'Audit'], ['status', 'Status']],
 };
 
@@ -23,6 +25,7 @@ onAuthRequired(() => {
 		relogin = null;
 		if (session.user && user.id !== session.user.id) location.reload();	// someone else: start clean
 		session.user = user;
+		setLang(user.language);
 	});
 	return relogin;
 });
@@ -34,8 +37,9 @@ function buildShell() {
 	$('#whoami-name').textContent = u.name || u.username;
 	$('#whoami-role').textContent = u.role;
 	replace($('#app-nav'), (NAV[u.role] || []).map(([r, label]) =>
-		h('a', { href: `#/${r}`, id: `nav-${r}`, 'data-testid': `nav-${r}`, 'data-route': r }, label)));
+		h('a', { href: `#/${r}`, id: `nav-${r}`, 'data-testid': `nav-${r}`, 'data-route': r }, t(label))));
 	$('#app-header').hidden = false;
+	$('.who').prepend(languageSwitch());
 	$('#signout').addEventListener('click', signOut);
 	$('#change-password').addEventListener('click', changePassword);
 }
@@ -48,6 +52,25 @@ function markNav() {
 		a.classList.toggle('current', on);
 		if (on) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
 	}
+}
+
+// The header's language switch: the user's own screens' language (PATCH /api/auth/me), then
+// the page is drawn again in it (typing in progress is kept by the screens' drafts).
+function languageSwitch() {
+	const sel = h('select', { id: 'lang-switch', 'data-testid': 'lang-switch', class: 'lang-switch', 'aria-label': t('header.language') },
+		LANGUAGES.map(([code, name]) => h('option', { value: code, lang: code }, name)));
+	sel.value = lang();
+	sel.addEventListener('change', async () => {
+		try {
+			const u = await api.setMyLanguage(sel.value);
+			session.user = u;
+			location.reload();
+		} catch (err) {
+			sel.value = lang();
+			toast(err.message, 'error');
+		}
+	});
+	return sel;
 }
 
 async function signOut() {
@@ -138,6 +161,7 @@ async function boot() {
 	}
 	if (!user) user = await showLogin();
 	session.user = user;
+	setLang(user.language);
 	if (!offline) {
 		try { await loadSettings(); } catch (err) { failed(err); return; }
 		try { await rememberSession(user, session.settings); } catch { /* no IndexedDB */ }

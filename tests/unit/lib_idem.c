@@ -64,9 +64,10 @@ main(void)
 	CHECK("every migration applies", migrate());
 	CHECK("statements prepare", db_prepare_all(NULL, 0, NULL) &&
 	    idem_init());
-	CHECK("fixtures load", db_exec("INSERT INTO users VALUES (1, 'desk',"
-	    " 'Desk', 'frontdesk', 'x', 1, 1, 'a', 'a'), (2, 'doc', 'Doc',"
-	    " 'doctor', 'x', 1, 1, 'a', 'a')") == SQLITE_OK);
+	CHECK("fixtures load", db_exec("INSERT INTO users (id, username, name,"
+	    " role, password_hash, created_at, updated_at) VALUES (1, 'desk',"
+	    " 'Desk', 'frontdesk', 'x', 'a', 'a'), (2, 'doc', 'Doc', 'doctor',"
+	    " 'x', 'a', 'a')") == SQLITE_OK);
 
 	CHECK("key: letters, digits, _ and -", idem_key_ok("aZ09_-x"));
 	CHECK("key: 64 characters", idem_key_ok("0123456789012345678901234567"
