@@ -218,7 +218,7 @@ export function overlayQueue(entries, all) {
 		if (i.state !== 'pending' && i.state !== 'review') continue;
 		if (i.kind === 'status') {
 			const e = out.find(x => x.id === i.body.id);
-			if (e && i.state === 'pending') { e.status = i.body.status; e.pendingStatus = true; }
+			if (e && i.state === 'pending') { e.status = i.body.status; e.pendingStatus = true; e.position = null; }
 		} else if (i.kind === 'queue') {
 			out.push({ id: `pending-${i.ref}`, token: null, status: 'pending', reason: i.body.reason || '',
 				patient: { id: isRef(i.body.patient_id) ? null : i.body.patient_id, name: i.meta?.name || '' },

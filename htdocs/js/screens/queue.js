@@ -107,7 +107,7 @@ export function render(root) {
 			'aria-selected': e.id === selected ? 'true' : 'false',
 			onclick: ev => { if (!ev.target.closest('button, a, select')) select1(e.id); },
 		},
-			h('td', { class: 'token' }, e.token ?? h('span', { class: 'muted', 'data-testid': 'queue-no-token' }, 'will get a token')),
+			h('td', { class: 'token' }, e.token ?? h('span', { class: 'no-token', 'data-testid': 'queue-no-token' }, 'will get a token')),
 			h('td', {}, isNurse || !p.id ? h('b', {}, p.name) : h('a', { href: `#/patient/${p.id}` }, p.name), h('span', { class: 'muted' }, ` ${patientMeta(p)}`), markers(e)),
 			h('td', {}, e.reason || ''),
 			h('td', { class: 'status-cell' },
