@@ -1,7 +1,8 @@
 // backups.js — snapshots of the database (admin): list with size, time and
-// integrity result; "Back up now".
+// integrity result; "Back up now"; and the second place the scheduled backups are copied to,
+// encrypted, off this PC (a USB disk's folder or another path) with the last copy made there.
 import { api } from '../api.js';
-import { h, pageHead, replace, notice, btn, toast, fmtDateTime, fmtBytes, act } from '../ui.js';
+import { h, pageHead, replace, notice, btn, toast, fmtDateTime, fmtBytes, act, bindForm, field, input } from '../ui.js';
 import { t } from '../i18n.js';
 
 // `integrity` is "ok", "unchecked" (a file taken elsewhere) or what the check
@@ -41,6 +42,28 @@ export function render(root) {
 			load();
 		} finally { now.textContent = t('backups.now'); }
 	}), { id: 'backup-now', class: 'btn primary', 'data-testid': 'backup-now' });
-	root.append(pageHead(t('backups.title'), now), list, h('p', { class: 'hint' }, t('backups.hint')));
+	// The second copy: where, whether the server can write there now, the last one made.
+	const dir = input('dir', { id: 'copy-dir', placeholder: '/media/usb/nalamdesk', maxlength: 200, 'data-testid': 'copy-dir' });
+	const copyState = h('div', { id: 'copy-state', 'data-testid': 'copy-state' });
+	const copyForm = h('form', { id: 'copy-form', class: 'filters', 'data-testid': 'copy-form' },
+		field(t('backups.copy_dir'), dir, { wide: true }),
+		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'copy-save', 'data-testid': 'copy-save' }, t('backups.save'))));
+	const showCopy = c => {
+		dir.value = c.dir || '';
+		replace(copyState, !c.dir ? notice(t('backups.no_copy_place'), 'error')
+			: [c.reachable ? null : notice(t('backups.unreachable', { dir: c.dir }), 'error'),
+				h('p', { translate: 'no' }, c.last_at ? t('backups.last_copy', { time: fmtDateTime(c.last_at), file: c.last_file })
+					: t('backups.no_copy_yet'))]);
+	};
+	bindForm(copyForm, {
+		submit: async v => {
+			showCopy(await api.setBackupCopy(v.dir || null));
+			toast(t('backups.saved'), 'ok');
+		},
+	});
+	api.backupCopy().then(showCopy).catch(err => replace(copyState, notice(err.message, 'error')));
+	root.append(pageHead(t('backups.title'), now), list,
+		h('p', { class: 'hint' }, t('backups.hint_schedule')),
+		h('h2', {}, t('backups.second_copy')), copyForm, copyState);
 	load();
 }

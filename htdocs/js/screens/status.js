@@ -12,9 +12,12 @@ const FIELDS = [
 	['wal_bytes', fmtBytes],
 	['disk_free_bytes', fmtBytes],
 	['disk_total_bytes', fmtBytes],
-	['last_backup', b => b ? `${fmtDateTime(b.created_at)} — ${b.integrity === 'ok' ? t('backups.ok') : b.integrity || t('backups.unchecked')} (${b.file || ''})` : t('status.none')],
+	['last_backup', b => b ? `${fmtDateTime(b.created_at)} — ${b.integrity === 'ok' ? t('backups.ok') : b.integrity || t('backups.unchecked')} (${b.file || ''})` : t('status.no_backup')],
+	['backup_copy', c => !c || !c.dir ? t('status.no_copy_place')
+		: c.last_at ? t('status.copy_line', { time: fmtDateTime(c.last_at), file: c.last_file, dir: c.dir }) : t('status.copy_none', { dir: c.dir })],
 	['certificate_expires', d => d ? fmtDate(d) : t('status.unknown')],
 	['backup_stale', v => t(v ? 'status.YES' : 'status.no')],
+	['backup_never', v => t(v ? 'status.never_yes' : 'status.no')],
 	['disk_low', v => t(v ? 'status.YES' : 'status.no')],
 ];
 
@@ -32,7 +35,8 @@ export function render(root) {
 		try {
 			const s = await api.system();
 			const known = new Set(FIELDS.map(f => f[0]).concat('pools'));
-			const warn = [s.backup_stale && t('system.backup_stale'), s.disk_low && t('system.disk_low')].filter(Boolean);
+			const warn = [s.backup_never && t('status.warn_never'),
+				s.backup_stale && t('system.backup_stale'), s.disk_low && t('system.disk_low')].filter(Boolean);
 			const pools = s.pools || [];	// [{program, workers, oldest_started_at}]
 			replace(out,
 				warn.map(w => notice(w, 'error')),
