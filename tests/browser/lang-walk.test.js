@@ -10,10 +10,10 @@ const H = require('./day-helpers.js');
 
 const S = { problems: [] };
 const WALK = {
-	frontdesk: ['/patients', '/followups', '/register', '/patient/:pid', '/queue', '/appointments', '/payments'],
+	frontdesk: ['/patients', '/followups', '/register', '/patient/:pid', '/queue', '/appointments', '/payments', '/reports'],
 	doctor: ['/patients', '/followups', '/patient/:pid', '/queue', '/appointments', '/payments', '/consult/:vid'],
 	nurse: ['/queue', '/vitals'],
-	admin: ['/users', '/settings', '/backups', '/audit', '/status'],
+	admin: ['/users', '/payments', '/reports', '/settings', '/backups', '/audit', '/status'],
 };
 // Print addresses show the printed sheet: the prescription stays English for the pharmacist
 // (with the patient's-language dosing lines), the receipt is in the patient's language; they
@@ -38,7 +38,7 @@ function visibleStrings(page) {
 			out.push(n.textContent.trim());
 		}
 		for (const el of document.querySelectorAll('[placeholder],[aria-label]')) {
-			if (el.closest('[hidden]')) continue;
+			if (el.closest('[hidden],[translate=no]')) continue;
 			for (const a of ['placeholder', 'aria-label']) if (el.getAttribute(a)) out.push(el.getAttribute(a));
 		}
 		return out;

@@ -14,15 +14,15 @@ import { t } from '../i18n.js';
 // The patient's finalized prescriptions, each with a link to its print
 // address: the front desk reprints one a patient lost.
 function prescriptionsBox(p) {
-	const box = h('section', { id: 'patient-prescriptions', class: 'card', 'data-testid': 'patient-prescriptions', 'aria-label': 'Prescriptions' },
-		h('h2', {}, 'Prescriptions'), notice('Loading…'));
+	const box = h('section', { id: 'patient-prescriptions', class: 'card', 'data-testid': 'patient-prescriptions', 'aria-label': t('pt.prescriptions') },
+		h('h2', {}, t('pt.prescriptions')), notice(t('pt.loading')));
 	api.patientPrescriptions(p.id).then(list => {
-		replace(box, h('h2', {}, 'Prescriptions'), list.length
+		replace(box, h('h2', {}, t('pt.prescriptions')), list.length
 			? h('ul', { class: 'rx-list' }, list.map(x => h('li', { 'data-testid': 'patient-prescription', 'data-id': x.visit_id },
-				h('a', { href: `#/print/prescription/${x.visit_id}`, 'data-testid': 'reprint' }, `Print the prescription of ${fmtDate(x.date)}`),
-				h('span', { class: 'muted' }, ` · ${x.medicines} medicine${x.medicines === 1 ? '' : 's'}`))))
-			: notice('No finalized prescriptions yet.'));
-	}, err => replace(box, h('h2', {}, 'Prescriptions'), notice(err.message, 'error')));
+				h('a', { href: `#/print/prescription/${x.visit_id}`, 'data-testid': 'reprint' }, t('pt.print_rx', { date: fmtDate(x.date) })),
+				h('span', { class: 'muted' }, t(x.medicines === 1 ? 'pt.medicines_one' : 'pt.medicines', { n: x.medicines })))))
+			: notice(t('pt.no_rx')));
+	}, err => replace(box, h('h2', {}, t('pt.prescriptions')), notice(err.message, 'error')));
 	return box;
 }
 

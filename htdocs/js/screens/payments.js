@@ -81,7 +81,7 @@ function billLines(charges, amount) {
 	};
 	const chips = h('div', { class: 'chips charge-chips', id: 'pay-charges', 'data-testid': 'pay-charges' },
 		charges.map(c => h('button', { type: 'button', class: 'chip', 'data-testid': 'pay-charge', 'data-description': c.description,
-			onclick: () => add(c.description, c.amount_paise) }, c.description, c.amount_paise ? ` ${money(c.amount_paise)}` : '')),
+			onclick: () => add(c.description, c.amount_paise) }, h('span', { translate: 'no' }, c.description), c.amount_paise ? ` ${money(c.amount_paise)}` : '')),
 		h('button', { type: 'button', class: 'chip', id: 'pay-other-item', 'data-testid': 'pay-other-item', onclick: () => add('', 0) }, t('pay.other_item')));
 	return {
 		el: h('div', { class: 'field wide' }, h('span', { class: 'label' }, t('pay.bill_items')), chips, list, total),
