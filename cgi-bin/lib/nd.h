@@ -143,7 +143,8 @@ struct req {
 	int		 raw;		/* handler wrote raw bytes into out */
 	char		*out;		/* raw body (e.g. CSV), owned */
 	size_t		 out_len;
-	const char	*out_type;	/* Content-Type of a raw body */
+	const char	*out_type;	/* Content-Type of a raw body, or of a
+					   2xx JSON answer (application/fhir+json) */
 };
 
 struct route {
