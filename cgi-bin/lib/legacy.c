@@ -436,7 +436,8 @@ rx_field(yajl_val o, const char *key, char *out, size_t size, int *cut)
  * for at most LEGACY_RX_LINES of them; stops when FN returns nonzero.
  * *SKIPPED counts the items that were no object or past the limit.
  * Returns the number of objects passed to FN, 0 for an empty text or
- * "null", or -1 when the text is not such an array (nothing passed).
+ * "null", or -1 when the text is not such an array, or an object in it
+ * has a key twice (nothing passed).
  */
 int
 legacy_rx_parse(const char *text, size_t len,
@@ -466,12 +467,23 @@ legacy_rx_parse(const char *text, size_t len,
 		yajl_tree_free(root);
 		return 0;
 	}
-	if (!YAJL_IS_ARRAY(root) || json_dup_keys(root) ||
-	    (rx = malloc(sizeof(*rx))) == NULL) {
+	if (!YAJL_IS_ARRAY(root)) {
 		yajl_tree_free(root);
 		return -1;
 	}
+	/* A key given twice: which one the doctor meant is unknown. */
 	n = YAJL_GET_ARRAY(root)->len;
+	for (i = 0; i < n; i++) {
+		it = YAJL_GET_ARRAY(root)->values[i];
+		if (YAJL_IS_OBJECT(it) && json_dup_keys(it)) {
+			yajl_tree_free(root);
+			return -1;
+		}
+	}
+	if ((rx = malloc(sizeof(*rx))) == NULL) {
+		yajl_tree_free(root);
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		it = YAJL_GET_ARRAY(root)->values[i];
 		if (!YAJL_IS_OBJECT(it) || count == LEGACY_RX_LINES) {
