@@ -299,10 +299,10 @@ legacy_phone(const char *in, char *out)
 }
 
 /*
- * This server's role for a role of the old app: admin, doctor; a nurse
- * is a nurse where this build has the role, else front desk; reception,
- * receptionist, staff, frontdesk are front desk.  *KNOWN is 0 for any
- * other (front desk, the least privilege).
+ * This server's role for a role of the old app: admin, doctor, nurse
+ * (the caller checks that its build has it); reception, receptionist,
+ * staff, frontdesk are front desk.  *KNOWN is 0 for any other (front
+ * desk, the least privilege).
  */
 const char *
 legacy_role(const char *in, int *known)
@@ -322,9 +322,7 @@ legacy_role(const char *in, int *known)
 		for (i = 0; i < ND_NELEM(roles); i++)
 			if (strcasecmp(w, roles[i].old) == 0) {
 				*known = 1;
-				if (role_parse(roles[i].role) >= 0)
-					return roles[i].role;
-				return "frontdesk";
+				return roles[i].role;
 			}
 	return "frontdesk";
 }

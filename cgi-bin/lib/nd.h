@@ -16,6 +16,7 @@
  *              backup.c, backupseal.c backup_*  a backup (backup.h)
  *              audit.c  audit_*       the append-only audit trail
  *              auth.c   auth_*        passwords, session tokens and lookup
+ *              fhir.c   fhir_*        a patient as a FHIR R4 Bundle (fhir.h)
  *   request    req.c    req_*, http_*, json_parse_body, db_fail
  *                                     one request, its errors, its answer
  *              jout.c   jo_*          JSON out
@@ -24,6 +25,8 @@
  *   (no HTTP)  json.c   json_*        JSON values (a yajl tree)
  *              valid.c  valid_*       pure validators
  *              log.c    nd_log
+ *              csv.c    csv_*         CSV out (csv.h)
+ *              legacy.c legacy_*      the Electron NalamDesk's values (legacy.h)
  */
 #ifndef ND_H
 #define ND_H

@@ -217,6 +217,10 @@ export const api = {
 	// [4.4] backups, [4.5] system status (auth: false — a role without it just sees no banner)
 	backups: () => call('GET', '/api/backups', listIn('backups', BACKUP)),
 	backUpNow: () => call('POST', '/api/backups', inKey('backup', BACKUP)),
+	// [4.6] the admin's exports (CSV, UTF-8 with a BOM): links, not calls
+	patientsCsvUrl: () => '/api/export/patients.csv',
+	visitsCsvUrl: () => '/api/export/visits.csv',
+	paymentsCsvUrl: () => '/api/export/payments.csv',
 	system: (opts = {}) => call('GET', '/api/system', SYSTEM, opts),
 
 	// [5] patients

@@ -8,7 +8,7 @@
  * LEGACY_RX_LINES), each field NUL-terminated within its limit and valid UTF-8 when the input
  * was; every other reader answers "" / -1 or a value of its stated form (a real calendar date,
  * "YYYY-MM-DDTHH:MM:SSZ" whose day is a real date, an age of 0-130, a phone valid_phone()
- * takes, 1-3650 days, a role this build knows), and a Timing of 0-4 a day.
+ * takes, 1-3650 days, one of the four roles), and a Timing of 0-4 a day.
  */
 #include "fuzz.h"
 #include "legacy.h"
@@ -94,7 +94,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	v = legacy_duration_days(in);
 	FZ_ASSERT(v == -1 || (v >= 1 && v <= 3650), "duration %d", v);
 	role = legacy_role(in, &known);
-	FZ_ASSERT(role_parse(role) >= 0, "role \"%s\"", role);
+	FZ_ASSERT(strcmp(role, "admin") == 0 || strcmp(role, "doctor") == 0 ||
+	    strcmp(role, "nurse") == 0 || strcmp(role, "frontdesk") == 0,
+	    "role \"%s\"", role);
 	(void)legacy_timing(in);
 	fhir_dose_timing(in, &t);
 	FZ_ASSERT(t.frequency >= 0 && t.frequency <= 4 && t.quantity >= 0 &&

@@ -185,8 +185,7 @@ main(void)
 	CHECK("role admin", strcmp(legacy_role("Admin", &known), "admin") == 0 && known);
 	CHECK("role doctor", strcmp(legacy_role("doctor", &known), "doctor") == 0 && known);
 	CHECK("role receptionist", strcmp(legacy_role("receptionist", &known), "frontdesk") == 0 && known);
-	CHECK("role nurse: nurse where the build has it, else front desk",
-	    strcmp(legacy_role("nurse", &known), role_parse("nurse") >= 0 ? "nurse" : "frontdesk") == 0 && known);
+	CHECK("role nurse", strcmp(legacy_role("nurse", &known), "nurse") == 0 && known);
 	CHECK("role superuser is front desk, not known", strcmp(legacy_role("superuser", &known), "frontdesk") == 0 && !known);
 
 	/* durations, temperatures, timings */

@@ -1,5 +1,6 @@
 // backups.js — snapshots of the database (admin): list with size, time and
-// integrity result; "Back up now".
+// integrity result; "Back up now"; and the clinic's records as CSV files
+// (patients, visits with prescriptions, payments) for a spreadsheet.
 import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, toast, fmtDateTime, fmtBytes, act } from '../ui.js';
 
@@ -40,7 +41,16 @@ export function render(root) {
 			load();
 		} finally { now.textContent = 'Back up now'; }
 	}), { id: 'backup-now', class: 'btn primary', 'data-testid': 'backup-now' });
+	const link = (id, href, text) => h('a', { id, class: 'btn', href, download: '', 'data-testid': id }, text);
+	const exports = h('section', { id: 'exports', 'aria-labelledby': 'exports-title' },
+		h('h2', { id: 'exports-title' }, 'Export the records'),
+		h('p', { class: 'hint' }, 'Every patient, visit (with diagnoses and prescriptions) and payment as a CSV file that Excel or LibreOffice opens with Tamil names intact. Each export is recorded in the audit trail.'),
+		h('div', { class: 'actions' },
+			link('export-patients', api.patientsCsvUrl(), 'Patients (CSV)'),
+			link('export-visits', api.visitsCsvUrl(), 'Visits and prescriptions (CSV)'),
+			link('export-payments', api.paymentsCsvUrl(), 'Payments (CSV)')));
 	root.append(pageHead('Backups', now), list,
-		h('p', { class: 'hint' }, 'Backups are also taken on a schedule. Restoring is done on the server with the admin tool (see the README).'));
+		h('p', { class: 'hint' }, 'Backups are also taken on a schedule. Restoring is done on the server with the admin tool (see the README).'),
+		exports);
 	load();
 }
