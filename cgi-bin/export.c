@@ -39,8 +39,8 @@ static const char *const sql[STMT__MAX] = {
 	" p.updated_at, p.id FROM patients p ORDER BY p.clinic_no",
 	/*
 	 * STMT_VISITS: diagnoses "text [code]" joined by "; ", prescription
-	 * lines "medicine strength form: dose, timing, N days, instructions"
-	 * joined by " | ", each in the doctor's order.
+	 * lines "medicine strength form (brand): dose, timing, N days,
+	 * instructions" joined by " | ", each in the doctor's order.
 	 */
 	"SELECT v.id AS visit_id, v.day AS date, p.clinic_no,"
 	" p.name AS patient_name, u.name AS doctor, v.status, v.complaint,"
@@ -49,7 +49,7 @@ static const char *const sql[STMT__MAX] = {
 	"  WHERE visit_id = v.id ORDER BY pos, id) d) AS diagnoses,"
 	" (SELECT group_concat(x.t, ' | ') FROM (SELECT medicine ||"
 	"  coalesce(' ' || strength, '') || coalesce(' ' || form, '') ||"
-	"  ': ' || dose || coalesce(', ' || replace(timing, '_', ' '), '') ||"
+	"  coalesce(' (' || brand || ')', '') || ': ' || dose || coalesce(', ' || replace(timing, '_', ' '), '') ||"
 	"  coalesce(', ' || duration_days || ' days', '') ||"
 	"  coalesce(', ' || instructions, '') AS t FROM prescriptions"
 	"  WHERE visit_id = v.id ORDER BY pos, id) x) AS prescriptions,"

@@ -32,7 +32,7 @@ readonly UNITS=(nalamdesk@.socket nalamdesk@.service nalamdesk.target nalamdesk-
 	nalamdesk-backup.service nalamdesk-backup.timer nalamdesk-cert.service nalamdesk-cert.timer)
 # Run-time packages (the build needs the -dev ones: deploy/deps.sh).
 readonly PACKAGES=(nginx multiwatch sqlite3 openssl nftables libfcgi0ldbl libyajl2 libargon2-1 libmd0
-	libsqlite3-0 ca-certificates)
+	libqrencode4 libsqlite3-0 libicu72 ca-certificates)
 
 say() { printf 'install: %s\n' "$*"; }
 warn() { printf 'install: warning: %s\n' "$*" >&2; }

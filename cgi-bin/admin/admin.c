@@ -45,6 +45,14 @@ static const char *const sql[STMT__MAX] = {
 	" CAST(" SETTING("consultation_fee_paise") " AS INTEGER)"
 	" AS consultation_fee_paise,"
 	" " SETTING("timezone") " AS timezone,"
+	" coalesce(" SETTING("paper") ", 'A5') AS paper,"
+	" CASE WHEN " SETTING("print_letterhead") " = '0' THEN 'false'"
+	" ELSE 'true' END AS \"@print_letterhead\","
+	" CAST(coalesce(" SETTING("pad_margin_top_mm") ", 0) AS INTEGER)"
+	" AS pad_margin_top_mm,"
+	" CAST(coalesce(" SETTING("pad_margin_left_mm") ", 0) AS INTEGER)"
+	" AS pad_margin_left_mm,"
+	" nullif(" SETTING("upi_vpa") ", '') AS upi_vpa,"
 	" CASE WHEN EXISTS (SELECT 1 FROM settings_logo)"
 	" THEN '/api/settings/logo' END AS logo_url,"
 	" CAST(" SETTING("version") " AS INTEGER) AS version",
@@ -139,7 +147,7 @@ static const struct field user_add_fields[] = {
 	    "or dash, starting with a letter or digit." },
 	{ "name", FT_STRING, F_REQUIRED, 1, 100, NULL, check_one_line,
 	    "The name must be one line of text." },
-	{ "role", FT_ENUM, F_REQUIRED, 0, 0, "admin,doctor,frontdesk", NULL,
+	{ "role", FT_ENUM, F_REQUIRED, 0, 0, ROLE_CHOICES, NULL,
 	    NULL },
 	{ "password", FT_STRING, F_REQUIRED, 10, 128, NULL, valid_password,
 	    "The password must be 10 to 128 characters, not all the same." },
@@ -151,15 +159,19 @@ static const struct field user_patch_fields[] = {
 	    NULL },
 	{ "name", FT_STRING, 0, 1, 100, NULL, check_one_line,
 	    "The name must be one line of text." },
-	{ "role", FT_ENUM, 0, 0, 0, "admin,doctor,frontdesk", NULL, NULL },
+	{ "role", FT_ENUM, 0, 0, 0, ROLE_CHOICES, NULL, NULL },
 	{ "active", FT_BOOL, 0, 0, 0, NULL, NULL, NULL },
 	{ "password", FT_STRING, 0, 10, 128, NULL, valid_password,
 	    "The password must be 10 to 128 characters, not all the same." },
+	{ "language", FT_ENUM, 0, 0, 0, "en,ta,hi", NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
 /* Fee limit: Rs 1,00,000 (10,000,000 paise). */
 #define FEE_MAX_PAISE	10000000LL
+
+/* The largest margin of a pre-printed pad, top or left, in mm. */
+#define PAD_MARGIN_MAX_MM	120
 
 /* Optional text fields take null as "" (cleared). */
 static const struct field settings_fields[] = {
@@ -178,6 +190,16 @@ static const struct field settings_fields[] = {
 	{ "timezone", FT_STRING, 0, 1, 64, NULL, check_timezone,
 	    "The time zone must be an IANA name this server knows, "
 	    "e.g. Asia/Kolkata." },
+	/* The prescription sheet: its paper, and pre-printed pads. */
+	{ "paper", FT_ENUM, 0, 0, 0, "A5,A4", NULL, NULL },
+	{ "print_letterhead", FT_BOOL, 0, 0, 0, NULL, NULL, NULL },
+	{ "pad_margin_top_mm", FT_INT, 0, 0, PAD_MARGIN_MAX_MM, NULL, NULL,
+	    NULL },
+	{ "pad_margin_left_mm", FT_INT, 0, 0, PAD_MARGIN_MAX_MM, NULL, NULL,
+	    NULL },
+	{ "upi_vpa", FT_STRING, F_NULLABLE, 5, 100, NULL, valid_upi_vpa,
+	    "The UPI ID must look like clinic@okaxis: letters, digits, "
+	    ". _ - before the @ and the bank's handle after it." },
 	/* Read-only (answered by GET); accepted so that a client may send
 	 * back what it read, and ignored: the logo has its own route. */
 	{ "logo_url", FT_STRING, F_NULLABLE, 0, 300, NULL, NULL, NULL },

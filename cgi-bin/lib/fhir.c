@@ -21,7 +21,8 @@
  *                      8302-2 height, 59408-5 SpO2, each in UCUM units.
  *   Condition          one per diagnosis, encounter-diagnosis; coded with
  *                      ICD-10 when its code looks like one, else text only.
- *   MedicationRequest  one per prescription line: the medicine as text,
+ *   MedicationRequest  one per prescription line: the medicine as text
+ *                      (with the brand written, if any),
  *                      dosage text and a Timing read from the dose (1-0-1
  *                      is twice a day; BD, TDS, SOS...), the food timing
  *                      as Timing.when, the duration as boundsDuration.
@@ -76,7 +77,7 @@ static const char *const sql[STMT__MAX] = {
 	" p.duration_days, p.instructions,"
 	" CASE WHEN p.duration_days IS NULL THEN 'unknown'"
 	" WHEN date(v.day, '+' || p.duration_days || ' days') <= ?2"
-	" THEN 'completed' ELSE 'active' END"
+	" THEN 'completed' ELSE 'active' END, p.brand"
 	" FROM prescriptions p JOIN visits v ON v.id = p.visit_id"
 	" WHERE p.visit_id = ?1 ORDER BY p.pos, p.id",
 	/* STMT_ALL */
@@ -584,9 +585,11 @@ write_lines(struct req *r, sqlite3_stmt *v, const char *today,
 		    (long long)sqlite3_column_int64(s, 0));
 		fhir_uuid(uuid, "medreq", sqlite3_column_int64(s, 0),
 		    col(v, VC_CREATED));
-		snprintf(med, sizeof(med), "%s%s%s%s%s", col(s, 1),
+		snprintf(med, sizeof(med), "%s%s%s%s%s%s%s%s", col(s, 1),
 		    col(s, 2) ? " " : "", col(s, 2) ? col(s, 2) : "",
-		    col(s, 3) ? " " : "", col(s, 3) ? col(s, 3) : "");
+		    col(s, 3) ? " " : "", col(s, 3) ? col(s, 3) : "",
+		    col(s, 9) ? " (" : "", col(s, 9) ? col(s, 9) : "",
+		    col(s, 9) ? ")" : "");
 		when = words = NULL;
 		for (i = 0; col(s, 5) != NULL && i < ND_NELEM(whens); i++)
 			if (strcmp(col(s, 5), whens[i].timing) == 0) {

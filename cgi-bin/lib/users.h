@@ -27,5 +27,7 @@ int	 users_reply(struct req *, long long);
 int	 users_list(struct req *, const char *, long long, long long);
 int	 users_change(struct req *, long long, long long, const char *,
 	    const char *, int, int, const char *);
+void	 users_language(long long, char *, size_t);
+int	 users_set_language(struct req *, long long, const char *);
 
 #endif /* USERS_H */

@@ -45,6 +45,8 @@
 #include "nd.h"
 #include "users.h"
 #include "legacy.h"
+#include "pkey.h"
+#include "vitals.h"
 #include "tool.h"
 
 #define LINES_SHOWN	100	/* detail lines per section before "and N more" */
@@ -120,9 +122,9 @@ static const char *const pcols[P__MAX] = { "id", "name", "mobile", "age",
 	"gender", "address", "created_at", "dob", "blood_group", "email",
 	"emergency_contact_name", "emergency_contact_mobile", "street", "city",
 	"state", "zip_code", "insurance_provider", "policy_number" };
-enum { V_ID, V_PATIENT, V_DOCTOR, V_DATE, V_DIAGNOSIS, V_RX, V_AMOUNT,
-	V_SYMPTOMS, V_EXAM, V_DTYPE, V__MAX };
-static const char *const vcols[V__MAX] = { "id", "patient_id", "doctor_id",
+enum { OV_ID, OV_PATIENT, OV_DOCTOR, OV_DATE, OV_DIAGNOSIS, OV_RX, OV_AMOUNT,
+	OV_SYMPTOMS, OV_EXAM, OV_DTYPE, OV__MAX };
+static const char *const vcols[OV__MAX] = { "id", "patient_id", "doctor_id",
 	"date", "diagnosis", "prescription_json", "amount_paid", "symptoms",
 	"examination_notes", "diagnosis_type" };
 enum { T_HEIGHT, T_WEIGHT, T_TEMP, T_SYS, T_DIA, T_PULSE, T_SPO2, T_BMI,
@@ -135,20 +137,15 @@ enum { U_ID, U_USERNAME, U_ROLE, U_NAME, U_ACTIVE, U_CREATED, U_SPECIALTY,
 static const char *const ucols[U__MAX] = { "id", "username", "role", "name",
 	"active", "created_at", "specialty", "license_number" };
 
-/* The vitals this server keeps, their ranges (as visits.c checks them). */
-static const struct {
-	int		 col;		/* T_* */
-	const char	*name;
-	double		 min, max;
-	int		 integer;
-} vranges[] = {
-	{ T_SYS, "systolic BP", 50, 300, 1 },
-	{ T_DIA, "diastolic BP", 20, 200, 1 },
-	{ T_PULSE, "pulse", 20, 250, 1 },
-	{ T_TEMP, "temperature", 30, 45, 0 },
-	{ T_WEIGHT, "weight", 0.5, 350, 0 },
-	{ T_HEIGHT, "height", 20, 250, 0 },
-	{ T_SPO2, "SpO2", 50, 100, 1 },
+/* The old file's column of each vital this server keeps (ranges: vitals.h). */
+static const int vcol_of[V__MAX] = {
+	/* V_BP_SYSTOLIC */	T_SYS,
+	/* V_BP_DIASTOLIC */	T_DIA,
+	/* V_PULSE */		T_PULSE,
+	/* V_TEMPERATURE_C */	T_TEMP,
+	/* V_WEIGHT_KG */	T_WEIGHT,
+	/* V_HEIGHT_CM */	T_HEIGHT,
+	/* V_SPO2 */		T_SPO2,
 };
 
 /* A section of the summary: its lines, and how many were not shown. */
@@ -461,8 +458,7 @@ bind_vitals(struct imp *im, sqlite3_stmt *s, long long old)
 {
 	sqlite3_stmt	*t = im->vitals;
 	double		 v;
-	size_t		 i;
-	int		 conv, rows = 0;
+	int		 i, conv, rows = 0;
 
 	if (t == NULL)
 		return;
@@ -471,22 +467,22 @@ bind_vitals(struct imp *im, sqlite3_stmt *s, long long old)
 		if (rows++ > 0)
 			continue;	/* the newest first; older ones counted */
 		im->vitals_used++;
-		for (i = 0; i < ND_NELEM(vranges); i++) {
-			if (sqlite3_column_type(t, vranges[i].col) ==
-			    SQLITE_NULL || !has(t, vranges[i].col))
+		for (i = 0; i < V__MAX; i++) {
+			if (sqlite3_column_type(t, vcol_of[i]) ==
+			    SQLITE_NULL || !has(t, vcol_of[i]))
 				continue;
-			v = sqlite3_column_double(t, vranges[i].col);
-			if (vranges[i].col == T_TEMP) {
+			v = sqlite3_column_double(t, vcol_of[i]);
+			if (i == V_TEMPERATURE_C) {
 				v = legacy_temp_c(v, &conv);
 				im->temps_converted += conv;
 			}
-			if (!(v >= vranges[i].min && v <= vranges[i].max)) {
+			if (!(v >= vital_defs[i].min && v <= vital_defs[i].max)) {
 				say(&im->skipped, "visit #%lld: %s \"%s\" out "
-				    "of range; left out", old, vranges[i].name,
-				    ctext(t, vranges[i].col));
+				    "of range; left out", old, vital_defs[i].name,
+				    ctext(t, vcol_of[i]));
 				continue;
 			}
-			if (vranges[i].integer)
+			if (vital_defs[i].integer)
 				db_bind_int(s, 6 + (int)i, llround(v));
 			else
 				db_bind_double(s, 6 + (int)i, v);
@@ -512,7 +508,7 @@ import_visit(struct imp *im, sqlite3_stmt *v)
 {
 	sqlite3_stmt	*s = st[STMT_VISIT_ADD];
 	struct lines	 l;
-	long long	 old = sqlite3_column_int64(v, V_ID), pid, vid = 0;
+	long long	 old = sqlite3_column_int64(v, OV_ID), pid, vid = 0;
 	long long	 doc = 0, paise;
 	char		 created[21], day[11], notes[NOTES_MAX], raw[RAW_RX_MAX];
 	char		 pnote[128];
@@ -523,30 +519,30 @@ import_visit(struct imp *im, sqlite3_stmt *v)
 	im->visits_seen++;
 	db_bind_int(st[STMT_PATIENT_OF], 1, im->id);
 	db_bind_int(st[STMT_PATIENT_OF], 2, sqlite3_column_int64(v,
-	    V_PATIENT));
+	    OV_PATIENT));
 	if ((pid = db_int1(st[STMT_PATIENT_OF], 0)) <= 0) {
 		say(&im->skipped, "visit #%lld: its patient #%s was not "
-		    "imported", old, ctext(v, V_PATIENT));
+		    "imported", old, ctext(v, OV_PATIENT));
 		return SQLITE_OK;
 	}
-	if (!legacy_utc(ctext(v, V_DATE), created) ||
+	if (!legacy_utc(ctext(v, OV_DATE), created) ||
 	    !legacy_local_day(created, day)) {
 		say(&im->skipped, "visit #%lld: date \"%s\" unreadable; not "
-		    "imported", old, ctext(v, V_DATE));
+		    "imported", old, ctext(v, OV_DATE));
 		return SQLITE_OK;
 	}
-	if (sqlite3_column_type(v, V_DOCTOR) != SQLITE_NULL)
-		doc = users_imported(im->id, sqlite3_column_int64(v, V_DOCTOR));
-	snprintf(notes, sizeof(notes), "%s", ctext(v, V_EXAM));
+	if (sqlite3_column_type(v, OV_DOCTOR) != SQLITE_NULL)
+		doc = users_imported(im->id, sqlite3_column_int64(v, OV_DOCTOR));
+	snprintf(notes, sizeof(notes), "%s", ctext(v, OV_EXAM));
 	legacy_trim(notes);
-	if (has(v, V_DTYPE)) {
+	if (has(v, OV_DTYPE)) {
 		snprintf(pnote, sizeof(pnote), "Diagnosis type: %s",
-		    ctext(v, V_DTYPE));
+		    ctext(v, OV_DTYPE));
 		join(notes, sizeof(notes), pnote, "\n");
 	}
-	rx = ctext(v, V_RX);
+	rx = ctext(v, OV_RX);
 	n = legacy_rx_parse(rx, strlen(rx), rx_none, NULL, &bad) < 0 &&
-	    has(v, V_RX);
+	    has(v, OV_RX);
 	if (n) {
 		snprintf(raw, sizeof(raw), "Prescription as recorded: %s", rx);
 		join(notes, sizeof(notes), raw, "\n");
@@ -558,7 +554,7 @@ import_visit(struct imp *im, sqlite3_stmt *v)
 	if (doc > 0)
 		db_bind_int(s, 2, doc);
 	db_bind_text(s, 3, day);
-	bind_opt(s, 4, ctext(v, V_SYMPTOMS));
+	bind_opt(s, 4, ctext(v, OV_SYMPTOMS));
 	bind_opt(s, 5, notes);
 	bind_vitals(im, s, old);
 	db_bind_text(s, 13, created);
@@ -569,10 +565,10 @@ import_visit(struct imp *im, sqlite3_stmt *v)
 	db_reset(s);
 	if (rc != SQLITE_ROW)
 		return rc;
-	if (has(v, V_DIAGNOSIS)) {
+	if (has(v, OV_DIAGNOSIS)) {
 		db_bind_int(st[STMT_DIAGNOSIS_ADD], 1, vid);
 		db_bind_int(st[STMT_DIAGNOSIS_ADD], 2, 0);
-		snprintf(notes, sizeof(notes), "%s", ctext(v, V_DIAGNOSIS));
+		snprintf(notes, sizeof(notes), "%s", ctext(v, OV_DIAGNOSIS));
 		legacy_trim(notes);
 		db_bind_text(st[STMT_DIAGNOSIS_ADD], 3, notes);
 		if ((rc = db_run(st[STMT_DIAGNOSIS_ADD])) != SQLITE_OK)
@@ -594,14 +590,14 @@ import_visit(struct imp *im, sqlite3_stmt *v)
 	if ((rc = db_run(st[STMT_VISIT_FINAL])) != SQLITE_OK)
 		return rc;
 	im->visits++;
-	if (sqlite3_column_type(v, V_AMOUNT) == SQLITE_NULL)
+	if (sqlite3_column_type(v, OV_AMOUNT) == SQLITE_NULL)
 		return SQLITE_OK;
-	amount = sqlite3_column_double(v, V_AMOUNT);
-	if (sqlite3_column_type(v, V_AMOUNT) == SQLITE_TEXT &&
-	    strspn(ctext(v, V_AMOUNT), "0123456789. ") !=
-	    strlen(ctext(v, V_AMOUNT))) {
+	amount = sqlite3_column_double(v, OV_AMOUNT);
+	if (sqlite3_column_type(v, OV_AMOUNT) == SQLITE_TEXT &&
+	    strspn(ctext(v, OV_AMOUNT), "0123456789. ") !=
+	    strlen(ctext(v, OV_AMOUNT))) {
 		say(&im->skipped, "visit #%lld: amount paid \"%s\" is no "
-		    "amount", old, ctext(v, V_AMOUNT));
+		    "amount", old, ctext(v, OV_AMOUNT));
 		return SQLITE_OK;
 	}
 	if (!(amount > 0) || amount > 10000000)
@@ -839,7 +835,7 @@ cmd_import_nalamdesk(int argc, char **argv)
 		    "it is not the NalamDesk app's database\n", pos[0]);
 		goto out;
 	}
-	vs = src_select(im.src, "visits", vcols, V__MAX, NULL, "id", &missing);
+	vs = src_select(im.src, "visits", vcols, OV__MAX, NULL, "id", &missing);
 	us = src_select(im.src, "users", ucols, U__MAX, NULL, "id", &missing);
 	im.vitals = src_select(im.src, "vitals", tcols, T__MAX,
 	    "visit_id = ?1", "id DESC", &missing);
@@ -965,6 +961,11 @@ cmd_import_nalamdesk(int argc, char **argv)
 		goto out;
 	began = 0;
 	fputs(out, stdout);
+	/* The sound keys of the names (search), outside the import's
+	 * transaction as after any migration: pkey.h. */
+	if (!dry && pkey_fill(0) < 0)
+		fprintf(stderr, "nalamdesk-admin: the imported names' sound "
+		    "keys were not all written; run: nalamdesk-admin rekey\n");
 	rc = EXIT_OK;
 out:
 	if (began)

@@ -2,6 +2,7 @@
 // profile's edit: the controls, the checks made before sending, and the body
 // POST/PATCH /api/patients take (docs/api.md §5).
 import { h, field, input, select, textarea, todayISO } from '../ui.js';
+import { t as tr, LANGUAGES } from '../i18n.js';
 
 // Indian mobile: 10 digits starting 6-9, after dropping spaces, dashes, +91/91/0.
 export function normalisePhone(text) {
@@ -32,6 +33,7 @@ export function validatePatient(v) {
 // Request body from form values. For PATCH, cleared optional fields are sent as null.
 export function patientPayload(v, { patch = false } = {}) {
 	const body = { name: v.name, sex: v.sex };
+	if (v.language) body.language = v.language;
 	if (v.dob) body.dob = v.dob;
 	else if (v.age_years !== '') body.age_years = Number(v.age_years);
 	if (patch && v.dob) body.age_years = null;
@@ -57,5 +59,6 @@ export function patientForm(prefix) {
 		field('Address', textarea('address', t('address')), { wide: true }),
 		field('ABHA ID', input('abha_id', t('abha', { maxlength: 40 }))),
 		field('Allergies', input('allergies', t('allergies', { maxlength: 200 })), { hint: 'Leave empty if none known' }),
+		field(tr('field.patient_language'), select('language', LANGUAGES, t('language'))),
 		field('Notes', textarea('notes', t('notes')), { wide: true }));
 }

@@ -1,4 +1,4 @@
--- 007_import.sql — records brought in from another program, and where each
+-- 011_import.sql — records brought in from another program, and where each
 -- came from: `nalamdesk-admin import-nalamdesk` (cgi-bin/tool/import.c)
 -- moves the Electron NalamDesk's database into this one.
 --
