@@ -259,42 +259,20 @@ legacy_age(const char *in, int *years)
 }
 
 /*
- * A phone into OUT (16 bytes) as this server stores one (valid_phone()):
- * spaces, dashes, dots and brackets dropped, then tried as it is and
- * without a +91, 91 or 0 in front.  Returns 1, or 0 (OUT "") when it is
- * not a phone number this server accepts.
+ * A phone into OUT (VALID_PHONE_BUF bytes) as this server stores one:
+ * valid_phone_clean()'s reading (spaces, dashes, brackets, +91, a trunk
+ * 0; landlines with their STD code).  Returns 1, or 0 (OUT "") when it is
+ * empty or no phone number this server accepts.
  */
 int
 legacy_phone(const char *in, char *out)
 {
-	char	 d[24];
-	size_t	 n = 0;
-
 	out[0] = '\0';
-	if (in == NULL)
+	if (in == NULL || strlen(in) > 40 || !valid_phone_clean(in, out) ||
+	    out[0] == '\0') {
+		out[0] = '\0';
 		return 0;
-	for (; *in != '\0'; in++) {
-		if (strchr(" -.()\t", *in) != NULL)
-			continue;
-		if (n + 1 >= sizeof(d))
-			return 0;
-		d[n++] = *in;
 	}
-	d[n] = '\0';
-	if (n == 0)
-		return 0;
-	if (n < 16 && valid_phone(d)) {
-		memcpy(out, d, n + 1);
-		return 1;
-	}
-	if (n == 13 && strncmp(d, "+91", 3) == 0 && valid_phone(d + 3))
-		memcpy(out, d + 3, 11);
-	else if (n == 12 && strncmp(d, "91", 2) == 0 && valid_phone(d + 2))
-		memcpy(out, d + 2, 11);
-	else if (n == 11 && d[0] == '0' && valid_phone(d + 1))
-		memcpy(out, d + 1, 11);
-	else
-		return 0;
 	return 1;
 }
 
