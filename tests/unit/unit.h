@@ -19,10 +19,6 @@ static int unit_failed;
 #define UNIT_END()	return unit_failed ? 1 : 0
 
 #ifdef ND_H
-/* A user row of a fixture, its columns named: later migrations add some. */
-#define UNIT_USER	"INSERT INTO users (id, username, name, role," \
-	" password_hash, active, version, created_at, updated_at) VALUES "
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
