@@ -320,6 +320,8 @@ legacy_duration_days(const char *in)
 	    !isdigit((unsigned char)s[0]))
 		return -1;
 	v = strtol(s, &end, 10);
+	if (v > 3650)
+		return -1;	/* before any multiplying: no overflow */
 	for (u = end; *u == ' '; u++)
 		continue;
 	if (*u == '\0' || strncasecmp(u, "d", 1) == 0)

@@ -197,6 +197,8 @@ main(void)
 	CHECK("duration ten days is none", legacy_duration_days("ten days") == -1);
 	CHECK("duration 0 is none", legacy_duration_days("0") == -1);
 	CHECK("duration 5 years is none", legacy_duration_days("5 years") == -1);
+	CHECK("duration of 18 digits in months is none, no overflow",
+	    legacy_duration_days("740174085471000845 months") == -1);
 	c = legacy_temp_c(98.6, &conv);
 	CHECK("temp 98.6 F is 37.0 C", c == 37.0 && conv);
 	c = legacy_temp_c(37.2, &conv);
