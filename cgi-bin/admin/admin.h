@@ -28,6 +28,12 @@ enum stmt {
 	STMT_AUDIT_LIST,
 	STMT_AUDIT_LIST_USER,
 	STMT_AUDIT_LIST_PATIENT,
+	STMT_AUDIT_READ,
+	STMT_AUDIT_READ_USER,
+	STMT_AUDIT_READ_PATIENT,
+	STMT_AUDIT_FOLD,
+	STMT_AUDIT_FOLD_USER,
+	STMT_AUDIT_FOLD_PATIENT,
 	STMT_SCHEMA_VERSION,
 	STMT__MAX
 };
@@ -58,6 +64,8 @@ int	 auditlog_csv(struct req *);
 /* backups.c */
 int	 backup_create(struct req *);
 int	 backup_list(struct req *);
+int	 backup_copy_read(struct req *);
+int	 backup_copy_put(struct req *);
 int	 admin_var_path(const char *, char *, size_t);
 int	 backups_gather(struct backup **, size_t *);
 
