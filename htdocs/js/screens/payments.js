@@ -4,7 +4,7 @@
 // admin, a void with a reason; and the day's report. The admin reads all of
 // it but takes no payment. The receipt itself is drawn by shared/receipt.js.
 import { api } from '../api.js';
-import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, textarea, onKeys, toast, dialog, money,
+import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, onKeys, toast, dialog, money,
 	rupeesToPaise, paiseToRupees, todayISO, addDays, fmtDate, fmtTime, paperToggle, clinicNo } from '../ui.js';
 import { session, hasRole } from '../session.js';
 import { patientPicker } from '../shared/patient-picker.js';
@@ -114,7 +114,7 @@ export function render(root, params, query) {
 	const reportBox = h('section', { class: 'card', id: 'report', 'data-testid': 'report' });
 
 	const voidIt = p => {
-		const reason = textarea('reason', { id: 'void-reason', maxlength: 200, rows: 3, 'data-testid': 'void-reason', placeholder: 'e.g. Charged twice; entered for the wrong patient' });
+		const reason = input('reason', { id: 'void-reason', maxlength: 200, 'data-testid': 'void-reason', placeholder: 'e.g. Charged twice; entered for the wrong patient' });
 		dialog({
 			title: `Void receipt ${p.receipt_no}?`, ok: 'Void receipt', danger: true, testid: 'void-dialog',
 			body: h('div', {},
