@@ -179,7 +179,14 @@ phon_key(const char *name, char *out, size_t size)
 
 	if (size > 0)
 		out[0] = '\0';
-	if (n > PHON_IN_MAX || size == 0 || !phon_open())
+	if (n > PHON_IN_MAX || size == 0)
+		return -1;
+	/* ASCII is Latin already (the transliterators leave it as it is). */
+	for (i = 0; (size_t)i < n && (unsigned char)name[i] < 0x80; i++)
+		continue;
+	if ((size_t)i == n)
+		return phon_fold(name, out, size);
+	if (!phon_open())
 		return -1;
 	if ((u = malloc(CAP * sizeof(*u))) == NULL ||
 	    (a = malloc(CAP + 1)) == NULL)

@@ -7,7 +7,7 @@
 #include "phonetic.h"
 #include "pkey.h"
 
-#define PKEY_BATCH	1000	/* patients a transaction */
+#define PKEY_BATCH	10000	/* patients a transaction (a commit is an fsync) */
 
 enum stmt {
 	STMT_NEXT,

@@ -10,7 +10,7 @@
 
 /*
  * Writes the sound key of every patient whose key is NULL (ALL: of every
- * patient), a thousand patients a transaction.  Returns the number of
+ * patient), ten thousand patients a transaction.  Returns the number of
  * keys written, or -1 (SQLite or ICU failed; what was committed stays).
  */
 long long	pkey_fill(int all);

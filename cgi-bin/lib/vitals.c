@@ -66,7 +66,9 @@ vitals_parse(yajl_val vit, struct vitals_in *vi, struct vitals_err *e)
 			if (strcmp(vital_defs[k].name, key) == 0)
 				break;
 		if (k == V__MAX) {
-			if (strlen(key) > 40 || !valid_plain_text(key))
+			/* Named in the answer only when it is plain text. */
+			if (strlen(key) > 40 || !valid_utf8(key, strlen(key)) ||
+			    !valid_plain_text(key))
 				key = "?";
 			snprintf(refuse(e, "unknown_field", key)->msg,
 			    sizeof(e->msg), "This request has a field the "

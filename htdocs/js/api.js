@@ -161,7 +161,8 @@ const CHARGES = {
 };
 const VISIT = rec('visit', 'id', 'status', 'date', 'version', 'patient');
 const MEDICINE = rec('medicine', 'name', 'strength', 'form');
-const AUDIT_ROW = rec('audit row', 'id', 'ts', 'username', 'role', 'ip', 'action', 'entity', 'entity_id');
+const AUDIT_ROW = rec('audit row', 'id', 'ts', 'first_ts', 'count', 'actions', 'username', 'user_name', 'role', 'ip', 'action',
+	'action_text', 'entity', 'entity_id', 'patient');
 const BACKUP = rec('backup', 'file', 'size_bytes', 'created_at', 'integrity', 'present');
 const SYSTEM = rec('system status', 'backup_stale', 'disk_low');	// a doctor gets these two only
 const QUEUE = {

@@ -187,6 +187,20 @@ t.test('queue day: Finish and next finalizes, prints and opens the next in call 
 	t.eq(api.serving, [{ token: S.order[1].token }], 'GET /api/display says the same');
 });
 
+t.test('queue day: the single key N asks before it finishes a visit; Escape keeps it open', async () => {
+	need('visit');
+	const p = S.dpage;
+	const nv = Number(/#\/consult\/(\d+)/.exec(p.url())[1]);
+	await p.locator('#consult-finish-next').focus();	// outside a text box
+	await p.keyboard.press('n');
+	await p.waitForSelector('[data-testid=finish-next-dialog]');
+	await p.keyboard.press('Escape');
+	await p.waitForSelector('[data-testid=finish-next-dialog]', { state: 'detached' });
+	t.eq(t.db(`SELECT status FROM visits WHERE id = ${nv}`)[0].status, 'draft', 'still a draft');
+	t.eq(qrow(S.order[1].id).status, 'in_consult', 'still with the doctor');
+	t.ok(/#\/consult\//.test(p.url()) && p.url().endsWith(`/${nv}`), 'still on the same consultation');
+});
+
 t.test('queue day: screenshots at 1366 and 768 px wide', async () => {
 	need('page', 'npage');
 	const dir = process.env.ND_OUT;

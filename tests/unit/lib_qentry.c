@@ -153,8 +153,9 @@ main(void)
 	CHECK("every migration applies", unit_schema_apply_all() >= 7);
 	CHECK("library statements prepare", db_prepare_all(NULL, 0, NULL) &&
 	    auth_init() && audit_init() && qentry_init());
-	CHECK("fixtures load", db_exec("INSERT INTO users VALUES (1, 'desk',"
-	    " 'Desk', 'frontdesk', 'x', 1, 1, 'a', 'a');"
+	CHECK("fixtures load", db_exec("INSERT INTO users (id, username, name, role,"
+	    " password_hash, created_at, updated_at) VALUES (1, 'desk',"
+	    " 'Desk', 'frontdesk', 'x', 'a', 'a');"
 	    "INSERT INTO patients (id, clinic_no,"
 	    " name, sex, age_years, created_at, updated_at) VALUES"
 	    " (1, 1, 'A', 'M', 30, 'x', 'x'), (2, 2, 'B', 'F', 31, 'x', 'x'),"

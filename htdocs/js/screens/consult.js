@@ -3,7 +3,10 @@
 // follow-up. Every change is kept in localStorage at once and sent with PATCH
 // (with version) ~1 s after typing stops or when a field loses focus, so a
 // reload or a dropped connection loses nothing. Finalize → printable A5/A4
-// prescription. A finalized visit opens straight into its printout.
+// prescription. A finalized visit opens straight into its printout. "Finish
+// and next" finalizes, prints and opens the next patient in call order.
+// Vitals (often the nurse's, already recorded) and history fold away so the
+// pad sits above the fold.
 import { api } from '../api.js';
 import { h, $, $$, replace, notice, btn, field, dateEcho, clinicNo, input, select, textarea, searchList, debounce, toast, onKeys,
 	setFieldError, clearErrors, fmtDate, todayISO, addDays, ageOf, sexLabel, ageSex, letterhead, paperToggle, act } from '../ui.js';
@@ -11,7 +14,7 @@ import { session, DRAFT_PREFIX } from '../session.js';
 import { go } from '../nav.js';
 import { DOSE_PRESETS, TIMINGS, FORMS, normaliseDose, rxLine, rxLocal, medicineName, isFinal, vitalsLine, visitSummary } from '../rx.js';
 import { VITALS, plainVitals, vitalsBrief } from '../shared/vitals.js';
-import { callNextPatient } from '../shared/queue-actions.js';
+import { callNextPatient, askFinishAndNext } from '../shared/queue-actions.js';
 import { tIn } from '../i18n.js';
 
 const SAVE_DELAY_MS = 1000;
@@ -254,7 +257,7 @@ export async function render(root, { id }) {
 		h('div', { class: 'actions wide' },
 			h('button', { type: 'button', class: 'btn', id: 'consult-save', 'data-testid': 'consult-save', 'aria-keyshortcuts': 'Control+S', onclick: () => save() }, 'Save now (Ctrl+S)'),
 			h('button', { type: 'submit', class: 'btn primary', id: 'consult-finalize', 'data-testid': 'consult-finalize', 'aria-keyshortcuts': 'Control+Enter' }, 'Finalize and print (Ctrl+Enter)'),
-			h('button', { type: 'button', class: 'btn', id: 'consult-finish-next', 'data-testid': 'consult-finish-next', 'aria-keyshortcuts': 'Alt+N', onclick: e => next(e) }, 'Finish and next (N)')));
+			h('button', { type: 'button', class: 'btn', id: 'consult-finish-next', 'data-testid': 'consult-finish-next', 'aria-keyshortcuts': 'Alt+N', onclick: e => next(e) }, 'Finish and next (Alt+N)')));
 
 	const allergies = patient.allergies
 		? h('div', { id: 'consult-allergies', class: 'allergy', 'data-testid': 'consult-allergies' }, `Allergies: ${patient.allergies}`)
@@ -405,9 +408,11 @@ export async function render(root, { id }) {
 		printKeys = showPrint(page, visit, patient);
 		return true;
 	}
-	// Finish and next; once final (the printout shown), only the next.
+	// Finish and next; once final (the printout shown), only the next. The
+	// single key N asks first (Alt+N and the button do not): one key must not
+	// finalize a visit by accident.
 	const next = act(() => finalized ? callNextPatient() : finishAndNext(finalize));
-	const nextKeys = onKeys({ n: next });
+	const nextKeys = onKeys({ n: () => (finalized ? Promise.resolve(true) : askFinishAndNext()).then(ok => ok && next()) });
 
 	async function repeatLast() {
 		const last = history[0];	// the newest finalized visit

@@ -65,6 +65,13 @@ export function postponeDialog(entry) {
 	});
 }
 
+// Asks before a single key finishes a visit: → Promise<boolean go on>.
+export const askFinishAndNext = () => dialog({
+	title: 'Finish and call the next patient?',
+	body: h('p', {}, 'This visit is finalized (it cannot be changed afterwards), the prescription prints, and the next patient in line is called in.'),
+	ok: 'Finish and next', testid: 'finish-next-dialog',
+});
+
 // Calls the next patient in call order in (the doctor) and opens the
 // consultation; false (and a toast) when no one is waiting.
 export async function callNextPatient() {
