@@ -77,7 +77,9 @@ async function toError(res) {
 	// A stale version gets the one standard sentence; other 409s (illegal move,
 	// already in the queue, visit finalized) keep the server's more precise words.
 	if (e.code === 'stale_version') message = STALE_MESSAGE;
-	return new ApiError(res.status, e.code || `http_${res.status}`, message, e.field);
+	const err = new ApiError(res.status, e.code || `http_${res.status}`, message, e.field);
+	if (Array.isArray(e.conflicts)) err.conflicts = e.conflicts;	// 409 allergy_conflict (§9)
+	return err;
 }
 
 // request(method, path, {body, etag, auth}) → {status, etag, data}
@@ -160,7 +162,9 @@ const CHARGES = {
 	take: d => rec('', 'version').take(d) && listIn('charges', rec('charge', 'description', 'amount_paise')).take(d) ? d : undefined,
 };
 const VISIT = rec('visit', 'id', 'status', 'date', 'version', 'patient');
-const MEDICINE = rec('medicine', 'name', 'strength', 'form');
+const MEDICINE = rec('medicine', 'name', 'strength', 'form', 'brand', 'ingredients');
+const PRESCRIPTION = rec('prescription', 'visit_id', 'date', 'patient', 'vitals', 'diagnoses', 'prescriptions', 'advice', 'follow_up_date');
+const RX_ITEM = rec('prescription', 'visit_id', 'date', 'medicines');
 const AUDIT_ROW = rec('audit row', 'id', 'ts', 'first_ts', 'count', 'actions', 'username', 'user_name', 'role', 'ip', 'action',
 	'action_text', 'entity', 'entity_id', 'patient');
 const BACKUP = rec('backup', 'file', 'size_bytes', 'created_at', 'integrity', 'present');
@@ -282,6 +286,9 @@ export const api = {
 	visits: pid => call('GET', `/api/patients/${id(pid)}/visits`, HISTORY),
 	medicines: (q, limit = 15) => call('GET', qs('/api/medicines', { q, limit }), listIn('medicines', MEDICINE)),
 
+	// [9.1] the printed prescription (doctor, front desk)
+	prescription: vid => call('GET', `/api/visits/${id(vid)}/prescription`, PRESCRIPTION),
+	patientPrescriptions: pid => call('GET', qs(`/api/patients/${id(pid)}/prescriptions`, { limit: 50 }), listIn('prescriptions', RX_ITEM)),
 	// [9.1] follow-ups: the patients due for review this week
 	followups: () => call('GET', '/api/followups', FOLLOWUPS),
 };

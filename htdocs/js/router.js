@@ -25,6 +25,7 @@ const ROUTES = [
 	['/print/receipt/:id', MONEY, () => import('./screens/print-receipt.js')],
 	['/followups', DESK, () => import('./screens/followups.js')],
 	['/consult/:id', ['doctor'], () => import('./screens/consult.js')],
+	['/print/prescription/:id', DESK, () => import('./screens/print-prescription.js')],
 	['/users', ADMIN, () => import('./screens/users.js')],
 	['/settings', ADMIN, () => import('./screens/settings.js')],
 	['/backups', ADMIN, () => import('./screens/backups.js')],

@@ -67,7 +67,7 @@ t.test('money: a receipt reprints from its own address, the sheet alone', async 
 	t.eq(await p.locator('#receipt-no').innerText(), String(S.pay.receipt_no), 'its number');
 	t.eq(await p.locator('#receipt-amount').innerText(), '₹384.50', 'its amount');
 	t.ok(!(await p.locator('#app-header').isVisible()), 'no app header around the sheet');
-	t.eq(await p.locator('[data-testid=print-paper]').innerText(), 'A5 paper', 'the clinic\'s paper: A5 by default');
+	t.eq(await p.locator('#print-paper').inputValue(), 'A5', 'the clinic\'s paper: A5 by default');
 	const pdf = await H.printToPdf(p, 'money-receipt');
 	const txt = H.norm(pdf.text);
 	t.ok(new RegExp(`Receipt no\\. ${S.pay.receipt_no} `).test(txt) && txt.includes('Selvi Money') && txt.includes('Medicines') && txt.includes('384.50'),

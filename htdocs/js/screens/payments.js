@@ -5,10 +5,11 @@
 // it but takes no payment. The receipt itself is drawn by shared/receipt.js.
 import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, onKeys, toast, dialog, money,
-	rupeesToPaise, paiseToRupees, todayISO, addDays, fmtDate, fmtTime, paperToggle, clinicNo } from '../ui.js';
+	rupeesToPaise, paiseToRupees, todayISO, addDays, fmtDate, fmtTime, clinicNo } from '../ui.js';
 import { session, hasRole } from '../session.js';
 import { patientPicker } from '../shared/patient-picker.js';
 import { receiptSheet, PAY_MODES, modeLabel } from '../shared/receipt.js';
+import { applyPage, paperSelect } from '../shared/print-sheet.js';
 import { go } from '../nav.js';
 
 const ITEMS_MAX = 20;	// the server's limit of lines on one bill
@@ -232,10 +233,11 @@ export function render(root, params, query) {
 		const sheet = receiptSheet(r);
 		const again = () => { query.delete('patient'); query.delete('visit'); day = todayISO(); showMain(); };
 		const newBtn = btn('New payment (Esc)', again, { id: 'receipt-new', 'data-testid': 'receipt-new' });
+		applyPage(sheet);	// the page rule of its paper (print-sheet.js)
 		const printBtn = btn('Print (P)', () => window.print(), { id: 'receipt-print', class: 'btn primary', 'data-testid': 'receipt-print' });
 		const linkBtn = btn('Its print address', () => go(`/print/receipt/${r.id}`), { id: 'receipt-address', 'data-testid': 'receipt-address' });
 		replace(page, h('div', { class: 'page-head no-print' }, h('h1', {}, 'Receipt'),
-			h('div', { class: 'page-actions' }, paperToggle(sheet, 'receipt'), printBtn, linkBtn, newBtn)), h('div', { class: 'sheet-wrap' }, sheet));
+			h('div', { class: 'page-actions' }, paperSelect(sheet, 'receipt-paper'), printBtn, linkBtn, newBtn)), h('div', { class: 'sheet-wrap' }, sheet));
 		printBtn.focus();
 		cleanupKeys = onKeys({ p: () => window.print(), Escape: again });
 	};

@@ -1,9 +1,13 @@
 // settings.js — clinic letterhead and defaults (admin): PUT /api/settings;
-// and the clinic's own charges offered as bill items (PUT /api/charges).
+// the prescription's paper and pre-printed pad margins, with a preview of a
+// sample prescription as it will print; and the clinic's own charges offered
+// as bill items (PUT /api/charges).
 import { api } from '../api.js';
-import { h, pageHead, field, input, textarea, select, bindForm, setValues, toast, btn, act, rupeesToPaise, paiseToRupees, letterhead,
+import { h, pageHead, field, input, textarea, select, bindForm, setValues, toast, btn, act, rupeesToPaise, paiseToRupees, todayISO,
 	replace, notice, showErrors } from '../ui.js';
 import { session, loadSettings, DEFAULT_TZ } from '../session.js';
+import { letterheadBlock, printPrefs } from '../shared/print-sheet.js';
+import { prescriptionSheet } from '../shared/prescription-sheet.js';
 import { t } from '../i18n.js';
 
 const TEXT = [
@@ -11,6 +15,23 @@ const TEXT = [
 	['registration_no', 'Registration no.', 50], ['phone', 'Phone', 30],
 ];
 const LOGO_MAX = 256 * 1024;	// the server's limit
+const MARGIN_MAX = 120;		// mm, the server's limit for the pad margins
+const PREVIEW_SCALE = 0.62;
+
+// The sample the preview prints: a typical prescription.
+const SAMPLE = {
+	date: todayISO(),
+	patient: { name: 'Sample Patient', sex: 'F', age_years: 42, clinic_no: 123, allergies: 'Penicillin' },
+	vitals: { bp_systolic: 128, bp_diastolic: 84, pulse: 88, temperature_c: 38.4, weight_kg: 62 },
+	diagnoses: [{ text: 'Acute pharyngitis' }, { text: 'Viral fever' }],
+	prescriptions: [
+		{ medicine: 'Paracetamol', strength: '650 mg', form: 'tablet', brand: 'Dolo 650', dose: '1-0-1', timing: 'after_food', duration_days: 3 },
+		{ medicine: 'Cetirizine', strength: '10 mg', form: 'tablet', dose: '0-0-1', timing: 'bedtime', duration_days: 5 },
+		{ medicine: 'Azithromycin', strength: '500 mg', form: 'tablet', brand: 'Azee 500', dose: '1-0-0', timing: 'before_food', duration_days: 3 },
+	],
+	advice: 'Warm saline gargles; plenty of fluids.',
+	follow_up_date: null,
+};
 
 function zones() {
 	let z = [];
@@ -79,12 +100,20 @@ function chargesEditor() {
 }
 
 export async function render(root) {
-	const preview = h('div', { class: 'sheet sheet-a5 preview', id: 'settings-preview' });
+	const preview = h('div', { class: 'sheet framed sheet-a5 preview', id: 'settings-preview' });
+	const rxPreview = h('div', { class: 'settings-preview-wrap', id: 'settings-rx-preview', 'data-testid': 'settings-rx-preview' });
 	const form = h('form', { id: 'settings-form', class: 'grid-form', 'data-testid': 'settings-form' },
 		TEXT.map(([k, label, max]) => field(label, input(k, { id: `settings-${k.replace(/_/g, '-')}`, maxlength: max, 'data-testid': `settings-${k}` }))),
 		field('Address', textarea('address', { id: 'settings-address', rows: 3, 'data-testid': 'settings-address' }), { wide: true }),
 		field('Consultation fee (₹)', input('consultation_fee', { id: 'settings-fee', inputmode: 'decimal', 'data-field': 'consultation_fee_paise', 'data-testid': 'settings-fee' })),
 		field('Time zone', select('timezone', zones(), { id: 'settings-timezone', 'data-testid': 'settings-timezone' })),
+		h('fieldset', { class: 'wide print-settings' }, h('legend', {}, 'Prescription printing'),
+			field('Paper', select('paper', [['A5', 'A5 (half of A4)'], ['A4', 'A4']], { id: 'settings-paper', 'data-testid': 'settings-paper' })),
+			h('div', { class: 'field' }, h('label', { class: 'check' },
+				h('input', { type: 'checkbox', name: 'print_letterhead', id: 'settings-print-letterhead', 'data-testid': 'settings-print-letterhead' }),
+				' Print the letterhead (untick for pre-printed pads)')),
+			field('Pad: first line from the top (mm)', input('pad_margin_top_mm', { id: 'settings-pad-top', type: 'number', min: 0, max: MARGIN_MAX, step: 1, inputmode: 'numeric', 'data-testid': 'settings-pad-top' })),
+			field('Pad: first line from the left (mm)', input('pad_margin_left_mm', { id: 'settings-pad-left', type: 'number', min: 0, max: MARGIN_MAX, step: 1, inputmode: 'numeric', 'data-testid': 'settings-pad-left' }))),
 		field(t('settings.upi_vpa'), input('upi_vpa', { id: 'settings-upi-vpa', maxlength: 100, autocomplete: 'off', spellcheck: 'false', placeholder: 'clinic@okaxis', 'data-testid': 'settings-upi_vpa' }),
 			{ hint: t('settings.upi_vpa_hint') }),
 		h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'btn primary', id: 'settings-submit', 'data-testid': 'settings-submit' }, 'Save settings')));
@@ -111,20 +140,50 @@ export async function render(root) {
 		fill(current = await loadSettings());
 	}));
 	root.append(pageHead('Clinic settings'), h('div', { class: 'two-col' }, h('div', { class: 'stack' }, form, chargesEditor()),
-		h('div', {}, h('section', {}, h('h2', {}, 'Letterhead preview'), preview), logoBox)));
+		h('div', {}, h('section', {}, h('h2', {}, 'Letterhead preview'), preview),
+			h('section', {}, h('h2', {}, 'Prescription preview'), rxPreview), logoBox)));
 
 	let current = await loadSettings();
+	// The settings as the form has them now (for the previews).
+	const typed = () => {
+		const v = Object.fromEntries(TEXT.map(([k]) => [k, form.elements[k].value]));
+		return { ...current, ...v, address: form.elements.address.value, paper: form.elements.paper.value,
+			print_letterhead: form.elements.print_letterhead.checked,
+			pad_margin_top_mm: Number(form.elements.pad_margin_top_mm.value) || 0,
+			pad_margin_left_mm: Number(form.elements.pad_margin_left_mm.value) || 0 };
+	};
+	const drawPreviews = s => {
+		preview.replaceChildren(letterheadBlock(s));
+		const sheet = prescriptionSheet(SAMPLE, { prefs: printPrefs(s), settings: s });
+		sheet.style.transform = `scale(${PREVIEW_SCALE})`;
+		rxPreview.replaceChildren(sheet);
+		// The scaled sheet keeps its layout box: size the frame to what shows.
+		requestAnimationFrame(() => {
+			rxPreview.style.height = `${Math.ceil(sheet.offsetHeight * PREVIEW_SCALE) + 8}px`;
+			rxPreview.style.width = `${Math.ceil(sheet.offsetWidth * PREVIEW_SCALE) + 8}px`;
+		});
+		for (const id of ['settings-pad-top', 'settings-pad-left']) form.elements[id === 'settings-pad-top' ? 'pad_margin_top_mm' : 'pad_margin_left_mm'].disabled = s.print_letterhead;
+	};
 	const fill = s => {
-		setValues(form, { ...s, consultation_fee: paiseToRupees(s.consultation_fee_paise), timezone: s.timezone || DEFAULT_TZ });
-		preview.replaceChildren(letterhead(s));
+		setValues(form, { ...s, consultation_fee: paiseToRupees(s.consultation_fee_paise), timezone: s.timezone || DEFAULT_TZ,
+			paper: s.paper || 'A5', print_letterhead: s.print_letterhead !== false,
+			pad_margin_top_mm: s.pad_margin_top_mm ?? 0, pad_margin_left_mm: s.pad_margin_left_mm ?? 0 });
+		drawPreviews(s);
 	};
 	fill(current);
-	form.addEventListener('input', () => {
-		const v = Object.fromEntries(TEXT.map(([k]) => [k, form.elements[k].value]));
-		preview.replaceChildren(letterhead({ ...v, address: form.elements.address.value, logo_url: current.logo_url }));
-	});
+	form.addEventListener('input', () => drawPreviews(typed()));
+	form.addEventListener('change', () => drawPreviews(typed()));
 	bindForm(form, {
-		validate: v => (v.consultation_fee && rupeesToPaise(v.consultation_fee) === null) ? { consultation_fee_paise: 'Enter an amount in rupees, e.g. 300.' } : null,
+		validate: v => {
+			const bad = {};
+			if (v.consultation_fee && rupeesToPaise(v.consultation_fee) === null) bad.consultation_fee_paise = 'Enter an amount in rupees, e.g. 300.';
+			for (const k of ['pad_margin_top_mm', 'pad_margin_left_mm']) {
+				if (v[k] === undefined || v[k] === '') continue;
+				const n = Number(v[k]);
+				if (!Number.isInteger(n) || n < 0 || n > MARGIN_MAX) bad[k] = `Enter whole millimetres from 0 to ${MARGIN_MAX}.`;
+			}
+			return Object.keys(bad).length ? bad : null;
+		},
 		cancel: () => fill(current),
 		submit: async v => {
 			// Only the fields PUT accepts (the server refuses unknown ones).
@@ -134,6 +193,12 @@ export async function render(root) {
 			body.timezone = v.timezone;
 			body.upi_vpa = v.upi_vpa.trim() || null;
 			body.consultation_fee_paise = v.consultation_fee ? rupeesToPaise(v.consultation_fee) : 0;
+			body.paper = v.paper;
+			body.print_letterhead = v.print_letterhead;
+			if (!v.print_letterhead) {
+				body.pad_margin_top_mm = Number(v.pad_margin_top_mm) || 0;
+				body.pad_margin_left_mm = Number(v.pad_margin_left_mm) || 0;
+			}
 			current = session.settings = await api.saveSettings(body);
 			document.getElementById('clinic-name').textContent = current.clinic_name || 'NalamDesk';
 			toast('Settings saved', 'ok');
