@@ -12,7 +12,7 @@
 //   discarded; done and discarded items stay listed until the person clears them.
 import { api } from '../api.js';
 import { idb } from './db.js';
-import { syncNow } from './cache.js';
+import { syncNow, linkState } from './cache.js';
 
 const SEND = {
 	patient: (b, key) => api.addPatient(b, key),
@@ -59,6 +59,7 @@ export async function send(kind, body, meta = {}) {
 			return { pending: false, result: await SEND[kind](body, key) };
 		} catch (err) {
 			if (err.status !== 0) throw err;
+			linkState(false);
 			// It may have reached the server: kept with the same key, so replaying it is safe.
 			const item = await save({ ref: `r${newKey()}`, key, kind, body, meta, state: 'pending', made_at: new Date().toISOString() });
 			return { pending: true, item };
@@ -112,7 +113,11 @@ let running = null;
 export function replay() {
 	running ||= (async () => {
 		try {
+			if (!(await items()).some(i => i.state === 'pending')) return;
+			const epoch = await idb.get('kv', 'epoch');
 			if (!(await syncNow())) return;
+			// A restore since the cache last synced: nothing kept is sent by itself.
+			if (epoch && epoch !== await idb.get('kv', 'epoch')) await holdForReview();
 			let sent = 0;
 			for (;;) {
 				const all = await items();
@@ -159,14 +164,15 @@ export function replay() {
 }
 
 // After a restore nothing pending is sent by itself: the person checks each write first.
-document.addEventListener('nd:epoch-changed', async () => {
+async function holdForReview() {
 	for (const i of await items()) {
 		if (i.state !== 'pending') continue;
 		i.state = 'review';
 		i.review = { reason: 'restored', message: 'The clinic’s database was restored from a backup while this was waiting. Check it, then send or discard.' };
 		await save(i);
 	}
-});
+}
+document.addEventListener('nd:epoch-changed', holdForReview);
 
 // The person's one click on an item: 'send' (send it anyway), 'use' (the duplicate
 // candidate C is the same person), 'discard', or 'clear' (take a done or discarded item
