@@ -51,6 +51,8 @@ function actionsFor(i) {
 	case 'already_queued':
 	case 'stale':
 		return [b('OK', 'discard', null, 'review-ok')];
+	case 'blocked':
+		return [b('Discard', 'discard', null, 'review-discard')];
 	case 'restored':
 		return [b('Send it', 'send', null, 'review-send'), b('Discard', 'discard', null, 'review-discard')];
 	default:
