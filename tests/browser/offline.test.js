@@ -252,6 +252,30 @@ t.test('offline: what needs a person after the return, one click each (duplicate
 		[1, 'in_consult'], 'nothing of the refused writes was made');
 });
 
+t.test('offline: a new version of the front end is offered, never mixed into the open page', async () => {
+	if (!S.page) t.skip('no page');
+	const page = S.page;
+	const htdocs = path.join(process.env.ND_VAR, 'app', 'htdocs');
+	const file = path.join(htdocs, 'js', 'nav.js');
+	const old = fs.readFileSync(file, 'utf8');
+	const mark = `// new version ${S.tag}`;
+	const navText = () => page.evaluate(async () => (await fetch('/js/nav.js')).text());
+	try {
+		// What installing a new front end does: new files, a new manifest (deploy/shell-manifest.sh).
+		fs.writeFileSync(file, `${old}${mark}\n`);
+		execFileSync('bash', [path.join(process.env.ND_ROOT, 'deploy', 'shell-manifest.sh'), htdocs]);
+		await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+		await page.waitForSelector('#update-banner [data-testid=update-reload]', { timeout: 20000 });
+		t.ok(!(await navText()).includes(mark), 'the open page still gets its own version of every file');
+		await Promise.all([page.waitForNavigation(), page.click('[data-testid=update-reload]')]);
+		await page.waitForSelector('#whoami-role');
+		t.ok((await navText()).includes(mark), 'after the reload, the new version');
+	} finally {
+		fs.writeFileSync(file, old);
+		execFileSync('bash', [path.join(process.env.ND_ROOT, 'deploy', 'shell-manifest.sh'), htdocs]);
+	}
+});
+
 t.test('offline: sign-out drops the cache', async () => {
 	if (!S.page) t.skip('no page');
 	const page = S.page;
