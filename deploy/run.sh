@@ -51,6 +51,9 @@ Runs NalamDesk in the foreground at https://127.0.0.1:PORT/ until Ctrl-C.
                        open a new connection from nginx to a program for every request
                        (default: nginx keeps them open, fastcgi_keep_conn on; see
                        conf/nginx.conf.in); --fastcgi-keep-conn states the default
+  --no-backup-schedule do not take the scheduled backups (the tests' stacks; default: taken
+                       when the installed service's timer would: Monday to Saturday every hour
+                       08:00-20:00 and every day at 21:30, see 'nalamdesk-admin backup-schedule')
   --check              only prepare VAR, write VAR/nginx/nginx.conf and test it with nginx -t
   --help               this text
 
@@ -88,6 +91,7 @@ parse_args() {
 	LOGIN_BURST=10
 	KEEP_CONN=on
 	CHECK_ONLY=0
+	BACKUP_SCHEDULE=1
 
 	local opt val
 	while (($#)); do
@@ -112,6 +116,7 @@ parse_args() {
 		--fastcgi-keep-conn) KEEP_CONN=on ;;
 		--no-fastcgi-keep-conn) KEEP_CONN=off ;;
 		--check) CHECK_ONLY=1 ;;
+		--no-backup-schedule) BACKUP_SCHEDULE=0 ;;
 		-h | --help) usage; exit 0 ;;
 		*) die "unknown option '$1' (see --help)" ;;
 		esac
@@ -512,6 +517,27 @@ start_pools() {
 	done
 }
 
+# The scheduled backups, as nalamdesk-backup.timer takes them on an installed system: wait for the
+# next time (nalamdesk-admin backup-wait: the timer's schedule, in cgi-bin/lib/backup.c), then
+# backup-rotate (checked snapshot into VAR/backups, rotated; the newest copied, encrypted with
+# VAR/backup.key, to the folder the admin set on the Backups screen). A failed backup is said and
+# the next one is still taken. NALAMDESK_BACKUP_EVERY=S (seconds) shortens the wait for drills.
+start_backups() {
+	((BACKUP_SCHEDULE)) || return 0
+	(
+		trap 'exit 0' TERM INT HUP
+		while :; do
+			if ! admin_tool backup-wait; then
+				sleep 60
+				continue
+			fi
+			admin_tool backup-rotate ||
+				warn "the scheduled backup failed (above); the next one is taken at its time"
+		done
+	) &
+	NAMES[$!]="backup schedule"
+}
+
 start_nginx() {
 	rm -f -- "$NGINX_DIR/nginx.pid"
 	"${NGINX_CMD[@]}" -p "$NGINX_DIR/" -c "$NGINX_DIR/nginx.conf" -e stderr -g 'daemon off;' &
@@ -694,6 +720,7 @@ main() {
 
 	start_pools
 	start_nginx
+	start_backups
 	banner
 	supervise
 }

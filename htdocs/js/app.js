@@ -15,7 +15,7 @@ const NAV = {
 	frontdesk: [['patients', 'Patients'], ['queue', 'Queue'], ['appointments', 'Appointments'], ['payments', 'Payments'], ['followups', 'nav.followups']],
 	doctor: [['queue', 'Queue'], ['patients', 'Patients'], ['followups', 'nav.followups']],
 	nurse: [['vitals', 'Vitals'], ['queue', 'Queue']],
-	admin: [['users', 'Users'], ['settings', 'Settings'], ['backups', 'Backups'], ['audit', 'Audit'], ['status', 'Status']],
+	admin: [['users', 'Users'], ['payments', 'Payments'], ['reports', 'Reports'], ['settings', 'Settings'], ['backups', 'Backups'], ['audit', 'Audit'], ['status', 'Status']],
 };
 
 // Ask to sign in again when a request meets a 401; one prompt for all waiting requests.
@@ -109,6 +109,7 @@ async function checkSystem() {
 	try {
 		const s = await api.system({ auth: false });
 		const warn = [];
+		if (s.backup_never) warn.push('No backup yet.');
 		if (s.backup_stale) warn.push('The last good backup is more than a day old.');
 		if (s.disk_low) warn.push('The disk is nearly full.');
 		if (warn.length) warn.push(hasRole('admin') ? 'See Status and Backups.' : 'Please tell the administrator.');
