@@ -8,9 +8,10 @@ import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, se
 	rupeesToPaise, paiseToRupees, todayISO, addDays, fmtDate, fmtTime, paperToggle, clinicNo } from '../ui.js';
 import { session, hasRole } from '../session.js';
 import { patientPicker } from '../shared/patient-picker.js';
-import { send, waitFor } from '../offline/outbox.js';
 import { receiptSheet, PAY_MODES, modeLabel } from '../shared/receipt.js';
 import { go } from '../nav.js';
+import { send, waitFor } from '../offline/outbox.js';
+import { tIn } from '../i18n.js';
 
 const ITEMS_MAX = 20;	// the server's limit of lines on one bill
 
@@ -255,9 +256,9 @@ export function render(root, params, query) {
 		printBtn.disabled = true;
 		printBtn.textContent = 'Print (waits for the receipt number)';
 		const link = page.querySelector('#receipt-address');
-		if (link) link.disabled = true;
+		if (link) link.hidden = true;	// no address before the server gives the payment its id
 		cleanupKeys();
-		cleanupKeys = onKeys({ Escape: () => { day = todayISO(); showMain(); } });
+		cleanupKeys = onKeys({ Escape: () => { query.delete('patient'); query.delete('visit'); showMain(); } });
 		waitFor(item.ref).then(res => {
 			if (!page.contains(printBtn)) return;
 			toast(`Receipt ${res.receipt_no} saved`, 'ok');
