@@ -809,4 +809,11 @@ export default {
 	'pt.medicines_one': " · 1 medicine",
 	'pt.medicines': " · {n} medicines",
 	'pt.no_rx': "No finalized prescriptions yet.",
+
+	// backups: exports
+	'exp.title': "Export the records",
+	'exp.hint': "Every patient, visit (with diagnoses and prescriptions) and payment as a CSV file that Excel or LibreOffice opens with Tamil names intact. Each export is recorded in the audit trail.",
+	'exp.patients': "Patients (CSV)",
+	'exp.visits': "Visits and prescriptions (CSV)",
+	'exp.payments': "Payments (CSV)",
 };

@@ -801,4 +801,11 @@ export default {
 	'pt.medicines_one': " · 1 दवा",
 	'pt.medicines': " · {n} दवाएँ",
 	'pt.no_rx': "अभी तक कोई पूरा पर्चा नहीं।",
+
+	// backups: exports
+	'exp.title': "रिकॉर्ड एक्सपोर्ट करें",
+	'exp.hint': "हर मरीज़, विज़िट (निदान और पर्चे के साथ) और भुगतान एक CSV फ़ाइल में, जिसे Excel या LibreOffice तमिल नाम सही रखते हुए खोलते हैं। हर एक्सपोर्ट ऑडिट लॉग में दर्ज होता है।",
+	'exp.patients': "मरीज़ (CSV)",
+	'exp.visits': "विज़िट और पर्चे (CSV)",
+	'exp.payments': "भुगतान (CSV)",
 };

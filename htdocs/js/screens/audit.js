@@ -34,9 +34,10 @@ function what(a) {
 	return t('audit.times', { what: words, n: a.count, span });
 }
 
-// The record concerned: the patient by name and clinic number, a staff account by name.
+// The record concerned: the patient by name and clinic number (and the receipt, with a void's
+// reason), a staff account by name.
 function record(a) {
-	if (a.patient) return [data(a.patient.name), ` · ${clinicNo(a.patient)}`];
+	if (a.patient) return [data(a.patient.name), ` · ${clinicNo(a.patient)}`, a.entity === 'payment' && a.entity_name ? [' · ', data(a.entity_name)] : null];
 	if (a.entity === 'user' && a.entity_name) return data(t('audit.staff', { name: a.entity_name }));
 	if (a.entity === 'patient' && a.action === 'patient.search') return '';
 	return data([a.entity, a.entity_id].filter(x => x !== null && x !== undefined && x !== '').join(' #'));

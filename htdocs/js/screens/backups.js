@@ -1,6 +1,7 @@
 // backups.js — snapshots of the database (admin): list with size, time and
-// integrity result; "Back up now"; and the second place the scheduled backups are copied to,
-// encrypted, off this PC (a USB disk's folder or another path) with the last copy made there.
+// integrity result; "Back up now"; the second place the scheduled backups are copied to,
+// encrypted, off this PC (a USB disk's folder or another path) with the last copy made there;
+// and the clinic's records as CSV files (patients, visits with prescriptions, payments).
 import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, toast, fmtDateTime, fmtBytes, act, bindForm, field, input } from '../ui.js';
 import { t } from '../i18n.js';
@@ -62,8 +63,16 @@ export function render(root) {
 		},
 	});
 	api.backupCopy().then(showCopy).catch(err => replace(copyState, notice(err.message, 'error')));
+	const link = (id, href, text) => h('a', { id, class: 'btn', href, download: '', 'data-testid': id }, text);
+	const exports = h('section', { id: 'exports', 'aria-labelledby': 'exports-title' },
+		h('h2', { id: 'exports-title' }, t('exp.title')),
+		h('p', { class: 'hint' }, t('exp.hint')),
+		h('div', { class: 'actions' },
+			link('export-patients', api.patientsCsvUrl(), t('exp.patients')),
+			link('export-visits', api.visitsCsvUrl(), t('exp.visits')),
+			link('export-payments', api.paymentsCsvUrl(), t('exp.payments'))));
 	root.append(pageHead(t('backups.title'), now), list,
 		h('p', { class: 'hint' }, t('backups.hint_schedule')),
-		h('h2', {}, t('backups.second_copy')), copyForm, copyState);
+		h('h2', {}, t('backups.second_copy')), copyForm, copyState, exports);
 	load();
 }
