@@ -816,4 +816,63 @@ export default {
 	'exp.patients': "Patients (CSV)",
 	'exp.visits': "Visits and prescriptions (CSV)",
 	'exp.payments': "Payments (CSV)",
+
+	// print addresses
+	'pr.no_receipt': "There is no such receipt.",
+	'pr.receipt_title': "Receipt {no}",
+	'pr.receipt_void': "Receipt {no} (void)",
+	'pr.not_final': "This visit is not finalized yet, so its prescription cannot be printed.",
+
+	// messages of the API client
+	'api.stale': "Someone else changed this record; reload to see their changes",
+	'api.network': "Cannot reach the clinic server. Check the network; nothing you typed is lost.",
+	'api.bad_answer': "The server sent an answer this screen does not understand. Reload the page; if it stays, tell the administrator.",
+	'api.400': "The request was not understood.",
+	'api.401': "Please sign in.",
+	'api.403': "You are not allowed to do this.",
+	'api.404': "Not found.",
+	'api.413': "That is too large to send.",
+	'api.422': "Please check the form.",
+	'api.429': "Too many attempts, wait a few minutes.",
+	'api.500': "The server had a problem. Try again.",
+	'api.503': "The server is busy. Try again in a moment.",
+	'api.unexpected': "Unexpected answer ({status}).",
+
+	// offline: the panel
+	'off.back': "The connection is back: sending what was kept…",
+	'off.needs_you': "Needs you",
+	'off.sent': "Sent after the connection returned",
+	'off.clear': "OK, clear this list",
+	'off.new_patient': "A new patient: register",
+	'off.discard': "Discard",
+	'off.ok': "OK",
+	'off.send': "Send it",
+	'off.retry': "Try again",
+	'off.banner': "Offline: no connection to the clinic server. Search shows the patients kept on this computer (the last 90 days) and today’s queue as last seen; what you save is kept here and sent when the connection returns. New patients get their clinic number, and new tokens their number, only then.",
+	'off.update': "A new version of NalamDesk is ready. ",
+	'off.reload': "Reload now",
+
+	// offline: the panel
+	'off.kept_one': "1 change kept on this computer, not yet sent",
+	'off.kept': "{n} changes kept on this computer, not yet sent",
+	'off.discarded': "Discarded: {what}",
+	'off.same': "Same person: {name} (no. {no})",
+
+	// offline: the outbox
+	'ob.a_patient': "a patient",
+	'ob.same': "{name}: same person as clinic no. {no}, not registered again",
+	'ob.registered': "Registered {name}: clinic no. {no}",
+	'ob.register': "Register {name} (no clinic number yet)",
+	'ob.token': "{name}: token {token}",
+	'ob.queue': "Add {name} to today’s queue (will get a token)",
+	'ob.status': "Token {token} {name}: {label}",
+	'ob.status_pending': "Token {token} {name}: {label} (not sent yet)",
+	'ob.receipt': "Receipt {no}: {amount} from {name}",
+	'ob.payment': "Payment {amount} from {name} (receipt number when sent)",
+	'ob.booked': "Booked {name} on {date} at {time}",
+	'ob.book': "Book {name} on {date} at {time}",
+	'ob.already_queued': "Already in today’s queue: nothing was added.",
+	'ob.moved': "Someone else moved this token meanwhile: this change was not made.",
+	'ob.changed': "Someone else changed this meanwhile: this change was not made.",
+	'ob.dup': "The server already has a patient who may be this one.",
 };
