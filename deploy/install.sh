@@ -23,7 +23,7 @@ set -euo pipefail
 umask 022
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
-readonly PROGRAMS=(auth admin patients queue appointments billing visits changes)
+readonly PROGRAMS=(auth admin patients queue appointments billing visits changes export)
 readonly SVC_USER=nalamdesk WEB_USER=www-data
 readonly SYSCONF=/etc/nalamdesk STATE=/var/lib/nalamdesk RUNDIR=/run/nalamdesk
 readonly UNITDIR=/etc/systemd/system TMPFILES=/etc/tmpfiles.d/nalamdesk.conf

@@ -14,7 +14,7 @@
 # everything runs as that user.
 set -euo pipefail
 
-readonly PROGRAMS=(auth admin patients queue appointments billing visits changes)
+readonly PROGRAMS=(auth admin patients queue appointments billing visits changes export)
 readonly ADMIN_TOOL=nalamdesk-admin
 readonly SVC_USER=nalamdesk     # runs the pools and owns the database
 readonly WEB_USER=www-data      # runs nginx, reads the sockets and the TLS key

@@ -19,6 +19,7 @@
  *              idem.c   idem_*        answers kept for idempotency keys (idem.h)
  *              changes.c changes_*    the change log's epoch (changes.h)
  *              auth.c   auth_*        passwords, session tokens and lookup
+ *              fhir.c   fhir_*        a patient as a FHIR R4 Bundle (fhir.h)
  *              pkey.c   pkey_*        patients' sound keys in bulk (pkey.h)
  *              payment.h PAYMENT_*    which payments count (not voided)
  *   request    req.c    req_*, http_*, json_parse_body, db_fail
@@ -32,6 +33,8 @@
  *              phonetic.c phon_*      a name's sound key (ICU; phonetic.h)
  *              url.c    url_*         percent-encoding of a link's values
  *              log.c    nd_log
+ *              csv.c    csv_*         CSV out (csv.h)
+ *              legacy.c legacy_*      the Electron NalamDesk's values (legacy.h)
  */
 #ifndef ND_H
 #define ND_H
@@ -156,7 +159,8 @@ struct req {
 	int		 raw;		/* handler wrote raw bytes into out */
 	char		*out;		/* raw body (e.g. CSV), owned */
 	size_t		 out_len;
-	const char	*out_type;	/* Content-Type of a raw body */
+	const char	*out_type;	/* Content-Type of a raw body, or of a
+					   2xx JSON answer (application/fhir+json) */
 };
 
 struct route {

@@ -368,7 +368,8 @@ req_render(struct req *r, int status, char **out, size_t *len)
 		status = 500;
 		body = fallback500;
 		blen = sizeof(fallback500) - 1;
-	}
+	} else if (r->out_type != NULL && status < 300)
+		type = r->out_type;	/* JSON of a media type of its own */
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\n%s%s%s\r\n", status, http_reason(status),
 	    blen > 0 ? "Content-Type: " : "", blen > 0 ? type : "",

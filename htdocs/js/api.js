@@ -254,6 +254,10 @@ export const api = {
 	backUpNow: () => call('POST', '/api/backups', inKey('backup', BACKUP)),
 	backupCopy: () => call('GET', '/api/backups/copy', BACKUP_COPY),
 	setBackupCopy: dir => call('PUT', '/api/backups/copy', BACKUP_COPY, { body: { dir } }),
+	// [4.6] the admin's exports (CSV, UTF-8 with a BOM): links, not calls
+	patientsCsvUrl: () => '/api/export/patients.csv',
+	visitsCsvUrl: () => '/api/export/visits.csv',
+	paymentsCsvUrl: () => '/api/export/payments.csv',
 	system: (opts = {}) => call('GET', '/api/system', SYSTEM, opts),
 
 	// [5] patients

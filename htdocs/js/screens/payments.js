@@ -250,7 +250,7 @@ export function render(root, params, query) {
 	// server gave it one; then it is the real receipt (offline/outbox.js).
 	const showPendingReceipt = (item, body, patient) => {
 		toast('Payment kept on this computer: the receipt gets its number when the connection returns.', 'warn');
-		const r = { ...body, receipt_no: null, patient, created_at: item.made_at };
+		const r = { ...body, receipt_no: null, patient, created_at: item.made_at, received_by: session.user?.name || '' };
 		showReceipt(r);
 		const no = page.querySelector('#receipt-no');
 		const printBtn = page.querySelector('#receipt-print');
