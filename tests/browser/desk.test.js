@@ -164,6 +164,31 @@ t.test('desk: the owner’s audit screen names people and patients, folds reads,
   await ctx.close();
 });
 
+t.test('desk: the owner sets the second copy’s folder on the Backups screen; the status names the last copy', async () => {
+  need();
+  const { ctx, page: p } = await context({ width: 768, height: 1024 }, S.admin);
+  await p.goto(`${BASE}/#/backups`);
+  await p.waitForSelector('#copy-form');
+  await p.waitForSelector('[data-testid=copy-state] .notice, [data-testid=copy-state] p');
+  const dir = `/tmp/nd-desk-usb-${process.pid}`;
+  await p.fill('#copy-dir', 'usb/backups');
+  await p.click('#copy-save');
+  await p.waitForFunction(() => /full path/.test(document.querySelector('#copy-dir-error')?.textContent || ''));
+  await p.fill('#copy-dir', dir);
+  await p.click('#copy-save');
+  await p.waitForFunction(() => /cannot write|No copy made/.test(document.querySelector('[data-testid=copy-state]').textContent));
+  const got = await t.api('GET', '/api/backups/copy', { cookie: S.admin });
+  t.eq([got.json.dir, got.json.reachable], [dir, false], 'saved (the folder is not there: not reachable, said so)');
+  await p.screenshot({ path: `${SHOTS}/desk-768-backups.png`, fullPage: true });
+  await p.goto(`${BASE}/#/status`);
+  await p.waitForSelector('#status-table');
+  const copyRow = await p.innerText('#status-table tr[data-key=backup_copy] td');
+  t.ok(copyRow.includes(dir), `the status names the second place: ${copyRow}`);
+  await p.screenshot({ path: `${SHOTS}/desk-768-status.png`, fullPage: true });
+  t.status(await t.api('PUT', '/api/backups/copy', { cookie: S.admin, body: { dir: null } }), 200, 'cleared again');
+  await ctx.close();
+});
+
 t.test('desk: no page errors', async () => {
   need();
   t.eq(S.problems, [], 'page errors');
