@@ -189,6 +189,25 @@ t.test('desk: the owner sets the second copy’s folder on the Backups screen; t
   await ctx.close();
 });
 
+t.test('desk: every screen of the front desk and the owner fits 768 px and 1366 px (no sideways scrolling)', async () => {
+  need();
+  for (const [who, cookie, screens] of [['frontdesk', S.desk.cookie, ['patients', 'register', 'queue', 'appointments', 'payments']],
+    ['admin', S.admin, ['users', 'settings', 'backups', 'audit', 'status']]]) {
+    for (const width of [768, 1366]) {
+      const { ctx, page: p } = await context({ width, height: width === 768 ? 1024 : 768 }, cookie);
+      for (const sc of screens) {
+        await p.goto(`${BASE}/#/${sc}`);
+        await p.waitForSelector('main h1');
+        await p.waitForTimeout(300);
+        const over = await p.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+        if (over > 0) await p.screenshot({ path: `${SHOTS}/desk-${width}-${sc}.png`, fullPage: true });
+        t.ok(over <= 0, `${who} ${sc} at ${width} px: ${over > 0 ? `${over} px too wide` : 'fits'}`);
+      }
+      await ctx.close();
+    }
+  }
+});
+
 t.test('desk: no page errors', async () => {
   need();
   t.eq(S.problems, [], 'page errors');
