@@ -14,7 +14,7 @@
 # everything runs as that user.
 set -euo pipefail
 
-readonly PROGRAMS=(auth admin patients queue appointments billing visits)
+readonly PROGRAMS=(auth admin patients queue appointments billing visits changes export)
 readonly ADMIN_TOOL=nalamdesk-admin
 readonly SVC_USER=nalamdesk     # runs the pools and owns the database
 readonly WEB_USER=www-data      # runs nginx, reads the sockets and the TLS key
@@ -337,6 +337,8 @@ install_app() {
 	# -L: copy what symlinks point to, not links back into the source tree. Timestamps are kept
 	# because nginx's ETag is mtime+size: unchanged files stay cached across restarts.
 	[[ -z $HTDOCS_SRC ]] || cp -RL --preserve=timestamps -- "$HTDOCS_SRC/." "$stage/htdocs/"
+	# The offline service worker's list of files and their version (htdocs/sw.js).
+	[[ -z $HTDOCS_SRC ]] || bash "$SRC_ROOT/deploy/shell-manifest.sh" "$stage/htdocs"
 	chmod -R u=rwX,go=rX "$stage"
 	((IS_ROOT)) && chown -R root:root "$stage"
 	chmod 0755 "$stage"

@@ -243,6 +243,14 @@ static const struct command {
 	{ "audit-import", cmd_audit_import,
 	    "audit-import            move the audit journal's rows (reads) into\n"
 	    "                        the database's audit trail now" },
+	{ "export-fhir", cmd_export_fhir,
+	    "export-fhir OUTDIR      every patient as FHIR R4: one Bundle each in\n"
+	    "                        OUTDIR/bundles/, and OUTDIR/<Type>.ndjson" },
+	{ "import-nalamdesk", cmd_import_nalamdesk,
+	    "import-nalamdesk [--dry-run] FILE.db\n"
+	    "                        import the Electron NalamDesk's (unencrypted)\n"
+	    "                        database; prints what was and was not\n"
+	    "                        imported; exit 3 if FILE was imported before" },
 	{ "backup", cmd_backup,
 	    "backup [--passphrase-file F] FILE\n"
 	    "                        online snapshot of the database (audit\n"
@@ -291,7 +299,10 @@ usage(FILE *f)
 	    "Commands:\n");
 	for (i = 0; i < ND_NELEM(commands); i++)
 		fprintf(f, "  %s\n", commands[i].usage);
-	fprintf(f, "Exit status: 0 done, 1 failed, 2 wrong command line.\n");
+	fprintf(f, "export-fhir and import-nalamdesk also take --var DIR after "
+	    "their name.\n"
+	    "Exit status: 0 done, 1 failed, 2 wrong command line, 3 refused\n"
+	    "(nothing changed).\n");
 }
 
 int

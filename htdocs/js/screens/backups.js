@@ -1,6 +1,7 @@
 // backups.js — snapshots of the database (admin): list with size, time and
-// integrity result; "Back up now"; and the second place the scheduled backups are copied to,
-// encrypted, off this PC (a USB disk's folder or another path) with the last copy made there.
+// integrity result; "Back up now"; the second place the scheduled backups are copied to,
+// encrypted, off this PC (a USB disk's folder or another path) with the last copy made there;
+// and the clinic's records as CSV files (patients, visits with prescriptions, payments).
 import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, toast, fmtDateTime, fmtBytes, act, bindForm, field, input } from '../ui.js';
 
@@ -61,8 +62,16 @@ export function render(root) {
 		},
 	});
 	api.backupCopy().then(showCopy).catch(err => replace(copyState, notice(err.message, 'error')));
+	const link = (id, href, text) => h('a', { id, class: 'btn', href, download: '', 'data-testid': id }, text);
+	const exports = h('section', { id: 'exports', 'aria-labelledby': 'exports-title' },
+		h('h2', { id: 'exports-title' }, 'Export the records'),
+		h('p', { class: 'hint' }, 'Every patient, visit (with diagnoses and prescriptions) and payment as a CSV file that Excel or LibreOffice opens with Tamil names intact. Each export is recorded in the audit trail.'),
+		h('div', { class: 'actions' },
+			link('export-patients', api.patientsCsvUrl(), 'Patients (CSV)'),
+			link('export-visits', api.visitsCsvUrl(), 'Visits and prescriptions (CSV)'),
+			link('export-payments', api.paymentsCsvUrl(), 'Payments (CSV)')));
 	root.append(pageHead('Backups', now), list,
 		h('p', { class: 'hint' }, 'Backups are also taken on a schedule: every hour from 08:00 to 20:00, Monday to Saturday, and at 21:30 every day. Restoring is done on the server with the admin tool (see the README).'),
-		h('h2', {}, 'A second copy, off this PC'), copyForm, copyState);
+		h('h2', {}, 'A second copy, off this PC'), copyForm, copyState, exports);
 	load();
 }

@@ -10,6 +10,8 @@ import { session, hasRole } from '../session.js';
 import { patientPicker } from '../shared/patient-picker.js';
 import { receiptSheet, PAY_MODES, modeLabel } from '../shared/receipt.js';
 import { go } from '../nav.js';
+import { send, waitFor } from '../offline/outbox.js';
+import { tIn } from '../i18n.js';
 
 const ITEMS_MAX = 20;	// the server's limit of lines on one bill
 
@@ -192,7 +194,9 @@ export function render(root, params, query) {
 				if (v.note) body.note = v.note;
 				const visit = query.get('visit');
 				if (visit) body.visit_id = Number(visit);
-				const r = await api.pay(body);
+				const sent = await send('payment', body, { name: picker.value.name, amount: money(body.amount_paise) });
+				if (sent.pending) { showPendingReceipt(sent.item, body, picker.value); return; }
+				const r = sent.result;
 				toast(`Receipt ${r.receipt_no} saved`, 'ok');
 				showReceipt(r);
 			},
@@ -238,6 +242,28 @@ export function render(root, params, query) {
 			h('div', { class: 'page-actions' }, paperToggle(sheet, 'receipt'), printBtn, linkBtn, newBtn)), h('div', { class: 'sheet-wrap' }, sheet));
 		printBtn.focus();
 		cleanupKeys = onKeys({ p: () => window.print(), Escape: again });
+	};
+
+	// A payment kept in the outbox: its receipt shows no number, and cannot be printed, until the
+	// server gave it one; then it is the real receipt (offline/outbox.js).
+	const showPendingReceipt = (item, body, patient) => {
+		toast('Payment kept on this computer: the receipt gets its number when the connection returns.', 'warn');
+		const r = { ...body, receipt_no: null, patient, created_at: item.made_at };
+		showReceipt(r);
+		const no = page.querySelector('#receipt-no');
+		const printBtn = page.querySelector('#receipt-print');
+		no.textContent = 'given when the connection returns';
+		printBtn.disabled = true;
+		printBtn.textContent = 'Print (waits for the receipt number)';
+		const link = page.querySelector('#receipt-address');
+		if (link) link.hidden = true;	// no address before the server gives the payment its id
+		cleanupKeys();
+		cleanupKeys = onKeys({ Escape: () => { query.delete('patient'); query.delete('visit'); showMain(); } });
+		waitFor(item.ref).then(res => {
+			if (!page.contains(printBtn)) return;
+			toast(`Receipt ${res.receipt_no} saved`, 'ok');
+			showReceipt(res);
+		}).catch(() => { no.textContent = 'not sent: see “Needs you” above'; });
 	};
 
 	showMain();
