@@ -35,8 +35,8 @@ enum stmt {
 static const char *const sql[STMT__MAX] = {
 	/* STMT_PATIENTS */
 	"SELECT p.clinic_no, p.name, p.sex, p.dob, p.age_years, p.age_on,"
-	" p.phone, p.address, p.abha_id, p.allergies, p.notes, p.created_at,"
-	" p.updated_at, p.id FROM patients p ORDER BY p.clinic_no",
+	" p.phone, p.address, p.abha_id, p.allergies, p.notes, p.language,"
+	" p.created_at, p.updated_at, p.id FROM patients p ORDER BY p.clinic_no",
 	/*
 	 * STMT_VISITS: diagnoses "text [code]" joined by "; ", prescription
 	 * lines "medicine strength form (brand): dose, timing, N days,
