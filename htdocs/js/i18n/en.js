@@ -875,4 +875,12 @@ export default {
 	'ob.moved': "Someone else moved this token meanwhile: this change was not made.",
 	'ob.changed': "Someone else changed this meanwhile: this change was not made.",
 	'ob.dup': "The server already has a patient who may be this one.",
+
+	// backups, reports (day-first)
+	'backups.folder': "Folder",
+	'backups.folder_hint': "A USB disk’s folder or another full path. Empty: no second copy.",
+	'rep.choose_short': "Choose…",
+	'rep.show': "Show",
+	'rep.day_first': "Type the day first: dd/mm/yyyy.",
+	'rep.hint2': "Dates are typed day first (dd/mm/yyyy); Enter shows the range. ← / → move to the range before or after (outside a field). Voided receipts are not counted. The CSV opens in a spreadsheet; its money is in rupees.",
 };

@@ -46,9 +46,9 @@ export function render(root) {
 	// The second copy: where, whether the server can write there now, the last one made.
 	const dir = input('dir', { id: 'copy-dir', placeholder: '/media/usb/nalamdesk', maxlength: 200, 'data-testid': 'copy-dir' });
 	const copyState = h('div', { id: 'copy-state', 'data-testid': 'copy-state' });
-	const copyForm = h('form', { id: 'copy-form', class: 'filters', 'data-testid': 'copy-form' },
-		field(t('backups.copy_dir'), dir, { wide: true }),
-		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'copy-save', 'data-testid': 'copy-save' }, t('backups.save'))));
+	const copyForm = h('form', { id: 'copy-form', class: 'grid-form', 'data-testid': 'copy-form' },
+		field(t('backups.folder'), dir, { wide: true, hint: t('backups.folder_hint') }),
+		h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'btn primary', id: 'copy-save', 'data-testid': 'copy-save' }, t('backups.save'))));
 	const showCopy = c => {
 		dir.value = c.dir || '';
 		replace(copyState, !c.dir ? notice(t('backups.no_copy_place'), 'error')
