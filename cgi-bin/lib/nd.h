@@ -17,6 +17,7 @@
  *              audit.c  audit_*       the append-only audit trail
  *              auth.c   auth_*        passwords, session tokens and lookup
  *              pkey.c   pkey_*        patients' sound keys in bulk (pkey.h)
+ *              payment.h PAYMENT_*    which payments count (not voided)
  *   request    req.c    req_*, http_*, json_parse_body, db_fail
  *                                     one request, its errors, its answer
  *              jout.c   jo_*          JSON out

@@ -146,8 +146,21 @@ const PATIENT = rec('patient', 'id', 'clinic_no', 'name', 'sex', 'version');
 const ENTRY = rec('queue entry', 'id', 'token', 'status', 'priority', 'position', 'version', 'patient');
 const QVITALS = rec('queue entry vitals', 'queue_id', 'complaint', 'vitals', 'recorded_at', 'version');
 const APPOINTMENT = rec('appointment', 'id', 'date', 'time', 'status', 'version', 'patient');
-const PAYMENT = rec('payment', 'id', 'receipt_no', 'amount_paise', 'mode', 'created_at', 'patient');
+const PAYMENT = rec('payment', 'id', 'receipt_no', 'amount_paise', 'mode', 'created_at', 'patient', 'items', 'voided', 'received_by');
+const DAY_PAYMENTS = {
+	what: '{date, payments: [payment]}',
+	take: d => rec('', 'date').take(d) && listIn('payments', PAYMENT).take(d) ? d : undefined,
+};
 const REPORT = rec('daily report', 'date', 'patients_seen', 'new_patients', 'tokens_issued', 'collections');
+const RANGE = {
+	what: '{from, to, days: [daily report], totals}',
+	take: d => rec('', 'from', 'to').take(d) && listIn('days', REPORT).take(d) &&
+		rec('', 'patients_seen', 'new_patients', 'tokens_issued', 'collections').take(d.totals) ? d : undefined,
+};
+const CHARGES = {
+	what: '{version, charges: [{description, amount_paise}]}',
+	take: d => rec('', 'version').take(d) && listIn('charges', rec('charge', 'description', 'amount_paise')).take(d) ? d : undefined,
+};
 const VISIT = rec('visit', 'id', 'status', 'date', 'version', 'patient');
 const MEDICINE = rec('medicine', 'name', 'strength', 'form', 'brand', 'ingredients');
 const PRESCRIPTION = rec('prescription', 'visit_id', 'date', 'patient', 'vitals', 'diagnoses', 'prescriptions', 'advice', 'follow_up_date');
@@ -254,9 +267,16 @@ export const api = {
 	book: b => call('POST', '/api/appointments', APPOINTMENT, body(b)),
 	updateAppointment: (aid, b) => call('PATCH', `/api/appointments/${id(aid)}`, APPOINTMENT, body(b)),
 
-	// [8] billing
+	// [8] billing; rangeReportCsvUrl is a link, not a call
 	pay: b => call('POST', '/api/payments', PAYMENT, body(b)),
+	payments: date => call('GET', qs('/api/payments', { date }), DAY_PAYMENTS),
+	payment: pid => call('GET', `/api/payments/${id(pid)}`, PAYMENT),
+	voidPayment: (pid, reason) => call('POST', `/api/payments/${id(pid)}/void`, PAYMENT, body({ reason })),
 	dailyReport: date => call('GET', qs('/api/reports/daily', { date }), REPORT),
+	rangeReport: (from, to) => call('GET', qs('/api/reports/range', { from, to }), RANGE),
+	rangeReportCsvUrl: (from, to) => qs('/api/reports/range', { from, to, format: 'csv' }),
+	charges: () => call('GET', '/api/charges', CHARGES),
+	saveCharges: b => call('PUT', '/api/charges', CHARGES, body(b)),
 
 	// [9] visits (doctor)
 	startVisit: b => call('POST', '/api/visits', VISIT, body(b)),

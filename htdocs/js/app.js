@@ -12,7 +12,7 @@ const NAV = {
 	frontdesk: [['patients', 'Patients'], ['queue', 'Queue'], ['appointments', 'Appointments'], ['payments', 'Payments'], ['followups', 'nav.followups']],
 	doctor: [['queue', 'Queue'], ['patients', 'Patients'], ['followups', 'nav.followups']],
 	nurse: [['vitals', 'Vitals'], ['queue', 'Queue']],
-	admin: [['users', 'Users'], ['settings', 'Settings'], ['backups', 'Backups'], ['audit', 'Audit'], ['status', 'Status']],
+	admin: [['users', 'Users'], ['payments', 'Payments'], ['reports', 'Reports'], ['settings', 'Settings'], ['backups', 'Backups'], ['audit', 'Audit'], ['status', 'Status']],
 };
 
 // Ask to sign in again when a request meets a 401; one prompt for all waiting requests.

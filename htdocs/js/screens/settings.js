@@ -1,8 +1,10 @@
 // settings.js — clinic letterhead and defaults (admin): PUT /api/settings;
 // the prescription's paper and pre-printed pad margins, with a preview of a
-// sample prescription as it will print.
+// sample prescription as it will print; and the clinic's own charges offered
+// as bill items (PUT /api/charges).
 import { api } from '../api.js';
-import { h, pageHead, field, input, textarea, select, bindForm, setValues, toast, btn, act, rupeesToPaise, paiseToRupees, todayISO } from '../ui.js';
+import { h, pageHead, field, input, textarea, select, bindForm, setValues, toast, btn, act, rupeesToPaise, paiseToRupees, todayISO,
+	replace, notice, showErrors } from '../ui.js';
 import { session, loadSettings, DEFAULT_TZ } from '../session.js';
 import { letterheadBlock, printPrefs } from '../shared/print-sheet.js';
 import { prescriptionSheet } from '../shared/prescription-sheet.js';
@@ -36,6 +38,65 @@ function zones() {
 	try { z = Intl.supportedValuesOf('timeZone'); } catch { /* older browser */ }
 	if (!z.includes(DEFAULT_TZ)) z.unshift(DEFAULT_TZ);
 	return z.map(x => [x, x]);
+}
+
+const CHARGES_MAX = 40;	// the server's limit
+
+// The list of charges: one row each (what, usual price in rupees, blank or 0
+// for "typed at the desk"), moved up and down, removed, added; saved as a whole.
+function chargesEditor() {
+	const rows = h('tbody', { id: 'charges-rows' });
+	const form = h('form', { id: 'charges-form', 'data-testid': 'charges-form' },
+		h('p', { class: 'hint' }, 'The desk picks bill items from this list. Leave the price empty when it is typed at the desk.'),
+		h('table', { class: 'table small charges' },
+			h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Item'), h('th', { scope: 'col' }, 'Usual price (₹)'), h('th', {}, ''))), rows),
+		h('div', { class: 'actions' },
+			btn('Add a charge', () => add({ description: '', amount_paise: 0 }, true), { id: 'charges-add', 'data-testid': 'charges-add' }),
+			h('button', { type: 'submit', class: 'btn primary', id: 'charges-save', 'data-testid': 'charges-save' }, 'Save charges')),
+		h('div', { class: 'form-error', role: 'alert' }));
+	let version = null;
+	const renumber = () => [...rows.children].forEach((tr, i) => {
+		tr.querySelector('.c-desc').dataset.field = `charges[${i}].description`;
+		tr.querySelector('.c-amt').dataset.field = `charges[${i}].amount_paise`;
+	});
+	const add = (c, focus) => {
+		if (rows.children.length >= CHARGES_MAX) { toast(`At most ${CHARGES_MAX} charges.`, 'error'); return; }
+		const desc = h('input', { type: 'text', class: 'c-desc', maxlength: 60, value: c.description, 'aria-label': 'Item', 'data-testid': 'charge-desc' });
+		const amt = h('input', { type: 'text', class: 'c-amt', inputmode: 'decimal', value: c.amount_paise ? paiseToRupees(c.amount_paise) : '', 'aria-label': 'Usual price in rupees', 'data-testid': 'charge-amount' });
+		const tr = h('tr', { 'data-testid': 'charge-row' },
+			h('td', { class: 'field' }, desc, h('div', { class: 'field-error' })),
+			h('td', { class: 'field' }, amt, h('div', { class: 'field-error' })),
+			h('td', { class: 'row-actions' },
+				btn('↑', () => { if (tr.previousElementSibling) { rows.insertBefore(tr, tr.previousElementSibling); renumber(); } }, { class: 'btn small', title: 'Move up', 'aria-label': 'Move up' }),
+				btn('×', () => { tr.remove(); renumber(); }, { class: 'btn small', title: 'Remove', 'aria-label': 'Remove', 'data-testid': 'charge-remove' })));
+		rows.append(tr);
+		renumber();
+		if (focus) desc.focus();
+	};
+	const fill = r => { version = r.version; rows.replaceChildren(); r.charges.forEach(c => add(c, false)); };
+	form.addEventListener('submit', act(async e => {
+		e.preventDefault();
+		const problems = {};
+		const charges = [...rows.children].map((tr, i) => {
+			const description = tr.querySelector('.c-desc').value.trim();
+			const text = tr.querySelector('.c-amt').value.trim();
+			const paise = text === '' ? 0 : rupeesToPaise(text);
+			if (!description) problems[`charges[${i}].description`] = 'Name the charge, or remove the row.';
+			if (paise === null) problems[`charges[${i}].amount_paise`] = 'Enter rupees, e.g. 250, or leave it empty.';
+			return { description, amount_paise: paise };
+		});
+		if (Object.keys(problems).length) { showErrors(form, problems); return; }
+		try {
+			fill(await api.saveCharges({ version, charges }));
+			showErrors(form, {});
+			toast('Charges saved', 'ok');
+		} catch (err) {
+			showErrors(form, err);
+		}
+	}));
+	const box = h('section', { class: 'card', id: 'charges', 'data-testid': 'charges' }, h('h2', {}, 'Charges for bills'), form);
+	api.charges().then(fill).catch(err => replace(box, h('h2', {}, 'Charges for bills'), notice(err.message, 'error')));
+	return box;
 }
 
 export async function render(root) {
@@ -78,7 +139,7 @@ export async function render(root) {
 		toast('Logo saved', 'ok');
 		fill(current = await loadSettings());
 	}));
-	root.append(pageHead('Clinic settings'), h('div', { class: 'two-col' }, form,
+	root.append(pageHead('Clinic settings'), h('div', { class: 'two-col' }, h('div', { class: 'stack' }, form, chargesEditor()),
 		h('div', {}, h('section', {}, h('h2', {}, 'Letterhead preview'), preview),
 			h('section', {}, h('h2', {}, 'Prescription preview'), rxPreview), logoBox)));
 
