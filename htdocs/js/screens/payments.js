@@ -4,12 +4,15 @@
 // admin, a void with a reason; and the day's report. The admin reads all of
 // it but takes no payment. The receipt itself is drawn by shared/receipt.js.
 import { api } from '../api.js';
-import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, textarea, onKeys, toast, dialog, money,
-	rupeesToPaise, paiseToRupees, todayISO, addDays, fmtDate, fmtTime, paperToggle, clinicNo } from '../ui.js';
+import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, onKeys, toast, dialog, money,
+	rupeesToPaise, paiseToRupees, todayISO, addDays, fmtDate, fmtTime, clinicNo } from '../ui.js';
 import { session, hasRole } from '../session.js';
 import { patientPicker } from '../shared/patient-picker.js';
 import { receiptSheet, PAY_MODES, modeLabel } from '../shared/receipt.js';
+import { applyPage, paperSelect } from '../shared/print-sheet.js';
 import { go } from '../nav.js';
+import { send, waitFor } from '../offline/outbox.js';
+import { tIn } from '../i18n.js';
 
 const ITEMS_MAX = 20;	// the server's limit of lines on one bill
 
@@ -114,7 +117,7 @@ export function render(root, params, query) {
 	const reportBox = h('section', { class: 'card', id: 'report', 'data-testid': 'report' });
 
 	const voidIt = p => {
-		const reason = textarea('reason', { id: 'void-reason', maxlength: 200, rows: 3, 'data-testid': 'void-reason', placeholder: 'e.g. Charged twice; entered for the wrong patient' });
+		const reason = input('reason', { id: 'void-reason', maxlength: 200, 'data-testid': 'void-reason', placeholder: 'e.g. Charged twice; entered for the wrong patient' });
 		dialog({
 			title: `Void receipt ${p.receipt_no}?`, ok: 'Void receipt', danger: true, testid: 'void-dialog',
 			body: h('div', {},
@@ -192,7 +195,9 @@ export function render(root, params, query) {
 				if (v.note) body.note = v.note;
 				const visit = query.get('visit');
 				if (visit) body.visit_id = Number(visit);
-				const r = await api.pay(body);
+				const sent = await send('payment', body, { name: picker.value.name, amount: money(body.amount_paise) });
+				if (sent.pending) { showPendingReceipt(sent.item, body, picker.value); return; }
+				const r = sent.result;
 				toast(`Receipt ${r.receipt_no} saved`, 'ok');
 				showReceipt(r);
 			},
@@ -232,12 +237,35 @@ export function render(root, params, query) {
 		const sheet = receiptSheet(r);
 		const again = () => { query.delete('patient'); query.delete('visit'); day = todayISO(); showMain(); };
 		const newBtn = btn('New payment (Esc)', again, { id: 'receipt-new', 'data-testid': 'receipt-new' });
+		applyPage(sheet);	// the page rule of its paper (print-sheet.js)
 		const printBtn = btn('Print (P)', () => window.print(), { id: 'receipt-print', class: 'btn primary', 'data-testid': 'receipt-print' });
 		const linkBtn = btn('Its print address', () => go(`/print/receipt/${r.id}`), { id: 'receipt-address', 'data-testid': 'receipt-address' });
 		replace(page, h('div', { class: 'page-head no-print' }, h('h1', {}, 'Receipt'),
-			h('div', { class: 'page-actions' }, paperToggle(sheet, 'receipt'), printBtn, linkBtn, newBtn)), h('div', { class: 'sheet-wrap' }, sheet));
+			h('div', { class: 'page-actions' }, paperSelect(sheet, 'receipt-paper'), printBtn, linkBtn, newBtn)), h('div', { class: 'sheet-wrap' }, sheet));
 		printBtn.focus();
 		cleanupKeys = onKeys({ p: () => window.print(), Escape: again });
+	};
+
+	// A payment kept in the outbox: its receipt shows no number, and cannot be printed, until the
+	// server gave it one; then it is the real receipt (offline/outbox.js).
+	const showPendingReceipt = (item, body, patient) => {
+		toast('Payment kept on this computer: the receipt gets its number when the connection returns.', 'warn');
+		const r = { ...body, receipt_no: null, patient, created_at: item.made_at, received_by: session.user?.name || '' };
+		showReceipt(r);
+		const no = page.querySelector('#receipt-no');
+		const printBtn = page.querySelector('#receipt-print');
+		no.textContent = 'given when the connection returns';
+		printBtn.disabled = true;
+		printBtn.textContent = 'Print (waits for the receipt number)';
+		const link = page.querySelector('#receipt-address');
+		if (link) link.hidden = true;	// no address before the server gives the payment its id
+		cleanupKeys();
+		cleanupKeys = onKeys({ Escape: () => { query.delete('patient'); query.delete('visit'); showMain(); } });
+		waitFor(item.ref).then(res => {
+			if (!page.contains(printBtn)) return;
+			toast(`Receipt ${res.receipt_no} saved`, 'ok');
+			showReceipt(res);
+		}).catch(() => { no.textContent = 'not sent: see “Needs you” above'; });
 	};
 
 	showMain();
