@@ -117,7 +117,8 @@ export function printFrame(root, el, { title, back = [] } = {}) {
 	replace(root,
 		h('div', { class: 'page-head no-print' }, h('h1', {}, title || ''),
 			h('div', { class: 'page-actions' },
-				h('span', { class: 'muted', 'data-testid': 'print-paper' }, `${el.printPrefs?.paper || 'A5'} paper${el.printPrefs?.letterhead === false ? ', pre-printed pad' : ''}`),
+				paperSelect(el, 'print-paper'),
+				el.printPrefs?.letterhead === false ? h('span', { class: 'muted', 'data-testid': 'print-pad' }, 'Pre-printed pad') : null,
 				printBtn,
 				back.map(([label, path], i) => btn(label, () => go(path), { id: `print-back-${i}`, 'data-testid': `print-back-${i}` })))),
 		h('div', { class: 'sheet-wrap' }, el));
