@@ -109,7 +109,7 @@ export async function render(root) {
 		field(t('settings.timezone'), select('timezone', zones(), { id: 'settings-timezone', 'data-testid': 'settings-timezone' })),
 		h('fieldset', { class: 'wide print-settings' }, h('legend', {}, t('settings.printing')),
 			field(t('settings.paper'), select('paper', [['A5', t('settings.paper_a5')], ['A4', t('settings.paper_a4')]], { id: 'settings-paper', 'data-testid': 'settings-paper' })),
-			h('div', { class: 'field' }, h('label', { class: 'check' },
+			h('div', { class: 'field check-field' }, h('label', { class: 'check' },
 				h('input', { type: 'checkbox', name: 'print_letterhead', id: 'settings-print-letterhead', 'data-testid': 'settings-print-letterhead' }),
 				t('settings.letterhead'))),
 			field(t('settings.pad_top'), input('pad_margin_top_mm', { id: 'settings-pad-top', type: 'number', min: 0, max: MARGIN_MAX, step: 1, inputmode: 'numeric', 'data-testid': 'settings-pad-top' })),
