@@ -883,4 +883,7 @@ export default {
 	'rep.show': "Show",
 	'rep.day_first': "Type the day first: dd/mm/yyyy.",
 	'rep.hint2': "Dates are typed day first (dd/mm/yyyy); Enter shows the range. ← / → move to the range before or after (outside a field). Voided receipts are not counted. The CSV opens in a spreadsheet; its money is in rupees.",
+
+	// the consultation: allergies
+	'cs.override_hint': "Reason to give it anyway",
 };

@@ -97,8 +97,8 @@ export function applyPage(el) {
 // A paper choice for sheet EL (A5|A4), starting at the clinic's paper; a
 // change redraws the sheet and its page rule.
 export function paperSelect(el, id = `${el.id}-paper`) {
-	const sel = h('select', { id, 'data-testid': id, 'aria-label': 'Paper size' },
-		h('option', { value: 'A5' }, 'A5 paper'), h('option', { value: 'A4' }, 'A4 paper'));
+	const sel = h('select', { id, 'data-testid': id, 'aria-label': t('ui.paper') },
+		h('option', { value: 'A5' }, t('ui.paper_a5')), h('option', { value: 'A4' }, t('ui.paper_a4')));
 	sel.value = el.printPrefs?.paper || 'A5';
 	sel.addEventListener('change', () => {
 		el.printPrefs = { ...el.printPrefs, paper: sel.value };
