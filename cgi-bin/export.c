@@ -25,6 +25,7 @@
 #include "nd.h"
 #include "csv.h"
 #include "fhir.h"
+#include "payment.h"
 
 enum stmt {
 	STMT_PATIENTS,
@@ -35,8 +36,8 @@ enum stmt {
 static const char *const sql[STMT__MAX] = {
 	/* STMT_PATIENTS */
 	"SELECT p.clinic_no, p.name, p.sex, p.dob, p.age_years, p.age_on,"
-	" p.phone, p.address, p.abha_id, p.allergies, p.notes, p.created_at,"
-	" p.updated_at, p.id FROM patients p ORDER BY p.clinic_no",
+	" p.phone, p.address, p.abha_id, p.allergies, p.notes, p.language,"
+	" p.created_at, p.updated_at, p.id FROM patients p ORDER BY p.clinic_no",
 	/*
 	 * STMT_VISITS: diagnoses "text [code]" joined by "; ", prescription
 	 * lines "medicine strength form (brand): dose, timing, N days,
@@ -62,7 +63,12 @@ static const char *const sql[STMT__MAX] = {
 	" p.name AS patient_name,"
 	" printf('%d.%02d', y.amount_paise / 100, y.amount_paise % 100)"
 	"  AS amount_rupees, y.amount_paise, y.mode, y.note, y.visit_id,"
-	" u.name AS received_by"
+	" u.name AS received_by,"
+	" (SELECT group_concat(i.description || ' ' || printf('%d.%02d',"
+	"  i.amount_paise / 100, i.amount_paise % 100), '; ')"
+	"  FROM payment_items i WHERE i.payment_id = y.id) AS items,"
+	" CASE WHEN " PAYMENT_COUNTS_Y " THEN 'no' ELSE 'yes' END AS voided,"
+	" y.void_reason"
 	" FROM payments y JOIN patients p ON p.id = y.patient_id"
 	" LEFT JOIN users u ON u.id = y.created_by ORDER BY y.receipt_no",
 };

@@ -9,7 +9,8 @@
  *                      (as written, in any script: HumanName.text); gender
  *                      M/F/O → male/female/other; birthDate when the date
  *                      of birth is known (an age alone has no FHIR home);
- *                      telecom (phone); address (text).
+ *                      telecom (phone); address (text); the language the
+ *                      patient reads as communication (BCP 47: en, ta, hi).
  *   AllergyIntolerance one per item of patients.allergies (split at , ; and
  *                      new lines; "nil", "none", "NKDA" are not allergies).
  *   Encounter          one per finalized visit: finished, ambulatory (AMB),
@@ -58,7 +59,8 @@ enum stmt {
 static const char *const sql[STMT__MAX] = {
 	/* STMT_PATIENT */
 	"SELECT id, clinic_no, name, sex, dob, phone, address, abha_id,"
-	" allergies, created_at, updated_at FROM patients WHERE id = ?1",
+	" allergies, created_at, updated_at, language FROM patients"
+	" WHERE id = ?1",
 	/* STMT_VISITS: finalized visits, oldest first */
 	"SELECT v.id, v.day, v.complaint, v.created_at,"
 	" coalesce(v.finalized_at, v.updated_at), u.name,"
@@ -376,6 +378,14 @@ write_patient(struct req *r, sqlite3_stmt *p, const char *puuid,
 		jo_str(r, "use", "home");
 		jo_str(r, "text", col(p, 6));
 		jo_str(r, "country", "IN");
+		jo_obj_close(r);
+		jo_arr_close(r);
+	}
+	if (col(p, 11) != NULL) {
+		jo_arr(r, "communication");
+		jo_obj(r, NULL);
+		concept(r, "language", "urn:ietf:bcp:47", col(p, 11), NULL, NULL);
+		jo_bool(r, "preferred", 1);
 		jo_obj_close(r);
 		jo_arr_close(r);
 	}

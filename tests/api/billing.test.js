@@ -291,6 +291,10 @@ t.test('billing: only the admin voids; a voided receipt keeps its number, is lis
   t.eq(row, { receipt_no: victim.receipt_no, amount_paise: victim.amount_paise, void_reason: 'Charged twice by mistake', voided_by: adminId }, 'database');
   const au = t.db(`SELECT user_id, role, patient_id FROM audit WHERE action = 'payment.void' AND entity = 'payment' AND entity_id = ${victim.id}`);
   t.eq(au, [{ user_id: adminId, role: 'admin', patient_id: S.p1 }], 'payment.void audited once, with the patient');
+  const trail = await get(S.admin, '/api/audit?action=payment.void');
+  const entry = trail.entries.find((e) => e.entity_id === victim.id);
+  t.eq(entry && [entry.action_text, entry.entity_name], ['Voided a receipt', `Receipt ${victim.receipt_no}, void: Charged twice by mistake`],
+    'the audit trail says it in words, with the receipt and the reason');
   const again = await t.api('POST', `/api/payments/${victim.id}/void`, { cookie: S.admin, body: { reason: 'again' } });
   t.status(again, 409, 'a second void');
   t.eq(again.json.error.code, 'already_voided', 'code');
@@ -308,6 +312,11 @@ t.test('billing: only the admin voids; a voided receipt keeps its number, is lis
   t.eq(range1.totals.collections.total, range0.totals.collections.total - victim.amount_paise, 'nor the range report');
   const sum = t.db(`SELECT coalesce(sum(amount_paise), 0) AS s FROM payments WHERE day = '${S.today}' AND voided_at IS NULL`)[0].s;
   t.eq(daily1.collections.total, sum, 'the total is the sum of the payments not voided');
+  const exp = await t.api('GET', '/api/export/payments.csv', { cookie: S.admin });
+  t.status(exp, 200, 'the payments export');
+  const line = exp.text.split('\r\n').find((l) => l.startsWith(`${victim.receipt_no},`)) || '';
+  t.ok(line.includes('"yes","Charged twice by mistake"') && line.includes('"Consultation 300.00; ECG 250.00; '),
+    `the export says it is voided, why, and its lines: ${line}`);
   const reprint = await get(S.desk, `/api/payments/${victim.id}`);
   t.eq([reprint.voided, reprint.void_reason], [true, 'Charged twice by mistake'], 'a reprint says it is void');
 });

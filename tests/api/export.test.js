@@ -69,6 +69,7 @@ t.test('export: a finalized visit with every vital, diagnoses and prescriptions'
   S.pid = await t.patient(S.desk, {
     name: S.name, sex: 'M', dob: '1961-04-14', phone: '9876543210', abha_id: '12-3456-7890-1234',
     address: 'Door 5, "Lakshmi Nilayam"\nMadurai', allergies: 'Penicillin, Sulfa drugs; nil', notes: '=1+1 call back',
+    language: 'ta',
   });
   let v = (await t.api('POST', '/api/visits', { cookie: S.doc, body: { patient_id: S.pid } })).json;
   const p = await t.api('PATCH', `/api/visits/${v.id}`, { cookie: S.doc, body: {
@@ -134,6 +135,8 @@ t.test('export: the Patient: identifiers, Tamil name, gender, birth date, phone,
   t.eq([pt.gender, pt.birthDate], ['male', '1961-04-14'], 'gender and birth date');
   t.eq(pt.telecom, [{ system: 'phone', value: '9876543210', use: 'mobile' }], 'telecom');
   t.eq(pt.address[0].text, 'Door 5, "Lakshmi Nilayam"\nMadurai', 'address');
+  t.eq(pt.communication, [{ language: { coding: [{ system: 'urn:ietf:bcp:47', code: 'ta' }] }, preferred: true }],
+    'the language the patient reads');
   const al = S.bundle.entry.filter((e) => e.resource.resourceType === 'AllergyIntolerance').map((e) => e.resource.code.text);
   t.eq(al, ['Penicillin', 'Sulfa drugs'], 'one AllergyIntolerance per recorded allergy');
 });
@@ -202,7 +205,7 @@ t.test('export: patients.csv — BOM, quoting, formula guard, Tamil intact', asy
   t.ok(me, 'the Tamil name reads back intact');
   t.eq(me.address, 'Door 5, "Lakshmi Nilayam"\nMadurai', 'commas, quotes and a line break survive');
   t.eq(me.notes, "'=1+1 call back", 'a cell starting with = is defused');
-  t.eq([me.sex, me.dob, me.phone, me.abha_id], ['M', '1961-04-14', '9876543210', '12-3456-7890-1234'], 'fields');
+  t.eq([me.sex, me.dob, me.phone, me.abha_id, me.language], ['M', '1961-04-14', '9876543210', '12-3456-7890-1234', 'ta'], 'fields');
   t.eq(rows.length, t.db('SELECT count(*) AS n FROM patients')[0].n, 'every patient');
   for (const who of ['desk', 'doc']) {
     t.status(await t.api('GET', '/api/export/patients.csv', { cookie: S[who] }), 403, `${who} may not`);

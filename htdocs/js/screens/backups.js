@@ -45,9 +45,9 @@ export function render(root) {
 	// The second copy: where, whether the server can write there now, the last one made.
 	const dir = input('dir', { id: 'copy-dir', placeholder: '/media/usb/nalamdesk', maxlength: 200, 'data-testid': 'copy-dir' });
 	const copyState = h('div', { id: 'copy-state', 'data-testid': 'copy-state' });
-	const copyForm = h('form', { id: 'copy-form', class: 'filters', 'data-testid': 'copy-form' },
-		field('Folder for the second copy (a USB disk or another path; empty: none)', dir, { wide: true }),
-		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'copy-save', 'data-testid': 'copy-save' }, 'Save')));
+	const copyForm = h('form', { id: 'copy-form', class: 'grid-form', 'data-testid': 'copy-form' },
+		field('Folder', dir, { wide: true, hint: 'A USB disk’s folder or another full path. Empty: no second copy.' }),
+		h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'btn primary', id: 'copy-save', 'data-testid': 'copy-save' }, 'Save')));
 	const showCopy = c => {
 		dir.value = c.dir || '';
 		replace(copyState, !c.dir ? notice('No second place set: the backups stay on this PC only.', 'error')

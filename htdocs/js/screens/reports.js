@@ -3,8 +3,9 @@
 // and patients seen (a line) per day, drawn here as SVG, the table of days,
 // and the same figures as a CSV file for a spreadsheet.
 import { api } from '../api.js';
-import { h, pageHead, replace, notice, btn, input, dateEcho, select, money, todayISO, addDays, fmtDate, onKeys } from '../ui.js';
+import { h, pageHead, replace, notice, btn, field, select, bindForm, money, todayISO, addDays, fmtDate, onKeys } from '../ui.js';
 import { go } from '../nav.js';
+import { dateField, dayFirstISO } from '../shared/date-field.js';
 
 const RANGE_MAX = 366;	// days, the server's limit
 const SVG = 'http://www.w3.org/2000/svg';
@@ -145,18 +146,23 @@ export function render(root, params, query) {
 	const iso = v => /^\d{4}-\d{2}-\d{2}$/.test(v || '') ? v : null;
 	let to = iso(query.get('to')) || todayISO();
 	let from = iso(query.get('from')) || addDays(to, -29);
-	const fromIn = input('from', { id: 'range-from', type: 'date', value: from, 'data-testid': 'range-from', 'aria-label': 'From' });
-	const toIn = input('to', { id: 'range-to', type: 'date', value: to, 'data-testid': 'range-to', 'aria-label': 'To' });
-	const preset = select('preset', [['', 'Choose a range…'], ...PRESETS.map(([v, l]) => [v, l])], { id: 'range-preset', 'data-testid': 'range-preset', 'aria-label': 'Range' });
+	// The dates are typed day first (dd/mm/yyyy), whatever the browser's locale (date-field.js).
+	const fromF = dateField('From', 'from', { id: 'range-from', 'data-testid': 'range-from' }, { hint: '' });
+	const toF = dateField('To', 'to', { id: 'range-to', 'data-testid': 'range-to' }, { hint: '' });
+	const fromIn = fromF.control, toIn = toF.control;
+	const preset = select('preset', [['', 'Choose…'], ...PRESETS.map(([v, l]) => [v, l])], { id: 'range-preset', 'data-testid': 'range-preset' });
 	const csv = h('a', { class: 'btn', id: 'range-csv', 'data-testid': 'range-csv', download: '' }, 'Download CSV');
+	const form = h('form', { class: 'filters', id: 'range-form', 'data-testid': 'range-form' },
+		field('Range', preset), fromF, toF,
+		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'range-show', 'data-testid': 'range-show' }, 'Show'), csv));
 	const body = h('div', { id: 'range-body' });
 	let seq = 0;
 
 	const load = async () => {
 		fromIn.value = from;
 		toIn.value = to;
-		fromIn.echo?.();
-		toIn.echo?.();
+		fromIn.echo();
+		toIn.echo();
 		csv.href = api.rangeReportCsvUrl(from, to);
 		history.replaceState(null, '', `#/reports?from=${from}&to=${to}`);
 		const n = days(from, to);
@@ -178,8 +184,14 @@ export function render(root, params, query) {
 		}
 	};
 	const set = (f, t) => { if (iso(f) && iso(t)) { from = f; to = t; load(); } };
-	fromIn.addEventListener('change', () => { preset.value = ''; set(fromIn.value, to); });
-	toIn.addEventListener('change', () => { preset.value = ''; set(from, toIn.value); });
+	bindForm(form, {
+		validate: v => {
+			const bad = {};
+			for (const k of ['from', 'to']) if (!dayFirstISO(v[k])) bad[k] = 'Type the day first: dd/mm/yyyy.';
+			return bad;
+		},
+		submit: v => { preset.value = ''; set(dayFirstISO(v.from), dayFirstISO(v.to)); },
+	});
 	preset.addEventListener('change', () => {
 		const p = PRESETS.find(([v]) => v === preset.value);
 		if (p) set(...p[2]());
@@ -187,14 +199,10 @@ export function render(root, params, query) {
 	const shift = dir => { const n = days(from, to); set(addDays(from, dir * n), addDays(to, dir * n)); };
 
 	root.append(
-		pageHead('Reports',
-			preset,
-			h('label', { for: 'range-from', class: 'inline-label' }, 'From'), fromIn, dateEcho(fromIn),
-			h('label', { for: 'range-to', class: 'inline-label' }, 'to'), toIn, dateEcho(toIn),
-			csv,
-			btn('Payments', () => go('/payments'), { id: 'range-payments', 'data-testid': 'range-payments' })),
+		pageHead('Reports', btn('Payments', () => go('/payments'), { id: 'range-payments', 'data-testid': 'range-payments' })),
+		form,
 		body,
-		h('p', { class: 'hint' }, '← / → move to the range before or after (outside a field). Voided receipts are not counted. The CSV opens in a spreadsheet; its money is in rupees.'));
+		h('p', { class: 'hint' }, 'Dates are typed day first (dd/mm/yyyy); Enter shows the range. ← / → move to the range before or after (outside a field). Voided receipts are not counted. The CSV opens in a spreadsheet; its money is in rupees.'));
 	load();
 	preset.focus();
 	return onKeys({ ArrowLeft: () => shift(-1), ArrowRight: () => shift(1) });
