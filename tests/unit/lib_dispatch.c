@@ -64,7 +64,7 @@ int
 main(void)
 {
 	char	 path[] = "dispatchXXXXXX", token[] =
-	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", hash[65], sql[1024];
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", hash[65], sql[512];
 	char	 cookie[80];
 	int	 fd = mkstemp(path);
 
