@@ -144,7 +144,7 @@ function rxRow(m = {}, onChange) {
 	const brandTag = h('span', { class: 'rx-brand-tag', 'data-testid': 'rx-brand-tag' }, m.brand || '');
 	const warn = h('div', { class: 'rx-warn', 'data-testid': 'rx-warning', 'aria-live': 'polite' });
 	const override = input('rx_override', { class: 'rx-override', value: m.allergy_override || '', hidden: !m.allergy_override,
-		'aria-label': 'Reason to prescribe despite the allergy', placeholder: 'Reason to prescribe despite the allergy', 'data-key': 'allergy_override', 'data-testid': 'rx-override' });
+		'aria-label': 'Reason to prescribe despite the allergy', placeholder: 'Reason to give it anyway', 'data-key': 'allergy_override', 'data-testid': 'rx-override' });
 	med.addEventListener('input', () => { brand.value = ''; brandTag.textContent = ''; });
 	const presets = h('div', { class: 'presets' }, DOSE_PRESETS.map(d => h('button', {
 		type: 'button', class: 'chip', tabindex: -1, 'data-dose': d, 'data-testid': 'rx-preset',

@@ -109,7 +109,7 @@ export async function render(root) {
 		field('Time zone', select('timezone', zones(), { id: 'settings-timezone', 'data-testid': 'settings-timezone' })),
 		h('fieldset', { class: 'wide print-settings' }, h('legend', {}, 'Prescription printing'),
 			field('Paper', select('paper', [['A5', 'A5 (half of A4)'], ['A4', 'A4']], { id: 'settings-paper', 'data-testid': 'settings-paper' })),
-			h('div', { class: 'field' }, h('label', { class: 'check' },
+			h('div', { class: 'field check-field' }, h('label', { class: 'check' },
 				h('input', { type: 'checkbox', name: 'print_letterhead', id: 'settings-print-letterhead', 'data-testid': 'settings-print-letterhead' }),
 				' Print the letterhead (untick for pre-printed pads)')),
 			field('Pad: first line from the top (mm)', input('pad_margin_top_mm', { id: 'settings-pad-top', type: 'number', min: 0, max: MARGIN_MAX, step: 1, inputmode: 'numeric', 'data-testid': 'settings-pad-top' })),
