@@ -14,6 +14,7 @@
 import { h, replace, btn, onKeys } from '../ui.js';
 import { session } from '../session.js';
 import { go } from '../nav.js';
+import { t } from '../i18n.js';
 
 const MARGIN_MM = 8;		// the sheet's margins on plain paper
 const RUNNING_MM = 10;		// room for the running line on page 2 and after
@@ -113,12 +114,12 @@ export function paperSelect(el, id = `${el.id}-paper`) {
 // BACK: [[label, path], …]. P prints. Returns the cleanup for the router.
 export function printFrame(root, el, { title, back = [] } = {}) {
 	applyPage(el);
-	const printBtn = btn('Print (P)', () => window.print(), { id: 'print-now', class: 'btn primary', 'data-testid': 'print-now' });
+	const printBtn = btn(t('ps.print'), () => window.print(), { id: 'print-now', class: 'btn primary', 'data-testid': 'print-now' });
 	replace(root,
 		h('div', { class: 'page-head no-print' }, h('h1', {}, title || ''),
 			h('div', { class: 'page-actions' },
 				paperSelect(el, 'print-paper'),
-				el.printPrefs?.letterhead === false ? h('span', { class: 'muted', 'data-testid': 'print-pad' }, 'Pre-printed pad') : null,
+				el.printPrefs?.letterhead === false ? h('span', { class: 'muted', 'data-testid': 'print-pad' }, t('ps.pad')) : null,
 				printBtn,
 				back.map(([label, path], i) => btn(label, () => go(path), { id: `print-back-${i}`, 'data-testid': `print-back-${i}` })))),
 		h('div', { class: 'sheet-wrap' }, el));
