@@ -52,7 +52,13 @@ export async function enqueue(kind, body, meta = {}) {
 // waiting: the order is kept). A refusal of the server (4xx) is thrown as ApiError, as a
 // plain api call would. A body naming an earlier pending write ({ref}) always waits.
 export async function send(kind, body, meta = {}) {
-	const waiting = (await items()).some(i => i.state === 'pending');
+	let waiting;
+	try {
+		waiting = (await items()).some(i => i.state === 'pending');
+	} catch {
+		// No IndexedDB in this browser (a private window): no outbox, the write goes as it is.
+		return { pending: false, result: await SEND[kind](body) };
+	}
 	const refs = Object.values(body).some(isRef);
 	if (navigator.onLine && !waiting && !refs) {
 		const key = newKey();
