@@ -130,12 +130,19 @@ t.test('import: a second import of the same file is refused (exit 3) and changes
   t.eq(state(), before, 'nothing changed');
 });
 
-t.test('import: a dry run changes nothing; an encrypted file is refused with the way out', async () => {
+t.test('import: a later copy of the same clinic is refused; a dry run changes nothing; an encrypted file is refused with the way out', async () => {
   need();
   const other = path.join(DIR, 'other.db');
   fs.copyFileSync(FILE, other);
   execFileSync('sqlite3', [other, "UPDATE patients SET name = 'Changed' WHERE id = 1"]);
   const before = state();
+  // The same clinic's file copied again after more work: other bytes, the same patients.
+  const again = tool('import-nalamdesk', '--var', process.env.ND_VAR, other);
+  t.eq(again.code, 3, `a later copy of the same database: exit 3: ${again.err}`);
+  t.ok(/patients of .* were imported already/.test(again.err), `says why: ${again.err}`);
+  t.eq(state(), before, 'the later copy changed nothing');
+  // Another clinic's file (other registration times): a dry run of it.
+  execFileSync('sqlite3', [other, "UPDATE patients SET created_at = datetime(created_at, '+1 second')"]);
   const dry = tool('import-nalamdesk', '--var', process.env.ND_VAR, '--dry-run', other);
   t.eq(dry.code, 0, `dry run exit 0: ${dry.err}`);
   t.ok(/^dry run of the import of .*nothing will be kept/.test(dry.out) && dry.out.includes('patients: 306 of 307'),
