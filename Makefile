@@ -8,7 +8,7 @@
 #
 # build/asan holds the same programs built with ASan and UBSan; the tests run those.
 
-PROGRAMS := auth admin patients queue appointments billing visits export
+PROGRAMS := auth admin patients queue appointments billing visits changes export
 VAR      ?= $(CURDIR)/var
 PORT     ?= 8443
 PREFIX   ?= /usr/local

@@ -14,7 +14,7 @@
 # everything runs as that user.
 set -euo pipefail
 
-readonly PROGRAMS=(auth admin patients queue appointments billing visits export)
+readonly PROGRAMS=(auth admin patients queue appointments billing visits changes export)
 readonly ADMIN_TOOL=nalamdesk-admin
 readonly SVC_USER=nalamdesk     # runs the pools and owns the database
 readonly WEB_USER=www-data      # runs nginx, reads the sockets and the TLS key
@@ -51,6 +51,9 @@ Runs NalamDesk in the foreground at https://127.0.0.1:PORT/ until Ctrl-C.
                        open a new connection from nginx to a program for every request
                        (default: nginx keeps them open, fastcgi_keep_conn on; see
                        conf/nginx.conf.in); --fastcgi-keep-conn states the default
+  --no-backup-schedule do not take the scheduled backups (the tests' stacks; default: taken
+                       when the installed service's timer would: Monday to Saturday every hour
+                       08:00-20:00 and every day at 21:30, see 'nalamdesk-admin backup-schedule')
   --check              only prepare VAR, write VAR/nginx/nginx.conf and test it with nginx -t
   --help               this text
 
@@ -88,6 +91,7 @@ parse_args() {
 	LOGIN_BURST=10
 	KEEP_CONN=on
 	CHECK_ONLY=0
+	BACKUP_SCHEDULE=1
 
 	local opt val
 	while (($#)); do
@@ -112,6 +116,7 @@ parse_args() {
 		--fastcgi-keep-conn) KEEP_CONN=on ;;
 		--no-fastcgi-keep-conn) KEEP_CONN=off ;;
 		--check) CHECK_ONLY=1 ;;
+		--no-backup-schedule) BACKUP_SCHEDULE=0 ;;
 		-h | --help) usage; exit 0 ;;
 		*) die "unknown option '$1' (see --help)" ;;
 		esac
@@ -332,6 +337,8 @@ install_app() {
 	# -L: copy what symlinks point to, not links back into the source tree. Timestamps are kept
 	# because nginx's ETag is mtime+size: unchanged files stay cached across restarts.
 	[[ -z $HTDOCS_SRC ]] || cp -RL --preserve=timestamps -- "$HTDOCS_SRC/." "$stage/htdocs/"
+	# The offline service worker's list of files and their version (htdocs/sw.js).
+	[[ -z $HTDOCS_SRC ]] || bash "$SRC_ROOT/deploy/shell-manifest.sh" "$stage/htdocs"
 	chmod -R u=rwX,go=rX "$stage"
 	((IS_ROOT)) && chown -R root:root "$stage"
 	chmod 0755 "$stage"
@@ -508,6 +515,27 @@ start_pools() {
 	for p in "${STARTABLE[@]}"; do
 		wait_for "socket of $p" test -S "$RUN_DIR/$p.sock"
 	done
+}
+
+# The scheduled backups, as nalamdesk-backup.timer takes them on an installed system: wait for the
+# next time (nalamdesk-admin backup-wait: the timer's schedule, in cgi-bin/lib/backup.c), then
+# backup-rotate (checked snapshot into VAR/backups, rotated; the newest copied, encrypted with
+# VAR/backup.key, to the folder the admin set on the Backups screen). A failed backup is said and
+# the next one is still taken. NALAMDESK_BACKUP_EVERY=S (seconds) shortens the wait for drills.
+start_backups() {
+	((BACKUP_SCHEDULE)) || return 0
+	(
+		trap 'exit 0' TERM INT HUP
+		while :; do
+			if ! admin_tool backup-wait; then
+				sleep 60
+				continue
+			fi
+			admin_tool backup-rotate ||
+				warn "the scheduled backup failed (above); the next one is taken at its time"
+		done
+	) &
+	NAMES[$!]="backup schedule"
 }
 
 start_nginx() {
@@ -692,6 +720,7 @@ main() {
 
 	start_pools
 	start_nginx
+	start_backups
 	banner
 	supervise
 }

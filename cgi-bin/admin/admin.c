@@ -284,6 +284,12 @@ static const struct field user_patch_fields[] = {
 #define PAD_MARGIN_MAX_MM	120
 
 /* Optional text fields take null as "" (cleared). */
+static const struct field copy_fields[] = {
+	{ "dir", FT_STRING, F_NULLABLE, 0, BACKUP_COPY_DIR_MAX,
+	    NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
 static const struct field settings_fields[] = {
 	{ "version", FT_INT, F_REQUIRED, 1, ID_MAX, NULL, NULL,
 	    NULL },
@@ -344,6 +350,9 @@ static const struct route routes[] = {
 	{ METHOD_GET, "/api/audit.csv", R_ADMIN, NULL, auditlog_csv, 0 },
 	{ METHOD_GET, "/api/backups", R_ADMIN, NULL, backup_list, 0 },
 	{ METHOD_POST, "/api/backups", R_ADMIN, NULL, backup_create, 0 },
+	{ METHOD_GET, "/api/backups/copy", R_ADMIN, NULL, backup_copy_read, 0 },
+	{ METHOD_PUT, "/api/backups/copy", R_ADMIN, copy_fields,
+	    backup_copy_put, 0 },
 	/* The doctor sees only the warnings (system.c shapes the answer). */
 	{ METHOD_GET, "/api/system", R_ADMIN | R_DOCTOR, NULL, system_status,
 	    0 },

@@ -82,6 +82,7 @@ req_from_env(struct req *r, char *const *envp)
 	r->content_type = req_env(envp, "CONTENT_TYPE");
 	r->cookie = req_env(envp, "HTTP_COOKIE");
 	r->if_none_match = req_env(envp, "HTTP_IF_NONE_MATCH");
+	r->idem_key = req_env(envp, "HTTP_IDEMPOTENCY_KEY");
 	if (r->remote_addr == NULL)
 		r->remote_addr = "";
 	if (r->method == METHOD__MAX)

@@ -269,7 +269,17 @@ static const struct command {
 	    "backup-rotate [--copy-to DIR] [--passphrase-file F] [--keep H,D,W,M]\n"
 	    "                        scheduled backup into VAR/backups, rotated\n"
 	    "                        (default 48 hourly, 14 daily, 8 weekly, 12\n"
-	    "                        monthly); the newest copied, encrypted, to DIR" },
+	    "                        monthly); the newest copied, encrypted, to DIR\n"
+	    "                        (default: the folder set on the Backups screen;\n"
+	    "                        passphrase default VAR/backup.key)" },
+	{ "backup-schedule", cmd_schedule,
+	    "backup-schedule [--count N]\n"
+	    "                        print the next N times of the scheduled\n"
+	    "                        backups (those of nalamdesk-backup.timer)" },
+	{ "backup-wait", cmd_backup_wait,
+	    "backup-wait             sleep until the next scheduled backup (make\n"
+	    "                        run's schedule; NALAMDESK_BACKUP_EVERY=S:\n"
+	    "                        S seconds instead, for drills)" },
 	{ "rekey", cmd_rekey,
 	    "rekey                   rebuild every patient's sound key (the name\n"
 	    "                        search across scripts)" },

@@ -38,6 +38,8 @@ enum backup_check tool_check(const char *, const char *, int, int *);
 int	 tool_passphrase(const char *, char *, size_t);
 int	 fsync_dir(const char *);
 int	 cmd_backup(int, char **);
+int	 cmd_schedule(int, char **);
+int	 cmd_backup_wait(int, char **);
 int	 cmd_verify(int, char **);
 int	 cmd_restore(int, char **);
 
