@@ -79,6 +79,7 @@
 	" WHEN 'payment.read' THEN 'Opened a receipt'" \
 	" WHEN 'payment.list' THEN 'Looked at the payments'" \
 	" WHEN 'payment.void' THEN 'Voided a receipt'" \
+	" WHEN 'charges.update' THEN 'Changed the list of charges'" \
 	" WHEN 'appointment.create' THEN 'Booked an appointment'" \
 	" WHEN 'appointment.status' THEN 'Changed an appointment'" \
 	" WHEN 'appointment.list' THEN 'Looked at the appointments'" \
@@ -106,7 +107,9 @@
 	" a.role AS role, a.ip AS ip, a.action AS action, " AUDIT_WORDS \
 	" AS action_text, a.entity AS entity, a.entity_id AS entity_id," \
 	" CASE WHEN a.entity = 'user' THEN (SELECT name FROM users" \
-	" WHERE id = a.entity_id) END AS entity_name," \
+	" WHERE id = a.entity_id) WHEN a.entity = 'payment' THEN (SELECT" \
+	" 'Receipt ' || receipt_no || coalesce(', void: ' || void_reason, '')" \
+	" FROM payments WHERE id = a.entity_id) END AS entity_name," \
 	" a.patient_id AS patient_id, CASE WHEN p.id IS NOT NULL THEN" \
 	" json_object('id', p.id, 'name', p.name, 'clinic_no', p.clinic_no)" \
 	" END AS \"@patient\""

@@ -291,6 +291,10 @@ t.test('billing: only the admin voids; a voided receipt keeps its number, is lis
   t.eq(row, { receipt_no: victim.receipt_no, amount_paise: victim.amount_paise, void_reason: 'Charged twice by mistake', voided_by: adminId }, 'database');
   const au = t.db(`SELECT user_id, role, patient_id FROM audit WHERE action = 'payment.void' AND entity = 'payment' AND entity_id = ${victim.id}`);
   t.eq(au, [{ user_id: adminId, role: 'admin', patient_id: S.p1 }], 'payment.void audited once, with the patient');
+  const trail = await get(S.admin, '/api/audit?action=payment.void');
+  const entry = trail.entries.find((e) => e.entity_id === victim.id);
+  t.eq(entry && [entry.action_text, entry.entity_name], ['Voided a receipt', `Receipt ${victim.receipt_no}, void: Charged twice by mistake`],
+    'the audit trail says it in words, with the receipt and the reason');
   const again = await t.api('POST', `/api/payments/${victim.id}/void`, { cookie: S.admin, body: { reason: 'again' } });
   t.status(again, 409, 'a second void');
   t.eq(again.json.error.code, 'already_voided', 'code');

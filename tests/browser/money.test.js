@@ -67,7 +67,7 @@ t.test('money: a receipt reprints from its own address, the sheet alone', async 
 	t.eq(await p.locator('#receipt-no').innerText(), String(S.pay.receipt_no), 'its number');
 	t.eq(await p.locator('#receipt-amount').innerText(), '₹384.50', 'its amount');
 	t.ok(!(await p.locator('#app-header').isVisible()), 'no app header around the sheet');
-	t.eq(await p.locator('[data-testid=print-paper]').innerText(), 'A5 paper', 'the clinic\'s paper: A5 by default');
+	t.eq(await p.locator('#print-paper').inputValue(), 'A5', 'the clinic\'s paper: A5 by default');
 	const pdf = await H.printToPdf(p, 'money-receipt');
 	const txt = H.norm(pdf.text);
 	t.ok(new RegExp(`Receipt no\\. ${S.pay.receipt_no} `).test(txt) && txt.includes('Selvi Money') && txt.includes('Medicines') && txt.includes('384.50'),
@@ -102,8 +102,7 @@ t.test('money: the admin voids a receipt with a reason; it stays listed and leav
 	await p.waitForSelector('#void-reason[aria-invalid=true]');
 	t.eq(t.db(`SELECT voided_at FROM payments WHERE id = ${S.pay.id}`)[0].voided_at, null, 'no reason, no void');
 	await p.fill('#void-reason', 'Entered for the wrong patient');
-	await p.press('#void-reason', 'Tab');
-	await p.keyboard.press('Enter');
+	await p.press('#void-reason', 'Enter');
 	await p.waitForSelector(`[data-testid=pay-row][data-id="${S.pay.id}"] [data-testid=pay-voided]`);
 	const db = t.db(`SELECT void_reason, receipt_no FROM payments WHERE id = ${S.pay.id}`)[0];
 	t.eq(db, { void_reason: 'Entered for the wrong patient', receipt_no: S.pay.receipt_no }, 'voided in the database, number kept');
@@ -141,6 +140,30 @@ t.test('money: the owner\'s reports show a chart of the range and a CSV link', a
 	const bytes = require('node:fs').readFileSync(file);
 	t.eq([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the download starts with a byte-order mark');
 	t.eq(bytes.toString('utf8').trim().split('\r\n').length, 8, 'header and 7 days');
+});
+
+t.test('money: the admin sets the clinic\'s charges in Settings', async () => {
+	need('apage');
+	const p = S.apage;
+	await p.click('#nav-settings');
+	await p.waitForSelector('[data-testid=charge-row]');
+	t.eq(await p.locator('[data-testid=charge-row]').count(), 3, 'the list as set');
+	await p.click('#charges-add');
+	t.eq(await p.evaluate(() => document.activeElement.dataset.field), 'charges[3].description', 'a new row, its name focused');
+	await p.keyboard.type('Dressing');
+	await p.keyboard.press('Tab');
+	await p.keyboard.type('150');
+	await p.locator('[data-testid=charge-remove]').nth(2).click();
+	await p.click('#charges-save');
+	await p.waitForSelector('[data-testid=toast]:has-text("Charges saved")');
+	t.eq(t.db('SELECT pos, description, amount_paise FROM charges ORDER BY pos'), [
+		{ pos: 1, description: 'Consultation', amount_paise: 30000 }, { pos: 2, description: 'ECG', amount_paise: 25000 },
+		{ pos: 3, description: 'Dressing', amount_paise: 15000 }], 'saved in order');
+	await p.click('#charges-add');
+	await p.keyboard.type('ecg');
+	await p.click('#charges-save');
+	await p.waitForSelector('[data-field="charges[3].description"][aria-invalid=true]');
+	t.eq(t.db('SELECT count(*) AS n FROM charges')[0].n, 3, 'a duplicate is refused, nothing saved');
 });
 
 t.test('money: no page errors', async () => {

@@ -202,6 +202,80 @@ t.test('offline: a restore between the drop and the return drops the cache and k
 	t.eq(S.problems.filter((p) => !/net::ERR_INTERNET_DISCONNECTED|Failed to fetch|ERR_NETWORK/.test(p)), [], 'no page errors');
 });
 
+t.test('offline: what needs a person after the return, one click each (duplicate, already queued, token moved)', async () => {
+	if (!S.page) t.skip('no page');
+	const page = S.page;
+	await page.click('[data-testid=sent-clear]');
+	// Known to this browser before the drop: a patient not queued, and a waiting entry.
+	const other = await t.user('frontdesk');	// the other desk, working on while this one is cut off
+	const q = { name: `Queued Twice${S.tag}`, id: await t.patient(other.cookie, { name: `Queued Twice${S.tag}`, sex: 'F', age_years: 28 }) };
+	const w = await t.patient(other.cookie, { name: `Moved Token${S.tag}`, sex: 'M', age_years: 45 });
+	const ew = (await t.api('POST', '/api/queue', { cookie: other.cookie, body: { patient_id: w } })).json;
+	await page.evaluate(async () => (await import('/js/offline/cache.js')).syncNow());
+	await waitUntil('both in the cache', async () =>
+		(await cachedIds(page, 'patients')).includes(q.id) && (await cachedIds(page, 'queue')).includes(ew.id));
+	await S.ctx.setOffline(true);
+	const dup = `Devi Twice${S.tag}`;
+	await page.evaluate(() => { location.hash = '#/register'; });
+	await page.waitForSelector('#register-name');
+	await page.fill('#register-name', dup);
+	await page.selectOption('#register-sex', 'F');
+	await page.fill('#register-age', '39');
+	await page.fill('#register-phone', '9123456780');
+	await page.click('#register-submit-queue');
+	await page.waitForSelector('#patient-search');
+	await page.evaluate((id) => { location.hash = `#/patient/${id}`; }, q.id);	// from the cache
+	await page.click('#patient-add-queue');
+	await page.click('[data-testid=queue-dialog] [data-testid=dialog-ok]');
+	await page.waitForSelector('[data-testid=queue-dialog]', { state: 'detached' });
+	await page.evaluate(() => { location.hash = '#/queue'; });
+	await page.locator(`[data-testid=queue-row][data-id="${ew.id}"] [data-testid=queue-no_show]`).click();
+	await page.waitForSelector(`[data-testid=queue-row][data-id="${ew.id}"] [data-testid=queue-pending]`);
+	// Meanwhile at the other desk: the same person registered, Q queued, W called in.
+	const existing = (await t.api('POST', '/api/patients', { cookie: other.cookie, body: { name: dup, sex: 'F', age_years: 39, phone: '9123456780' } })).json;
+	t.status(await t.api('POST', '/api/queue', { cookie: other.cookie, body: { patient_id: q.id } }), 201, 'Q queued by the other desk');
+	t.status(await t.api('PATCH', `/api/queue/${ew.id}`, { cookie: other.cookie, body: { status: 'in_consult' } }), 200, 'W called in');
+	await S.ctx.setOffline(false);
+	await page.waitForFunction(() => document.querySelectorAll('[data-testid=review-item]').length === 4, null, { timeout: 20000 });
+	const reasons = (await outboxState(page)).filter((i) => i.state === 'review').map((i) => [i.kind, i.reason]);
+	t.eq(reasons, [['patient', 'duplicate'], ['queue', 'blocked'], ['queue', 'already_queued'], ['status', 'stale']], 'each kept write that needs a person, and why');
+	t.eq(count(`SELECT count(*) AS n FROM patients WHERE name = ${sq(dup)}`), 1, 'not registered twice meanwhile');
+	// One click: the same person; the queueing that waited for the registration goes with that id.
+	await page.click(`[data-testid=review-item][data-reason=duplicate] [data-testid=review-use]`);
+	await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=sent-item]')].some((li) => li.dataset.kind === 'queue'), null, { timeout: 15000 });
+	t.eq(t.db(`SELECT count(*) AS n FROM queue WHERE patient_id = ${existing.id}`)[0].n, 1, 'the existing patient queued once');
+	t.eq(count(`SELECT count(*) AS n FROM patients WHERE name = ${sq(dup)}`), 1, 'still one patient');
+	await page.click('[data-testid=review-item][data-reason=already_queued] [data-testid=review-ok]');
+	await page.click('[data-testid=review-item][data-reason=stale] [data-testid=review-ok]');
+	await page.waitForSelector('[data-testid=outbox-review]', { state: 'detached' });
+	t.eq([count(`SELECT count(*) AS n FROM queue WHERE patient_id = ${q.id}`), t.db(`SELECT status FROM queue WHERE id = ${ew.id}`)[0].status],
+		[1, 'in_consult'], 'nothing of the refused writes was made');
+});
+
+t.test('offline: a new version of the front end is offered, never mixed into the open page', async () => {
+	if (!S.page) t.skip('no page');
+	const page = S.page;
+	const htdocs = path.join(process.env.ND_VAR, 'app', 'htdocs');
+	const file = path.join(htdocs, 'js', 'nav.js');
+	const old = fs.readFileSync(file, 'utf8');
+	const mark = `// new version ${S.tag}`;
+	const navText = () => page.evaluate(async () => (await fetch('/js/nav.js')).text());
+	try {
+		// What installing a new front end does: new files, a new manifest (deploy/shell-manifest.sh).
+		fs.writeFileSync(file, `${old}${mark}\n`);
+		execFileSync('bash', [path.join(process.env.ND_ROOT, 'deploy', 'shell-manifest.sh'), htdocs]);
+		await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+		await page.waitForSelector('#update-banner [data-testid=update-reload]', { timeout: 20000 });
+		t.ok(!(await navText()).includes(mark), 'the open page still gets its own version of every file');
+		await Promise.all([page.waitForNavigation(), page.click('[data-testid=update-reload]')]);
+		await page.waitForSelector('#whoami-role');
+		t.ok((await navText()).includes(mark), 'after the reload, the new version');
+	} finally {
+		fs.writeFileSync(file, old);
+		execFileSync('bash', [path.join(process.env.ND_ROOT, 'deploy', 'shell-manifest.sh'), htdocs]);
+	}
+});
+
 t.test('offline: sign-out drops the cache', async () => {
 	if (!S.page) t.skip('no page');
 	const page = S.page;

@@ -78,9 +78,9 @@ main(void)
 	    auth_init() && audit_init());
 	auth_token_hash(token, hash);
 	snprintf(sql, sizeof(sql),
-	    "INSERT INTO users (id, username, name, role, password_hash, active, version, created_at, updated_at) VALUES (1, 'desk', 'Desk', 'frontdesk', 'x', 1, 1, 'a', 'a');"
-	    "INSERT INTO users (id, username, name, role, password_hash, active, version, created_at, updated_at) VALUES (2, 'doc', 'Doc', 'doctor', 'x', 1, 1, 'a', 'a');"
-	    "INSERT INTO users (id, username, name, role, password_hash, active, version, created_at, updated_at) VALUES (3, 'adm', 'Adm', 'admin', 'x', 1, 1, 'a', 'a');"
+	    "INSERT INTO users VALUES (1, 'desk', 'Desk', 'frontdesk', 'x', 1, 1, 'a', 'a');"
+	    "INSERT INTO users VALUES (2, 'doc', 'Doc', 'doctor', 'x', 1, 1, 'a', 'a');"
+	    "INSERT INTO users VALUES (3, 'adm', 'Adm', 'admin', 'x', 1, 1, 'a', 'a');"
 	    "INSERT INTO sessions VALUES (1, '%s', 1, %lld, %lld, NULL);",
 	    hash, (long long)time(NULL), (long long)time(NULL));
 	CHECK("fixtures load", db_exec(sql) == SQLITE_OK);

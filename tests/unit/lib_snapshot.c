@@ -65,7 +65,7 @@ main(void)
 	    SQLITE_OK && sqlite3_busy_timeout(other, 5000) == SQLITE_OK);
 	auth_token_hash(token, hash);
 	snprintf(sql, sizeof(sql),
-	    "INSERT INTO users (id, username, name, role, password_hash, active, version, created_at, updated_at) VALUES (1, 'desk', 'Desk', 'frontdesk', 'x', 1, 1, 'a', 'a');"
+	    "INSERT INTO users VALUES (1, 'desk', 'Desk', 'frontdesk', 'x', 1, 1, 'a', 'a');"
 	    "INSERT INTO sessions VALUES (1, '%s', 1, %lld, %lld, NULL);",
 	    hash, (long long)time(NULL), (long long)time(NULL));
 	CHECK("fixtures load", db_exec(sql) == SQLITE_OK);

@@ -16,6 +16,15 @@ let syncing = null;
 
 export const cacheState = { epoch: null, syncedAt: null };
 
+// Whether the server answered the last time it was asked: the browser may say it is online
+// (the Wi-Fi is up) while the clinic's server is out of reach. 'nd:link' says each change.
+export const link = { up: true };
+export function linkState(up) {
+	if (link.up === up) return;
+	link.up = up;
+	document.dispatchEvent(new CustomEvent('nd:link', { detail: { up } }));
+}
+
 // Reads the feed from the cursor until `more` is false. Resolves with true when it reached the
 // server. Only one sync runs at a time.
 export function syncNow() {
@@ -32,9 +41,10 @@ export function syncNow() {
 						document.dispatchEvent(new CustomEvent('nd:epoch-changed'));
 						continue;	// start again from nothing
 					}
-					if (err.status === 0) return false;
+					if (err.status === 0) { linkState(false); return false; }
 					throw err;
 				}
+				linkState(true);
 				await idb.putAll({ patients: page.patients, queue: page.queue, appointments: page.appointments },
 					{ cursor: page.cursor, epoch: page.epoch, syncedAt: new Date().toISOString() });
 				cacheState.epoch = page.epoch;

@@ -12,7 +12,7 @@
 //   discarded; done and discarded items stay listed until the person clears them.
 import { api } from '../api.js';
 import { idb } from './db.js';
-import { syncNow } from './cache.js';
+import { syncNow, linkState } from './cache.js';
 
 const SEND = {
 	patient: (b, key) => api.addPatient(b, key),
@@ -59,6 +59,7 @@ export async function send(kind, body, meta = {}) {
 			return { pending: false, result: await SEND[kind](body, key) };
 		} catch (err) {
 			if (err.status !== 0) throw err;
+			linkState(false);
 			// It may have reached the server: kept with the same key, so replaying it is safe.
 			const item = await save({ ref: `r${newKey()}`, key, kind, body, meta, state: 'pending', made_at: new Date().toISOString() });
 			return { pending: true, item };
@@ -79,7 +80,7 @@ export function describe(i) {
 		? (r.existing ? `${name}: same person as clinic no. ${r.clinic_no}, not registered again` : `Registered ${name}: clinic no. ${r.clinic_no}`)
 		: `Register ${name} (no clinic number yet)`;
 	case 'queue': return i.state === 'done' ? `${name}: token ${r.token}` : `Add ${name} to today’s queue (will get a token)`;
-	case 'status': return `Token ${m.token ?? ''} ${name}: ${m.label || i.body.status}${i.state === 'done' ? '' : ' (not sent yet)'}`;
+	case 'status': return `Token ${m.token ?? ''} ${name}: ${m.label || i.body.status}${i.state === 'pending' ? ' (not sent yet)' : ''}`;
 	case 'payment': return i.state === 'done' ? `Receipt ${r.receipt_no}: ${m.amount || ''} from ${name}` : `Payment ${m.amount || ''} from ${name} (receipt number when sent)`;
 	case 'appointment': return i.state === 'done' ? `Booked ${name} on ${m.date} at ${m.time}` : `Book ${name} on ${m.date} at ${m.time}`;
 	default: return i.kind;
@@ -112,7 +113,11 @@ let running = null;
 export function replay() {
 	running ||= (async () => {
 		try {
+			if (!(await items()).some(i => i.state === 'pending')) return;
+			const epoch = await idb.get('kv', 'epoch');
 			if (!(await syncNow())) return;
+			// A restore since the cache last synced: nothing kept is sent by itself.
+			if (epoch && epoch !== await idb.get('kv', 'epoch')) await holdForReview();
 			let sent = 0;
 			for (;;) {
 				const all = await items();
@@ -122,7 +127,7 @@ export function replay() {
 				if (body === 'wait') break;
 				if (body === 'blocked') {
 					item.state = 'review';
-					item.review = { reason: 'blocked', message: `Waits for “${dep ? describe(dep) : 'a write that was discarded'}”, which needs you first.` };
+					item.review = { reason: 'blocked', message: `Waits for “${dep ? describe(dep) : 'a write that was discarded'}”, which needs you first; it is sent by itself once that is settled.` };
 					await save(item);
 					continue;
 				}
@@ -159,18 +164,19 @@ export function replay() {
 }
 
 // After a restore nothing pending is sent by itself: the person checks each write first.
-document.addEventListener('nd:epoch-changed', async () => {
+async function holdForReview() {
 	for (const i of await items()) {
 		if (i.state !== 'pending') continue;
 		i.state = 'review';
 		i.review = { reason: 'restored', message: 'The clinic’s database was restored from a backup while this was waiting. Check it, then send or discard.' };
 		await save(i);
 	}
-});
+}
+document.addEventListener('nd:epoch-changed', holdForReview);
 
 // The person's one click on an item: 'send' (send it anyway), 'use' (the duplicate
-// candidate C is the same person), 'discard', or 'clear' (take a done or discarded item
-// off the list).
+// candidate C is the same person), 'discard' (with what waits for it), or 'clear' (take a
+// done or discarded item off the list).
 export async function resolve(seq, action, c = null) {
 	const item = (await items()).find(i => i.seq === seq);
 	if (!item) return;
@@ -179,6 +185,12 @@ export async function resolve(seq, action, c = null) {
 	else if (action === 'use' && c) { item.state = 'done'; item.result = { ...c, existing: true }; item.review = null; }
 	else if (action === 'discard') { item.state = 'discarded'; }
 	await save(item);
+	// What needed a discarded write cannot be made either: discarded with it.
+	if (action === 'discard') {
+		for (const i of await items()) {
+			if (i.state !== 'done' && i.state !== 'discarded' && Object.values(i.body).some(v => isRef(v) && v.ref === item.ref)) await resolve(i.seq, 'discard');
+		}
+	}
 	// Writes that were blocked by this one may go now.
 	if (action !== 'discard') {
 		for (const i of await items()) {

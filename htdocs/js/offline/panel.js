@@ -5,7 +5,7 @@
 // ready (the worker never swaps files under an open page).
 import { h, replace, $, btn } from '../ui.js';
 import { items, describe, resolve, replay } from './outbox.js';
-import { startSync, syncNow } from './cache.js';
+import { startSync, syncNow, link } from './cache.js';
 
 let box = null;
 let banner = null;
@@ -51,6 +51,8 @@ function actionsFor(i) {
 	case 'already_queued':
 	case 'stale':
 		return [b('OK', 'discard', null, 'review-ok')];
+	case 'blocked':
+		return [b('Discard', 'discard', null, 'review-discard')];
 	case 'restored':
 		return [b('Send it', 'send', null, 'review-send'), b('Discard', 'discard', null, 'review-discard')];
 	default:
@@ -58,13 +60,18 @@ function actionsFor(i) {
 	}
 }
 
+// How often kept writes are tried again while the browser believes it is online (the Wi-Fi
+// came back without an 'online' event, or the server was out of reach).
+const RETRY_MS = 20000;
+
 function connectivity() {
 	const set = () => {
-		banner.hidden = navigator.onLine;
+		banner.hidden = navigator.onLine && link.up;
 		banner.textContent = 'Offline: no connection to the clinic server. Search shows the patients kept on this computer (the last 90 days) and today’s queue as last seen; what you save is kept here and sent when the connection returns. New patients get their clinic number, and new tokens their number, only then.';
 	};
 	addEventListener('online', async () => { set(); banner.hidden = false; banner.textContent = ONLINE_NOTE; await replay(); set(); });
 	addEventListener('offline', set);
+	document.addEventListener('nd:link', set);
 	set();
 }
 
@@ -103,6 +110,7 @@ export function startOffline({ desk }) {
 	document.addEventListener('nd:outbox', draw);
 	draw();
 	startSync().then(() => { if (navigator.onLine) replay(); });
+	setInterval(() => { if (navigator.onLine) replay(); }, RETRY_MS);
 }
 
 export { syncNow };

@@ -4,11 +4,12 @@
 // admin, a void with a reason; and the day's report. The admin reads all of
 // it but takes no payment. The receipt itself is drawn by shared/receipt.js.
 import { api } from '../api.js';
-import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, textarea, onKeys, toast, dialog, money,
-	rupeesToPaise, paiseToRupees, todayISO, addDays, fmtDate, fmtTime, paperToggle, clinicNo } from '../ui.js';
+import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, onKeys, toast, dialog, money,
+	rupeesToPaise, paiseToRupees, todayISO, addDays, fmtDate, fmtTime, clinicNo } from '../ui.js';
 import { session, hasRole } from '../session.js';
 import { patientPicker } from '../shared/patient-picker.js';
 import { receiptSheet, PAY_MODES, modeLabel } from '../shared/receipt.js';
+import { applyPage, paperSelect } from '../shared/print-sheet.js';
 import { go } from '../nav.js';
 import { send, waitFor } from '../offline/outbox.js';
 import { tIn } from '../i18n.js';
@@ -116,7 +117,7 @@ export function render(root, params, query) {
 	const reportBox = h('section', { class: 'card', id: 'report', 'data-testid': 'report' });
 
 	const voidIt = p => {
-		const reason = textarea('reason', { id: 'void-reason', maxlength: 200, rows: 3, 'data-testid': 'void-reason', placeholder: 'e.g. Charged twice; entered for the wrong patient' });
+		const reason = input('reason', { id: 'void-reason', maxlength: 200, 'data-testid': 'void-reason', placeholder: 'e.g. Charged twice; entered for the wrong patient' });
 		dialog({
 			title: `Void receipt ${p.receipt_no}?`, ok: 'Void receipt', danger: true, testid: 'void-dialog',
 			body: h('div', {},
@@ -236,10 +237,11 @@ export function render(root, params, query) {
 		const sheet = receiptSheet(r);
 		const again = () => { query.delete('patient'); query.delete('visit'); day = todayISO(); showMain(); };
 		const newBtn = btn('New payment (Esc)', again, { id: 'receipt-new', 'data-testid': 'receipt-new' });
+		applyPage(sheet);	// the page rule of its paper (print-sheet.js)
 		const printBtn = btn('Print (P)', () => window.print(), { id: 'receipt-print', class: 'btn primary', 'data-testid': 'receipt-print' });
 		const linkBtn = btn('Its print address', () => go(`/print/receipt/${r.id}`), { id: 'receipt-address', 'data-testid': 'receipt-address' });
 		replace(page, h('div', { class: 'page-head no-print' }, h('h1', {}, 'Receipt'),
-			h('div', { class: 'page-actions' }, paperToggle(sheet, 'receipt'), printBtn, linkBtn, newBtn)), h('div', { class: 'sheet-wrap' }, sheet));
+			h('div', { class: 'page-actions' }, paperSelect(sheet, 'receipt-paper'), printBtn, linkBtn, newBtn)), h('div', { class: 'sheet-wrap' }, sheet));
 		printBtn.focus();
 		cleanupKeys = onKeys({ p: () => window.print(), Escape: again });
 	};
@@ -248,7 +250,7 @@ export function render(root, params, query) {
 	// server gave it one; then it is the real receipt (offline/outbox.js).
 	const showPendingReceipt = (item, body, patient) => {
 		toast('Payment kept on this computer: the receipt gets its number when the connection returns.', 'warn');
-		const r = { ...body, receipt_no: null, patient, created_at: item.made_at };
+		const r = { ...body, receipt_no: null, patient, created_at: item.made_at, received_by: session.user?.name || '' };
 		showReceipt(r);
 		const no = page.querySelector('#receipt-no');
 		const printBtn = page.querySelector('#receipt-print');
