@@ -25,6 +25,7 @@
 #include "nd.h"
 #include "csv.h"
 #include "fhir.h"
+#include "payment.h"
 
 enum stmt {
 	STMT_PATIENTS,
@@ -59,22 +60,21 @@ static const char *const sql[STMT__MAX] = {
 	" LEFT JOIN users u ON u.id = v.doctor_id ORDER BY v.id",
 	/*
 	 * STMT_PAYMENTS: items "description 150.00" joined by "; " in the
-	 * receipt's order; a voided receipt keeps its row, marked "yes" with
-	 * when, by whom and why (no report counts it).
+	 * receipt's order (payment_items' key); a voided receipt keeps its
+	 * row, marked "yes" with the reason (no report counts it).
 	 */
 	"SELECT y.receipt_no, y.day AS date, y.created_at, p.clinic_no,"
 	" p.name AS patient_name,"
 	" printf('%d.%02d', y.amount_paise / 100, y.amount_paise % 100)"
-	"  AS amount_rupees, y.amount_paise, y.mode, y.note,"
-	" (SELECT group_concat(i.t, '; ') FROM (SELECT description || ' ' ||"
-	"  printf('%d.%02d', amount_paise / 100, amount_paise % 100) AS t"
-	"  FROM payment_items WHERE payment_id = y.id ORDER BY line) i)"
-	"  AS items, y.visit_id, u.name AS received_by,"
-	" CASE WHEN y.voided_at IS NULL THEN 'no' ELSE 'yes' END AS voided,"
-	" y.voided_at, w.name AS voided_by, y.void_reason"
+	"  AS amount_rupees, y.amount_paise, y.mode, y.note, y.visit_id,"
+	" u.name AS received_by,"
+	" (SELECT group_concat(i.description || ' ' || printf('%d.%02d',"
+	"  i.amount_paise / 100, i.amount_paise % 100), '; ')"
+	"  FROM payment_items i WHERE i.payment_id = y.id) AS items,"
+	" CASE WHEN " PAYMENT_COUNTS_Y " THEN 'no' ELSE 'yes' END AS voided,"
+	" y.void_reason"
 	" FROM payments y JOIN patients p ON p.id = y.patient_id"
-	" LEFT JOIN users u ON u.id = y.created_by"
-	" LEFT JOIN users w ON w.id = y.voided_by ORDER BY y.receipt_no",
+	" LEFT JOIN users u ON u.id = y.created_by ORDER BY y.receipt_no",
 };
 /* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "export sql");

@@ -312,6 +312,11 @@ t.test('billing: only the admin voids; a voided receipt keeps its number, is lis
   t.eq(range1.totals.collections.total, range0.totals.collections.total - victim.amount_paise, 'nor the range report');
   const sum = t.db(`SELECT coalesce(sum(amount_paise), 0) AS s FROM payments WHERE day = '${S.today}' AND voided_at IS NULL`)[0].s;
   t.eq(daily1.collections.total, sum, 'the total is the sum of the payments not voided');
+  const exp = await t.api('GET', '/api/export/payments.csv', { cookie: S.admin });
+  t.status(exp, 200, 'the payments export');
+  const line = exp.text.split('\r\n').find((l) => l.startsWith(`${victim.receipt_no},`)) || '';
+  t.ok(line.includes('"yes","Charged twice by mistake"') && line.includes('"Consultation 300.00; ECG 250.00; '),
+    `the export says it is voided, why, and its lines: ${line}`);
   const reprint = await get(S.desk, `/api/payments/${victim.id}`);
   t.eq([reprint.voided, reprint.void_reason], [true, 'Charged twice by mistake'], 'a reprint says it is void');
 });

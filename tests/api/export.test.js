@@ -234,7 +234,6 @@ t.test('export: visits.csv with diagnoses and prescriptions; payments.csv', asyn
     [S.name, '150.50', '15050', 'upi', "'+ tip -", 'Consultation 100.00; ECG 50.50', 'no'], 'the payment and its items');
   const v2 = pays.find((r) => r.receipt_no === String(wrong.json.receipt_no));
   t.eq([v2.voided, v2.void_reason, v2.amount_paise], ['yes', 'Typed twice', '999'], 'a voided receipt keeps its row, marked');
-  t.ok(/^\d{4}-\d\d-\d\dT/.test(v2.voided_at) && v2.voided_by !== '', 'when and by whom');
   const n = t.db("SELECT action, count(*) AS n FROM audit WHERE action LIKE 'export.%' GROUP BY action ORDER BY action");
   t.eq(n.map((r) => r.action), ['export.patients', 'export.payments', 'export.visits'], 'each export audited');
   t.status(await t.api('GET', '/api/export/visits.csv', { cookie: S.doc }), 403, 'the doctor may not');

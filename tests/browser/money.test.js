@@ -118,9 +118,10 @@ t.test('money: the owner\'s reports show a chart of the range and a CSV link', a
 	const p = S.apage;
 	await p.click('#nav-reports');
 	await p.waitForSelector('#report-chart');
-	const from = await p.inputValue('#range-from');
-	const to = await p.inputValue('#range-to');
-	t.eq(to, S.today, 'to today');
+	const iso = (dmy) => { const m = /^(\d\d)\/(\d\d)\/(\d{4})$/.exec(dmy); return m ? `${m[3]}-${m[2]}-${m[1]}` : dmy; };
+	const from = iso(await p.inputValue('#range-from'));
+	const to = iso(await p.inputValue('#range-to'));
+	t.eq(to, S.today, 'to today, shown day first');
 	const api = await t.api('GET', `/api/reports/range?from=${from}&to=${to}`, { cookie: S.admin });
 	t.status(api, 200, 'the same range from the API');
 	t.eq(await p.locator('#report-chart g.day').count(), api.json.days.length, 'one group a day in the chart');
@@ -131,6 +132,12 @@ t.test('money: the owner\'s reports show a chart of the range and a CSV link', a
 	const total = (await p.locator('#range-total').innerText()).replace(/[₹,]/g, '');
 	t.eq(total, (api.json.totals.collections.total / 100).toFixed(2), 'the total collected');
 	t.eq(await p.getAttribute('#range-csv', 'href'), `/api/reports/range?from=${from}&to=${to}&format=csv`, 'the CSV link');
+	const [y, m, d] = S.today.split('-');
+	const first = new Date(Date.UTC(+y, +m - 1, +d - 2)).toISOString().slice(0, 10);
+	await p.fill('#range-from', `${first.slice(8)}${first.slice(5, 7)}${first.slice(0, 4)}`);
+	await p.press('#range-from', 'Enter');
+	await p.waitForFunction(() => document.querySelectorAll('#report-chart g.day').length === 3);
+	t.eq(await p.inputValue('#range-from'), `${first.slice(8)}/${first.slice(5, 7)}/${first.slice(0, 4)}`, 'a range typed day first (ddmmyyyy), Enter shows it');
 	await p.selectOption('#range-preset', '7');
 	await p.waitForFunction(() => document.querySelectorAll('#report-chart g.day').length === 7);
 	t.ok(/#\/reports\?from=\d{4}-\d\d-\d\d&to=/.test(p.url()), `the range stays in the address: ${p.url()}`);
