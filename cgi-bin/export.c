@@ -58,7 +58,11 @@ static const char *const sql[STMT__MAX] = {
 	" v.temperature_c, v.weight_kg, v.height_cm, v.spo2, v.created_at,"
 	" v.finalized_at FROM visits v JOIN patients p ON p.id = v.patient_id"
 	" LEFT JOIN users u ON u.id = v.doctor_id ORDER BY v.id",
-	/* STMT_PAYMENTS */
+	/*
+	 * STMT_PAYMENTS: items "description 150.00" joined by "; " in the
+	 * receipt's order (payment_items' key); a voided receipt keeps its
+	 * row, marked "yes" with the reason (no report counts it).
+	 */
 	"SELECT y.receipt_no, y.day AS date, y.created_at, p.clinic_no,"
 	" p.name AS patient_name,"
 	" printf('%d.%02d', y.amount_paise / 100, y.amount_paise % 100)"

@@ -25,7 +25,8 @@
  * Every imported row keeps its old id (old_id) and the import's id.  What
  * could not be brought, and why, is printed; so is what was changed on
  * the way.  A file whose SHA-256 was imported before is refused (exit 3)
- * and nothing changes.  The old app's encrypted database (SQLite3
+ * and nothing changes; so is another copy of a database already imported
+ * (its first patients, by old id and registration time, are here).  The old app's encrypted database (SQLite3
  * Multiple Ciphers) is refused with the way to an unencrypted copy: no
  * Debian library reads that format (see import_encrypted()).
  */
@@ -56,6 +57,7 @@
 /* This database's statements. */
 enum stmt {
 	STMT_SEEN,
+	STMT_SEEN_PATIENT,
 	STMT_IMPORT_ADD,
 	STMT_IMPORT_SUMMARY,
 	STMT_PATIENT_ADD,
@@ -72,6 +74,10 @@ enum stmt {
 static const char *const sql[STMT__MAX] = {
 	/* STMT_SEEN */
 	"SELECT id, imported_at FROM imports WHERE file_sha256 = ?1",
+	/* STMT_SEEN_PATIENT: an old patient an earlier import brought */
+	"SELECT i.id, i.imported_at FROM patients p"
+	" JOIN imports i ON i.id = p.import_id"
+	" WHERE p.old_id = ?1 AND p.created_at = ?2 LIMIT 1",
 	/* STMT_IMPORT_ADD */
 	"INSERT INTO imports (source, file_name, file_sha256, imported_at)"
 	" VALUES ('nalamdesk-electron', ?1, ?2, ?3) RETURNING id",
@@ -728,6 +734,43 @@ import_settings(struct imp *im)
 }
 
 /*
+ * Whether the file's first patients (id and registration time) came
+ * with an earlier import: the same clinic's database copied again after
+ * more work in the old app has other bytes but the same patients, and
+ * importing it would register them twice.  Returns SQLITE_OK (not seen),
+ * SQLITE_DONE (seen: said why), or the error.
+ */
+static int
+seen_before(struct imp *im, const char *file)
+{
+	sqlite3_stmt	*p = NULL, *s = st[STMT_SEEN_PATIENT];
+	char		 created[21];
+	int		 rc = SQLITE_OK;
+
+	if (sqlite3_prepare_v2(im->src, "SELECT id, created_at FROM patients"
+	    " ORDER BY id LIMIT 50", -1, &p, NULL) != SQLITE_OK)
+		return SQLITE_OK;	/* read again, and reported, below */
+	while (rc == SQLITE_OK && sqlite3_step(p) == SQLITE_ROW) {
+		if (!legacy_utc(ctext(p, 1), created))
+			continue;
+		db_bind_int(s, 1, sqlite3_column_int64(p, 0));
+		db_bind_text(s, 2, created);
+		if ((rc = db_step(s)) == SQLITE_ROW) {
+			fprintf(stderr, "nalamdesk-admin: the patients of %s "
+			    "were imported already (import %lld, %s: patient "
+			    "#%lld of the same time); nothing was changed\n",
+			    file, (long long)sqlite3_column_int64(s, 0),
+			    ctext(s, 1), (long long)sqlite3_column_int64(p, 0));
+			rc = SQLITE_DONE;
+		} else if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+		db_reset(s);
+	}
+	sqlite3_finalize(p);
+	return rc;
+}
+
+/*
  * Whether FILE is a plain SQLite database (1), an encrypted or other file
  * (0, said why), or unreadable (-1, said why).
  */
@@ -860,6 +903,13 @@ cmd_import_nalamdesk(int argc, char **argv)
 		goto out;
 	}
 	db_reset(st[STMT_SEEN]);
+	if ((dbrc = seen_before(&im, pos[0])) != SQLITE_OK) {
+		if (dbrc == SQLITE_DONE) {
+			rc = EXIT_REFUSED;
+			dbrc = SQLITE_OK;
+		}
+		goto out;
+	}
 	s = st[STMT_IMPORT_ADD];
 	db_bind_text(s, 1, pos[0]);
 	db_bind_text(s, 2, sha);

@@ -214,8 +214,12 @@ t.test('export: patients.csv — BOM, quoting, formula guard, Tamil intact', asy
 
 t.test('export: visits.csv with diagnoses and prescriptions; payments.csv', async () => {
   need();
-  const pay = await t.api('POST', '/api/payments', { cookie: S.desk, body: { patient_id: S.pid, visit_id: S.vid, amount_paise: 15050, mode: 'upi', note: '+ tip -' } });
-  t.status(pay, 201, 'a payment');
+  const pay = await t.api('POST', '/api/payments', { cookie: S.desk, body: { patient_id: S.pid, visit_id: S.vid, amount_paise: 15050, mode: 'upi', note: '+ tip -',
+    items: [{ description: 'Consultation', amount_paise: 10000 }, { description: 'ECG', amount_paise: 5050 }] } });
+  t.status(pay, 201, 'a payment with two items');
+  const wrong = await t.api('POST', '/api/payments', { cookie: S.desk, body: { patient_id: S.pid, amount_paise: 999, mode: 'cash' } });
+  t.status(wrong, 201, 'a mistaken payment');
+  t.status(await t.api('POST', `/api/payments/${wrong.json.id}/void`, { cookie: S.admin, body: { reason: 'Typed twice' } }), 200, 'voided');
   const visits = await csv('/api/export/visits.csv', S.admin);
   const v = visits.find((r) => r.visit_id === String(S.vid));
   t.ok(v, 'the visit is there');
@@ -226,7 +230,10 @@ t.test('export: visits.csv with diagnoses and prescriptions; payments.csv', asyn
   t.ok(visits.some((r) => r.visit_id === String(S.draft) && r.status === 'draft'), 'drafts are listed as drafts');
   const pays = await csv('/api/export/payments.csv', S.admin);
   const p = pays.find((r) => r.receipt_no === String(pay.json.receipt_no));
-  t.eq([p.patient_name, p.amount_rupees, p.amount_paise, p.mode, p.note], [S.name, '150.50', '15050', 'upi', "'+ tip -"], 'the payment');
+  t.eq([p.patient_name, p.amount_rupees, p.amount_paise, p.mode, p.note, p.items, p.voided],
+    [S.name, '150.50', '15050', 'upi', "'+ tip -", 'Consultation 100.00; ECG 50.50', 'no'], 'the payment and its items');
+  const v2 = pays.find((r) => r.receipt_no === String(wrong.json.receipt_no));
+  t.eq([v2.voided, v2.void_reason, v2.amount_paise], ['yes', 'Typed twice', '999'], 'a voided receipt keeps its row, marked');
   const n = t.db("SELECT action, count(*) AS n FROM audit WHERE action LIKE 'export.%' GROUP BY action ORDER BY action");
   t.eq(n.map((r) => r.action), ['export.patients', 'export.payments', 'export.visits'], 'each export audited');
   t.status(await t.api('GET', '/api/export/visits.csv', { cookie: S.doc }), 403, 'the doctor may not');

@@ -1,5 +1,5 @@
 'use strict';
-// import.test.js — `nalamdesk-admin import-nalamdesk` on the running server's database, with a
+// import.test.js — `nalamdesk-admin import-nalamdesk` on a running server's database, with a
 // fixture of the Electron NalamDesk's schema (tests/lib/nalamdesk-fixture.sh: 307 patients, 404
 // visits, odd rows). Every imported patient and visit is then found through the API: by id, by
 // name (Tamil too) and by a shared mobile; visit days are clinic-local (times near midnight in
@@ -7,12 +7,40 @@
 // deactivated and cannot sign in; an imported patient's FHIR bundle is valid. The summary names
 // what was skipped and why; a second import of the same file is refused with exit 3 and changes
 // nothing; a dry run changes nothing; an encrypted file is refused with the way out.
+// It runs on a stack of its own (tests/lib/stack.sh), started here, so that the hundreds of
+// patients, visits, receipts and users it brings do not change what later tests count.
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync, execFileSync } = require('node:child_process');
 const t = require('../lib/t.js');
 const Validator = require('@asymmetrik/fhir-json-schema-validator');
 
+if (!process.env.ND_IMPORT_STACK) {
+  // The parent: start a private stack, run this file again against it, stop it.
+  const dir = fs.mkdtempSync(path.join(process.env.ND_OUT || '/tmp', 'import-stack-'));
+  const v = path.join(dir, 'var');
+  const up = spawnSync('bash', ['-c', `source "${process.env.ND_ROOT}/tests/lib/stack.sh"; port=$(free_port) || exit 1;
+    stack_start "${v}" "$port" --login-rate 6000r/m || exit 1; echo "$port $STACK_PID"`], { encoding: 'utf8' });
+  const [port, pid] = (up.stdout || '').trim().split(' ').map(Number);
+  if (up.status !== 0 || !port || !pid) {
+    console.log(`import: a stack of its own starts... fail: ${(up.stderr || '').slice(-300)}`);
+    process.exit(1);
+  }
+  const child = spawnSync(process.execPath, [__filename], {
+    stdio: 'inherit',
+    env: { ...process.env, ND_IMPORT_STACK: '1', ND_BASE: `https://127.0.0.1:${port}`, ND_PORT: String(port), ND_VAR: v },
+  });
+  try { process.kill(-pid, 'SIGTERM'); } catch { /* gone already */ }
+  for (let i = 0; i < 100; i++) {
+    try { process.kill(pid, 0); } catch { break; }
+    execFileSync('sleep', ['0.1']);
+  }
+  const log = fs.existsSync(`${v}.log`) ? fs.readFileSync(`${v}.log`, 'utf8') : '';
+  const bad = /AddressSanitizer|runtime error|LeakSanitizer/.test(log);
+  console.log(`import: no sanitizer reports from its stack... ${bad ? `fail: see ${v}.log` : 'ok'}`);
+  if (!bad && child.status === 0) fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(child.status === 0 && !bad ? 0 : 1);
+}
 const TOOL = path.join(process.env.ND_BIN, 'nalamdesk-admin');
 const DIR = fs.mkdtempSync(path.join(process.env.ND_OUT || '/tmp', 'import-'));
 const FILE = path.join(DIR, 'nalamdesk.db');
@@ -130,12 +158,19 @@ t.test('import: a second import of the same file is refused (exit 3) and changes
   t.eq(state(), before, 'nothing changed');
 });
 
-t.test('import: a dry run changes nothing; an encrypted file is refused with the way out', async () => {
+t.test('import: a later copy of the same clinic is refused; a dry run changes nothing; an encrypted file is refused with the way out', async () => {
   need();
   const other = path.join(DIR, 'other.db');
   fs.copyFileSync(FILE, other);
   execFileSync('sqlite3', [other, "UPDATE patients SET name = 'Changed' WHERE id = 1"]);
   const before = state();
+  // The same clinic's file copied again after more work: other bytes, the same patients.
+  const again = tool('import-nalamdesk', '--var', process.env.ND_VAR, other);
+  t.eq(again.code, 3, `a later copy of the same database: exit 3: ${again.err}`);
+  t.ok(/patients of .* were imported already/.test(again.err), `says why: ${again.err}`);
+  t.eq(state(), before, 'the later copy changed nothing');
+  // Another clinic's file (other registration times): a dry run of it.
+  execFileSync('sqlite3', [other, "UPDATE patients SET created_at = datetime(created_at, '+1 second')"]);
   const dry = tool('import-nalamdesk', '--var', process.env.ND_VAR, '--dry-run', other);
   t.eq(dry.code, 0, `dry run exit 0: ${dry.err}`);
   t.ok(/^dry run of the import of .*nothing will be kept/.test(dry.out) && dry.out.includes('patients: 306 of 307'),
