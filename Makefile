@@ -62,11 +62,17 @@ $(BUILD)/bin/%: $(BUILD)/libnd.a $(LIB_HDR) $$(wildcard cgi-bin/$$*.c cgi-bin/$$
 # libcrypto only where it is used: the admin program reads the TLS certificate, the tool
 # encrypts backups.  The other workers need only SHA-256 (libmd).
 $(BUILD)/bin/admin $(BUILD)/bin/nalamdesk-admin: LDLIBS += -lcrypto
+# libpwquality where passwords are set (lib/userspw.c); ICU where names are written
+# (lib/text.c: patients, staff names, the tool's one-time normalisation).
+PWQ_LIBS := -lpwquality
+ICU_LIBS := -licuuc -licudata
+$(BUILD)/bin/auth $(BUILD)/bin/admin $(BUILD)/bin/nalamdesk-admin: LDLIBS += $(PWQ_LIBS)
+$(BUILD)/bin/patients $(BUILD)/bin/admin $(BUILD)/bin/nalamdesk-admin: LDLIBS += $(ICU_LIBS)
 
 # The libraries a program links, for what links against libnd.a outside this file (the unit
 # tests in tests/run, the fuzz targets in tests/fuzz/run).
 ldlibs:
-	@echo $(LDLIBS)
+	@echo $(LDLIBS) $(PWQ_LIBS) $(ICU_LIBS)
 
 $(BUILD)/gen/migrations.c: $(SCHEMA) cgi-bin/tool/embed-schema.sh
 	@mkdir -p $(@D)

@@ -24,7 +24,7 @@
  * ?7 offset.  The three statements differ only in the index they lead with. */
 #define AUDIT_COLS \
 	"SELECT id, ts, user_id, username, role, ip, action, entity," \
-	" entity_id, patient_id FROM audit"
+	" entity_id, patient_id, detail FROM audit"
 #define AUDIT_FILTER \
 	" AND ts >= ?1 AND ts < ?2" \
 	" AND (?3 IS NULL OR user_id = ?3)" \
@@ -200,6 +200,8 @@ static const struct route routes[] = {
 	{ METHOD_GET, "/api/users/{id}", R_ADMIN, NULL, user_get, 0 },
 	{ METHOD_PATCH, "/api/users/{id}", R_ADMIN, user_patch_fields,
 	    user_update, 0 },
+	{ METHOD_POST, "/api/users/{id}/unlock", R_ADMIN, NULL, user_unlock,
+	    0 },
 	{ METHOD_GET, "/api/settings", R_STAFF, NULL, settings_get, 0 },
 	{ METHOD_PUT, "/api/settings", R_ADMIN, settings_fields, settings_put,
 	    0 },

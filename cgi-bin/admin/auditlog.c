@@ -128,7 +128,8 @@ filter_bind(const struct filter *f, long long limit, long long offset)
 /*
  * GET /api/audit?from=&to=&user_id=&patient_id=&action=&limit=&offset=:
  * 200 {entries:[{id, ts, user_id, username, role, ip, action, entity,
- * entity_id, patient_id}]} newest first; 422 for a malformed filter.
+ * entity_id, patient_id, detail}]} (detail: JSON text
+ * or null) newest first; 422 for a malformed filter.
  * ?action= matches exactly, a family ("patient") or a verb ("login").
  */
 int
@@ -227,7 +228,7 @@ int
 auditlog_csv(struct req *r)
 {
 	static const char header[] = "id,ts,user_id,username,role,ip,action,"
-	    "entity,entity_id,patient_id\r\n";
+	    "entity,entity_id,patient_id,detail\r\n";
 	struct filter	 f;
 	struct obuf	 b = { NULL, 0, 0, 1 };
 	sqlite3_stmt	*s;

@@ -12,7 +12,7 @@
  *                                     idle trimming, the CGI test mode
  *              route.c  route_*       match, CSRF, session, role, fields
  *   domain     qentry.c qentry_*      a queue entry (qentry.h)
- *              users.c  users_*       a staff account (users.h)
+ *              users.c, userspw.c users_*  a staff account (users.h)
  *              backup.c, backupseal.c backup_*  a backup (backup.h)
  *              audit.c  audit_*       the append-only audit trail
  *              auth.c   auth_*        passwords, session tokens and lookup
@@ -23,6 +23,7 @@
  *   bottom     db.c     db_*          SQLite, transactions, the clinic's time
  *   (no HTTP)  json.c   json_*        JSON values (a yajl tree)
  *              valid.c  valid_*       pure validators
+ *              text.c   text_*        names: NFKC, refused characters (text.h, ICU)
  *              log.c    nd_log
  */
 #ifndef ND_H
@@ -144,6 +145,12 @@ struct req {
 	char		*out;		/* raw body (e.g. CSV), owned */
 	size_t		 out_len;
 	const char	*out_type;	/* Content-Type of a raw body */
+	/* A listing of records audited as one row (audit_list()): with
+	 * LISTING set, jo_row() and jo_rows_max() note the id (column 0) of
+	 * each row they write, up to ND_LIST_MAX. */
+	int		 listing;
+	size_t		 nlisted;
+	long long	 listed[ND_LIST_MAX];
 };
 
 struct route {
@@ -277,8 +284,6 @@ void	 db_today(char *);
 #define AUTH_COOKIE		"nd_session"
 #define AUTH_IDLE_SECONDS	(4 * 3600)	/* idle expiry */
 #define AUTH_ABSOLUTE_SECONDS	(14 * 3600)	/* absolute expiry: a clinic day */
-#define AUTH_LOCK_FAILURES	5		/* failures before a pause */
-#define AUTH_LOCK_SECONDS	(5 * 60)	/* length of that pause */
 int	 auth_hash_password(const char *, char *, size_t);
 int	 auth_verify_password(const char *, const char *);
 int	 auth_session_lookup(struct req *);
@@ -312,15 +317,18 @@ int	 valid_object(struct req *, yajl_val, const struct field *,
 	    const char *);
 
 /* audit.c */
+#define AUDIT_FIELDS	10	/* of a journal line; a line of 9 has no detail */
+#define AUDIT_LINE_MAX	8192	/* longest journal line (a listing's detail) */
 int	 audit_init(void);
 void	 audit_fini(void);
 int	 audit(struct req *, const char *, const char *, long long, long long);
+int	 audit_list(struct req *, const char *, const char *);
 int	 audit_operator(const char *, const char *, const char *, long long);
 long long audit_import(void);
 int	 audit_tick(void);
 size_t	 audit_journal_line(char *, size_t, const struct req *, const char *,
-	    const char *, long long, long long);
-int	 audit_journal_parse(char *, char *[9]);
+	    const char *, long long, long long, const char *);
+int	 audit_journal_parse(char *, char *[AUDIT_FIELDS]);
 
 /* log.c: one line to stderr (the journal); never patient data. */
 void	 nd_log(const char *, ...) __attribute__((format(printf, 1, 2)));

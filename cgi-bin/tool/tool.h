@@ -40,6 +40,9 @@ int	 cmd_backup(int, char **);
 int	 cmd_verify(int, char **);
 int	 cmd_restore(int, char **);
 
+/* names.c */
+int	 tool_pending_steps(int);
+
 /* rotate.c */
 int	 cmd_rotate(int, char **);
 int	 cmd_net(int, char **);

@@ -61,7 +61,7 @@ function changePassword() {
 	const again = input('confirm', { type: 'password', id: 'password-confirm', autocomplete: 'new-password' });
 	dialog({
 		title: 'Change password', ok: 'Change password', testid: 'password-dialog',
-		body: h('div', { id: 'password-form' }, field('Current password', cur), field('New password', nw, { hint: 'At least 10 characters' }), field('New password again', again)),
+		body: h('div', { id: 'password-form' }, field('Current password', cur), field('New password', nw, { hint: 'At least 10 characters; not a common password, nor made of your username or the clinic\'s name' }), field('New password again', again)),
 		onOk: async () => {
 			if (nw.value.length < 10) throw { new_password: 'Use at least 10 characters.' };
 			if (nw.value !== again.value) throw { confirm: 'The two new passwords differ.' };

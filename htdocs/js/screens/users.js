@@ -1,5 +1,6 @@
 // users.js — staff accounts (admin): list, add, change role or name,
-// deactivate/reactivate and reset a password. Every PATCH carries the version.
+// deactivate/reactivate, reset a password, and unlock an account that wrong
+// passwords locked (on some computer). Every PATCH carries the version.
 import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, bindForm, field, input, select, dialog, toast, fmtDateTime, act } from '../ui.js';
 import { session } from '../session.js';
@@ -19,7 +20,7 @@ export function render(root) {
 		const pw = input('password', { id: 'reset-password', type: 'password', autocomplete: 'new-password', 'data-testid': 'reset-password' });
 		dialog({
 			title: `New password for ${u.username}`, ok: 'Set password', testid: 'reset-dialog',
-			body: field('New password', pw, { hint: 'At least 10 characters. Tell the user in person.' }),
+			body: field('New password', pw, { hint: 'At least 10 characters; not a common password, nor made of the username or the clinic\'s name. Tell the user in person.' }),
 			onOk: async () => {
 				if (pw.value.length < 10) throw { password: 'Use at least 10 characters.' };
 				await patch(u, { password: pw.value }, `Password reset for ${u.username}`);
@@ -46,9 +47,18 @@ export function render(root) {
 		role.addEventListener('change', () => patch(u, { role: role.value }, `${u.username} is now ${role.value}`)
 			.catch(err => { role.value = u.role; toast(err.message, 'error'); }));
 		const active = u.active;
+		const unlock = act(async () => {
+			await api.unlockUser(u.id);
+			toast(`${u.username} unlocked`, 'ok');
+			load();
+		});
 		return h('tr', { 'data-testid': 'user-row', 'data-id': u.id, 'data-username': u.username, class: active ? '' : 'inactive' },
 			h('td', {}, u.username), h('td', {}, u.name), h('td', {}, role),
-			h('td', {}, active ? 'Active' : 'Deactivated'),
+			h('td', {}, active ? 'Active' : 'Deactivated',
+				u.locked ? h('span', { class: 'badge bad', 'data-testid': 'user-locked',
+					title: `Too many wrong passwords; locked until ${fmtDateTime(u.locked_until || '')} unless unlocked` }, 'Locked') : null,
+				u.locked ? btn('Unlock', unlock, { class: 'btn small', 'data-testid': 'user-unlock',
+					'aria-label': `Unlock ${u.username}` }) : null),
 			h('td', {}, fmtDateTime(u.last_login_at || '')),
 			h('td', { class: 'row-actions' },
 				btn('Rename', () => rename(u), { class: 'btn small', 'data-testid': 'user-rename' }),
@@ -73,7 +83,7 @@ export function render(root) {
 		field('Username', input('username', { id: 'user-username', maxlength: 32, autocapitalize: 'none', 'data-testid': 'user-username' })),
 		field('Full name', input('name', { id: 'user-name', maxlength: 100, 'data-testid': 'user-name' })),
 		field('Role', select('role', ROLES, { id: 'user-role', 'data-testid': 'user-role' })),
-		field('Password', input('password', { id: 'user-password', type: 'password', autocomplete: 'new-password', 'data-testid': 'user-password' }), { hint: 'At least 10 characters' }),
+		field('Password', input('password', { id: 'user-password', type: 'password', autocomplete: 'new-password', 'data-testid': 'user-password' }), { hint: 'At least 10 characters; not a common password, nor made of the username or the clinic\'s name' }),
 		h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'btn primary', id: 'user-submit', 'data-testid': 'user-submit' }, 'Add user')));
 	bindForm(form, {
 		validate: v => {
