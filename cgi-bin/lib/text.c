@@ -118,11 +118,18 @@ text_norm(const char *in, char *out, size_t size, enum text_refusal *why,
 		*why = TEXT_BAD;
 		return 0;
 	}
-	for (i = 0; i < n; ) {
+	if ((nfkc = unorm2_getNFKCInstance(&e)) == NULL || U_FAILURE(e))
+		return -1;
+	m = unorm2_normalize(nfkc, u, n, v, TEXT_UNITS, &e);
+	if (U_FAILURE(e) || m >= TEXT_UNITS)
+		return -1;
+	/* Checked in normal form: canonical reordering can move a mark
+	 * between a ZWJ and the letter it stood by. */
+	for (i = 0; i < m; ) {
 		o = i;
-		U16_NEXT(u, i, n, c);
+		U16_NEXT(v, i, m, c);
 		if (U_IS_SURROGATE(c) ||
-		    (*why = refused(u, o, n, c)) != TEXT_OK) {
+		    (*why = refused(v, o, m, c)) != TEXT_OK) {
 			if (*why == TEXT_OK)
 				*why = TEXT_BAD;
 			if (at != NULL)
@@ -130,11 +137,6 @@ text_norm(const char *in, char *out, size_t size, enum text_refusal *why,
 			return 0;
 		}
 	}
-	if ((nfkc = unorm2_getNFKCInstance(&e)) == NULL || U_FAILURE(e))
-		return -1;
-	m = unorm2_normalize(nfkc, u, n, v, TEXT_UNITS, &e);
-	if (U_FAILURE(e) || m >= TEXT_UNITS)
-		return -1;
 	/* White space of any kind: one space between words, none around. */
 	for (i = 0, o = 0, space = 0; i < m; ) {
 		U16_NEXT(v, i, m, c);

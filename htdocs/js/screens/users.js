@@ -54,9 +54,10 @@ export function render(root) {
 		});
 		return h('tr', { 'data-testid': 'user-row', 'data-id': u.id, 'data-username': u.username, class: active ? '' : 'inactive' },
 			h('td', {}, u.username), h('td', {}, u.name), h('td', {}, role),
-			h('td', {}, active ? 'Active' : 'Deactivated',
+			h('td', {}, active ? 'Active' : 'Deactivated', u.locked ? ' ' : null,
 				u.locked ? h('span', { class: 'badge bad', 'data-testid': 'user-locked',
 					title: `Too many wrong passwords; locked until ${fmtDateTime(u.locked_until || '')} unless unlocked` }, 'Locked') : null,
+				u.locked ? ' ' : null,
 				u.locked ? btn('Unlock', unlock, { class: 'btn small', 'data-testid': 'user-unlock',
 					'aria-label': `Unlock ${u.username}` }) : null),
 			h('td', {}, fmtDateTime(u.last_login_at || '')),
