@@ -238,8 +238,8 @@ appt_status(struct req *r)
 			    "status");
 			goto out;
 		}
-		if ((rc = qentry_add(r, day, pid, reason, id, "status",
-		    &qid)) != 0) {
+		if ((rc = qentry_add(r, day, pid, reason, QP_NORMAL, id,
+		    "status", &qid)) != 0) {
 			if (rc < 0)
 				status = db_fail(r, -rc);
 			else {

@@ -49,16 +49,21 @@ health(struct req *r)
 	return 200;
 }
 
+/* The user as sign-in and "who am I" answer it, with their screens' language. */
 static void
 user_json(struct req *r, long long id, const char *username,
     const char *name, const char *role)
 {
+	char	 lang[4];
+
+	users_language(id, lang, sizeof(lang));
 	jo_open(r);
 	jo_obj(r, "user");
 	jo_int(r, "id", id);
 	jo_str(r, "username", username);
 	jo_str(r, "name", name);
 	jo_str(r, "role", role);
+	jo_str(r, "language", lang);
 	jo_obj_close(r);
 	jo_close(r);
 }
@@ -199,6 +204,23 @@ me(struct req *r)
 }
 
 /*
+ * PATCH /api/auth/me {language}: 200 {user}; the user's own screens'
+ * language (en, ta, hi; 422 otherwise).  Audited "user.language".
+ */
+static int
+me_update(struct req *r)
+{
+	int	 rc;
+
+	if ((rc = db_begin()) != SQLITE_OK ||
+	    (rc = users_set_language(r, r->user.id,
+	    json_str(r->json, "language"))) != SQLITE_OK ||
+	    (rc = db_commit()) != SQLITE_OK)
+		return db_fail(r, rc);
+	return me(r);
+}
+
+/*
  * POST /api/auth/password {current_password, new_password}: 204; every
  * other session of the user ends.  403 when the current password is wrong
  * (counted like a failed sign-in and audited auth.password_failed); 429
@@ -257,6 +279,11 @@ static const struct field login_fields[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
+static const struct field me_fields[] = {
+	{ "language", FT_ENUM, F_REQUIRED, 0, 0, "en,ta,hi", NULL, NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
 static const struct field password_fields[] = {
 	{ "current_password", FT_STRING, F_REQUIRED, 1, 256, NULL, NULL, NULL },
 	{ "new_password", FT_STRING, F_REQUIRED, 10, 128, NULL, valid_password,
@@ -270,6 +297,7 @@ static const struct route routes[] = {
 	{ METHOD_POST, "/api/auth/login", R_ANYONE, login_fields, login, 0 },
 	{ METHOD_POST, "/api/auth/logout", R_STAFF, NULL, logout, 0 },
 	{ METHOD_GET, "/api/auth/me", R_STAFF, NULL, me, 0 },
+	{ METHOD_PATCH, "/api/auth/me", R_STAFF, me_fields, me_update, 0 },
 	{ METHOD_POST, "/api/auth/password", R_STAFF, password_fields,
 	    password, 0 },
 };

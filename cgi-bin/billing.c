@@ -15,12 +15,23 @@
  * that db_today() installs.  That keeps the patients table as it is, is
  * exact across DST changes, and can use an index on created_at if one is
  * ever added.
+ *
+ * UPI: when the clinic has set its UPI address (settings.upi_vpa), a
+ * receipt links to a QR code of the payment link for its amount,
+ * upi://pay?pa=<upi_vpa>&pn=<clinic>&am=<rupees>&tn=<receipt no>, which any
+ * UPI app scans; the server draws it as SVG with libqrencode (linked into
+ * this program alone) and calls no outside service.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <qrencode.h>
+
 #include "nd.h"
+
+#define UPI_VPA	"nullif((SELECT value FROM settings WHERE key = 'upi_vpa'), '')"
 
 /* The columns of one payment (receipt) as the API shows it (jo_row). */
 #define PAYMENT_COLUMNS \
@@ -28,7 +39,10 @@
 	" y.mode, y.note, y.day AS date, y.created_at," \
 	" u.name AS received_by," \
 	" p.id AS \"patient.id\", p.name AS \"patient.name\"," \
-	" p.clinic_no AS \"patient.clinic_no\"" \
+	" p.clinic_no AS \"patient.clinic_no\"," \
+	" p.language AS \"patient.language\"," \
+	" CASE WHEN " UPI_VPA " IS NOT NULL" \
+	" THEN '/api/payments/' || y.id || '/upi-qr' END AS upi_qr_url" \
 	" FROM payments y JOIN patients p ON p.id = y.patient_id" \
 	" LEFT JOIN users u ON u.id = y.created_by"
 
@@ -39,6 +53,7 @@ enum stmt {
 	STMT_VISIT_PATIENT,
 	STMT_ADD,
 	STMT_DAILY,
+	STMT_UPI,
 	STMT__MAX
 };
 static const char *const sql[STMT__MAX] = {
@@ -74,6 +89,10 @@ static const char *const sql[STMT__MAX] = {
 	"  AS \"collections.card\","
 	" coalesce(sum(amount_paise), 0) AS \"collections.total\""
 	" FROM payments WHERE day = ?1",
+	/* STMT_UPI: what a payment's UPI link says */
+	"SELECT y.receipt_no, y.amount_paise, y.patient_id, " UPI_VPA ","
+	" (SELECT value FROM settings WHERE key = 'clinic_name')"
+	" FROM payments y WHERE y.id = ?1",
 };
 /* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "billing sql");
@@ -184,6 +203,132 @@ payment_get(struct req *r)
 }
 
 /*
+ * The UPI link paying AMOUNT paise to VPA (CLINIC, the payee's name) for
+ * receipt RECEIPT, into OUT of SIZE bytes, each value percent-encoded.
+ * Returns 1, or 0 when it does not fit.
+ */
+static int
+upi_link(char *out, size_t size, const char *vpa, const char *clinic,
+    long long amount, long long receipt)
+{
+	char	 pa[3 * 100 + 1], pn[3 * 400 + 1];
+	int	 n;
+
+	/* "@" may stand in a query as it is, and UPI apps expect it so. */
+	if (url_encode(vpa, pa, sizeof(pa), "@") < 0 ||
+	    url_encode(clinic, pn, sizeof(pn), NULL) < 0)
+		return 0;
+	n = snprintf(out, size, "upi://pay?pa=%s&pn=%s&am=%lld.%02lld&tn=%lld",
+	    pa, pn, amount / 100, amount % 100, receipt);
+	return n > 0 && (size_t)n < size;
+}
+
+/*
+ * QR code Q as SVG (a white square with a quiet zone of 4 modules, one
+ * path of black runs) into R's raw answer.  Returns 1, or 0 out of memory.
+ */
+static int
+qr_svg(struct req *r, const QRcode *q)
+{
+	char		*buf;
+	size_t		 cap, len = 0;
+	int		 x, y, run, n, w = q->width, side = q->width + 8;
+
+	/* A run at most every other module, each under 32 bytes. */
+	cap = 512 + (size_t)w * (size_t)w * 16;
+	if ((buf = malloc(cap)) == NULL)
+		return 0;
+	/* 6 px a module unless the page sizes it (the receipt does). */
+	n = snprintf(buf, cap, "<svg xmlns=\"http://www.w3.org/2000/svg\""
+	    " viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\""
+	    " shape-rendering=\"crispEdges\">"
+	    "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
+	    "<path fill=\"#000\" d=\"", side, side, side * 6, side * 6, side,
+	    side);
+	len = (size_t)n;
+	for (y = 0; y < w; y++)
+		for (x = 0; x < w; x += run) {
+			for (run = 0; x + run < w &&
+			    (q->data[y * w + x + run] & 1); run++)
+				;
+			if (run == 0) {
+				run = 1;
+				continue;
+			}
+			len += (size_t)snprintf(buf + len, cap - len,
+			    "M%d %dh%dv1h-%dz", x + 4, y + 4, run, run);
+		}
+	len += (size_t)snprintf(buf + len, cap - len, "\"/></svg>\n");
+	if (len >= cap) {
+		free(buf);
+		return 0;
+	}
+	free(r->out);
+	r->out = buf;
+	r->out_len = len;
+	r->raw = 1;
+	r->out_type = "image/svg+xml";
+	return 1;
+}
+
+/*
+ * GET /api/payments/{id}/upi-qr: 200 image/svg+xml, the QR code of the
+ * UPI link paying this receipt's amount to the clinic; 404 "not_found";
+ * 404 "no_upi" when the clinic has set no UPI address.  Audited
+ * "payment.read".
+ */
+static int
+payment_upi_qr(struct req *r)
+{
+	sqlite3_stmt	*s = st[STMT_UPI];
+	char		 vpa[128] = "", clinic[512] = "", link[2048];
+	long long	 receipt = 0, amount = 0, pid = 0;
+	QRcode		*q;
+	int		 rc, found = 0;
+
+	db_bind_int(s, 1, r->param[0]);
+	if ((rc = db_step(s)) == SQLITE_ROW) {
+		found = 1;
+		receipt = sqlite3_column_int64(s, 0);
+		amount = sqlite3_column_int64(s, 1);
+		pid = sqlite3_column_int64(s, 2);
+		if (sqlite3_column_text(s, 3) != NULL)
+			snprintf(vpa, sizeof(vpa), "%s",
+			    (const char *)sqlite3_column_text(s, 3));
+		if (sqlite3_column_text(s, 4) != NULL)
+			snprintf(clinic, sizeof(clinic), "%s",
+			    (const char *)sqlite3_column_text(s, 4));
+	}
+	db_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	if (!found)
+		return http_error(r, 404, "not_found",
+		    "There is no such payment.", NULL);
+	if (vpa[0] == '\0')
+		return http_error(r, 404, "no_upi", "The clinic has no UPI ID "
+		    "yet. An admin can set it in Settings.", NULL);
+	if (!upi_link(link, sizeof(link), vpa, clinic, amount, receipt))
+		return http_error(r, 500, "internal",
+		    "The UPI link is too long.", NULL);
+	if ((rc = audit(r, "payment.read", "payment", r->param[0], pid)) !=
+	    SQLITE_OK)
+		return db_fail(r, rc);
+	/* Medium correction: still scans from a creased receipt. */
+	if ((q = QRcode_encodeString(link, 0, QR_ECLEVEL_M, QR_MODE_8, 1)) ==
+	    NULL)
+		return http_error(r, 500, "internal",
+		    "The QR code could not be made.", NULL);
+	rc = qr_svg(r, q);
+	QRcode_free(q);
+	if (!rc)
+		return http_error(r, 503, "busy",
+		    "The server is short of memory. Please try again.", NULL);
+	req_header(r, "Cache-Control", "private, no-cache");
+	return 200;
+}
+
+/*
  * GET /api/payments?date=YYYY-MM-DD (default today): 200 {date,
  * payments:[...]} by receipt number.  A day's list is its own page, so it
  * takes no ?limit=.  422 for a bad date.  Audited "payment.list".
@@ -285,6 +430,8 @@ static const struct route routes[] = {
 	    0 },
 	{ METHOD_GET, "/api/payments", R_CLINIC, NULL, payment_list, 0 },
 	{ METHOD_GET, "/api/payments/{id}", R_CLINIC, NULL, payment_get, 0 },
+	{ METHOD_GET, "/api/payments/{id}/upi-qr", R_CLINIC, NULL,
+	    payment_upi_qr, 0 },
 	{ METHOD_GET, "/api/reports/daily", R_CLINIC, NULL, report_daily, 0 },
 };
 

@@ -14,11 +14,18 @@
  *      first: patients_fts again, which also stops at the limit (but reads
  *      every match when B has fewer than a page: the slow case, about
  *      10 ms for "rav kum s", which nobody has, on a million patients).
+ *   C. the other names that sound like the query, newest first: every
+ *      query word's sound key (phonetic.c: "murugan", "முருகன்" and
+ *      "मुरुगन" are all "murukn") a prefix of a word of the name's key,
+ *      from the FTS5 index patients_sound (schema 007), in any script.
  * Digits (spaces, dashes, a +91 prefix ignored) find the patient whose
  * clinic number they are, then the phones that start with them, in phone
- * order (index patients_phone).  An empty query lists the newest patients.
- * A page that starts inside B needs the size of A: counted only then.
- * schema/003_patient_search.sql explains the tokenizer (Indic scripts).
+ * order (index patients_phone), then (four digits or more) the phones
+ * that have them anywhere else, newest first (patients_phone_tri, a
+ * trigram index).  An empty query lists the newest patients.  A page
+ * that starts past a part needs the size of the parts before it: counted
+ * only then.  schema/003_patient_search.sql explains the tokenizer (Indic
+ * scripts).
  *
  * Dates of birth win over ages: a body that gives both keeps the date.
  * An age is stored with the day it was given (age_on), so the age shown
@@ -29,6 +36,7 @@
 #include <string.h>
 
 #include "nd.h"
+#include "phonetic.h"
 #include "text.h"
 
 /*
@@ -49,7 +57,8 @@
 	" p.sex AS sex, p.dob AS dob, " AGE_TODAY " AS age_years," \
 	" p.phone AS phone, p.address AS address, p.abha_id AS abha_id," \
 	" p.allergies AS allergies, p.notes AS notes, p.version AS version," \
-	" p.created_at AS created_at, p.updated_at AS updated_at"
+	" p.created_at AS created_at, p.updated_at AS updated_at," \
+	" p.language AS language"
 
 /* Part A of a name search: ?2 <= lower(name) < ?3. */
 #define FIRST_WORD	"lower(p.name) >= ?2 AND lower(p.name) < ?3"
@@ -65,10 +74,19 @@ enum stmt {
 	STMT_NAME_FIRST_COUNT,
 	STMT_NAME_FIRST_ALL_COUNT,
 	STMT_NAME_OTHER,
+	STMT_NAME_OTHER_COUNT,
+	STMT_SOUND,
+	STMT_SOUND_COUNT,
+	STMT_CLINIC_ID,
 	STMT_CLINIC_NO,
+	STMT_CLINIC_NO_COUNT,
 	STMT_PHONE,
+	STMT_PHONE_COUNT,
+	STMT_PHONE_IN,
+	STMT_PHONE_IN_COUNT,
 	STMT_DUP_PHONE,
 	STMT_DUP_NAME,
+	STMT_DUP_SOUND,
 	STMT__MAX
 };
 static const char *const sql[STMT__MAX] = {
@@ -79,11 +97,13 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_INSERT: the next clinic number, under BEGIN IMMEDIATE */
 	"INSERT INTO patients (clinic_no, name, sex, dob, age_years, age_on,"
 	" phone, address, abha_id, allergies, notes, created_at, updated_at,"
-	" created_by) SELECT coalesce(max(clinic_no), 0) + 1, ?1, ?2, ?3, ?4,"
-	" ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12 FROM patients",
+	" created_by, name_key, language) SELECT coalesce(max(clinic_no), 0) + 1,"
+	" ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13,"
+	" coalesce(?14, 'en') FROM patients",
 	/* STMT_UPDATE: ?3 says which fields the body gave (enum pf) */
 	"UPDATE patients SET"
 	" name = CASE WHEN ?3 & 1 THEN ?4 ELSE name END,"
+	" name_key = CASE WHEN ?3 & 1 THEN ?15 ELSE name_key END,"
 	" sex = CASE WHEN ?3 & 2 THEN ?5 ELSE sex END,"
 	" dob = CASE WHEN ?3 & 4 THEN ?6 ELSE dob END,"
 	" age_years = CASE WHEN ?3 & 8 THEN ?7 ELSE age_years END,"
@@ -93,6 +113,7 @@ static const char *const sql[STMT__MAX] = {
 	" abha_id = CASE WHEN ?3 & 64 THEN ?11 ELSE abha_id END,"
 	" allergies = CASE WHEN ?3 & 128 THEN ?12 ELSE allergies END,"
 	" notes = CASE WHEN ?3 & 256 THEN ?13 ELSE notes END,"
+	" language = CASE WHEN ?3 & 512 THEN ?16 ELSE language END,"
 	" version = version + 1, updated_at = ?14"
 	" WHERE id = ?1 AND version = ?2",
 	/* STMT_RECENT: ?4 limit, ?5 offset */
@@ -113,17 +134,55 @@ static const char *const sql[STMT__MAX] = {
 	PATIENT_COLUMNS " FROM patients_fts f JOIN patients p ON p.id = f.rowid"
 	" WHERE patients_fts MATCH ?6 AND NOT (" FIRST_WORD ")"
 	" ORDER BY f.rowid DESC LIMIT ?4 OFFSET ?5",
+	/* STMT_NAME_OTHER_COUNT */
+	"SELECT count(*) FROM patients_fts f JOIN patients p ON p.id = f.rowid"
+	" WHERE patients_fts MATCH ?6 AND NOT (" FIRST_WORD ")",
+	/* STMT_SOUND: part C (?7 the sound keys' FTS5 query), newest first */
+	PATIENT_COLUMNS " FROM patients_sound k JOIN patients p ON p.id = k.rowid"
+	" WHERE patients_sound MATCH ?7 AND NOT (" FIRST_WORD ") AND NOT EXISTS"
+	" (SELECT 1 FROM patients_fts f WHERE patients_fts MATCH ?6"
+	" AND f.rowid = p.id) ORDER BY k.rowid DESC LIMIT ?4 OFFSET ?5",
+	/* STMT_SOUND_COUNT */
+	"SELECT count(*) FROM patients_sound k JOIN patients p ON p.id = k.rowid"
+	" WHERE patients_sound MATCH ?7 AND NOT (" FIRST_WORD ") AND NOT EXISTS"
+	" (SELECT 1 FROM patients_fts f WHERE patients_fts MATCH ?6"
+	" AND f.rowid = p.id)",
+	/* STMT_CLINIC_ID: ?2 the number */
+	"SELECT id FROM patients WHERE clinic_no = ?2",
 	/* STMT_CLINIC_NO: ?2 the number */
-	PATIENT_COLUMNS " FROM patients p WHERE p.clinic_no = ?2",
+	PATIENT_COLUMNS " FROM patients p WHERE p.clinic_no = ?2"
+	" LIMIT ?4 OFFSET ?5",
+	/* STMT_CLINIC_NO_COUNT */
+	"SELECT count(*) FROM patients WHERE clinic_no = ?2",
 	/* STMT_PHONE: phones starting with the digits, but patient ?6 */
 	PATIENT_COLUMNS " FROM patients p WHERE p.phone >= ?2 AND p.phone < ?3"
 	" AND p.id IS NOT ?6 ORDER BY p.phone, p.id LIMIT ?4 OFFSET ?5",
+	/* STMT_PHONE_COUNT */
+	"SELECT count(*) FROM patients p WHERE p.phone >= ?2 AND p.phone < ?3"
+	" AND p.id IS NOT ?6",
+	/* STMT_PHONE_IN: the digits elsewhere in the phone (?7 the trigram
+	 * query), newest first, but patient ?6 */
+	PATIENT_COLUMNS " FROM patients_phone_tri x JOIN patients p"
+	" ON p.id = x.rowid WHERE patients_phone_tri MATCH ?7"
+	" AND NOT (p.phone >= ?2 AND p.phone < ?3) AND p.id IS NOT ?6"
+	" ORDER BY x.rowid DESC LIMIT ?4 OFFSET ?5",
+	/* STMT_PHONE_IN_COUNT */
+	"SELECT count(*) FROM patients_phone_tri x JOIN patients p"
+	" ON p.id = x.rowid WHERE patients_phone_tri MATCH ?7"
+	" AND NOT (p.phone >= ?2 AND p.phone < ?3) AND p.id IS NOT ?6",
 	/* STMT_DUP_PHONE */
 	PATIENT_COLUMNS " FROM patients p WHERE p.phone = ?2"
 	" ORDER BY p.id DESC LIMIT ?4",
-	/* STMT_DUP_NAME: the same name (case aside), another phone */
-	PATIENT_COLUMNS " FROM patients p WHERE lower(p.name) = ?2"
-	" AND (?3 IS NULL OR p.phone IS NOT ?3) ORDER BY p.id DESC LIMIT ?4",
+	/* STMT_DUP_NAME: the same name (case aside) or the same sound (?5
+	 * the key), another phone */
+	PATIENT_COLUMNS " FROM patients p WHERE (lower(p.name) = ?2"
+	" OR p.name_key = ?5) AND (?3 IS NULL OR p.phone IS NOT ?3)"
+	" ORDER BY p.id DESC LIMIT ?4",
+	/* STMT_DUP_SOUND: names of several words that sound like it (?7 the
+	 * keys' FTS5 query, the first key word ?2..?3), newest first */
+	PATIENT_COLUMNS " FROM patients_sound k JOIN patients p ON p.id = k.rowid"
+	" WHERE patients_sound MATCH ?7 AND p.name_key >= ?2"
+	" AND p.name_key < ?3 ORDER BY k.rowid DESC LIMIT ?4",
 };
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "patients sql");
 static sqlite3_stmt *st[STMT__MAX];
@@ -141,6 +200,7 @@ static sqlite3_stmt *st[STMT__MAX];
 #define Q_BYTES		256	/* longest ?q= (bytes, decoded) */
 #define Q_WORDS		8	/* words of ?q= used; more are ignored */
 #define DUP_MAX		10	/* duplicate candidates at most */
+#define PHONE_IN_MIN	4	/* digits that may match inside a phone */
 
 /* Fields of a PATCH body, the bits of STMT_UPDATE's ?3. */
 enum pf {
@@ -152,7 +212,8 @@ enum pf {
 	PF_ADDRESS = 32,
 	PF_ABHA = 64,
 	PF_ALLERGIES = 128,
-	PF_NOTES = 256
+	PF_NOTES = 256,
+	PF_LANGUAGE = 512
 };
 
 /*
@@ -236,37 +297,14 @@ query_norm(char *q, size_t size)
 }
 
 /*
- * Normalises a phone number as people write it ("+91 98765 43210",
- * "098765-43210", "(98765) 43210") into OUT (16 bytes): drops spaces,
- * dashes, dots and brackets, then a +91, 91 or 0 before ten digits.
- * Returns 1 if the result is empty or a valid Indian mobile number.
+ * The sound key of the stored name NAME into KEY (PHON_KEY_MAX bytes):
+ * phon_key(), its whole words when it is too long.  ICU failing leaves an
+ * empty key: the patient is still found as written.
  */
-static int
-phone_clean(const char *s, char *out)
+static void
+name_key(const char *name, char *key)
 {
-	char	 d[24];
-	size_t	 n = 0;
-
-	for (; *s != '\0'; s++) {
-		if (strchr(" -.()", *s) != NULL)
-			continue;
-		if (n + 1 >= sizeof(d))
-			return 0;
-		d[n++] = *s;
-	}
-	d[n] = '\0';
-	s = d;
-	if (n == 13 && strncmp(d, "+91", 3) == 0)
-		s = d + 3;
-	else if (n == 12 && strncmp(d, "91", 2) == 0)
-		s = d + 2;
-	else if (n == 11 && d[0] == '0')
-		s = d + 1;
-	out[0] = '\0';
-	if ((n = strlen(s)) > 10)
-		return 0;
-	memcpy(out, s, n + 1);
-	return valid_phone(out);
+	(void)phon_key(name, key, PHON_KEY_MAX);
 }
 
 /* Optional text: NULL when absent, null, or only white space. */
@@ -349,28 +387,29 @@ dob_check(struct req *r, const char *dob, const char *today)
 }
 
 /*
- * Normalises phone PH (NULL: not given) into OUT with phone_clean().
+ * Normalises phone PH (NULL: not given) into OUT with valid_phone_clean().
  * Returns 0, or 422 naming the field.
  */
 static int
 phone_check(struct req *r, const char *ph, char *out)
 {
-	if (ph != NULL && !phone_clean(ph, out))
+	if (ph != NULL && !valid_phone_clean(ph, out))
 		return http_error(r, 422, "invalid",
-		    "Enter a 10-digit mobile number starting with 6, 7, 8 or "
-		    "9 (e.g. 98765 43210).", "phone");
+		    "Enter a 10-digit mobile number (98765 43210) or a landline "
+		    "with its STD code (044 2345 6789).", "phone");
 	return 0;
 }
 
 /*
  * POST /api/patients {name, sex, dob?, age_years?, phone?, address?,
- * abha_id?, allergies?, notes?}: 201 the patient with the next clinic
+ * abha_id?, allergies?, notes?, language?}: 201 the patient with the next clinic
  * number; 422 naming the field.  Audited patient.create.
  */
 static int
 patient_create(struct req *r)
 {
-	char		 name[NAME_BUF], phone[16], today[11], now[21];
+	char		 name[NAME_BUF], phone[VALID_PHONE_BUF], today[11], now[21];
+	char		 key[PHON_KEY_MAX];
 	const char	*dob = opt_text(r, "dob");
 	const char	*ph = json_str(r->json, "phone");
 	sqlite3_stmt	*s = st[STMT_INSERT];
@@ -406,6 +445,9 @@ patient_create(struct req *r)
 	db_bind_text(s, 10, opt_text(r, "notes"));
 	db_bind_text(s, 11, now);
 	db_bind_int(s, 12, r->user.id);
+	name_key(name, key);
+	db_bind_text(s, 13, key);
+	db_bind_text(s, 14, json_str(r->json, "language"));
 	rc = db_step(s);
 	db_reset(s);
 	if (rc != SQLITE_DONE)
@@ -422,7 +464,7 @@ patient_create(struct req *r)
 
 /*
  * PATCH /api/patients/{id} {version, name?, sex?, dob?, age_years?,
- * phone?, address?, abha_id?, allergies?, notes?}: 200 the patient; null
+ * phone?, address?, abha_id?, allergies?, notes?, language?}: 200 the patient; null
  * clears an optional field.  A date of birth clears the age and an age
  * clears the date of birth (both given: the date wins); clearing the one
  * the patient has without giving the other is 422.  404; 409
@@ -434,7 +476,8 @@ patient_create(struct req *r)
 static int
 patient_update(struct req *r)
 {
-	char		 name[NAME_BUF], phone[16], today[11], now[21];
+	char		 name[NAME_BUF], phone[VALID_PHONE_BUF], today[11], now[21];
+	char		 key[PHON_KEY_MAX];
 	const char	*dob = opt_text(r, "dob");
 	const char	*ph = json_str(r->json, "phone");
 	sqlite3_stmt	*s = st[STMT_UPDATE];
@@ -459,6 +502,8 @@ patient_update(struct req *r)
 	if (json_has(r->json, "name")) {
 		mask |= PF_NAME;
 		db_bind_text(s, 4, name);
+		name_key(name, key);
+		db_bind_text(s, 15, key);
 	}
 	if (json_has(r->json, "sex")) {
 		mask |= PF_SEX;
@@ -497,6 +542,10 @@ patient_update(struct req *r)
 	if (json_has(r->json, "notes")) {
 		mask |= PF_NOTES;
 		db_bind_text(s, 13, opt_text(r, "notes"));
+	}
+	if (json_has(r->json, "language")) {
+		mask |= PF_LANGUAGE;
+		db_bind_text(s, 16, json_str(r->json, "language"));
 	}
 	db_bind_int(s, 3, mask);
 	db_bind_text(s, 14, now);
@@ -556,6 +605,16 @@ struct query {
 	char		 key[Q_BYTES];		/* first word, or the digits */
 	char		 key_end[Q_BYTES];	/* just after all KEY starts */
 	char		 fts[Q_BYTES * 2 + Q_WORDS * 4];  /* "w1"* "w2"* */
+	char		 sound[PHON_KEY_MAX + Q_WORDS * 4]; /* "k1"* "k2"*, or
+					 * (digits, 4 or more) "digits" */
+	char		 skey[PHON_KEY_MAX];	/* first sound key word */
+	char		 skey_end[PHON_KEY_MAX];
+};
+
+/* One part of an answer: its rows statement and the one counting them. */
+struct part {
+	enum stmt	 rows;
+	enum stmt	 count;
 };
 
 /* The smallest string above every string starting with KEY, into END. */
@@ -599,9 +658,11 @@ search_digits(const char *q, struct query *out)
 			return 0;
 	}
 	out->key[n] = '\0';
-	if (n == 11 && out->key[0] == '0')
-		memmove(out->key, out->key + 1, n--);
+	if (n == 11 && out->key[0] == '0' && out->key[1] >= '6')
+		memmove(out->key, out->key + 1, n--);	/* a mobile's trunk 0 */
 	key_after(out->key, out->key_end);
+	if (n >= PHONE_IN_MIN)
+		snprintf(out->sound, sizeof(out->sound), "\"%s\"", out->key);
 	return n > 0;
 }
 
@@ -656,6 +717,32 @@ search_words(const char *q, struct query *out)
 	return out->nwords;
 }
 
+/*
+ * The sound keys of the words of Q (phon_key()) as an FTS5 query into
+ * OUT->sound, each key word a quoted prefix, all required ("k1"* "k2"*;
+ * keys are only a-z), at most Q_WORDS; the first key word into OUT->skey
+ * and OUT->skey_end.  OUT->sound is "" when Q has nothing to sound out.
+ */
+static void
+search_sound(const char *q, struct query *out)
+{
+	char		 key[PHON_KEY_MAX], *w, *save = NULL, *f = out->sound;
+	int		 n = 0;
+
+	out->sound[0] = out->skey[0] = out->skey_end[0] = '\0';
+	if (phon_key(q, key, sizeof(key)) < 0 && key[0] == '\0')
+		return;
+	for (w = strtok_r(key, " ", &save); w != NULL && n < Q_WORDS;
+	    w = strtok_r(NULL, " ", &save), n++) {
+		if (n == 0) {
+			snprintf(out->skey, sizeof(out->skey), "%s", w);
+			key_after(out->skey, out->skey_end);
+		}
+		f += snprintf(f, sizeof(out->sound) - (size_t)(f - out->sound),
+		    "%s\"%s\"*", n > 0 ? " " : "", w);
+	}
+}
+
 /* Classifies the text Q (decoded ?q=) into OUT. */
 static void
 search_parse(const char *q, struct query *out)
@@ -669,16 +756,18 @@ search_parse(const char *q, struct query *out)
 		out->kind = QK_RECENT;
 	else if (search_digits(q, out))
 		out->kind = QK_DIGITS;
-	else if (search_words(q, out) > 0)
+	else if (search_words(q, out) > 0) {
 		out->kind = QK_NAME;
-	else
+		search_sound(q, out);
+	} else
 		out->kind = QK_NOTHING;
 }
 
 /*
  * Binds what a search statement may use: ?1 today, ?2 key, ?3 key_end,
  * ?4 limit, ?5 offset, ?6 the FTS5 query or (digits) the patient to leave
- * out.  A statement without some of them ignores those (SQLITE_RANGE).
+ * out, ?7 the sound keys' FTS5 query or (digits) the trigram query.  A
+ * statement without some of them ignores those (SQLITE_RANGE).
  */
 static void
 search_bind(sqlite3_stmt *s, const struct query *q, const char *today,
@@ -693,6 +782,8 @@ search_bind(sqlite3_stmt *s, const struct query *q, const char *today,
 		db_bind_text(s, 6, q->fts);
 	else if (except > 0)
 		db_bind_int(s, 6, except);
+	if (q->sound[0] != '\0')
+		db_bind_text(s, 7, q->sound);
 }
 
 /*
@@ -730,65 +821,77 @@ search_count(sqlite3_stmt *s)
 }
 
 /*
- * One page (LIMIT rows from OFFSET) of "part A, then part B" into the
- * open array, asking for one row more than the page to set *MORE.  Part
- * A is statement A; when the page starts past its end, ACOUNT counts it
- * (the only time a search counts).  Returns 0, or the SQLite error.
+ * One page (LIMIT rows from OFFSET) of the NPARTS parts one after the
+ * other into the open array, asking each for one row more than the room
+ * left to set *MORE.  A part's size is known from its rows, unless the
+ * page starts past its end: then its count statement counts it (the only
+ * time a search counts).  EXCEPT: bound as ?6 for digits (search_bind).
+ * Returns 0, or the SQLite error.
  */
 static int
-search_page(struct req *r, const struct query *q, const char *today,
-    enum stmt a, enum stmt acount, enum stmt b, long long limit,
-    long long offset, int *more)
+search_parts(struct req *r, const struct query *q, const char *today,
+    const struct part *parts, int nparts, long long limit, long long offset,
+    long long except, int *more)
 {
-	long long	 room = limit, want = limit + 1, got, na;
+	long long	 room = limit, skip = offset, got, size;
+	int		 i;
 
-	search_bind(st[a], q, today, want, offset, 0);
-	if ((got = search_rows(r, st[a], &room, more)) < 0)
-		return (int)-got;
-	if (got >= want)
-		return 0;
-	if (got > 0 || offset == 0)
-		na = offset + got;
-	else {
-		search_bind(st[acount], q, today, 0, 0, 0);
-		if ((na = search_count(st[acount])) < 0)
-			return (int)-na;
+	for (i = 0; i < nparts; i++) {
+		search_bind(st[parts[i].rows], q, today, room + 1, skip, except);
+		if ((got = search_rows(r, st[parts[i].rows], &room, more)) < 0)
+			return (int)-got;
+		if (*more)
+			return 0;
+		if (got > 0 || skip == 0)
+			size = skip + got;
+		else {
+			search_bind(st[parts[i].count], q, today, 0, 0, except);
+			if ((size = search_count(st[parts[i].count])) < 0)
+				return (int)-size;
+		}
+		skip = skip > size ? skip - size : 0;
 	}
-	search_bind(st[b], q, today, want - got,
-	    offset > na ? offset - na : 0, 0);
-	if ((got = search_rows(r, st[b], &room, more)) < 0)
-		return (int)-got;
 	return 0;
 }
 
+/* The parts of each kind of query (the top of this file). */
+static const struct part parts_one_word[] = {
+	{ STMT_NAME_FIRST, STMT_NAME_FIRST_COUNT },
+	{ STMT_NAME_OTHER, STMT_NAME_OTHER_COUNT },
+	{ STMT_SOUND, STMT_SOUND_COUNT },
+};
+static const struct part parts_words[] = {
+	{ STMT_NAME_FIRST_ALL, STMT_NAME_FIRST_ALL_COUNT },
+	{ STMT_NAME_OTHER, STMT_NAME_OTHER_COUNT },
+	{ STMT_SOUND, STMT_SOUND_COUNT },
+};
+static const struct part parts_digits[] = {
+	{ STMT_CLINIC_NO, STMT_CLINIC_NO_COUNT },
+	{ STMT_PHONE, STMT_PHONE_COUNT },
+	{ STMT_PHONE_IN, STMT_PHONE_IN_COUNT },
+};
+
 /*
- * The same for digits: A is the patient with that clinic number (0 or
- * 1), B the phones starting with the digits, without that patient.
+ * Digits: the patient with that clinic number (0 or 1), the phones
+ * starting with them, then (PHONE_IN_MIN digits or more) the phones that
+ * have them elsewhere; the clinic number's patient once.
  */
 static int
 search_page_digits(struct req *r, const struct query *q, const char *today,
     long long limit, long long offset, int *more)
 {
-	sqlite3_stmt	*s = st[STMT_CLINIC_NO];
-	long long	 room = limit, got, except = 0;
+	sqlite3_stmt	*s = st[STMT_CLINIC_ID];
+	long long	 except = 0;
 	int		 rc;
 
-	search_bind(s, q, today, 0, 0, 0);
-	if ((rc = db_step(s)) == SQLITE_ROW) {
+	db_bind_text(s, 2, q->key);
+	if ((rc = db_step(s)) == SQLITE_ROW)
 		except = sqlite3_column_int64(s, 0);
-		if (offset == 0) {
-			jo_row(r, s);
-			room--;
-		}
-	}
 	db_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rc;
-	search_bind(st[STMT_PHONE], q, today, room + 1,
-	    except > 0 && offset > 0 ? offset - 1 : offset, except);
-	if ((got = search_rows(r, st[STMT_PHONE], &room, more)) < 0)
-		return (int)-got;
-	return 0;
+	return search_parts(r, q, today, parts_digits,
+	    q->sound[0] != '\0' ? 3 : 2, limit, offset, except, more);
 }
 
 /*
@@ -828,13 +931,9 @@ patient_search(struct req *r)
 		rc = got < 0 ? (int)-got : 0;
 		break;
 	case QK_NAME:
-		rc = q.nwords == 1 ?
-		    search_page(r, &q, today, STMT_NAME_FIRST,
-		    STMT_NAME_FIRST_COUNT, STMT_NAME_OTHER, limit, offset,
-		    &more) :
-		    search_page(r, &q, today, STMT_NAME_FIRST_ALL,
-		    STMT_NAME_FIRST_ALL_COUNT, STMT_NAME_OTHER, limit, offset,
-		    &more);
+		rc = search_parts(r, &q, today,
+		    q.nwords == 1 ? parts_one_word : parts_words,
+		    q.sound[0] != '\0' ? 3 : 2, limit, offset, 0, &more);
 		break;
 	case QK_DIGITS:
 		rc = search_page_digits(r, &q, today, limit, offset, &more);
@@ -855,6 +954,34 @@ patient_search(struct req *r)
 }
 
 /*
+ * Writes the rows of statement S (bound) as candidates while *ROOM lasts,
+ * but those already written (SEEN, *NSEEN of them: the same phone's are
+ * listed first).  Returns 0, or the SQLite error.  S is reset.
+ */
+static int
+dup_rows(struct req *r, sqlite3_stmt *s, long long *seen, int *nseen,
+    long long *room)
+{
+	long long	 id;
+	int		 rc = SQLITE_DONE, i;
+
+	while (*room > 0 && (rc = db_step(s)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		for (i = 0; i < *nseen && seen[i] != id; i++)
+			continue;
+		if (i < *nseen)
+			continue;
+		seen[(*nseen)++] = id;
+		jo_row(r, s);
+		(*room)--;
+	}
+	if (*room == 0)
+		rc = SQLITE_DONE;
+	db_reset(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : rc;
+}
+
+/*
  * GET /api/patients/duplicates?name=&phone=: 200 {candidates:[...]}, at
  * most DUP_MAX patients who may be the one about to be registered; the
  * registration form asks before it saves:
@@ -863,8 +990,10 @@ patient_search(struct req *r)
  *   2. for a name of several words, the names whose first word starts
  *      with the first word given and that have a word starting with each
  *      other word ("Ravi Kumar" finds "Ravi Kumaran" and "Ravindra S
- *      Kumar"), alphabetically; for a one-word name only that same name,
- *      case aside (not every "Ravi...").
+ *      Kumar"), newest first; then the same by the words' sounds, in any
+ *      script ("Ravi Kumar" finds "ரவி குமார்"); for a one-word name only
+ *      that same name, case aside, or the same sound ("Murugan" finds
+ *      "முருகன்", not every "Ravi...").
  * Sex and age are not asked for: the form calls this before they are
  * known, and the staff decide from the list.  422 for an unusable phone
  * or name.  Audited patient.search with the query and the ids returned.
@@ -872,13 +1001,12 @@ patient_search(struct req *r)
 static int
 patient_duplicates(struct req *r)
 {
-	char		 nbuf[Q_BYTES], pbuf[32], phone[16] = "", today[11];
-	char		 name[Q_BYTES];
+	char		 nbuf[Q_BYTES], pbuf[32], phone[VALID_PHONE_BUF] = "";
+	char		 name[Q_BYTES], today[11], key[PHON_KEY_MAX];
 	struct query	 q;
 	sqlite3_stmt	*s;
-	const char	*p;
-	long long	 room = DUP_MAX, got;
-	int		 rc, more = 0, letter;
+	long long	 room = DUP_MAX, seen[DUP_MAX];
+	int		 rc, letter, nseen = 0;
 	size_t		 i;
 
 	if ((rc = req_query(r, "name", nbuf, sizeof(nbuf))) < 0)
@@ -888,9 +1016,10 @@ patient_duplicates(struct req *r)
 		nbuf[0] = '\0';
 	query_norm(nbuf, sizeof(nbuf));
 	if ((rc = req_query(r, "phone", pbuf, sizeof(pbuf))) < 0 ||
-	    (rc == 1 && !phone_clean(pbuf, phone)))
+	    (rc == 1 && !valid_phone_clean(pbuf, phone)))
 		return http_error(r, 422, "invalid_parameter",
-		    "Enter a 10-digit mobile number.", "phone");
+		    "Enter a 10-digit mobile number or a landline with its STD "
+		    "code.", "phone");
 	db_today(today);
 	r->listing = 1;		/* the ids go into the audit row */
 	memset(&q, 0, sizeof(q));
@@ -902,6 +1031,9 @@ patient_duplicates(struct req *r)
 		if (name[i] >= 'A' && name[i] <= 'Z')
 			name[i] |= 0x20;
 
+	search_sound(nbuf, &q);
+	name_key(name, key);
+
 	jo_open(r);
 	jo_arr(r, "candidates");
 	if (phone[0] != '\0') {
@@ -909,8 +1041,8 @@ patient_duplicates(struct req *r)
 		db_bind_text(s, 1, today);
 		db_bind_text(s, 2, phone);
 		db_bind_int(s, 4, DUP_MAX);
-		if ((got = search_rows(r, s, &room, &more)) < 0)
-			return db_fail(r, (int)-got);
+		if ((rc = dup_rows(r, s, seen, &nseen, &room)) != 0)
+			return db_fail(r, rc);
 	}
 	if (q.nwords == 1 && room > 0) {
 		s = st[STMT_DUP_NAME];
@@ -918,23 +1050,26 @@ patient_duplicates(struct req *r)
 		db_bind_text(s, 2, name);
 		if (phone[0] != '\0')
 			db_bind_text(s, 3, phone);
-		db_bind_int(s, 4, room);
-		if ((got = search_rows(r, s, &room, &more)) < 0)
-			return db_fail(r, (int)-got);
-	} else if (q.nwords > 1 && room > 0) {
-		s = st[STMT_NAME_FIRST_ALL];
-		search_bind(s, &q, today, room + DUP_MAX, 0, 0);
-		while (room > 0 && (rc = db_step(s)) == SQLITE_ROW) {
-			p = (const char *)sqlite3_column_text(s, 6);
-			if (phone[0] != '\0' && p != NULL &&
-			    strcmp(p, phone) == 0)
-				continue;	/* listed above */
-			jo_row(r, s);
-			room--;
-		}
-		db_reset(s);
-		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		db_bind_int(s, 4, DUP_MAX);
+		if (key[0] != '\0')
+			db_bind_text(s, 5, key);
+		if ((rc = dup_rows(r, s, seen, &nseen, &room)) != 0)
 			return db_fail(r, rc);
+	} else if (q.nwords > 1) {
+		s = st[STMT_NAME_FIRST_ALL];
+		search_bind(s, &q, today, DUP_MAX * 2, 0, 0);
+		if ((rc = dup_rows(r, s, seen, &nseen, &room)) != 0)
+			return db_fail(r, rc);
+		if (q.sound[0] != '\0' && room > 0) {
+			s = st[STMT_DUP_SOUND];
+			db_bind_text(s, 1, today);
+			db_bind_text(s, 2, q.skey);
+			db_bind_text(s, 3, q.skey_end);
+			db_bind_int(s, 4, DUP_MAX * 2);
+			db_bind_text(s, 7, q.sound);
+			if ((rc = dup_rows(r, s, seen, &nseen, &room)) != 0)
+				return db_fail(r, rc);
+		}
 	}
 	jo_arr_close(r);
 	jo_close(r);
@@ -957,6 +1092,7 @@ static const struct field create_fields[] = {
 	{ "allergies", FT_STRING, F_NULLABLE, 0, ALLERGIES_CHARS, NULL, NULL,
 	    NULL },
 	{ "notes", FT_STRING, F_NULLABLE, 0, NOTES_CHARS, NULL, NULL, NULL },
+	{ "language", FT_ENUM, 0, 0, 0, "en,ta,hi", NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -975,17 +1111,20 @@ static const struct field update_fields[] = {
 	{ "allergies", FT_STRING, F_NULLABLE, 0, ALLERGIES_CHARS, NULL, NULL,
 	    NULL },
 	{ "notes", FT_STRING, F_NULLABLE, 0, NOTES_CHARS, NULL, NULL, NULL },
+	{ "language", FT_ENUM, 0, 0, 0, "en,ta,hi", NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
 /* Each program its own route table and main() (style.md 2): the same shape on purpose. */
 static const struct route routes[] = {
-	{ METHOD_GET, "/api/patients", R_CLINIC, NULL, patient_search, 0 },
+	{ METHOD_GET, "/api/patients", R_CLINIC | R_NURSE, NULL, patient_search,
+	    0 },
 	{ METHOD_POST, "/api/patients", R_CLINIC, create_fields,
 	    patient_create, 0 },
 	{ METHOD_GET, "/api/patients/duplicates", R_CLINIC, NULL,
 	    patient_duplicates, 0 },
-	{ METHOD_GET, "/api/patients/{id}", R_CLINIC, NULL, patient_get, 0 },
+	{ METHOD_GET, "/api/patients/{id}", R_CLINIC | R_NURSE, NULL,
+	    patient_get, 0 },
 	{ METHOD_PATCH, "/api/patients/{id}", R_CLINIC, update_fields,
 	    patient_update, 0 },
 };

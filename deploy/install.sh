@@ -35,7 +35,7 @@ readonly UNITS=(nalamdesk@.socket nalamdesk@.service nalamdesk.target nalamdesk-
 # number is the release's: the one the build linked) puts names in normal form.
 ICU_PKG=$(dpkg-query -W -f='${Package}\n' 'libicu[0-9]*' 2>/dev/null | grep -E '^libicu[0-9]+$' | head -n 1) || true
 readonly PACKAGES=(nginx multiwatch sqlite3 openssl nftables libfcgi0ldbl libyajl2 libargon2-1 libmd0
-	libsqlite3-0 ca-certificates libpwquality1 cracklib-runtime "${ICU_PKG:-libicu72}")
+	libqrencode4 libsqlite3-0 ca-certificates libpwquality1 cracklib-runtime "${ICU_PKG:-libicu72}")
 
 say() { printf 'install: %s\n' "$*"; }
 warn() { printf 'install: warning: %s\n' "$*" >&2; }

@@ -34,6 +34,105 @@
 	" OR substr(action, -length(?5) - 1) = '.' || ?5)" \
 	" ORDER BY ts DESC, id DESC LIMIT ?6 OFFSET ?7"
 
+/*
+ * The audit trail as people read it (GET /api/audit): the staff member's
+ * name, the patient's name and clinic number, the action in words; with
+ * ?fold=1 the reads (actions ending read, .search, .list, .history) of one
+ * user about one patient in one clinic-local hour (?8: the clinic's offset
+ * from UTC, "+330 minutes") are one entry with their count and first time.
+ * Filters as AUDIT_FILTER, on the audit table's alias a.
+ */
+#define AUDIT_WHERE \
+	" AND a.ts >= ?1 AND a.ts < ?2" \
+	" AND (?3 IS NULL OR a.user_id = ?3)" \
+	" AND (?4 IS NULL OR a.patient_id = ?4)" \
+	" AND (?5 IS NULL OR a.action = ?5" \
+	" OR substr(a.action, 1, length(?5) + 1) = ?5 || '.'" \
+	" OR substr(a.action, -length(?5) - 1) = '.' || ?5)"
+#define AUDIT_IS_READ(x) \
+	"(" x " LIKE '%.read' OR " x " LIKE '%.search' OR " x " LIKE '%.list'" \
+	" OR " x " LIKE '%.history' OR " x " LIKE '%_read')"
+#define AUDIT_WORDS \
+	"CASE a.action" \
+	" WHEN 'patient.create' THEN 'Registered a patient'" \
+	" WHEN 'patient.read' THEN 'Opened a patient''s record'" \
+	" WHEN 'patient.update' THEN 'Edited a patient''s details'" \
+	" WHEN 'patient.search' THEN 'Searched for patients'" \
+	" WHEN 'visit.create' THEN 'Started a consultation'" \
+	" WHEN 'visit.read' THEN 'Opened a consultation'" \
+	" WHEN 'visit.update' THEN 'Saved a consultation'" \
+	" WHEN 'visit.finalize' THEN 'Finished a consultation'" \
+	" WHEN 'visit.history' THEN 'Looked at past visits'" \
+	" WHEN 'queue.add' THEN 'Gave a token'" \
+	" WHEN 'queue.status' THEN 'Changed a token''s status'" \
+	" WHEN 'queue.read' THEN 'Looked at the queue'" \
+	" WHEN 'queue.postpone' THEN 'Moved a patient down the line'" \
+	" WHEN 'queue.priority' THEN 'Changed a token''s priority'" \
+	" WHEN 'queue.vitals' THEN 'Recorded vitals'" \
+	" WHEN 'queue.vitals_read' THEN 'Looked at recorded vitals'" \
+	" WHEN 'visit.allergy_override' THEN 'Prescribed despite an allergy'" \
+	" WHEN 'prescription.read' THEN 'Opened a prescription'" \
+	" WHEN 'prescription.list' THEN 'Looked at prescriptions'" \
+	" WHEN 'backup.restore' THEN 'Restored a backup'" \
+	" WHEN 'user.add' THEN 'Added a staff account (command line)'" \
+	" WHEN 'payment.create' THEN 'Took a payment'" \
+	" WHEN 'payment.read' THEN 'Opened a receipt'" \
+	" WHEN 'payment.list' THEN 'Looked at the payments'" \
+	" WHEN 'payment.void' THEN 'Voided a receipt'" \
+	" WHEN 'appointment.create' THEN 'Booked an appointment'" \
+	" WHEN 'appointment.status' THEN 'Changed an appointment'" \
+	" WHEN 'appointment.list' THEN 'Looked at the appointments'" \
+	" WHEN 'auth.login' THEN 'Signed in'" \
+	" WHEN 'auth.logout' THEN 'Signed out'" \
+	" WHEN 'auth.login_failed' THEN 'Could not sign in (wrong password)'" \
+	" WHEN 'auth.password' THEN 'Changed their own password'" \
+	" WHEN 'auth.password_failed' THEN 'Typed a wrong current password'" \
+	" WHEN 'user.create' THEN 'Added a staff account'" \
+	" WHEN 'user.update' THEN 'Changed a staff account'" \
+	" WHEN 'user.deactivate' THEN 'Deactivated a staff account'" \
+	" WHEN 'user.password_reset' THEN 'Reset a staff member''s password'" \
+	" WHEN 'user.unlock' THEN 'Unlocked a staff account'" \
+	" WHEN 'user.passwd' THEN 'Set a password (command line)'" \
+	" WHEN 'settings.update' THEN 'Changed the clinic''s settings'" \
+	" WHEN 'settings.logo_update' THEN 'Changed the logo'" \
+	" WHEN 'settings.logo_delete' THEN 'Removed the logo'" \
+	" WHEN 'backup.create' THEN 'Took a backup'" \
+	" WHEN 'backup.copy' THEN 'Copied a backup off the PC'" \
+	" WHEN 'audit.read' THEN 'Looked at the audit log'" \
+	" END"
+/* The columns of a readable entry, from audit a (the newest row of a
+ * folded entry), users u, patients p; then FROM and the joins. */
+#define AUDIT_READABLE \
+	" a.user_id AS user_id, a.username AS username, u.name AS user_name," \
+	" a.role AS role, a.ip AS ip, a.action AS action, " AUDIT_WORDS \
+	" AS action_text, a.entity AS entity, a.entity_id AS entity_id," \
+	" CASE WHEN a.entity = 'user' THEN (SELECT name FROM users" \
+	" WHERE id = a.entity_id) END AS entity_name," \
+	" a.patient_id AS patient_id, CASE WHEN p.id IS NOT NULL THEN" \
+	" json_object('id', p.id, 'name', p.name, 'clinic_no', p.clinic_no)" \
+	" END AS \"@patient\", a.detail AS detail"
+#define AUDIT_JOINS \
+	" LEFT JOIN users u ON u.id = a.user_id" \
+	" LEFT JOIN patients p ON p.id = a.patient_id"
+#define AUDIT_READ(lead) \
+	"SELECT a.id AS id, a.ts AS ts, a.ts AS first_ts, 1 AS count," \
+	" json_array(a.action) AS \"@actions\"," AUDIT_READABLE \
+	" FROM audit a" AUDIT_JOINS " WHERE " lead AUDIT_WHERE \
+	" ORDER BY a.ts DESC, a.id DESC LIMIT ?6 OFFSET ?7"
+#define AUDIT_FOLD(lead) \
+	"WITH g AS (SELECT max(a.id) AS id, max(a.ts) AS ts," \
+	" min(a.ts) AS first_ts, count(*) AS count," \
+	" json_group_array(DISTINCT a.action) AS actions FROM audit a" \
+	" WHERE " lead AUDIT_WHERE " GROUP BY CASE WHEN " \
+	AUDIT_IS_READ("a.action") " THEN coalesce(a.user_id, 0) || '|' ||" \
+	" coalesce(a.patient_id, 0) || '|' || strftime('%Y-%m-%dT%H', a.ts, ?8)" \
+	" ELSE 'w' || a.id END ORDER BY max(a.ts) DESC, max(a.id) DESC" \
+	" LIMIT ?6 OFFSET ?7)" \
+	" SELECT g.id AS id, g.ts AS ts, g.first_ts AS first_ts," \
+	" g.count AS count, g.actions AS \"@actions\"," AUDIT_READABLE \
+	" FROM g JOIN audit a ON a.id = g.id" AUDIT_JOINS \
+	" ORDER BY g.ts DESC, g.id DESC"
+
 static const char *const sql[STMT__MAX] = {
 	/* STMT_SETTINGS_GET: one row, keys as columns */
 	"SELECT " SETTING("clinic_name") " AS clinic_name,"
@@ -45,6 +144,14 @@ static const char *const sql[STMT__MAX] = {
 	" CAST(" SETTING("consultation_fee_paise") " AS INTEGER)"
 	" AS consultation_fee_paise,"
 	" " SETTING("timezone") " AS timezone,"
+	" coalesce(" SETTING("paper") ", 'A5') AS paper,"
+	" CASE WHEN " SETTING("print_letterhead") " = '0' THEN 'false'"
+	" ELSE 'true' END AS \"@print_letterhead\","
+	" CAST(coalesce(" SETTING("pad_margin_top_mm") ", 0) AS INTEGER)"
+	" AS pad_margin_top_mm,"
+	" CAST(coalesce(" SETTING("pad_margin_left_mm") ", 0) AS INTEGER)"
+	" AS pad_margin_left_mm,"
+	" nullif(" SETTING("upi_vpa") ", '') AS upi_vpa,"
 	" CASE WHEN EXISTS (SELECT 1 FROM settings_logo)"
 	" THEN '/api/settings/logo' END AS logo_url,"
 	" CAST(" SETTING("version") " AS INTEGER) AS version",
@@ -70,6 +177,18 @@ static const char *const sql[STMT__MAX] = {
 	AUDIT_COLS " WHERE user_id = ?3" AUDIT_FILTER,
 	/* STMT_AUDIT_LIST_PATIENT: one patient (index audit_patient) */
 	AUDIT_COLS " WHERE patient_id = ?4" AUDIT_FILTER,
+	/* STMT_AUDIT_READ: readable, by time */
+	AUDIT_READ("1"),
+	/* STMT_AUDIT_READ_USER */
+	AUDIT_READ("a.user_id = ?3"),
+	/* STMT_AUDIT_READ_PATIENT */
+	AUDIT_READ("a.patient_id = ?4"),
+	/* STMT_AUDIT_FOLD: readable, reads folded, by time */
+	AUDIT_FOLD("1"),
+	/* STMT_AUDIT_FOLD_USER */
+	AUDIT_FOLD("a.user_id = ?3"),
+	/* STMT_AUDIT_FOLD_PATIENT */
+	AUDIT_FOLD("a.patient_id = ?4"),
 	/* STMT_SCHEMA_VERSION */
 	"SELECT user_version FROM pragma_user_version",
 };
@@ -139,7 +258,7 @@ static const struct field user_add_fields[] = {
 	    "or dash, starting with a letter or digit." },
 	{ "name", FT_STRING, F_REQUIRED, 1, 100, NULL, check_one_line,
 	    "The name must be one line of text." },
-	{ "role", FT_ENUM, F_REQUIRED, 0, 0, "admin,doctor,frontdesk", NULL,
+	{ "role", FT_ENUM, F_REQUIRED, 0, 0, ROLE_CHOICES, NULL,
 	    NULL },
 	{ "password", FT_STRING, F_REQUIRED, 10, 128, NULL, valid_password,
 	    "The password must be 10 to 128 characters, not all the same." },
@@ -151,15 +270,19 @@ static const struct field user_patch_fields[] = {
 	    NULL },
 	{ "name", FT_STRING, 0, 1, 100, NULL, check_one_line,
 	    "The name must be one line of text." },
-	{ "role", FT_ENUM, 0, 0, 0, "admin,doctor,frontdesk", NULL, NULL },
+	{ "role", FT_ENUM, 0, 0, 0, ROLE_CHOICES, NULL, NULL },
 	{ "active", FT_BOOL, 0, 0, 0, NULL, NULL, NULL },
 	{ "password", FT_STRING, 0, 10, 128, NULL, valid_password,
 	    "The password must be 10 to 128 characters, not all the same." },
+	{ "language", FT_ENUM, 0, 0, 0, "en,ta,hi", NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
 /* Fee limit: Rs 1,00,000 (10,000,000 paise). */
 #define FEE_MAX_PAISE	10000000LL
+
+/* The largest margin of a pre-printed pad, top or left, in mm. */
+#define PAD_MARGIN_MAX_MM	120
 
 /* Optional text fields take null as "" (cleared). */
 static const struct field settings_fields[] = {
@@ -178,6 +301,16 @@ static const struct field settings_fields[] = {
 	{ "timezone", FT_STRING, 0, 1, 64, NULL, check_timezone,
 	    "The time zone must be an IANA name this server knows, "
 	    "e.g. Asia/Kolkata." },
+	/* The prescription sheet: its paper, and pre-printed pads. */
+	{ "paper", FT_ENUM, 0, 0, 0, "A5,A4", NULL, NULL },
+	{ "print_letterhead", FT_BOOL, 0, 0, 0, NULL, NULL, NULL },
+	{ "pad_margin_top_mm", FT_INT, 0, 0, PAD_MARGIN_MAX_MM, NULL, NULL,
+	    NULL },
+	{ "pad_margin_left_mm", FT_INT, 0, 0, PAD_MARGIN_MAX_MM, NULL, NULL,
+	    NULL },
+	{ "upi_vpa", FT_STRING, F_NULLABLE, 5, 100, NULL, valid_upi_vpa,
+	    "The UPI ID must look like clinic@okaxis: letters, digits, "
+	    ". _ - before the @ and the bank's handle after it." },
 	/* Read-only (answered by GET); accepted so that a client may send
 	 * back what it read, and ignored: the logo has its own route. */
 	{ "logo_url", FT_STRING, F_NULLABLE, 0, 300, NULL, NULL, NULL },

@@ -104,14 +104,25 @@ filter_read(struct req *r, struct filter *f)
 	return 0;
 }
 
-/* The statement for F, bound, with LIMIT and OFFSET. */
+/*
+ * The statement for F, bound, with LIMIT and OFFSET: of the family FIRST
+ * (the raw rows, readable, or folded: each three statements in a row, by
+ * time, one user, one patient).
+ */
 static sqlite3_stmt *
-filter_bind(const struct filter *f, long long limit, long long offset)
+filter_bind(const struct filter *f, enum stmt first, long long limit,
+    long long offset)
 {
 	sqlite3_stmt	*s;
+	char		 shift[32];
+	struct tm	 tm;
+	time_t		 now = time(NULL);
 
-	s = st[f->patient_id > 0 ? STMT_AUDIT_LIST_PATIENT :
-	    f->user_id > 0 ? STMT_AUDIT_LIST_USER : STMT_AUDIT_LIST];
+	s = st[first + (f->patient_id > 0 ? 2 : f->user_id > 0 ? 1 : 0)];
+	/* The clinic's hours (TZ is the clinic's once db_today() ran). */
+	localtime_r(&now, &tm);
+	snprintf(shift, sizeof(shift), "%+ld minutes", tm.tm_gmtoff / 60);
+	db_bind_text(s, 8, shift);
 	db_bind_text(s, 1, f->from);
 	db_bind_text(s, 2, f->to);
 	if (f->user_id > 0)
@@ -126,26 +137,32 @@ filter_bind(const struct filter *f, long long limit, long long offset)
 }
 
 /*
- * GET /api/audit?from=&to=&user_id=&patient_id=&action=&limit=&offset=:
- * 200 {entries:[{id, ts, user_id, username, role, ip, action, entity,
- * entity_id, patient_id, detail}]} (detail: JSON text
- * or null) newest first; 422 for a malformed filter.
- * ?action= matches exactly, a family ("patient") or a verb ("login").
+ * GET /api/audit?from=&to=&user_id=&patient_id=&action=&fold=&limit=&offset=:
+ * 200 {entries:[{id, ts, first_ts, count, actions, user_id, username,
+ * user_name, role, ip, action, action_text, entity, entity_id,
+ * entity_name, patient_id, patient:{id, name, clinic_no}|null, detail}]}
+ * newest first (detail: JSON text or null, e.g. a listing's query and
+ * ids); 422 for a malformed filter.  ?action= matches exactly, a family
+ * ("patient") or a verb ("login").  ?fold=1: the reads of one user about
+ * one patient in one clinic-local hour are one entry (count, first_ts,
+ * actions; the other fields those of the newest).
  */
 int
 auditlog_list(struct req *r)
 {
 	struct filter	 f;
 	sqlite3_stmt	*s;
-	long long	 limit, offset;
+	long long	 limit, offset, fold;
 	int		 rc;
 
 	if ((rc = filter_read(r, &f)) != 0 ||
-	    (rc = req_paging(r, &limit, &offset)) != 0)
+	    (rc = req_paging(r, &limit, &offset)) != 0 ||
+	    (rc = req_query_int(r, "fold", 0, 0, 1, &fold)) != 0)
 		return rc;
 	if ((rc = read_audited(r, &f)) != 0)
 		return rc;
-	s = filter_bind(&f, limit, offset);
+	s = filter_bind(&f, fold ? STMT_AUDIT_FOLD : STMT_AUDIT_READ, limit,
+	    offset);
 	jo_open(r);
 	if ((rc = jo_rows(r, "entries", s)) != SQLITE_OK)
 		return db_fail(r, rc);
@@ -244,7 +261,7 @@ auditlog_csv(struct req *r)
 	if ((rc = read_audited(r, &f)) != 0)
 		return rc;
 	ob_add(&b, header, sizeof(header) - 1);
-	s = filter_bind(&f, limit, offset);
+	s = filter_bind(&f, STMT_AUDIT_LIST, limit, offset);
 	n = sqlite3_column_count(s);
 	while ((rc = db_step(s)) == SQLITE_ROW && b.ok) {
 		for (i = 0; i < n; i++) {

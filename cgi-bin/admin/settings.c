@@ -17,7 +17,7 @@
 /* The text settings PUT may change, in the order they are written. */
 static const char *const text_keys[] = {
 	"clinic_name", "doctor_name", "qualification", "registration_no",
-	"address", "phone", "timezone",
+	"address", "phone", "timezone", "upi_vpa",
 };
 
 /* Writes the settings row as one JSON object.  Returns 200 or db_fail. */
@@ -36,7 +36,9 @@ settings_answer(struct req *r)
 /*
  * GET /api/settings: 200 {clinic_name, doctor_name, qualification,
  * registration_no, address, phone, consultation_fee_paise, timezone,
- * logo_url (null or "/api/settings/logo"), version}.
+ * paper (A5|A4), print_letterhead, pad_margin_top_mm, pad_margin_left_mm,
+ * upi_vpa (null when receipts carry no UPI QR), logo_url (null or
+ * "/api/settings/logo"), version}.
  */
 int
 settings_get(struct req *r)
@@ -52,6 +54,39 @@ setting_set(const char *key, const char *value)
 	db_bind_text(s, 1, key);
 	db_bind_text(s, 2, value);
 	return db_run(s);
+}
+
+/*
+ * The print settings of a PUT body that it names: paper, print_letterhead,
+ * pad_margin_top_mm, pad_margin_left_mm (checked by the field table).
+ * Returns SQLITE_OK or the error.
+ */
+static int
+print_settings_set(struct req *r)
+{
+	static const char *const margins[] = { "pad_margin_top_mm",
+	    "pad_margin_left_mm" };
+	long long	 mm;
+	char		 num[24];
+	size_t		 i;
+	int		 rc, on;
+
+	if (json_has(r->json, "paper") &&
+	    (rc = setting_set("paper", json_str(r->json, "paper"))) !=
+	    SQLITE_OK)
+		return rc;
+	if (json_bool(r->json, "print_letterhead", &on) &&
+	    (rc = setting_set("print_letterhead", on ? "1" : "0")) !=
+	    SQLITE_OK)
+		return rc;
+	for (i = 0; i < ND_NELEM(margins); i++) {
+		if (!json_int(r->json, margins[i], &mm))
+			continue;
+		snprintf(num, sizeof(num), "%lld", mm);
+		if ((rc = setting_set(margins[i], num)) != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
 }
 
 /*
@@ -89,6 +124,8 @@ settings_put(struct req *r)
 		    SQLITE_OK)
 			return db_fail(r, rc);
 	}
+	if ((rc = print_settings_set(r)) != SQLITE_OK)
+		return db_fail(r, rc);
 	if (json_int(r->json, "consultation_fee_paise", &fee)) {
 		snprintf(num, sizeof(num), "%lld", fee);
 		if ((rc = setting_set("consultation_fee_paise", num)) !=

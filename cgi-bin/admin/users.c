@@ -111,7 +111,8 @@ user_create(struct req *r)
 }
 
 /*
- * PATCH /api/users/{id} {version, name?, role?, active?, password?}:
+ * PATCH /api/users/{id} {version, name?, role?, active?, password?,
+ * language?}:
  * 200 {user}; 404; 409 "stale_version", "last_admin" (the last active
  * admin may not be deactivated or given another role) or
  * "cannot_deactivate_self".  Deactivating a user or setting their password
@@ -153,6 +154,9 @@ user_update(struct req *r)
 		db_rollback();
 		return rc;
 	}
+	if (json_has(r->json, "language") && (rc = users_set_language(r,
+	    r->param[0], json_str(r->json, "language"))) != SQLITE_OK)
+		return db_fail(r, rc);
 	if ((rc = db_commit()) != SQLITE_OK)
 		return db_fail(r, rc);
 	return users_reply(r, r->param[0]);

@@ -61,6 +61,7 @@ const char *const role_names[ROLE__MAX] = {
 	"admin",	/* ROLE_ADMIN */
 	"doctor",	/* ROLE_DOCTOR */
 	"frontdesk",	/* ROLE_FRONTDESK */
+	"nurse",	/* ROLE_NURSE */
 };
 _Static_assert(ND_NELEM(role_names) == ROLE__MAX, "role_names");
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nd.h"
+#include "vitals.h"
 
 static int
 enum_has(const char *choices, const char *s)
@@ -211,4 +212,20 @@ int
 valid_fields(struct req *r, const struct field *fields)
 {
 	return valid_object(r, r->json, fields, NULL);
+}
+
+/*
+ * Checks the "vitals" member VIT of a body (vitals.c) into VI, and the
+ * pressures against the stored vitals OLD (NULL: none).  Returns 0, or
+ * 422 naming the vital (e.g. "vitals.bp_systolic") written into R.
+ */
+int
+valid_vitals(struct req *r, yajl_val vit, struct vitals_in *vi,
+    const struct vitals_in *old)
+{
+	struct vitals_err	 e;
+
+	if (vitals_parse(vit, vi, &e) != 0 || vitals_bp(vi, old, &e) != 0)
+		return http_error(r, 422, e.code, e.msg, e.path);
+	return 0;
 }

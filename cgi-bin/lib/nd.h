@@ -16,6 +16,7 @@
  *              backup.c, backupseal.c backup_*  a backup (backup.h)
  *              audit.c  audit_*       the append-only audit trail
  *              auth.c   auth_*        passwords, session tokens and lookup
+ *              pkey.c   pkey_*        patients' sound keys in bulk (pkey.h)
  *   request    req.c    req_*, http_*, json_parse_body, db_fail
  *                                     one request, its errors, its answer
  *              jout.c   jo_*          JSON out
@@ -23,7 +24,10 @@
  *   bottom     db.c     db_*          SQLite, transactions, the clinic's time
  *   (no HTTP)  json.c   json_*        JSON values (a yajl tree)
  *              valid.c  valid_*       pure validators
+ *              vitals.c vitals_*      a patient's vitals, their ranges (vitals.h)
+ *              phonetic.c phon_*      a name's sound key (ICU; phonetic.h)
  *              text.c   text_*        names: NFKC, refused characters (text.h, ICU)
+ *              url.c    url_*         percent-encoding of a link's values
  *              log.c    nd_log
  */
 #ifndef ND_H
@@ -50,16 +54,20 @@ enum role {
 	ROLE_ADMIN,
 	ROLE_DOCTOR,
 	ROLE_FRONTDESK,
+	ROLE_NURSE,
 	ROLE__MAX
 };
 extern const char *const role_names[ROLE__MAX];
+/* The same list for a field table (FT_ENUM). */
+#define ROLE_CHOICES	"admin,doctor,frontdesk,nurse"
 int	role_parse(const char *);	/* <0 unknown, else enum role */
 
 /* Route role sets. A route must declare one; 0 is refused at start. */
 #define R_ADMIN		(1u << ROLE_ADMIN)
 #define R_DOCTOR	(1u << ROLE_DOCTOR)
 #define R_FRONTDESK	(1u << ROLE_FRONTDESK)
-#define R_STAFF		(R_ADMIN | R_DOCTOR | R_FRONTDESK)
+#define R_NURSE		(1u << ROLE_NURSE)
+#define R_STAFF		(R_ADMIN | R_DOCTOR | R_FRONTDESK | R_NURSE)
 #define R_CLINIC	(R_DOCTOR | R_FRONTDESK)
 #define R_ANYONE	(1u << 8)	/* no session needed (IP allow-list only) */
 
@@ -197,6 +205,9 @@ int	 req_cookie(const struct req *, const char *, char *, size_t);
 void	 req_header(struct req *, const char *, const char *);
 int	 req_render(struct req *, int, char **, size_t *);
 int	 http_error(struct req *, int, const char *, const char *, const char *);
+void	 http_error_begin(struct req *, const char *, const char *,
+	    const char *);
+int	 http_error_end(struct req *, int);
 int	 http_errorf(struct req *, int, const char *, const char *, const char *,
 	    ...) __attribute__((format(printf, 5, 6)));
 const char *http_reason(int);
@@ -305,16 +316,25 @@ size_t	 valid_utf8_chars(const char *);
 int	 valid_date(const char *);
 int	 valid_time(const char *);
 int	 valid_phone(const char *);
+#define VALID_PHONE_BUF	16
+int	 valid_phone_clean(const char *, char *);
 int	 valid_abha(const char *);
+int	 valid_upi_vpa(const char *);
 int	 valid_username(const char *);
 int	 valid_password(const char *);
 int	 valid_plain_text(const char *);
 int	 valid_name(const char *const *, size_t, const char *);
 
+/* url.c */
+long	 url_encode(const char *, char *, size_t, const char *);
+
 /* fields.c */
+struct vitals_in;
 int	 valid_fields(struct req *, const struct field *);
 int	 valid_object(struct req *, yajl_val, const struct field *,
 	    const char *);
+int	 valid_vitals(struct req *, yajl_val, struct vitals_in *,
+	    const struct vitals_in *);
 
 /* audit.c */
 #define AUDIT_FIELDS	10	/* of a journal line; a line of 9 has no detail */

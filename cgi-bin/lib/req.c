@@ -302,6 +302,19 @@ int
 http_error(struct req *r, int status, const char *code, const char *message,
     const char *field)
 {
+	http_error_begin(r, code, message, field);
+	return http_error_end(r, status);
+}
+
+/*
+ * The start of http_error(): the answer so far is dropped and the "error"
+ * object is left open, so that the caller may add members of its own
+ * (e.g. the conflicts of a refused prescription) before http_error_end().
+ */
+void
+http_error_begin(struct req *r, const char *code, const char *message,
+    const char *field)
+{
 	jo_reset(r);
 	free(r->out);
 	r->out = NULL;
@@ -313,6 +326,12 @@ http_error(struct req *r, int status, const char *code, const char *message,
 	jo_str(r, "message", message);
 	if (field != NULL)
 		jo_str(r, "field", field);
+}
+
+/* Closes the error http_error_begin() opened.  Returns STATUS. */
+int
+http_error_end(struct req *r, int status)
+{
 	jo_obj_close(r);
 	jo_close(r);
 	return status;

@@ -91,6 +91,27 @@ refused(const UChar *u, int32_t i, int32_t n, UChar32 c)
 	return TEXT_OK;
 }
 
+/* 1 if the N units of U hold nothing refused; else 0, *WHY and *AT (may be NULL) set. */
+static int
+scan(const UChar *u, int32_t n, enum text_refusal *why, unsigned *at)
+{
+	int32_t	 i, o;
+	UChar32	 c;
+
+	for (i = 0; i < n; ) {
+		o = i;
+		U16_NEXT(u, i, n, c);
+		if (U_IS_SURROGATE(c) || (*why = refused(u, o, n, c)) != TEXT_OK) {
+			if (*why == TEXT_OK)
+				*why = TEXT_BAD;
+			if (at != NULL)
+				*at = (unsigned)c;
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /*
  * Writes IN (NUL-terminated UTF-8) in normal form (see the top of this
  * file) into OUT of SIZE bytes.  Returns 1 done; 0 refused, *WHY what,
@@ -118,25 +139,18 @@ text_norm(const char *in, char *out, size_t size, enum text_refusal *why,
 		*why = TEXT_BAD;
 		return 0;
 	}
+	/* As typed (the character named is one the user typed), then in
+	 * normal form: canonical reordering can move a mark between a ZWJ
+	 * and the letter it stood by. */
+	if (!scan(u, n, why, at))
+		return 0;
 	if ((nfkc = unorm2_getNFKCInstance(&e)) == NULL || U_FAILURE(e))
 		return -1;
 	m = unorm2_normalize(nfkc, u, n, v, TEXT_UNITS, &e);
 	if (U_FAILURE(e) || m >= TEXT_UNITS)
 		return -1;
-	/* Checked in normal form: canonical reordering can move a mark
-	 * between a ZWJ and the letter it stood by. */
-	for (i = 0; i < m; ) {
-		o = i;
-		U16_NEXT(v, i, m, c);
-		if (U_IS_SURROGATE(c) ||
-		    (*why = refused(v, o, m, c)) != TEXT_OK) {
-			if (*why == TEXT_OK)
-				*why = TEXT_BAD;
-			if (at != NULL)
-				*at = (unsigned)c;
-			return 0;
-		}
-	}
+	if (!scan(v, m, why, at))
+		return 0;
 	/* White space of any kind: one space between words, none around. */
 	for (i = 0, o = 0, space = 0; i < m; ) {
 		U16_NEXT(v, i, m, c);

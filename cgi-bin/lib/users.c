@@ -29,7 +29,7 @@
 #define USER_COLS \
 	"u.id, u.username, u.name, u.role," \
 	" CASE u.active WHEN 1 THEN 'true' ELSE 'false' END AS \"@active\"," \
-	" u.version, u.created_at, u.updated_at," \
+	" u.version, u.created_at, u.updated_at, u.language," \
 	" (SELECT a.ts FROM audit a WHERE a.user_id = u.id" \
 	" AND a.action = 'auth.login' ORDER BY a.ts DESC LIMIT 1) AS last_login_at," \
 	" (SELECT strftime('%Y-%m-%dT%H:%M:%SZ', max(f.locked_until), 'unixepoch')" \
@@ -56,6 +56,8 @@ enum stmt {
 	STMT_FAILED,
 	STMT_CLEAR,
 	STMT_UNLOCK,
+	STMT_LANGUAGE,
+	STMT_SET_LANGUAGE,
 	STMT__MAX
 };
 static const char *const sql[STMT__MAX] = {
@@ -106,6 +108,10 @@ static const char *const sql[STMT__MAX] = {
 	"DELETE FROM login_failures WHERE username = ?1 AND ip = ?2",
 	/* STMT_UNLOCK: every address */
 	"DELETE FROM login_failures WHERE username = ?1",
+	/* STMT_LANGUAGE */
+	"SELECT language FROM users WHERE id = ?1",
+	/* STMT_SET_LANGUAGE: the screens' language; no version of its own */
+	"UPDATE users SET language = ?2, updated_at = ?3 WHERE id = ?1",
 };
 /* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "users sql");
@@ -410,4 +416,46 @@ users_unlock(const char *username, int *cleared)
 	if (cleared != NULL)
 		*cleared = rc == SQLITE_OK && sqlite3_changes(db) > 0;
 	return rc;
+}
+
+/*
+ * The screens' language of user ID ("en", "ta" or "hi") into OUT of SIZE
+ * bytes; "en" when there is no such user.
+ */
+void
+users_language(long long id, char *out, size_t size)
+{
+	sqlite3_stmt	*s = st[STMT_LANGUAGE];
+
+	snprintf(out, size, "en");
+	db_bind_int(s, 1, id);
+	if (db_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL)
+		snprintf(out, size, "%s",
+		    (const char *)sqlite3_column_text(s, 0));
+	db_reset(s);
+}
+
+/*
+ * Sets the screens' language of user ID to LANG (one of en, ta, hi: the
+ * caller's field table checked it) inside the caller's write transaction,
+ * and audits it as "user.language".  A choice of one's own screens: it
+ * needs no version and ends no session.  Returns SQLITE_OK, SQLITE_NOTFOUND
+ * when there is no such user, or the error.
+ */
+int
+users_set_language(struct req *r, long long id, const char *lang)
+{
+	sqlite3_stmt	*s = st[STMT_SET_LANGUAGE];
+	char		 now[21];
+	int		 rc;
+
+	db_now(now);
+	db_bind_int(s, 1, id);
+	db_bind_text(s, 2, lang);
+	db_bind_text(s, 3, now);
+	if ((rc = db_run(s)) != SQLITE_OK)
+		return rc;
+	if (sqlite3_changes(db) != 1)
+		return SQLITE_NOTFOUND;
+	return audit(r, "user.language", "user", id, 0);
 }

@@ -34,5 +34,7 @@ long long users_locked(const char *, const char *);
 int	 users_failed(const char *, const char *);
 int	 users_succeeded(const char *, const char *);
 int	 users_unlock(const char *, int *);
+void	 users_language(long long, char *, size_t);
+int	 users_set_language(struct req *, long long, const char *);
 
 #endif /* USERS_H */

@@ -107,13 +107,69 @@ valid_time(const char *s)
 	return (s[0] - '0') * 10 + (s[1] - '0') < 24 && s[3] < '6';
 }
 
-/* An Indian mobile number: 10 digits starting 6-9; or empty. */
+/*
+ * An Indian phone number as stored: a mobile (10 digits starting 6-9), or
+ * a landline with its STD code and trunk 0 (11 digits: 0, a code of 2-4
+ * digits not starting 0, the local number: 04423456789); or empty.
+ */
 int
 valid_phone(const char *s)
 {
-	if (*s == '\0')
+	size_t	 n = strlen(s);
+
+	if (n == 0)
 		return 1;
-	return strlen(s) == 10 && isdigits(s, 10) && s[0] >= '6';
+	if (n == 10)
+		return isdigits(s, 10) && s[0] >= '6';
+	return n == 11 && isdigits(s, 11) && s[0] == '0' && s[1] != '0';
+}
+
+/*
+ * Normalises a phone number as people write it into OUT (VALID_PHONE_BUF
+ * bytes): spaces, dashes, dots and brackets dropped, then a +91 or 91
+ * before ten digits.  Eleven digits starting 0 are a landline with its STD
+ * code ("044 2345 6789" -> "04423456789", "(0821) 234 5678" -> "08212345678",
+ * kept with the 0) when the first group written is the 0 and the code
+ * (3-5 digits), or when the digit after the 0 cannot start a mobile (1-5);
+ * else a mobile dialled with a trunk 0 ("098765 43210" -> "9876543210").
+ * Returns 1 if the result is empty or valid_phone().
+ */
+int
+valid_phone_clean(const char *s, char *out)
+{
+	char		 d[24];
+	const char	*p = s;
+	size_t		 n = 0, first = 0;
+	int		 grouped = 0;
+
+	out[0] = '\0';
+	while (*p == ' ' || *p == '(')
+		p++;
+	for (; *p != '\0'; p++) {
+		if (strchr(" -.()", *p) != NULL) {
+			if (first == 0)
+				first = n;	/* digits of the first group */
+			continue;
+		}
+		if (n + 1 >= sizeof(d))
+			return 0;
+		d[n++] = *p;
+	}
+	d[n] = '\0';
+	if (first == 0)
+		first = n;
+	grouped = d[0] == '0' && first >= 3 && first <= 5;
+	s = d;
+	if (n == 13 && strncmp(d, "+91", 3) == 0)
+		s = d + 3;
+	else if (n == 12 && strncmp(d, "91", 2) == 0)
+		s = d + 2;
+	else if (n == 11 && d[0] == '0' && !grouped && d[1] >= '6')
+		s = d + 1;
+	if ((n = strlen(s)) > 11)
+		return 0;
+	memcpy(out, s, n + 1);
+	return valid_phone(out);
 }
 
 /*
@@ -138,6 +194,34 @@ valid_abha(const char *s)
 	for (i = 0; s + i < at; i++)
 		if (!(islower((unsigned char)s[i]) ||
 		    isdigit((unsigned char)s[i]) || s[i] == '.' || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/*
+ * A UPI virtual payment address as NPCI writes them: 2-64 of a-z A-Z 0-9
+ * . _ - (starting with a letter or digit), "@", and the handle of the
+ * payment app's bank, 2-32 letters and digits starting with a letter
+ * ("clinic.name@okaxis", "9876543210@ybl").
+ */
+int
+valid_upi_vpa(const char *s)
+{
+	const char	*at = strchr(s, '@');
+	size_t		 i, n;
+
+	if (at == NULL || at - s < 2 || at - s > 64 ||
+	    !isalnum((unsigned char)s[0]))
+		return 0;
+	for (i = 0; s + i < at; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '.' ||
+		    s[i] == '_' || s[i] == '-'))
+			return 0;
+	n = strlen(at + 1);
+	if (n < 2 || n > 32 || !isalpha((unsigned char)at[1]))
+		return 0;
+	for (i = 1; i <= n; i++)
+		if (!isalnum((unsigned char)at[i]))
 			return 0;
 	return 1;
 }

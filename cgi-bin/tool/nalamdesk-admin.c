@@ -28,6 +28,7 @@
 #include "users.h"
 #include "text.h"
 #include "migrations.h"
+#include "pkey.h"
 #include "tool.h"
 
 /*
@@ -167,8 +168,8 @@ cmd_user(int argc, char **argv)
 		if (!valid_username(u) || role_parse(role) < 0 ||
 		    valid_utf8_chars(name) < 1 || valid_utf8_chars(name) > 100) {
 			fprintf(stderr, "nalamdesk-admin: username is 3-32 of "
-			    "a-z 0-9 . _ -; role is admin, doctor or frontdesk; "
-			    "name is 1-100 characters\n");
+			    "a-z 0-9 . _ -; role is admin, doctor, frontdesk "
+			    "or nurse; name is 1-100 characters\n");
 			return EXIT_USAGE;
 		}
 		if (text_norm(name, nname, sizeof(nname), &refusal, NULL) != 1 ||
@@ -246,6 +247,35 @@ cmd_audit_import(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/*
+ * rekey: rebuilds every patient's sound key (patients.name_key, the search
+ * across scripts) from the name; for keys written by an older NalamDesk or
+ * rows changed by hand.
+ */
+static int
+cmd_rekey(int argc, char **argv)
+{
+	long long	 n;
+	int		 lock;
+
+	(void)argv;
+	if (argc != 0)
+		return EXIT_USAGE;
+	if (!tool_open(0))
+		return EXIT_FAIL;
+	if ((lock = tool_lock(1)) == -1)
+		return EXIT_FAIL;
+	n = pkey_fill(1);
+	tool_unlock(lock);
+	if (n < 0) {
+		fprintf(stderr, "nalamdesk-admin: the sound keys could not be "
+		    "written\n");
+		return EXIT_FAIL;
+	}
+	printf("sound keys of %lld patients written\n", n);
+	return EXIT_OK;
+}
+
 static const struct command {
 	const char	*name;
 	int		(*fn)(int, char **);
@@ -254,7 +284,7 @@ static const struct command {
 	{ "migrate", cmd_migrate,
 	    "migrate                 create or upgrade the database" },
 	{ "user", cmd_user,
-	    "user add --username U --name N --role admin|doctor|frontdesk\n"
+	    "user add --username U --name N --role admin|doctor|frontdesk|nurse\n"
 	    "                        add a user; password from stdin\n"
 	    "  user passwd --username U  set a password (stdin); ends sessions\n"
 	    "  user unlock --username U  clear the locks that wrong passwords put\n"
@@ -282,6 +312,9 @@ static const struct command {
 	    "                        scheduled backup into VAR/backups, rotated\n"
 	    "                        (default 48 hourly, 14 daily, 8 weekly, 12\n"
 	    "                        monthly); the newest copied, encrypted, to DIR" },
+	{ "rekey", cmd_rekey,
+	    "rekey                   rebuild every patient's sound key (the name\n"
+	    "                        search across scripts)" },
 	{ "net", cmd_net,
 	    "net apply | net check   (installed systems) regenerate the allow-list,\n"
 	    "                        certificate and firewall from network.conf" },

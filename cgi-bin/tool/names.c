@@ -6,7 +6,8 @@
  * space collapsed, refused characters taken out).  A name that would be
  * left empty keeps what it had, and is counted.  Run in one transaction
  * with the removal of the step, so it runs once, whole or not at all.
- * A patient whose name changes gets a new version, like any edit.
+ * A patient whose name changes gets a new version, like any edit, and
+ * loses its sound key, which the tool makes anew right after (pkey.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,9 +30,10 @@ static const char *const sql[STMT__MAX] = {
 	"SELECT 1 FROM pending_steps WHERE name = 'normalise_names'",
 	/* STMT_PATIENTS */
 	"SELECT id, name FROM patients ORDER BY id",
-	/* STMT_PATIENT_SET */
-	"UPDATE patients SET name = ?2, version = version + 1, updated_at = ?3"
-	" WHERE id = ?1",
+	/* STMT_PATIENT_SET: the sound key is made anew from the new name
+	 * (pkey_fill(), right after) */
+	"UPDATE patients SET name = ?2, name_key = NULL, version = version + 1,"
+	" updated_at = ?3 WHERE id = ?1",
 	/* STMT_USERS */
 	"SELECT id, name FROM users ORDER BY id",
 	/* STMT_USER_SET */

@@ -19,6 +19,7 @@
 
 #include "nd.h"
 #include "migrations.h"
+#include "pkey.h"
 #include "tool.h"
 
 char	 tool_var[4096] = "./var";
@@ -163,7 +164,7 @@ tool_latest(void)
 int
 tool_migrate(int quiet)
 {
-	long long	 have = db_int_sql("PRAGMA user_version", -1);
+	long long	 have = db_int_sql("PRAGMA user_version", -1), n;
 	size_t		 i;
 	char		 set[64];
 
@@ -194,8 +195,20 @@ tool_migrate(int quiet)
 		if (!quiet)
 			printf("applied %s\n", migrations[i].name);
 	}
-	/* What a migration left for C to do (names.c). */
-	return tool_pending_steps(quiet);
+	/* What a migration left for C to do (names.c), before the sound
+	 * keys, which are made from the names. */
+	if (tool_pending_steps(quiet) != EXIT_OK)
+		return EXIT_FAIL;
+	/* The sound keys SQL cannot compute (pkey.h): of the patients a
+	 * migration, a restore or an import left without one. */
+	if ((n = pkey_fill(0)) < 0) {
+		fprintf(stderr, "nalamdesk-admin: the patients' sound keys "
+		    "could not be written (run: nalamdesk-admin rekey)\n");
+		return EXIT_FAIL;
+	}
+	if (n > 0 && !quiet)
+		printf("sound keys of %lld patients written\n", n);
+	return EXIT_OK;
 }
 
 /*

@@ -21,4 +21,21 @@ enum dose_kind {
 
 enum dose_kind	dose_parse(const char *, char *, size_t);
 
+/*
+ * The languages a patient reads (patients.language): the dosing of their
+ * printout is written in it by dose_words() (dosewords.c).
+ */
+enum dose_lang {
+	DOSE_LANG_EN,
+	DOSE_LANG_TA,
+	DOSE_LANG_HI,
+	DOSE_LANG__MAX
+};
+
+#define DOSE_WORDS_MAX	640	/* bytes: the longest dosing line and NUL */
+
+int	dose_lang(const char *);
+size_t	dose_words(enum dose_lang, const char *, const char *, long long,
+	    char *, size_t);
+
 #endif /* VISITS_DOSE_H */

@@ -14,7 +14,10 @@
  * the clinic's own medicines first.
  *
  * The dose of a prescription line is classified and normalised by
- * dose_parse() in dose.c.
+ * dose_parse() in dose.c.  Each line a visit answers carries its dosing in
+ * words, in English and in the language its patient reads ("dosing":
+ * {en, lang, local}), written by dose_words() in dosewords.c, which the
+ * statements call as the SQL function dose_words(lang, dose, timing, days).
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -24,11 +27,20 @@
 
 #include "nd.h"
 #include "qentry.h"
+#include "vitals.h"
 #include "dose.h"
+#include "allergy.h"
+#include "followup.h"
+
+/* The language the visit's patient reads (dose_words() below). */
+#define PATIENT_LANG \
+	"(SELECT language FROM patients WHERE id = v.patient_id)"
 
 /*
  * The columns of a visit as the API shows it (see jo_row_fields() for the
- * "@" and "patient." conventions).  ?2 is today's date, for the age.
+ * "@" and "patient." conventions).  ?2 is today's date, for the age.  A
+ * line's brand and allergy_override are members only when set (json_patch
+ * drops the null members of its patch).
  */
 #define VISIT_COLS \
 	"v.id AS id, v.patient_id AS patient_id, v.queue_id AS queue_id," \
@@ -40,9 +52,13 @@
 	" (SELECT json_group_array(json_object('text', text, 'code', code))" \
 	" FROM (SELECT text, code FROM visit_diagnoses WHERE visit_id = v.id" \
 	" ORDER BY pos)) AS \"@diagnoses\"," \
-	" (SELECT json_group_array(json_object('medicine', medicine," \
+	" (SELECT json_group_array(json_patch(json_object('medicine', medicine," \
 	" 'strength', strength, 'form', form, 'dose', dose, 'timing', timing," \
-	" 'duration_days', duration_days, 'instructions', instructions))" \
+	" 'duration_days', duration_days, 'instructions', instructions," \
+	" 'dosing', json_object('en', dose_words('en', dose, timing," \
+	" duration_days), 'lang', " PATIENT_LANG ", 'local'," \
+	" dose_words(" PATIENT_LANG ", dose, timing, duration_days)))," \
+	" json_object('brand', brand, 'allergy_override', allergy_override)))" \
 	" FROM (SELECT * FROM prescriptions WHERE visit_id = v.id" \
 	" ORDER BY pos)) AS \"@prescriptions\"," \
 	" v.advice AS advice, v.follow_up_date AS follow_up_date," \
@@ -59,11 +75,29 @@
 	" WHEN p.age_on IS NOT NULL THEN p.age_years + substr(?2, 1, 4) -" \
 	" substr(p.age_on, 1, 4) - (substr(?2, 6) < substr(p.age_on, 6))" \
 	" ELSE p.age_years END AS \"patient.age_years\"," \
-	" p.phone AS \"patient.phone\", p.allergies AS \"patient.allergies\""
+	" p.phone AS \"patient.phone\", p.allergies AS \"patient.allergies\"," \
+	" p.language AS \"patient.language\""
 
 /* A medicine on the pad matches ?1 by a prefix of its name. */
 #define MED_NAME_PREFIX \
 	"(name COLLATE NOCASE >= ?1 AND name COLLATE NOCASE < ?1 || x'ff')"
+
+/* A brand matches ?1 by a prefix of its name (index of its UNIQUE). */
+#define BRAND_PREFIX \
+	"(b.brand >= ?1 AND b.brand < ?1 || x'ff')"
+
+/*
+ * A catalogue entry as the pad lists it: {id, name, strength, form, brand,
+ * ingredients, class, uses}; m is the entry, b its brand or NULL, and
+ * "uses" the hit's (the brand's own when it is one).
+ */
+#define MED_ITEM \
+	"m.id AS id, m.name AS name, m.strength AS strength, m.form AS form," \
+	" b.brand AS brand, coalesce(m.ingredients, '[]') AS \"@ingredients\"," \
+	" (SELECT group_concat(class, ', ') FROM (SELECT DISTINCT d.class" \
+	" AS class FROM json_each(m.ingredients) j, drug_classes d" \
+	" WHERE ' ' || lower(j.value) || ' ' LIKE" \
+	" '% ' || lower(d.ingredient) || ' %' ORDER BY 1)) AS class"
 
 /* A prescription line and a catalogue entry name the same medicine. */
 #define MED_SAME \
@@ -95,6 +129,12 @@ enum stmt {
 	STMT_MED_NEW,
 	STMT_MED_SEARCH,
 	STMT_MED_TOP,
+	STMT_BRAND_USED,
+	STMT_RX_FACTS,
+	STMT_VISIT_ALLERGIES,
+	STMT_RX_SHEET,
+	STMT_RX_LIST,
+	STMT_FOLLOWUPS,
 	STMT__MAX
 };
 static const char *const sql[STMT__MAX] = {
@@ -158,13 +198,14 @@ static const char *const sql[STMT__MAX] = {
 	"DELETE FROM prescriptions WHERE visit_id = ?1",
 	/* STMT_RX_INSERT */
 	"INSERT INTO prescriptions (visit_id, pos, medicine, strength, form,"
-	" dose, timing, duration_days, instructions)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	" dose, timing, duration_days, instructions, brand, allergy_override)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	/* STMT_RX_COPY: the lines of visit ?2 into visit ?1 */
 	"INSERT INTO prescriptions (visit_id, pos, medicine, strength, form,"
-	" dose, timing, duration_days, instructions)"
+	" dose, timing, duration_days, instructions, brand)"
 	" SELECT ?1, pos, medicine, strength, form, dose, timing,"
-	" duration_days, instructions FROM prescriptions WHERE visit_id = ?2"
+	" duration_days, instructions, brand FROM prescriptions"
+	" WHERE visit_id = ?2"
 	" ORDER BY pos",
 	/* STMT_RX_COUNT */
 	"SELECT count(*) FROM prescriptions WHERE visit_id = ?1",
@@ -184,17 +225,107 @@ static const char *const sql[STMT__MAX] = {
 	" GROUP BY p.medicine COLLATE NOCASE,"
 	" coalesce(p.strength, '') COLLATE NOCASE,"
 	" coalesce(p.form, '') COLLATE NOCASE",
-	/* STMT_MED_SEARCH: ?1 prefixes the name or a word of it (indexes) */
-	"SELECT id, name, strength, form, uses FROM medicines"
+	/* STMT_MED_SEARCH: ?1 prefixes the name or a word of it, or a brand
+	 * (indexes); the clinic's most used first, then names and brands that
+	 * start with ?1, then the seed list */
+	"WITH hits (mid, bid, uses, label) AS ("
+	" SELECT id, NULL, uses, name FROM medicines"
 	" WHERE id IN (SELECT medicine_id FROM medicine_words"
 	" WHERE word >= ?1 AND word < ?1 || x'ff'"
 	" UNION ALL SELECT id FROM medicines WHERE " MED_NAME_PREFIX ")"
-	" ORDER BY uses DESC, " MED_NAME_PREFIX " DESC, seeded DESC,"
-	" name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3",
-	/* STMT_MED_TOP */
-	"SELECT id, name, strength, form, uses FROM medicines"
-	" ORDER BY uses DESC, seeded DESC, name COLLATE NOCASE, id"
+	" UNION ALL SELECT b.medicine_id, b.id, b.uses, b.brand"
+	" FROM medicine_brands b WHERE " BRAND_PREFIX ")"
+	" SELECT " MED_ITEM ", h.uses AS uses FROM hits h"
+	" JOIN medicines m ON m.id = h.mid"
+	" LEFT JOIN medicine_brands b ON b.id = h.bid"
+	" ORDER BY h.uses DESC, (h.label COLLATE NOCASE >= ?1 AND"
+	" h.label COLLATE NOCASE < ?1 || x'ff') DESC, m.seeded DESC,"
+	" h.label COLLATE NOCASE, m.id, b.id LIMIT ?2 OFFSET ?3",
+	/* STMT_MED_TOP: the clinic's most used, generics and brands */
+	"WITH hits (mid, bid, uses, label) AS ("
+	" SELECT id, NULL, uses, name FROM medicines"
+	" UNION ALL SELECT medicine_id, id, uses, brand FROM medicine_brands"
+	" WHERE uses > 0)"
+	" SELECT " MED_ITEM ", h.uses AS uses FROM hits h"
+	" JOIN medicines m ON m.id = h.mid"
+	" LEFT JOIN medicine_brands b ON b.id = h.bid"
+	" ORDER BY h.uses DESC, m.seeded DESC, h.label COLLATE NOCASE, m.id"
 	" LIMIT ?1 OFFSET ?2",
+	/* STMT_BRAND_USED: each brand visit ?1 prescribed counts once more */
+	"UPDATE medicine_brands SET uses = uses + 1 WHERE brand IN"
+	" (SELECT brand FROM prescriptions WHERE visit_id = ?1)",
+	/* STMT_RX_FACTS: each line of visit ?1 with what the allergy check
+	 * reads: its ingredients (its brand's, else the catalogue's for its
+	 * name, else the name cut at " + "), and their allergy classes (an
+	 * ingredient of drug_classes as whole words of one of them), each
+	 * list joined by char(31) */
+	"WITH l AS (SELECT p.pos AS pos, p.medicine AS medicine,"
+	" coalesce(p.brand, '') AS brand,"
+	" coalesce(p.allergy_override, '') <> '' AS overridden,"
+	" coalesce((SELECT m.ingredients FROM medicine_brands b"
+	" JOIN medicines m ON m.id = b.medicine_id WHERE b.brand = p.brand),"
+	" (SELECT m.ingredients FROM medicines m"
+	" WHERE m.name = p.medicine COLLATE NOCASE"
+	" ORDER BY m.seeded DESC, m.id LIMIT 1),"
+	" '[' || replace(json_quote(p.medicine), ' + ', '\",\"') || ']')"
+	" AS ing FROM prescriptions p WHERE p.visit_id = ?1)"
+	" SELECT pos, medicine, brand, overridden,"
+	" (SELECT group_concat(value, char(31)) FROM json_each(l.ing)),"
+	" (SELECT group_concat(class, char(31)) FROM (SELECT DISTINCT"
+	" d.class AS class FROM json_each(l.ing) j, drug_classes d"
+	" WHERE ' ' || lower(replace(replace(j.value, '-', ' '), '/', ' '))"
+	" || ' ' LIKE '% ' || lower(d.ingredient) || ' %' ORDER BY 1))"
+	" FROM l ORDER BY pos",
+	/* STMT_VISIT_ALLERGIES: the allergies of visit ?1's patient */
+	"SELECT coalesce(p.allergies, '') FROM visits v"
+	" JOIN patients p ON p.id = v.patient_id WHERE v.id = ?1",
+	/* STMT_RX_SHEET: what the printed prescription of visit ?1 shows
+	 * (never the notes, the complaint or an allergy override); ?2 today */
+	"SELECT v.id AS visit_id, v.status AS status,"
+	" v.patient_id AS patient_id, v.day AS date,"
+	" v.finalized_at AS finalized_at,"
+	" json_object('bp_systolic', v.bp_systolic, 'bp_diastolic',"
+	" v.bp_diastolic, 'pulse', v.pulse, 'temperature_c', v.temperature_c,"
+	" 'weight_kg', v.weight_kg, 'height_cm', v.height_cm, 'spo2', v.spo2)"
+	" AS \"@vitals\","
+	" (SELECT json_group_array(json_object('text', text, 'code', code))"
+	" FROM (SELECT text, code FROM visit_diagnoses WHERE visit_id = v.id"
+	" ORDER BY pos)) AS \"@diagnoses\","
+	" (SELECT json_group_array(json_object('medicine', medicine,"
+	" 'strength', strength, 'form', form, 'brand', brand, 'dose', dose,"
+	" 'timing', timing, 'duration_days', duration_days, 'instructions',"
+	" instructions, 'dosing', json_object('en', dose_words('en', dose,"
+	" timing, duration_days), 'lang', " PATIENT_LANG ", 'local',"
+	" dose_words(" PATIENT_LANG ", dose, timing, duration_days))))"
+	" FROM (SELECT * FROM prescriptions"
+	" WHERE visit_id = v.id ORDER BY pos)) AS \"@prescriptions\","
+	" v.advice AS advice, v.follow_up_date AS follow_up_date,"
+	" u.name AS \"doctor.name\", " PATIENT_COLS
+	" FROM visits v JOIN patients p ON p.id = v.patient_id"
+	" LEFT JOIN users u ON u.id = v.doctor_id WHERE v.id = ?1",
+	/* STMT_RX_LIST: the finalized visits of patient ?1 that a printed
+	 * prescription can be made of, newest first */
+	"SELECT v.id AS visit_id, v.day AS date, v.finalized_at AS finalized_at,"
+	" (SELECT count(*) FROM prescriptions WHERE visit_id = v.id)"
+	" AS medicines FROM visits v WHERE v.patient_id = ?1"
+	" AND v.status = 'final' ORDER BY v.id DESC LIMIT ?2 OFFSET ?3",
+	/*
+	 * STMT_FOLLOWUPS: ?1 today; the review dates of the coming week
+	 * written at each patient's latest visit (one they came back for
+	 * is done).
+	 */
+	"SELECT v.id, v.follow_up_date,"
+	" CASE v.follow_up_date WHEN ?1 THEN 'today'"
+	" WHEN date(?1, '+1 day') THEN 'tomorrow' ELSE 'week' END,"
+	" p.id, p.name, p.clinic_no, p.phone, p.language,"
+	" (SELECT value FROM settings WHERE key = 'clinic_name')"
+	" FROM visits v JOIN patients p ON p.id = v.patient_id"
+	" WHERE v.status = 'final' AND v.follow_up_date >= ?1"
+	" AND v.follow_up_date <= date(?1, '+6 days')"
+	" AND NOT EXISTS (SELECT 1 FROM visits w WHERE w.patient_id ="
+	" v.patient_id AND (w.day > v.day OR (w.day = v.day AND w.id > v.id)))"
+	" ORDER BY v.follow_up_date, p.name COLLATE NOCASE, p.id"
+	" LIMIT ?2",
 };
 /* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "visits sql");
@@ -211,33 +342,10 @@ static sqlite3_stmt *st[STMT__MAX];
 #define PATCH_BODY_MAX	(128 * 1024)
 
 /*
- * The vitals and their physiological ranges; their order is that of the
- * parameters of STMT_VISIT_UPDATE (?11 and ?12 for the first, and so on).
+ * The vitals (enum vital, lib/vitals.h: their names and ranges are shared
+ * with the vitals a nurse records on a queue entry) are parameters of
+ * STMT_VISIT_UPDATE in that order: ?11 and ?12 for the first, and so on.
  */
-enum vital {
-	V_BP_SYSTOLIC,
-	V_BP_DIASTOLIC,
-	V_PULSE,
-	V_TEMPERATURE_C,
-	V_WEIGHT_KG,
-	V_HEIGHT_CM,
-	V_SPO2,
-	V__MAX
-};
-static const struct {
-	const char	*name;
-	int		 integer;	/* 1: whole numbers only */
-	double		 min, max;
-	const char	*unit;
-} vitals[V__MAX] = {
-	/* V_BP_SYSTOLIC */	{ "bp_systolic", 1, 50, 300, "mmHg" },
-	/* V_BP_DIASTOLIC */	{ "bp_diastolic", 1, 20, 200, "mmHg" },
-	/* V_PULSE */		{ "pulse", 1, 20, 250, "per minute" },
-	/* V_TEMPERATURE_C */	{ "temperature_c", 0, 30, 45, "°C" },
-	/* V_WEIGHT_KG */	{ "weight_kg", 0, 0.5, 350, "kg" },
-	/* V_HEIGHT_CM */	{ "height_cm", 0, 20, 250, "cm" },
-	/* V_SPO2 */		{ "spo2", 1, 50, 100, "%" },
-};
 #define UPDATE_VITAL_PARAM	11	/* flag of the first vital in the UPDATE */
 
 static const char timings[] =
@@ -313,6 +421,155 @@ draft_or_fail(struct req *r, long long id, struct vstate *vs)
 	return 0;
 }
 
+/* --- the allergy check and the duplicate ingredients ----------------- */
+
+#define FACT_TEXT	1600	/* bytes kept of one line's names */
+
+/* One prescription line as the check reads it (STMT_RX_FACTS). */
+struct fact {
+	struct allergy_line l;
+	long long	 pos;
+	int		 overridden;	/* the doctor gave a reason */
+	char		 text[FACT_TEXT];
+};
+static struct fact facts[RX_MAX];
+static char allergies[ALLERGY_TEXT_MAX + 1];
+
+/*
+ * Appends column I of S to F's text at *AT and returns where it starts;
+ * cut (at a character's end) when the text is full.
+ */
+static char *
+fact_put(struct fact *f, size_t *at, sqlite3_stmt *s, int i)
+{
+	const char	*v = (const char *)sqlite3_column_text(s, i);
+	char		*start = f->text + *at;
+	size_t		 n = v != NULL ? strlen(v) : 0, room;
+
+	room = sizeof(f->text) - *at - 1;
+	if (n > room) {
+		n = room;
+		while (n > 0 && ((unsigned char)v[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if (n > 0)
+		memcpy(start, v, n);
+	start[n] = '\0';
+	*at += n + (*at + n + 1 < sizeof(f->text));
+	return start;
+}
+
+/* Cuts LIST at char(31) into at most ALLERGY_NAMES_MAX NAMES.  Returns
+ * how many. */
+static size_t
+fact_split(char *list, const char **names)
+{
+	size_t	 n = 0;
+	char	*p;
+
+	if (*list == '\0')
+		return 0;
+	while (n < ALLERGY_NAMES_MAX) {
+		names[n++] = list;
+		if ((p = strchr(list, '\x1f')) == NULL)
+			break;
+		*p = '\0';
+		list = p + 1;
+	}
+	return n;
+}
+
+/*
+ * Reads the prescription lines of visit ID into facts[] and its patient's
+ * allergies into allergies[].  Returns SQLITE_OK (*N lines) or the error.
+ */
+static int
+facts_load(long long id, size_t *n)
+{
+	sqlite3_stmt	*s = st[STMT_VISIT_ALLERGIES];
+	struct fact	*f;
+	size_t		 at;
+	int		 rc;
+
+	*n = 0;
+	allergies[0] = '\0';
+	db_bind_int(s, 1, id);
+	if ((rc = db_step(s)) == SQLITE_ROW)
+		snprintf(allergies, sizeof(allergies), "%s",
+		    (const char *)sqlite3_column_text(s, 0));
+	db_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rc;
+	s = st[STMT_RX_FACTS];
+	db_bind_int(s, 1, id);
+	while (*n < RX_MAX && (rc = db_step(s)) == SQLITE_ROW) {
+		f = &facts[(*n)++];
+		memset(&f->l, 0, sizeof(f->l));
+		at = 0;
+		f->pos = sqlite3_column_int64(s, 0);
+		f->l.medicine = fact_put(f, &at, s, 1);
+		f->l.brand = fact_put(f, &at, s, 2);
+		f->overridden = sqlite3_column_int(s, 3);
+		f->l.ningredients = fact_split(fact_put(f, &at, s, 4),
+		    f->l.ingredients);
+		f->l.nclasses = fact_split(fact_put(f, &at, s, 5),
+		    f->l.classes);
+	}
+	db_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The allergy of line I of facts[] into ALLERGY and WHAT; 1 if it has one. */
+static int
+fact_allergy(size_t i, char *allergy, size_t asz, char *what, size_t wsz)
+{
+	return allergy_match(allergies, &facts[i].l, allergy, asz, what, wsz);
+}
+
+/*
+ * Writes "warnings": [{kind, index, message, overridden?}] for the N lines
+ * of facts[]: a line that meets a recorded allergy ("allergy"; overridden
+ * is true when the doctor gave a reason), and a line with an active
+ * ingredient of an earlier line ("duplicate_ingredient").
+ */
+static void
+warnings_write(struct req *r, size_t n)
+{
+	char		 allergy[128], what[128], ing[128], msg[512];
+	size_t		 i, j;
+
+	jo_arr(r, "warnings");
+	for (i = 0; i < n; i++) {
+		if (fact_allergy(i, allergy, sizeof(allergy), what,
+		    sizeof(what))) {
+			snprintf(msg, sizeof(msg), "%s%s%s: the patient is "
+			    "allergic to \"%s\" (%s).", facts[i].l.medicine,
+			    *facts[i].l.brand ? ", " : "", facts[i].l.brand,
+			    allergy, what);
+			jo_open(r);
+			jo_str(r, "kind", "allergy");
+			jo_int(r, "index", facts[i].pos);
+			jo_str(r, "message", msg);
+			jo_bool(r, "overridden", facts[i].overridden);
+			jo_obj_close(r);
+		}
+		for (j = 0; j < i; j++)
+			if (allergy_shared(&facts[i].l, &facts[j].l, ing,
+			    sizeof(ing))) {
+				snprintf(msg, sizeof(msg), "%s is also in "
+				    "medicine %lld (%s).", ing,
+				    facts[j].pos + 1, facts[j].l.medicine);
+				jo_open(r);
+				jo_str(r, "kind", "duplicate_ingredient");
+				jo_int(r, "index", facts[i].pos);
+				jo_str(r, "message", msg);
+				jo_obj_close(r);
+				break;
+			}
+	}
+	jo_arr_close(r);
+}
+
 /*
  * Writes visit ID (with its patient) as the answer.  Returns STATUS, or
  * 404 if there is no such visit, or the failure after writing it.
@@ -323,6 +580,7 @@ visit_reply(struct req *r, long long id, int status, long long *patient_id)
 {
 	sqlite3_stmt	*s = st[STMT_VISIT_GET];
 	char		 today[11];
+	size_t		 n;
 	int		 rc;
 
 	db_today(today);
@@ -331,7 +589,8 @@ visit_reply(struct req *r, long long id, int status, long long *patient_id)
 	if ((rc = db_step(s)) == SQLITE_ROW) {
 		if (patient_id != NULL)
 			*patient_id = sqlite3_column_int64(s, 1);
-		jo_row(r, s);
+		jo_open(r);
+		jo_row_fields(r, s);
 	}
 	db_reset(s);
 	if (rc == SQLITE_DONE)
@@ -339,6 +598,10 @@ visit_reply(struct req *r, long long id, int status, long long *patient_id)
 		    NULL);
 	if (rc != SQLITE_ROW)
 		return db_fail(r, rc);
+	if ((rc = facts_load(id, &n)) != SQLITE_OK)
+		return db_fail(r, rc);
+	warnings_write(r, n);
+	jo_obj_close(r);
 	return status;
 }
 
@@ -405,102 +668,22 @@ item_check(struct req *r, const char *list, size_t idx, yajl_val item,
 	return valid_object(r, item, fields, path);
 }
 
-/* Vitals as a PATCH body gives them. */
-struct vitals_in {
-	int	 set[V__MAX];	/* named in the body (null included) */
-	int	 null[V__MAX];	/* named as null: cleared */
-	double	 val[V__MAX];
-};
-
 /*
- * Checks the "vitals" member VIT of a PATCH body (NULL: absent; null:
- * clears every vital) into VI.  Returns 0, or 422 naming the vital, e.g.
- * "vitals.bp_systolic".
+ * The diastolic pressure must stay below the systolic once the body's
+ * vitals (VI, checked again) are applied to the stored visit VS.  Returns
+ * 0, or 422 naming the vital the body set.
  */
 static int
-vitals_check(struct req *r, yajl_val vit, struct vitals_in *vi)
+bp_check(struct req *r, struct vitals_in *vi, const struct vstate *vs)
 {
-	char		 path[64];
-	const char	*key;
-	yajl_val	 v;
-	size_t		 i;
-	int		 k;
-	double		 d;
+	struct vitals_in	 old;
 
-	memset(vi, 0, sizeof(*vi));
-	if (vit == NULL)
-		return 0;
-	if (YAJL_IS_NULL(vit)) {
-		for (k = 0; k < V__MAX; k++)
-			vi->set[k] = vi->null[k] = 1;
-		return 0;
-	}
-	for (i = 0; i < vit->u.object.len; i++) {
-		key = vit->u.object.keys[i];
-		v = vit->u.object.values[i];
-		for (k = 0; k < V__MAX; k++)
-			if (strcmp(vitals[k].name, key) == 0)
-				break;
-		if (k == V__MAX) {
-			if (strlen(key) > 40 || !valid_plain_text(key))
-				key = "?";
-			snprintf(path, sizeof(path), "vitals.%s", key);
-			return http_error(r, 422, "unknown_field",
-			    "This request has a field the server does not "
-			    "know.", path);
-		}
-		snprintf(path, sizeof(path), "vitals.%s", key);
-		vi->set[k] = 1;
-		if (YAJL_IS_NULL(v)) {
-			vi->null[k] = 1;
-			continue;
-		}
-		if (!YAJL_IS_NUMBER(v))
-			return item_bad(r, path, "%s must be a number.", path);
-		if (vitals[k].integer && !YAJL_IS_INTEGER(v))
-			return item_bad(r, path, "%s must be a whole number.",
-			    path);
-		if (YAJL_IS_INTEGER(v))
-			d = (double)YAJL_GET_INTEGER(v);
-		else if (YAJL_IS_DOUBLE(v))
-			d = YAJL_GET_DOUBLE(v);
-		else
-			d = vitals[k].max + 1;	/* out of any range */
-		if (!(d >= vitals[k].min && d <= vitals[k].max))
-			return item_bad(r, path, "%s must be from %g to %g %s.",
-			    path, vitals[k].min, vitals[k].max,
-			    vitals[k].unit);
-		vi->val[k] = d;
-	}
-	return 0;
-}
-
-/*
- * The diastolic pressure must stay below the systolic once the body VI is
- * applied to the stored visit VS.  Returns 0, or 422 naming the vital the
- * body set.
- */
-static int
-bp_check(struct req *r, const struct vitals_in *vi, const struct vstate *vs)
-{
-	int		 has_sys = vs->has_sys, has_dia = vs->has_dia;
-	double		 sys = (double)vs->sys, dia = (double)vs->dia;
-
-	if (vi->set[V_BP_SYSTOLIC]) {
-		has_sys = !vi->null[V_BP_SYSTOLIC];
-		sys = vi->val[V_BP_SYSTOLIC];
-	}
-	if (vi->set[V_BP_DIASTOLIC]) {
-		has_dia = !vi->null[V_BP_DIASTOLIC];
-		dia = vi->val[V_BP_DIASTOLIC];
-	}
-	if (!has_sys || !has_dia || dia < sys)
-		return 0;
-	if (vi->set[V_BP_DIASTOLIC] && !vi->null[V_BP_DIASTOLIC])
-		return item_bad(r, "vitals.bp_diastolic", "vitals.bp_diastolic "
-		    "must be below the systolic pressure.");
-	return item_bad(r, "vitals.bp_systolic", "vitals.bp_systolic must be "
-	    "above the diastolic pressure.");
+	memset(&old, 0, sizeof(old));
+	old.set[V_BP_SYSTOLIC] = vs->has_sys;
+	old.val[V_BP_SYSTOLIC] = (double)vs->sys;
+	old.set[V_BP_DIASTOLIC] = vs->has_dia;
+	old.val[V_BP_DIASTOLIC] = (double)vs->dia;
+	return valid_vitals(r, json_get(r->json, "vitals"), vi, &old);
 }
 
 /* db.c binds no doubles (yet); the real vitals need them. */
@@ -526,6 +709,8 @@ static const struct field rx_fields[] = {
 	{ "timing", FT_ENUM, F_NULLABLE, 0, 0, timings, NULL, NULL },
 	{ "duration_days", FT_INT, F_NULLABLE, 1, 365, NULL, NULL, NULL },
 	{ "instructions", FT_STRING, F_NULLABLE, 0, 200, NULL, NULL, NULL },
+	{ "brand", FT_STRING, F_NULLABLE, 0, 100, NULL, NULL, NULL },
+	{ "allergy_override", FT_STRING, F_NULLABLE, 0, 200, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -618,6 +803,8 @@ rx_replace(long long id, yajl_val rx, char doses[][DOSE_OUT_MAX])
 		if (json_int(m, "duration_days", &days))
 			db_bind_int(s, 8, days);
 		bind_text_trim(s, 9, json_str(m, "instructions"));
+		bind_text_trim(s, 10, json_str(m, "brand"));
+		bind_text_trim(s, 11, json_str(m, "allergy_override"));
 		rc = db_step(s);
 		db_reset(s);
 		if (rc != SQLITE_DONE)
@@ -627,9 +814,46 @@ rx_replace(long long id, yajl_val rx, char doses[][DOSE_OUT_MAX])
 }
 
 /*
+ * A new visit VID opened from queue entry QID starts with the vitals and
+ * complaint recorded on the entry (by a nurse, before the doctor), if any.
+ * Inside the write transaction.  Returns SQLITE_OK or the error.
+ */
+static int
+visit_from_entry(long long vid, long long qid, const char *now)
+{
+	sqlite3_stmt		*s = st[STMT_VISIT_UPDATE];
+	struct vitals_in	 vi;
+	char			 complaint[COMPLAINT_MAX * 4 + 1];
+	int			 rc, k;
+
+	if ((rc = qentry_vitals(qid, &vi, complaint, sizeof(complaint))) <= 0)
+		return rc < 0 ? -rc : SQLITE_OK;
+	db_bind_int(s, 1, vid);
+	db_bind_int(s, 2, 1);
+	db_bind_int(s, 3, complaint[0] != '\0');
+	db_bind_text(s, 4, complaint[0] != '\0' ? complaint : NULL);
+	for (k = 5; k < UPDATE_VITAL_PARAM; k++)
+		db_bind_int(s, k, 0);	/* notes, advice, follow-up: as new */
+	for (k = 0; k < V__MAX; k++) {
+		db_bind_int(s, UPDATE_VITAL_PARAM + 2 * k, vi.set[k]);
+		if (!vi.set[k])
+			db_bind_null(s, UPDATE_VITAL_PARAM + 2 * k + 1);
+		else if (vital_defs[k].integer)
+			db_bind_int(s, UPDATE_VITAL_PARAM + 2 * k + 1,
+			    (long long)vi.val[k]);
+		else
+			bind_double(s, UPDATE_VITAL_PARAM + 2 * k + 1,
+			    vi.val[k]);
+	}
+	db_bind_text(s, 25, now);
+	return db_run(s);
+}
+
+/*
  * POST /api/visits {patient_id, queue_id?}: 201 a new draft visit of
  * today.  With queue_id (today's entry of that patient) the entry moves to
- * in_consult, and when a draft of that entry exists already it is answered
+ * in_consult, a new visit starts with the vitals and complaint recorded on
+ * the entry, and when a draft of that entry exists already it is answered
  * (200) instead of a second one: opening a consultation twice is harmless.
  * 404 no such patient or queue entry; 422 the entry is another patient's
  * or another day's; 409 the entry is done, cancelled or a no-show.
@@ -695,6 +919,9 @@ visit_create(struct req *r)
 		if ((rc = db_run(s)) != SQLITE_OK)
 			return db_fail(r, rc);
 		vid = sqlite3_last_insert_rowid(db);
+		if (qid > 0 && (rc = visit_from_entry(vid, qid, now)) !=
+		    SQLITE_OK)
+			return db_fail(r, rc);
 	}
 	return visit_commit(r, found ? "visit.read" : "visit.create", vid, pid,
 	    found ? 200 : 201);
@@ -750,7 +977,8 @@ visit_patch(struct req *r)
 	int		 rc, k;
 
 	json_int(r->json, "version", &version);
-	if ((rc = vitals_check(r, json_get(r->json, "vitals"), &vi)) != 0)
+	if ((rc = valid_vitals(r, json_get(r->json, "vitals"), &vi, NULL)) !=
+	    0)
 		return rc;
 	for (i = 0; dx != NULL && YAJL_IS_ARRAY(dx) && i < dx->u.array.len;
 	    i++)
@@ -792,7 +1020,7 @@ visit_patch(struct req *r)
 		db_bind_int(s, UPDATE_VITAL_PARAM + 2 * k, vi.set[k]);
 		if (!vi.set[k] || vi.null[k])
 			db_bind_null(s, UPDATE_VITAL_PARAM + 2 * k + 1);
-		else if (vitals[k].integer)
+		else if (vital_defs[k].integer)
 			db_bind_int(s, UPDATE_VITAL_PARAM + 2 * k + 1,
 			    (long long)vi.val[k]);
 		else
@@ -812,11 +1040,56 @@ visit_patch(struct req *r)
 }
 
 /*
+ * The lines of facts[] (N of them) that meet a recorded allergy: when one
+ * has no override, writes the 409 "allergy_conflict" with conflicts:
+ * [{index, medicine, allergy}] and returns -1; else returns how many were
+ * overridden.
+ */
+static int
+allergy_conflicts(struct req *r, size_t n)
+{
+	char		 allergy[128], what[128];
+	size_t		 i;
+	int		 bad = 0, overridden = 0;
+
+	for (i = 0; i < n; i++)
+		if (fact_allergy(i, allergy, sizeof(allergy), what,
+		    sizeof(what))) {
+			if (facts[i].overridden)
+				overridden++;
+			else
+				bad++;
+		}
+	if (bad == 0)
+		return overridden;
+	http_error_begin(r, "allergy_conflict", "A medicine meets an allergy "
+	    "the patient has. Change it, or give a reason to prescribe it "
+	    "anyway (allergy_override).", "prescriptions");
+	jo_arr(r, "conflicts");
+	for (i = 0; i < n; i++)
+		if (!facts[i].overridden && fact_allergy(i, allergy,
+		    sizeof(allergy), what, sizeof(what))) {
+			jo_open(r);
+			jo_int(r, "index", facts[i].pos);
+			jo_str(r, "medicine", facts[i].l.medicine);
+			jo_str(r, "allergy", allergy);
+			jo_str(r, "matches", what);
+			jo_obj_close(r);
+		}
+	jo_arr_close(r);
+	http_error_end(r, 409);
+	return -1;
+}
+
+/*
  * POST /api/visits/{id}/finalize: 200 the visit, now final and read-only;
  * its queue entry (if any, and still open) becomes done; each medicine
  * prescribed counts once more in the catalogue (new ones join it).
  * 404; 409 "visit_final" when already final; 422 when it has neither a
- * complaint nor a diagnosis.
+ * complaint nor a diagnosis; 409 "allergy_conflict" with conflicts:
+ * [{index, medicine, allergy}] when a line meets a recorded allergy and
+ * has no allergy_override (nothing changes).  A finalize that overrides an
+ * allergy is audited as visit.allergy_override too.
  */
 static int
 visit_finalize(struct req *r)
@@ -825,7 +1098,8 @@ visit_finalize(struct req *r)
 	struct vstate	 vs;
 	long long	 id = r->param[0];
 	char		 now[21];
-	int		 rc;
+	size_t		 n;
+	int		 rc, overrides;
 
 	db_now(now);
 	if ((rc = db_begin()) != SQLITE_OK)
@@ -837,6 +1111,15 @@ visit_finalize(struct req *r)
 		return http_error(r, 422, "incomplete", "Write the complaint or "
 		    "a diagnosis before finalizing the visit.", "complaint");
 	}
+	if ((rc = facts_load(id, &n)) != SQLITE_OK)
+		return db_fail(r, rc);
+	if ((overrides = allergy_conflicts(r, n)) < 0) {
+		db_rollback();
+		return 409;
+	}
+	if (overrides > 0 && (rc = audit(r, "visit.allergy_override",
+	    "visit", id, vs.patient_id)) != SQLITE_OK)
+		return db_fail(r, rc);
 	s = st[STMT_VISIT_FINALIZE];
 	db_bind_int(s, 1, id);
 	db_bind_text(s, 2, now);
@@ -856,6 +1139,10 @@ visit_finalize(struct req *r)
 	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	s = st[STMT_MED_NEW];
+	db_bind_int(s, 1, id);
+	if ((rc = db_run(s)) != SQLITE_OK)
+		return db_fail(r, rc);
+	s = st[STMT_BRAND_USED];
 	db_bind_int(s, 1, id);
 	if ((rc = db_run(s)) != SQLITE_OK)
 		return db_fail(r, rc);
@@ -980,10 +1267,91 @@ visit_history(struct req *r)
 }
 
 /*
+ * GET /api/visits/{id}/prescription (doctor, frontdesk): 200 what the
+ * printed prescription shows: {visit_id, status, patient_id, date,
+ * finalized_at,
+ * vitals, diagnoses, prescriptions (no allergy override), advice,
+ * follow_up_date, doctor:{name}, patient:{id, name, clinic_no, sex, dob,
+ * age_years, phone, allergies}}; never the notes or the complaint.  404;
+ * 403 "not_finalized" while the visit is a draft.  Audited
+ * (prescription.read).
+ */
+static int
+prescription_get(struct req *r)
+{
+	sqlite3_stmt	*s = st[STMT_RX_SHEET];
+	long long	 id = r->param[0], pid = 0;
+	char		 today[11];
+	int		 rc, final = 0;
+
+	db_today(today);
+	db_bind_int(s, 1, id);
+	db_bind_text(s, 2, today);
+	if ((rc = db_step(s)) == SQLITE_ROW) {
+		final = strcmp((const char *)sqlite3_column_text(s, 1),
+		    "final") == 0;
+		pid = sqlite3_column_int64(s, 2);
+		if (final)
+			jo_row(r, s);
+	}
+	db_reset(s);
+	if (rc == SQLITE_DONE)
+		return http_error(r, 404, "not_found", "There is no such visit.",
+		    NULL);
+	if (rc != SQLITE_ROW)
+		return db_fail(r, rc);
+	if (!final)
+		return http_error(r, 403, "not_finalized", "This visit is not "
+		    "finalized yet: its prescription cannot be printed.", NULL);
+	if ((rc = audit(r, "prescription.read", "visit", id, pid)) !=
+	    SQLITE_OK)
+		return db_fail(r, rc);
+	return 200;
+}
+
+/*
+ * GET /api/patients/{id}/prescriptions?limit=&offset= (doctor, frontdesk):
+ * 200 {prescriptions:[{visit_id, date, finalized_at, medicines}]}: the
+ * patient's finalized visits, newest first, each with how many medicines
+ * it prescribed, for a reprint.  404; 422 paging.  Audited
+ * (prescription.list).
+ */
+static int
+prescription_list(struct req *r)
+{
+	sqlite3_stmt	*s = st[STMT_PATIENT_EXISTS];
+	long long	 pid = r->param[0], limit, offset;
+	int		 rc;
+
+	if ((rc = req_paging(r, &limit, &offset)) != 0)
+		return rc;
+	db_bind_int(s, 1, pid);
+	if ((rc = db_int1(s, 0)) == 0)
+		return http_error(r, 404, "not_found", "There is no such "
+		    "patient.", NULL);
+	s = st[STMT_RX_LIST];
+	db_bind_int(s, 1, pid);
+	db_bind_int(s, 2, limit);
+	db_bind_int(s, 3, offset);
+	jo_open(r);
+	if ((rc = jo_rows(r, "prescriptions", s)) != SQLITE_OK)
+		return db_fail(r, rc);
+	jo_close(r);
+	if ((rc = audit(r, "prescription.list", "patient", pid, pid)) !=
+	    SQLITE_OK)
+		return db_fail(r, rc);
+	return 200;
+}
+
+/*
  * GET /api/medicines?q=&limit=&offset=: 200 {medicines:[{id, name,
- * strength, form, uses}]}: those whose name, or a word of it, starts with
- * q (any case), the clinic's most prescribed first, then the seed list in
- * alphabetical order; without q, the most prescribed.  422 q too long.
+ * strength, form, brand, ingredients, class, uses}]}: catalogue entries
+ * whose name, or a word of it, starts with q (any case), and brands that
+ * start with q (brand set: the entry is the brand's generic, strength and
+ * form); the clinic's most prescribed first, then those starting with q,
+ * then the seed list in alphabetical order; without q, the most
+ * prescribed.  class: the allergy classes of its ingredients, or null.
+ * 422 q too long.
  */
 static int
 medicine_search(struct req *r)
@@ -1017,6 +1385,75 @@ medicine_search(struct req *r)
 	if ((rc = jo_rows(r, "medicines", s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	jo_close(r);
+	return 200;
+}
+
+#define FOLLOWUPS_MAX	500	/* patients of one week's list */
+
+/*
+ * GET /api/followups: 200 {date, followups:[{visit_id, follow_up_date,
+ * when: "today"|"tomorrow"|"week", patient:{id, name, clinic_no, phone,
+ * language}, tel, whatsapp}]}: the patients due for review today,
+ * tomorrow and the rest of the coming week (to today + 6 days), by date
+ * and name.  tel and whatsapp are null without a phone; whatsapp is null
+ * for a landline; its message is in the patient's language.
+ * Audited "followup.list".
+ */
+static int
+followup_list(struct req *r)
+{
+	sqlite3_stmt	*s = st[STMT_FOLLOWUPS];
+	char		 today[11], tel[FOLLOWUP_TEL_MAX], wa[FOLLOWUP_LINK_MAX];
+	const char	*lang, *clinic;
+	int		 rc, k;
+
+	db_today(today);
+	db_bind_text(s, 1, today);
+	db_bind_int(s, 2, FOLLOWUPS_MAX);
+	jo_open(r);
+	jo_str(r, "date", today);
+	jo_arr(r, "followups");
+	while ((rc = db_step(s)) == SQLITE_ROW) {
+		lang = (const char *)sqlite3_column_text(s, 7);
+		clinic = (const char *)sqlite3_column_text(s, 8);
+		k = dose_lang(lang);
+		if (k < 0 || !followup_links((enum dose_lang)k,
+		    (const char *)sqlite3_column_text(s, 6),
+		    (const char *)sqlite3_column_text(s, 4),
+		    clinic != NULL ? clinic : "",
+		    (const char *)sqlite3_column_text(s, 1), tel, sizeof(tel),
+		    wa, sizeof(wa)))
+			tel[0] = wa[0] = '\0';
+		jo_obj(r, NULL);
+		jo_int(r, "visit_id", sqlite3_column_int64(s, 0));
+		jo_str(r, "follow_up_date",
+		    (const char *)sqlite3_column_text(s, 1));
+		jo_str(r, "when", (const char *)sqlite3_column_text(s, 2));
+		jo_obj(r, "patient");
+		jo_int(r, "id", sqlite3_column_int64(s, 3));
+		jo_str(r, "name", (const char *)sqlite3_column_text(s, 4));
+		jo_int(r, "clinic_no", sqlite3_column_int64(s, 5));
+		jo_key(r, "phone");
+		jo_col(r, s, 6);
+		jo_str(r, "language", lang);
+		jo_obj_close(r);
+		if (tel[0] != '\0')
+			jo_str(r, "tel", tel);
+		else
+			jo_null(r, "tel");
+		if (wa[0] != '\0')
+			jo_str(r, "whatsapp", wa);
+		else
+			jo_null(r, "whatsapp");
+		jo_obj_close(r);
+	}
+	db_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, rc);
+	jo_arr_close(r);
+	jo_close(r);
+	if ((rc = audit(r, "followup.list", "patient", 0, 0)) != SQLITE_OK)
+		return db_fail(r, rc);
 	return 200;
 }
 
@@ -1054,11 +1491,59 @@ static const struct route routes[] = {
 	{ METHOD_GET, "/api/patients/{id}/visits", R_DOCTOR, NULL,
 	    visit_history, 0 },
 	{ METHOD_GET, "/api/medicines", R_DOCTOR, NULL, medicine_search, 0 },
+	{ METHOD_GET, "/api/visits/{id}/prescription", R_CLINIC, NULL,
+	    prescription_get, 0 },
+	{ METHOD_GET, "/api/patients/{id}/prescriptions", R_CLINIC, NULL,
+	    prescription_list, 0 },
+	{ METHOD_GET, "/api/followups", R_CLINIC, NULL, followup_list, 0 },
 };
+
+/*
+ * The SQL function dose_words(LANG, DOSE, TIMING, DAYS): the text of
+ * dose_words(), or NULL when it has nothing to say (an unknown language,
+ * a dose dose_parse() refuses).
+ */
+static void
+sql_dose_words(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	char		 out[DOSE_WORDS_MAX];
+	const char	*dose, *timing;
+	long long	 days;
+	int		 lang;
+	size_t		 n;
+
+	(void)argc;
+	lang = dose_lang((const char *)sqlite3_value_text(argv[0]));
+	dose = (const char *)sqlite3_value_text(argv[1]);
+	timing = (const char *)sqlite3_value_text(argv[2]);
+	days = sqlite3_value_type(argv[3]) == SQLITE_INTEGER ?
+	    sqlite3_value_int64(argv[3]) : 0;
+	if (lang < 0 || dose == NULL ||
+	    (n = dose_words((enum dose_lang)lang, dose, timing, days, out,
+	    sizeof(out))) == 0) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	sqlite3_result_text(cx, out, (int)n, SQLITE_TRANSIENT);
+}
+
+/* Gives connection D the function dose_words() before any statement is
+ * prepared on it (registered by main() with sqlite3_auto_extension()). */
+static int
+dosing_ext(sqlite3 *d, char **err, const void *api)
+{
+	(void)err;
+	(void)api;
+	return sqlite3_create_function(d, "dose_words", 4, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_dose_words,
+	    NULL, NULL);
+}
 
 int
 main(int argc, char **argv)
 {
+	if (sqlite3_auto_extension((void (*)(void))dosing_ext) != SQLITE_OK)
+		return 1;
 	/* Its writes are short: one fsync may serve several (serve.c). */
 	nd_group_commit = 1;
 	return nd_main(argc, argv, "visits", routes, ND_NELEM(routes), sql,

@@ -141,18 +141,25 @@ const USER = rec('user', 'id', 'username', 'name', 'role');
 const STAFF = rec('user', 'id', 'username', 'name', 'role', 'active', 'version');
 const SETTINGS = rec('settings', 'clinic_name', 'timezone', 'consultation_fee_paise', 'logo_url', 'version');
 const PATIENT = rec('patient', 'id', 'clinic_no', 'name', 'sex', 'version');
-const ENTRY = rec('queue entry', 'id', 'token', 'status', 'patient');
+const ENTRY = rec('queue entry', 'id', 'token', 'status', 'priority', 'position', 'version', 'patient');
+const QVITALS = rec('queue entry vitals', 'queue_id', 'complaint', 'vitals', 'recorded_at', 'version');
 const APPOINTMENT = rec('appointment', 'id', 'date', 'time', 'status', 'version', 'patient');
 const PAYMENT = rec('payment', 'id', 'receipt_no', 'amount_paise', 'mode', 'created_at', 'patient');
 const REPORT = rec('daily report', 'date', 'patients_seen', 'new_patients', 'tokens_issued', 'collections');
 const VISIT = rec('visit', 'id', 'status', 'date', 'version', 'patient');
 const MEDICINE = rec('medicine', 'name', 'strength', 'form');
-const AUDIT_ROW = rec('audit row', 'id', 'ts', 'username', 'role', 'ip', 'action', 'entity', 'entity_id');
+const AUDIT_ROW = rec('audit row', 'id', 'ts', 'first_ts', 'count', 'actions', 'username', 'user_name', 'role', 'ip', 'action',
+	'action_text', 'entity', 'entity_id', 'patient');
 const BACKUP = rec('backup', 'file', 'size_bytes', 'created_at', 'integrity', 'present');
 const SYSTEM = rec('system status', 'backup_stale', 'disk_low');	// a doctor gets these two only
 const QUEUE = {
 	what: '{date, rev, entries: [queue entry]}',
 	take: d => rec('', 'date', 'rev').take(d) && listIn('entries', ENTRY).take(d) ? d : undefined,
+};
+const FOLLOWUP = rec('follow-up', 'visit_id', 'follow_up_date', 'when', 'patient', 'tel', 'whatsapp');
+const FOLLOWUPS = {
+	what: '{date, followups: [follow-up]}',
+	take: d => rec('', 'date').take(d) && listIn('followups', FOLLOWUP).take(d) ? d : undefined,
 };
 const TOKEN = rec('token', 'token');
 const BOARD = {
@@ -198,6 +205,7 @@ export const api = {
 	logout: () => call('POST', '/api/auth/logout', NOTHING, { auth: false }),
 	me: () => call('GET', '/api/auth/me', inKey('user', USER), { auth: false }),
 	changePassword: b => call('POST', '/api/auth/password', NOTHING, { body: b, auth: false }),
+	setMyLanguage: language => call('PATCH', '/api/auth/me', inKey('user', USER), body({ language })),
 
 	// [4.1] users
 	users: () => every(page => call('GET', qs('/api/users', page), listIn('users', STAFF))),
@@ -232,6 +240,11 @@ export const api = {
 	pollBoard: etag => poll('/api/queue/display', etag, BOARD, { auth: false }),
 	addToQueue: b => call('POST', '/api/queue', ENTRY, body(b)),
 	setQueueStatus: (qid, status) => call('PATCH', `/api/queue/${id(qid)}`, ENTRY, body({ status })),
+	setQueuePriority: (qid, priority, version) => call('PATCH', `/api/queue/${id(qid)}`, ENTRY, body({ priority, version })),
+	postpone: (qid, places) => call('POST', `/api/queue/${id(qid)}/postpone`, ENTRY, body(places ? { places } : {})),
+	callNext: () => call('POST', '/api/queue/next', ENTRY),
+	queueVitals: qid => call('GET', `/api/queue/${id(qid)}/vitals`, QVITALS),
+	saveQueueVitals: (qid, b) => call('PUT', `/api/queue/${id(qid)}/vitals`, QVITALS, body(b)),
 
 	// [7] appointments
 	appointments: date => call('GET', qs('/api/appointments', { date }), listIn('appointments', APPOINTMENT)),
@@ -249,6 +262,9 @@ export const api = {
 	finalize: vid => call('POST', `/api/visits/${id(vid)}/finalize`, VISIT),
 	visits: pid => call('GET', `/api/patients/${id(pid)}/visits`, HISTORY),
 	medicines: (q, limit = 15) => call('GET', qs('/api/medicines', { q, limit }), listIn('medicines', MEDICINE)),
+
+	// [9.1] follow-ups: the patients due for review this week
+	followups: () => call('GET', '/api/followups', FOLLOWUPS),
 };
 
 // All pages of a paged list (docs/api.md §1.8): getPage({limit, offset}) → one page.

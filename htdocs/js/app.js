@@ -6,10 +6,12 @@ import { h, $, replace, notice, toast, dialog, field, input, isTyping } from './
 import { showLogin } from './screens/login.js';
 import { startRouter } from './router.js';
 import { go } from './nav.js';
+import { t, setLang, lang, LANGUAGES } from './i18n.js';
 
 const NAV = {
-	frontdesk: [['patients', 'Patients'], ['queue', 'Queue'], ['appointments', 'Appointments'], ['payments', 'Payments']],
-	doctor: [['queue', 'Queue'], ['patients', 'Patients']],
+	frontdesk: [['patients', 'Patients'], ['queue', 'Queue'], ['appointments', 'Appointments'], ['payments', 'Payments'], ['followups', 'nav.followups']],
+	doctor: [['queue', 'Queue'], ['patients', 'Patients'], ['followups', 'nav.followups']],
+	nurse: [['vitals', 'Vitals'], ['queue', 'Queue']],
 	admin: [['users', 'Users'], ['settings', 'Settings'], ['backups', 'Backups'], ['audit', 'Audit'], ['status', 'Status']],
 };
 
@@ -20,6 +22,7 @@ onAuthRequired(() => {
 		relogin = null;
 		if (session.user && user.id !== session.user.id) location.reload();	// someone else: start clean
 		session.user = user;
+		setLang(user.language);
 	});
 	return relogin;
 });
@@ -31,8 +34,9 @@ function buildShell() {
 	$('#whoami-name').textContent = u.name || u.username;
 	$('#whoami-role').textContent = u.role;
 	replace($('#app-nav'), (NAV[u.role] || []).map(([r, label]) =>
-		h('a', { href: `#/${r}`, id: `nav-${r}`, 'data-testid': `nav-${r}`, 'data-route': r }, label)));
+		h('a', { href: `#/${r}`, id: `nav-${r}`, 'data-testid': `nav-${r}`, 'data-route': r }, t(label))));
 	$('#app-header').hidden = false;
+	$('.who').prepend(languageSwitch());
 	$('#signout').addEventListener('click', signOut);
 	$('#change-password').addEventListener('click', changePassword);
 }
@@ -45,6 +49,25 @@ function markNav() {
 		a.classList.toggle('current', on);
 		if (on) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
 	}
+}
+
+// The header's language switch: the user's own screens' language (PATCH /api/auth/me), then
+// the page is drawn again in it (typing in progress is kept by the screens' drafts).
+function languageSwitch() {
+	const sel = h('select', { id: 'lang-switch', 'data-testid': 'lang-switch', class: 'lang-switch', 'aria-label': t('header.language') },
+		LANGUAGES.map(([code, name]) => h('option', { value: code, lang: code }, name)));
+	sel.value = lang();
+	sel.addEventListener('change', async () => {
+		try {
+			const u = await api.setMyLanguage(sel.value);
+			session.user = u;
+			location.reload();
+		} catch (err) {
+			sel.value = lang();
+			toast(err.message, 'error');
+		}
+	});
+	return sel;
 }
 
 async function signOut() {
@@ -122,6 +145,7 @@ async function boot() {
 	}
 	if (!user) user = await showLogin();
 	session.user = user;
+	setLang(user.language);
 	try { await loadSettings(); } catch (err) { failed(err); return; }
 	buildShell();
 	connectivity();

@@ -1,7 +1,9 @@
 // display.js — the waiting-room TV. Polls the public board every 2 s with the
 // last ETag and shows token numbers only: the server never sends names or
 // phone numbers to this screen.
-// GET /api/queue/display → {date, rev, clinic_name, serving:[{token}], waiting:[{token}]}.
+// GET /api/queue/display → {date, rev, clinic_name, serving:[{token}], waiting:[{token}]}:
+// serving holds at most the one token called in last, waiting is in call order
+// (emergency and urgent first, postponed ones further down).
 import { api } from './api.js';
 import { h, fmtTime } from './ui.js';
 

@@ -3,7 +3,7 @@
 // start page.
 import { session } from './session.js';
 
-const HOME = { frontdesk: '/patients', doctor: '/queue', admin: '/users' };
+const HOME = { frontdesk: '/patients', doctor: '/queue', admin: '/users', nurse: '/vitals' };
 
 export const home = () => HOME[session.user?.role] || '/patients';
 

@@ -8,6 +8,7 @@ import { h, replace, notice } from './ui.js';
 import { go, home } from './nav.js';
 
 const DESK = ['frontdesk', 'doctor'];
+const QUEUE = ['frontdesk', 'doctor', 'nurse'];
 const ADMIN = ['admin'];
 
 // [pattern, roles, loader]
@@ -15,9 +16,11 @@ const ROUTES = [
 	['/patients', DESK, () => import('./screens/patients.js')],
 	['/register', DESK, () => import('./screens/register.js')],
 	['/patient/:id', DESK, () => import('./screens/patient.js')],
-	['/queue', DESK, () => import('./screens/queue.js')],
+	['/queue', QUEUE, () => import('./screens/queue.js')],
+	['/vitals', ['nurse', 'doctor'], () => import('./screens/vitals.js')],
 	['/appointments', DESK, () => import('./screens/appointments.js')],
 	['/payments', DESK, () => import('./screens/payments.js')],
+	['/followups', DESK, () => import('./screens/followups.js')],
 	['/consult/:id', ['doctor'], () => import('./screens/consult.js')],
 	['/users', ADMIN, () => import('./screens/users.js')],
 	['/settings', ADMIN, () => import('./screens/settings.js')],

@@ -59,6 +59,14 @@ export function rxLine(p) {
 	return [dose, ...rest].filter(Boolean).join(', ');
 }
 
+// The line's dosing in the language its patient reads (the server writes it: "dosing" of
+// docs/api.md §9), under the English line, for the patient; nothing for an English reader.
+export function rxLocal(p) {
+	const d = p.dosing;
+	if (!d || !d.local || d.lang === 'en') return null;
+	return h('div', { class: 'rx-local', lang: d.lang, 'data-testid': 'rx-local' }, d.local);
+}
+
 export const medicineName = p => [p.medicine, p.strength, p.form].filter(Boolean).join(' ');
 
 // A visit is `draft` or `final` (docs/api.md §9); a final one is read-only.

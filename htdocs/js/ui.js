@@ -63,7 +63,8 @@ export function notice(message, kind = 'info') {
 
 // ---------- dialogs ----------
 
-// dialog({title, body, ok, cancel, testid}) → Promise<boolean>. Esc cancels, Enter in a field confirms.
+// dialog({title, body, ok, cancel, testid}) → Promise<boolean>. One Esc cancels (from any field), Enter
+// in a field confirms.
 // If onOk is given it runs before closing; throwing keeps the dialog open (errors shown by the caller).
 export function dialog({ title, body, ok = 'OK', cancel = 'Cancel', testid = 'dialog', onOk = null, danger = false }) {
 	return new Promise(resolve => {
@@ -78,6 +79,14 @@ export function dialog({ title, body, ok = 'OK', cancel = 'Cancel', testid = 'di
 		const finish = v => { if (done) return; done = true; dlg.close(); dlg.remove(); resolve(v); };
 		cancelBtn?.addEventListener('click', () => finish(false));
 		dlg.addEventListener('cancel', e => { e.preventDefault(); finish(false); });
+		// One Escape closes the dialog, wherever the focus is: caught on the way down (capture),
+		// before a search box clears itself or a drop-down closes (those took one press each).
+		dlg.addEventListener('keydown', e => {
+			if (e.key !== 'Escape' || e.isComposing) return;
+			e.preventDefault();
+			e.stopPropagation();
+			finish(false);
+		}, true);
 		form.addEventListener('submit', async e => {
 			e.preventDefault();
 			if (onOk) {

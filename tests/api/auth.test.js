@@ -23,7 +23,7 @@ t.test('sign-in sets an HttpOnly Secure SameSite=Strict cookie and me answers', 
   const r = await t.api('POST', '/api/auth/login', { body: { username: u.username, password: u.password } });
   t.status(r, 200, 'login');
   t.eq(r.json.user.username, u.username, 'user in the answer');
-  t.eq(Object.keys(r.json.user).sort(), ['id', 'name', 'role', 'username'], 'user fields');
+  t.eq(Object.keys(r.json.user).sort(), ['id', 'language', 'name', 'role', 'username'], 'user fields');
   const c = r.headers['set-cookie'][0];
   t.ok(/^nd_session=[A-Za-z0-9_-]{43};/.test(c), `cookie value: ${c}`);
   t.ok(/; HttpOnly/.test(c) && /; Secure/.test(c) && /; SameSite=Strict/.test(c), `cookie flags: ${c}`);

@@ -4,7 +4,7 @@
 // age), every validation failure (422 naming the field, nothing written),
 // reading, editing with versions (409 stale_version, nothing changed), search
 // (name prefixes in Latin, Tamil and Devanagari, first-word matches first,
-// phone digits, clinic number, paging, FTS and SQL syntax taken as text),
+// phone digits (search.test.js: anywhere in the phone, across scripts), clinic number, paging, FTS and SQL syntax taken as text),
 // the duplicate check, the role matrix and the audit rows.
 const crypto = require('node:crypto');
 const t = require('../lib/t.js');
@@ -50,7 +50,7 @@ async function search(q, extra = '', cookie = S.desk) {
 const ids = (list) => list.map((p) => p.id);
 const patientCount = () => t.db('SELECT count(*) AS n FROM patients')[0].n;
 const FIELDS = ['id', 'clinic_no', 'name', 'sex', 'dob', 'age_years', 'phone', 'address', 'abha_id',
-  'allergies', 'notes', 'version', 'created_at', 'updated_at'];
+  'allergies', 'notes', 'version', 'created_at', 'updated_at', 'language'];
 
 t.test('patients: register one; every field answered, name and phone normalised', async () => {
   S.admin = await t.admin();
@@ -263,7 +263,8 @@ t.test('patients: digits search the phone (prefix) and the clinic number (exact,
     t.ok(ids(await search(q, '&limit=200')).includes(p.id), `phone digits ${JSON.stringify(q)}`);
   }
   t.eq(ids(await search(ph)), [p.id], 'the whole number: only that patient (numbers are random)');
-  t.ok(!ids(await search(ph.slice(3), '&limit=200')).includes(p.id), 'digits from the middle are not a prefix');
+  t.ok(ids(await search(ph.slice(3), '&limit=200')).includes(p.id), 'digits from the middle: found too (search.test.js)');
+  t.ok(!ids(await search(ph.slice(3, 6), '&limit=200')).includes(p.id), 'three digits from the middle: not a prefix');
   const byNo = await search(String(p.clinic_no), '&limit=5');
   t.eq(byNo[0].id, p.id, 'the clinic number first');
   t.ok(byNo.slice(1).every((x) => x.phone && x.phone.startsWith(String(p.clinic_no))), 'then phones starting with it');

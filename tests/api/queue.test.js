@@ -2,6 +2,7 @@
 // queue.test.js — the day's token queue (cgi-bin/queue.c): tokens without gaps
 // or duplicates under concurrent adds, 409 for a patient already queued, every
 // legal status move and several illegal ones, ETag/304 from the change counter,
+// the list in call order (queue-order.test.js holds priorities and postpone),
 // the public waiting-room board, the role matrix, and nothing written on a 4xx.
 const t = require('../lib/t.js');
 
@@ -167,13 +168,31 @@ t.test('queue: a stale version is 409 stale_version; unknown ids 404; bad bodies
   t.status(ok, 200, 'the current version is accepted');
 });
 
-t.test('queue: GET lists today in token order with rev; ETag gives 304; a change gives a new ETag', async () => {
+// The contract's call order, written here apart from the server's SQL: with
+// the doctor first (the one called last on top), then the waiting by
+// priority and place in the line, then the closed ones.
+const RANK = { in_consult: 0, waiting: 1 };
+const PRIO = { emergency: 0, urgent: 1, normal: 2 };
+function callOrder(rows) {
+  const key = (r) => [RANK[r.status] ?? 2, r.status === 'in_consult' ? -Date.parse(r.called_at) : 0,
+    r.status === 'waiting' ? PRIO[r.priority] : 0, r.line, r.token];
+  return rows.slice().sort((a, b) => {
+    const x = key(a), y = key(b);
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+  }).map((r) => r.token);
+}
+
+t.test('queue: GET lists today in call order with rev; ETag gives 304; a change gives a new ETag', async () => {
   need();
   const res = await t.api('GET', '/api/queue', { cookie: S.desk });
   t.status(res, 200, 'GET /api/queue');
   t.eq(res.json.date, S.date, 'date is today');
   const toks = res.json.entries.map((e) => e.token);
-  t.eq(toks, toks.map((_, i) => i + 1), 'entries in token order, all of them');
+  const rows = t.db(`SELECT token, status, priority, line, called_at FROM queue WHERE day = '${S.date}'`);
+  t.eq(toks, callOrder(rows), 'entries in call order, all of them');
+  t.ok(res.json.entries.some((e) => e.status === 'in_consult') && res.json.entries[0].status === 'in_consult',
+    'those with the doctor first');
   const etag = res.headers.etag;
   t.ok(/^"q\d+-\d{4}-\d\d-\d\d-[0-9a-f]+"$/.test(etag || ''), `ETag ${etag}`);
   t.ok(etag.startsWith(`"q${res.json.rev}-${S.date}-`), 'ETag carries the rev of the body and the date');
@@ -226,9 +245,11 @@ t.test('queue: the waiting-room board needs no session and shows tokens only', a
     t.ok(res.json.waiting.some((x) => x.token === w.json.token), 'the waiting token');
     t.ok(res.json.serving.some((x) => x.token === e.token), 'the token in consultation');
     t.ok(!res.text.includes(name) && !res.text.includes('Secretname'), 'no names');
-    const db = t.db(`SELECT token, status FROM queue WHERE day = '${S.date}' AND status IN ('waiting', 'in_consult') ORDER BY token`);
-    t.eq(res.json.waiting.map((x) => x.token), db.filter((r) => r.status === 'waiting').map((r) => r.token), 'every waiting token, in order');
-    t.eq(res.json.serving.map((x) => x.token), db.filter((r) => r.status === 'in_consult').map((r) => r.token), 'every serving token');
+    const db = t.db(`SELECT token, status, priority, line, called_at FROM queue WHERE day = '${S.date}' AND status = 'waiting'`);
+    t.eq(res.json.waiting.map((x) => x.token), callOrder(db), 'every waiting token, in call order');
+    const last = t.db(`SELECT token FROM queue WHERE day = '${S.date}' AND status = 'in_consult' ORDER BY called_at DESC LIMIT 1`);
+    t.eq(res.json.serving.map((x) => x.token), last.map((r) => r.token), 'the one token called in last, though several are open');
+    t.eq(res.json.serving, [{ token: e.token }], 'the one just called in');
     const c = await t.api('GET', path, { headers: { 'If-None-Match': res.headers.etag } });
     t.status(c, 304, `${path} 304`);
   }

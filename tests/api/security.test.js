@@ -197,8 +197,14 @@ t.test('IDOR: front desk never sees a visit\'s clinical content through any rout
   const fd = await t.user('frontdesk');
   const got = await sweep('frontdesk', fd.cookie);
   t.ok(got.filter((g) => g.res.status === 200).length >= 10, `enough answers: ${got.filter((g) => g.res.status === 200).length}`);
-  const leaks = got.filter((g) => g.res.text.includes(marker)).map((g) => `${g.url} (${g.res.status})`);
+  // The printed prescription (GET /api/visits/{id}/prescription) is the front desk's to reprint:
+  // it holds the diagnoses, medicines and advice, never the notes or the complaint.
+  const printout = (u) => /^\/api\/visits\/\d+\/prescription(\?|$)/.test(u);
+  const leaks = got.filter((g) => printout(g.url)
+    ? g.res.text.includes(`notes ${marker}`) || g.res.text.includes(`complaint ${marker}`)
+    : g.res.text.includes(marker)).map((g) => `${g.url} (${g.res.status})`);
   t.eq(leaks, [], 'answers holding the visit\'s marker');
+  t.ok(got.some((g) => printout(g.url) && g.res.status === 200), 'the printed prescription was swept too');
   for (const p of [`/api/visits/${fx.v.id}`, `/api/patients/${fx.p.id}/visits`, `/api/medicines?q=Med${marker}`]) {
     t.status(await t.api('GET', p, { cookie: fd.cookie }), 403, `GET ${p} as front desk`);
   }

@@ -239,7 +239,7 @@ t.test('nalamdesk-admin migrate puts names stored before the check into normal f
       + " (3, 'Lak' || char(8203) || 'shmi  R', 'F', 30, '2026-01-01', 'x', 'x');"
       + " INSERT INTO pending_steps (name) VALUES ('normalise_names');"]);
     const r = run('migrate');
-    t.eq([r.status, r.stdout.trim()], [0, 'names in normal form: 3 changed'], `migrate again: ${r.stderr}`);
+    t.ok(r.status === 0 && r.stdout.includes('names in normal form: 3 changed'), `migrate again: ${r.stdout} ${r.stderr}`);
     const rows = JSON.parse(execFileSync('sqlite3', ['-json', file, 'SELECT name, version FROM patients ORDER BY clinic_no'], { encoding: 'utf8' }));
     t.eq(rows, [{ name: 'José Kumar', version: 2 }, { name: 'ramuK ivaR', version: 2 }, { name: 'Lakshmi R', version: 2 }], 'names');
     t.eq(run('migrate').stdout.trim(), '', 'the step ran once');

@@ -49,7 +49,7 @@ const auditCount = (action, entityId) =>
   t.db(`SELECT count(*) AS n FROM audit WHERE action = '${action}' AND entity_id = ${entityId}`)[0].n;
 
 const VISIT_KEYS = ['id', 'patient_id', 'queue_id', 'status', 'date', 'complaint', 'vitals', 'notes', 'diagnoses',
-  'prescriptions', 'advice', 'follow_up_date', 'version', 'created_at', 'updated_at', 'finalized_at', 'patient'];
+  'prescriptions', 'advice', 'follow_up_date', 'version', 'created_at', 'updated_at', 'finalized_at', 'patient', 'warnings'];
 const VITALS = ['bp_systolic', 'bp_diastolic', 'pulse', 'temperature_c', 'weight_kg', 'height_cm', 'spo2'];
 
 function addDays(date, n) {
@@ -188,7 +188,9 @@ t.test('visits: PATCH saves vitals, notes, lists (doses normalised), bumps the v
   t.eq(v.diagnoses, [{ text: 'Acute pharyngitis', code: 'J02.9' }, { text: 'Fever', code: null }], 'diagnoses in order');
   t.eq(v.prescriptions.map((p) => p.dose), ['1-0-1', 'OD', '0-0-1', '½-0-½', 'warm gargles thrice a day'], 'doses normalised');
   t.eq(v.prescriptions[0], { medicine: 'Paracetamol', strength: '650 mg', form: 'tablet', dose: '1-0-1', timing: 'after_food',
-    duration_days: 3, instructions: null }, 'a whole line');
+    duration_days: 3, instructions: null,
+    dosing: { en: 'Morning 1, night 1 — after food — 3 days', lang: 'en', local: 'Morning 1, night 1 — after food — 3 days' } },
+  'a whole line');
   t.eq([v.advice, v.follow_up_date], ['Plenty of fluids. Rest.', fu], 'advice and follow-up');
   const row = t.db(`SELECT complaint, bp_systolic, temperature_c, version FROM visits WHERE id = ${v.id}`)[0];
   t.eq([row.complaint, row.bp_systolic, row.temperature_c, row.version], ['Fever and sore throat, 3 days', 128, 38.4, 2],
@@ -406,7 +408,7 @@ t.test('visits: history is the finalized visits newest first, with today\'s draf
   t.eq(res.json.total, 3, 'total');
   t.eq(res.json.visits.map((v) => v.id), [...ids].reverse(), 'newest first');
   t.ok(res.json.visits.every((v) => v.status === 'final'), 'finalized only');
-  t.eq(Object.keys(res.json.visits[0]).sort(), [...VISIT_KEYS].sort(), 'full visits');
+  t.eq(Object.keys(res.json.visits[0]).sort(), VISIT_KEYS.filter((k) => k !== 'warnings').sort(), 'full visits');
   t.eq(res.json.visits[0].complaint, 'Visit 2', 'the newest');
   t.eq(res.json.visits[2].prescriptions[0].dose, '0-0-1', 'with its prescription');
   t.eq(res.json.draft && res.json.draft.id, draft.id, "today's draft apart");
@@ -448,7 +450,7 @@ t.test('visits: repeat-last copies the newest finalized prescription into the dr
   t.status(res, 200, 'repeat-last');
   const line = (m) => ({ medicine: m.medicine, strength: m.strength ?? null, form: m.form ?? null, dose: m.dose,
     timing: m.timing ?? null, duration_days: m.duration_days ?? null, instructions: m.instructions ?? null });
-  t.eq(res.json.prescriptions, newer.map(line), 'the newest visit\'s lines, replacing the draft\'s');
+  t.eq(res.json.prescriptions.map(({ dosing, ...m }) => m), newer.map(line), 'the newest visit\'s lines, replacing the draft\'s');
   t.eq(res.json.version, mine.json.version + 1, 'version bumped');
   t.eq(res.json.status, 'draft', 'still a draft');
   const a = t.db(`SELECT count(*) AS n FROM audit WHERE action = 'visit.update' AND entity_id = ${draft.id}`)[0].n;
@@ -475,7 +477,7 @@ t.test('visits: medicines search by name or word prefix, any case, most prescrib
   const meds = para.json.medicines;
   t.ok(meds.length >= 5, `${meds.length} paracetamol entries`);
   t.ok(meds.every((m) => /(^|[\s+(/-])paracetamol/i.test(m.name)), 'each matches the prefix');
-  t.eq(Object.keys(meds[0]).sort(), ['form', 'id', 'name', 'strength', 'uses'], 'keys');
+  t.eq(Object.keys(meds[0]).sort(), ['brand', 'class', 'form', 'id', 'ingredients', 'name', 'strength', 'uses'], 'keys');
   for (let i = 1; i < meds.length; i++) t.ok(meds[i - 1].uses >= meds[i].uses, 'most used first');
   const p650 = meds.findIndex((m) => m.name === 'Paracetamol' && m.strength === '650 mg' && m.form === 'tablet');
   t.ok(p650 >= 0 && meds[p650].uses >= 1, 'Paracetamol 650 mg tablet, prescribed above, has a use');

@@ -17,7 +17,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	if (regcomp(&re_phone, "^([6-9][0-9]{9})?$", REG_EXTENDED | REG_NOSUB) ||
+	if (regcomp(&re_phone, "^([6-9][0-9]{9}|0[1-9][0-9]{9})?$", REG_EXTENDED | REG_NOSUB) ||
 	    regcomp(&re_abha, "^([0-9]{14}|[0-9]{2}-[0-9]{4}-[0-9]{4}-[0-9]{4}|"
 	    "[a-z0-9._]{3,32}@(abdm|sbx))?$", REG_EXTENDED | REG_NOSUB) ||
 	    regcomp(&re_username, "^[a-z0-9][a-z0-9._-]{2,31}$",
@@ -169,6 +169,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    valid_time(s));
 	FZ_ASSERT(valid_phone(s) == re(&re_phone, s), "valid_phone says %d",
 	    valid_phone(s));
+	{
+		char out[VALID_PHONE_BUF];
+
+		/* Cleaned: valid as stored, and only the digits given. */
+		if (valid_phone_clean(s, out))
+			FZ_ASSERT(valid_phone(out) && strspn(out, "0123456789") ==
+			    strlen(out), "valid_phone_clean gave \"%s\"", out);
+	}
 	FZ_ASSERT(valid_abha(s) == re(&re_abha, s), "valid_abha says %d",
 	    valid_abha(s));
 	FZ_ASSERT(valid_username(s) == re(&re_username, s),

@@ -1,5 +1,6 @@
 /* lib_text.c — names in normal form and the characters refused in them (lib/text.c),
  * and duplicate keys at any depth of a JSON body (lib/json.c). */
+/* ldlibs: icu */
 #include <string.h>
 
 #include "nd.h"

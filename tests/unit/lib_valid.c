@@ -30,6 +30,39 @@ main(void)
 	CHECK("phone refuses a landline start", !valid_phone("1234567890"));
 	CHECK("phone refuses 9 digits", !valid_phone("987654321"));
 	CHECK("phone refuses letters", !valid_phone("98765432a0"));
+	CHECK("phone accepts a landline with STD code", valid_phone("04423456789"));
+	CHECK("phone refuses a landline without its trunk 0", !valid_phone("4423456789"));
+	CHECK("phone refuses 00 (international)", !valid_phone("00423456789"));
+	CHECK("phone refuses 12 digits", !valid_phone("044234567890"));
+	{
+		static const struct { const char *in, *out; int ok; } t[] = {
+			{ "044 2345 6789", "04423456789", 1 },
+			{ "(044) 2345-6789", "04423456789", 1 },
+			{ "080 2345 6789", "08023456789", 1 },	/* grouped: Bengaluru */
+			{ "0821-2345678", "08212345678", 1 },
+			{ "04423456789", "04423456789", 1 },	/* 1-5 after the 0 */
+			{ "098765 43210", "9876543210", 1 },	/* a mobile's trunk 0 */
+			{ "09876543210", "9876543210", 1 },
+			{ "+91 98765 43210", "9876543210", 1 },
+			{ "91 7012345678", "7012345678", 1 },
+			{ "(98765) 43210", "9876543210", 1 },
+			{ "", "", 1 },
+			{ "12345", "12345", 0 },
+			{ "5876543210", "5876543210", 0 },
+			{ "00 2345 678901", "002345678901", 0 },
+			{ "+1 555 123 4567", "+15551234567", 0 },
+			{ "1234567890123456789012345", "", 0 },
+		};
+		char	 out[VALID_PHONE_BUF], name[128];
+		size_t	 i;
+
+		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			int ok = valid_phone_clean(t[i].in, out);
+
+			snprintf(name, sizeof(name), "phone_clean \"%s\"", t[i].in);
+			CHECK(name, ok == t[i].ok && (!ok || strcmp(out, t[i].out) == 0));
+		}
+	}
 	CHECK("abha accepts 14 digits", valid_abha("12345678901234"));
 	CHECK("abha accepts 12-3456-7890-1234", valid_abha("12-3456-7890-1234"));
 	CHECK("abha accepts an address", valid_abha("ravi.k@abdm"));

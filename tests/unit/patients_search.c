@@ -3,8 +3,9 @@
  * normalisation, how ?q= becomes words, an FTS5 query and a key range),
  * and the tokenizer of schema/003_patient_search.sql on real Tamil and
  * Devanagari names: words kept whole, where the default unicode61 cuts
- * them at vowel signs and viramas.
+ * them at vowel signs and viramas.  patients.c makes sound keys (ICU).
  */
+/* ldlibs: icu */
 #include <stdio.h>
 #include <string.h>
 
@@ -30,15 +31,15 @@ norm_is(const char *s, const char *want, size_t chars, int letter)
 	return 1;
 }
 
-/* 1 if phone_clean(S) says OK and writes WANT. */
+/* 1 if valid_phone_clean(S) says OK and writes WANT. */
 static int
 phone_is(const char *s, int ok, const char *want)
 {
-	char	 out[16];
-	int	 got = phone_clean(s, out);
+	char	 out[VALID_PHONE_BUF];
+	int	 got = valid_phone_clean(s, out);
 
 	if (got != ok || (ok && strcmp(out, want) != 0)) {
-		printf("  phone_clean(\"%s\") = %d \"%s\"\n", s, got, out);
+		printf("  valid_phone_clean(\"%s\") = %d \"%s\"\n", s, got, out);
 		return 0;
 	}
 	return 1;
@@ -212,6 +213,24 @@ main(void)
 	CHECK("q trunk 0", query_is("09876543210", QK_DIGITS, "9876543210",
 	    NULL));
 	CHECK("q short 0 kept", query_is("09", QK_DIGITS, "09", NULL));
+	CHECK("q landline keeps its 0", query_is("044 2345 6789", QK_DIGITS,
+	    "04423456789", NULL));
+	{
+		struct query	 x;
+
+		search_parse("murug Sel", &x);
+		CHECK("q sound keys", strcmp(x.sound, "\"muruk\"* \"sil\"*") == 0 &&
+		    strcmp(x.skey, "muruk") == 0 && strcmp(x.skey_end, "murul") == 0);
+		search_parse("சீதா", &x);
+		CHECK("q sound of Tamil", strcmp(x.sound, "\"sit\"*") == 0);
+		search_parse("NEAR(\"a*", &x);
+		CHECK("q sound keys are only letters", strcmp(x.sound,
+		    "\"nir\"* \"a\"*") == 0);
+		search_parse("43210", &x);
+		CHECK("q 4+ digits: trigram query", strcmp(x.sound, "\"43210\"") == 0);
+		search_parse("432", &x);
+		CHECK("q 3 digits: no trigram query", x.sound[0] == '\0');
+	}
 	CHECK("q digits and letters is a name", query_is("98a", QK_NAME, "98a",
 	    "\"98a\"*"));
 	key_after("ra", end);

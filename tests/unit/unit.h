@@ -19,6 +19,7 @@ static int unit_failed;
 #define UNIT_END()	return unit_failed ? 1 : 0
 
 #ifdef ND_H
+#include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
@@ -60,6 +61,37 @@ unit_schema_apply(const char *file)
 
 	free(s);
 	return ok;
+}
+
+/*
+ * Runs every migration of schema/ (NNN_name.sql, in the order of their
+ * names, as nalamdesk-admin migrate does) on the open database.  Returns
+ * the number applied, or 0 when one failed.
+ */
+static __attribute__((unused)) int
+unit_schema_apply_all(void)
+{
+	char	 dir[4096];
+	struct dirent **names = NULL;
+	int	 n, i, done = 0, ok = 1;
+
+	snprintf(dir, sizeof(dir), "%s/schema",
+	    getenv("ND_ROOT") ? getenv("ND_ROOT") : ".");
+	if ((n = scandir(dir, &names, NULL, alphasort)) < 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		size_t	 len = strlen(names[i]->d_name);
+
+		if (ok && len > 4 && names[i]->d_name[0] >= '0' &&
+		    names[i]->d_name[0] <= '9' &&
+		    strcmp(names[i]->d_name + len - 4, ".sql") == 0) {
+			ok = unit_schema_apply(names[i]->d_name);
+			done++;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return ok ? done : 0;
 }
 
 /* Whether the flock at PATH is free: tried on a descriptor of our own. */

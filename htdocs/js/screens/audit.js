@@ -1,34 +1,70 @@
-// audit.js — who did what (admin): filters, a table, and the same filters as a CSV download.
+// audit.js — who did what (admin), as people say it: the staff member's name, the patient's name
+// and clinic number, the action in words, and the reads of one person about one patient in one
+// hour folded into one line ("Opened a patient's record · 12 times, 10:02–10:57"). The filters
+// stay as they were set when the screen is opened again (this tab's sessionStorage); the CSV
+// download takes the same filters (raw rows).
 import { api } from '../api.js';
-import { h, pageHead, replace, notice, btn, bindForm, field, input, select, fmtDateTime, todayISO, addDays } from '../ui.js';
+import { dateField, dayFirstISO } from '../shared/date-field.js';
+import { h, pageHead, replace, notice, btn, bindForm, field, input, select, setValues, fmtDateTime, fmtTime, todayISO, addDays, clinicNo } from '../ui.js';
 
 const PAGE = 100;
+const KEPT = 'nd-audit-filters';
+
+// The filters last shown, or the last week's with reads folded.
+function keptFilters() {
+	try {
+		const v = JSON.parse(sessionStorage.getItem(KEPT) || 'null');
+		if (v && typeof v === 'object') return v;
+	} catch { /* a damaged value: the defaults */ }
+	return { from: addDays(todayISO(), -7), to: todayISO(), user_id: '', patient_id: '', action: '', fold: '1' };
+}
+
+// "Meena R (frontdesk)" or the username when the account has no name (or is gone).
+const who = a => a.user_name ? `${a.user_name} (${a.role || a.username})` : (a.username || (a.user_id ? `user ${a.user_id}` : 'not signed in'));
+
+// What was done, in words; a folded entry says how often and between which times.
+function what(a) {
+	const words = a.action_text || a.action || '';
+	if (!a.count || a.count < 2) return words;
+	const span = fmtTime(a.first_ts) === fmtTime(a.ts) ? fmtTime(a.ts) : `${fmtTime(a.first_ts)}–${fmtTime(a.ts)}`;
+	return `${words} · ${a.count} times, ${span}`;
+}
+
+// The record concerned: the patient by name and clinic number, a staff account by name.
+function record(a) {
+	if (a.patient) return `${a.patient.name} · ${clinicNo(a.patient)}`;
+	if (a.entity === 'user' && a.entity_name) return `Staff: ${a.entity_name}`;
+	if (a.entity === 'patient' && a.action === 'patient.search') return '';
+	return [a.entity, a.entity_id].filter(x => x !== null && x !== undefined && x !== '').join(' #');
+}
 
 export function render(root) {
 	const users = select('user_id', [['', 'Anyone']], { id: 'audit-user', 'data-testid': 'audit-user' });
 	const csv = h('a', { id: 'audit-csv', class: 'btn', href: api.auditCsvUrl({}), download: 'audit.csv', 'data-testid': 'audit-csv' }, 'Download CSV');
+	const fold = select('fold', [['1', 'One line per person, patient and hour'], ['0', 'Every read on its own line']], { id: 'audit-fold', 'data-testid': 'audit-fold' });
 	const form = h('form', { id: 'audit-form', class: 'filters', 'data-testid': 'audit-form' },
-		field('From', input('from', { id: 'audit-from', type: 'date', value: addDays(todayISO(), -7), 'data-testid': 'audit-from' })),
-		field('To', input('to', { id: 'audit-to', type: 'date', value: todayISO(), 'data-testid': 'audit-to' })),
+		dateField('From', 'from', { id: 'audit-from', 'data-testid': 'audit-from' }, { hint: '' }),
+		dateField('To', 'to', { id: 'audit-to', 'data-testid': 'audit-to' }, { hint: '' }),
 		field('User', users),
 		field('Patient id', input('patient_id', { id: 'audit-patient', inputmode: 'numeric', 'data-testid': 'audit-patient' })),
 		field('Action', input('action', { id: 'audit-action', placeholder: 'e.g. login, patient.read', 'data-testid': 'audit-action' })),
+		field('Reads', fold),
 		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'audit-search', 'data-testid': 'audit-search' }, 'Show'), csv));
 	const out = h('div', { id: 'audit-results' });
+	const kept = keptFilters();
 	let filters = {};
 	let offset = 0;
 	let rows = [];
 
 	const draw = more => {
-		replace(out, rows.length ? h('table', { class: 'table small', id: 'audit-table', 'data-testid': 'audit-table' },
-			h('thead', {}, h('tr', {}, ['Time', 'User', 'Role', 'Action', 'Record', 'IP'].map(t => h('th', { scope: 'col' }, t)))),
-			h('tbody', {}, rows.map(a => h('tr', { 'data-testid': 'audit-row' },
+		replace(out, rows.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table small', id: 'audit-table', 'data-testid': 'audit-table' },
+			h('thead', {}, h('tr', {}, ['Time', 'Who', 'What', 'Patient or record', 'Computer'].map(t => h('th', { scope: 'col' }, t)))),
+			h('tbody', {}, rows.map(a => h('tr', { 'data-testid': 'audit-row', 'data-action': a.action, 'data-count': String(a.count ?? 1) },
 				h('td', {}, fmtDateTime(a.ts)),
-				h('td', {}, a.username ?? a.user_id ?? ''),
-				h('td', {}, a.role || ''),
-				h('td', {}, a.action || ''),
-				h('td', {}, [a.entity, a.entity_id].filter(x => x !== null && x !== undefined && x !== '').join(' #')),
-				h('td', {}, a.ip ?? ''))))) : notice('Nothing recorded for these filters.'),
+				h('td', { 'data-testid': 'audit-who' }, who(a)),
+				h('td', { 'data-testid': 'audit-what' }, what(a)),
+				h('td', { 'data-testid': 'audit-record' }, record(a)),
+				h('td', {}, a.ip ?? '')))))) : notice('Nothing recorded for these filters.'),
 		more ? btn('Show more', () => fetchPage(), { id: 'audit-more', 'data-testid': 'audit-more' }) : null);
 	};
 	const fetchPage = async () => {
@@ -39,18 +75,28 @@ export function render(root) {
 	};
 
 	bindForm(form, {
-		validate: v => (v.patient_id && !/^\d+$/.test(v.patient_id) ? { patient_id: 'A patient id is a number.' } : null),
-		submit: async v => {
+		validate: v => {
+			const bad = {};
+			for (const k of ['from', 'to']) if (dayFirstISO(v[k]) === null) bad[k] = 'Type the day first: dd/mm/yyyy.';
+			if (v.patient_id && !/^\d+$/.test(v.patient_id)) bad.patient_id = 'A patient id is a number.';
+			return Object.keys(bad).length ? bad : null;
+		},
+		submit: async typed => {
+			const v = { ...typed, from: dayFirstISO(typed.from), to: dayFirstISO(typed.to) };
 			filters = v;
-			csv.href = api.auditCsvUrl(v);
+			sessionStorage.setItem(KEPT, JSON.stringify(v));
+			const { fold: _f, ...raw } = v;
+			csv.href = api.auditCsvUrl(raw);
 			offset = 0;
 			rows = [];
 			await fetchPage();
 		},
 	});
 	root.append(pageHead('Audit log'), form, out);
+	setValues(form, kept);
 	api.users().then(list => {
 		for (const u of list) users.append(h('option', { value: u.id }, `${u.name || u.username} (${u.username})`));
+		if (kept.user_id) users.value = String(kept.user_id);
 	}).catch(() => {});
 	form.requestSubmit();
 }

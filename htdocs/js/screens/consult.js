@@ -3,31 +3,23 @@
 // follow-up. Every change is kept in localStorage at once and sent with PATCH
 // (with version) ~1 s after typing stops or when a field loses focus, so a
 // reload or a dropped connection loses nothing. Finalize → printable A5/A4
-// prescription. A finalized visit opens straight into its printout.
+// prescription. A finalized visit opens straight into its printout. "Finish
+// and next" finalizes, prints and opens the next patient in call order.
+// Vitals (often the nurse's, already recorded) and history fold away so the
+// pad sits above the fold.
 import { api } from '../api.js';
 import { h, $, $$, replace, notice, btn, field, dateEcho, clinicNo, input, select, textarea, searchList, debounce, toast, onKeys,
 	setFieldError, clearErrors, fmtDate, todayISO, addDays, ageOf, sexLabel, ageSex, letterhead, paperToggle, act } from '../ui.js';
 import { session, DRAFT_PREFIX } from '../session.js';
 import { go } from '../nav.js';
-import { DOSE_PRESETS, TIMINGS, FORMS, normaliseDose, rxLine, medicineName, isFinal, vitalsLine, visitSummary } from '../rx.js';
+import { DOSE_PRESETS, TIMINGS, FORMS, normaliseDose, rxLine, rxLocal, medicineName, isFinal, vitalsLine, visitSummary } from '../rx.js';
+import { VITALS, plainVitals, vitalsBrief } from '../shared/vitals.js';
+import { callNextPatient, askFinishAndNext } from '../shared/queue-actions.js';
+import { tIn } from '../i18n.js';
 
 const SAVE_DELAY_MS = 1000;
 const RETRY_MS = 5000;
 
-// [key, label, unit, step, min, max] — ranges are sanity limits for a warning, not rules.
-const VITALS = [
-	['bp_systolic', 'BP systolic', 'mmHg', 1, 50, 300],
-	['bp_diastolic', 'BP diastolic', 'mmHg', 1, 30, 200],
-	['pulse', 'Pulse', '/min', 1, 20, 250],
-	['temperature_c', 'Temperature', '°C', 0.1, 30, 45],
-	['spo2', 'SpO₂', '%', 1, 50, 100],
-	['weight_kg', 'Weight', 'kg', 0.1, 0.5, 350],
-	['height_cm', 'Height', 'cm', 0.1, 20, 250],
-];
-// The server names a vital by its JSON path ("vitals.bp_systolic must be from 50 to 300 mmHg."):
-// the doctor reads the label instead ("BP systolic must be …").
-const VITAL_LABELS = Object.fromEntries(VITALS.map(([k, label]) => [k, label]));
-const plainVitals = msg => String(msg || '').replace(/\bvitals\.(\w+)/g, (m, k) => VITAL_LABELS[k] || m);
 const RX_KEYS = ['medicine', 'strength', 'form', 'dose', 'timing', 'duration_days', 'instructions'];
 const STATUS_TEXT = { saved: 'Saved', saving: 'Saving…', offline: 'Offline, kept on this computer', error: 'Not saved', conflict: 'Not saved' };
 
@@ -55,11 +47,13 @@ function prescriptionSheet(v, p) {
 		rx.length ? h('section', { class: 'rx-block' },
 			h('div', { class: 'rx-symbol', 'aria-hidden': 'true' }, '℞'),
 			h('table', { class: 'rx-table', 'data-testid': 'rx-print-table' },
-				h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'Medicine'), h('th', {}, 'How to take'), notes ? h('th', {}, 'Notes') : null)),
+				h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'Medicine'),
+					h('th', {}, 'How to take', p.language && p.language !== 'en' ? h('span', { class: 'rx-local', lang: p.language }, tIn(p.language, 'rx.how_to_take')) : null),
+					notes ? h('th', {}, 'Notes') : null)),
 				h('tbody', {}, rx.map((m, i) => h('tr', { 'data-testid': 'rx-print-row' },
 					h('td', {}, i + 1),
 					h('td', { class: 'rx-med' }, medicineName(m)),
-					h('td', {}, rxLine(m)),
+					h('td', {}, rxLine(m), rxLocal(m)),
 					notes ? h('td', {}, m.instructions || '') : null))))) : null,
 		v.advice ? h('p', { class: 'rx-advice' }, h('b', {}, 'Advice: '), v.advice) : null,
 		v.follow_up_date ? h('p', { 'data-testid': 'rx-follow-up' }, h('b', {}, 'Review on: '), fmtDate(v.follow_up_date)) : null,
@@ -89,6 +83,41 @@ function vitalsFieldset() {
 		VITALS.map(([k, label, unit, step]) => field(`${label} (${unit})`,
 			input(k, { id: `consult-${k.replace(/_/g, '-')}`, type: 'number', step, inputmode: 'decimal', 'data-vital': k, 'data-testid': `consult-${k}` }))),
 		h('div', { class: 'field' }, h('span', { class: 'label' }, 'BMI'), bmi));
+}
+
+// The vitals box folds to one line (what was recorded, often by the nurse
+// before the consultation) so that the prescription pad sits above the fold;
+// it is open when nothing is recorded yet. Alt+V opens it.
+function vitalsBox(fieldset, vitals) {
+	const brief = vitalsBrief(vitals || {});
+	const summary = h('summary', { id: 'consult-vitals-summary', 'data-testid': 'consult-vitals-summary' },
+		h('b', {}, 'Vitals'), h('span', { class: 'muted' }, brief ? ` — ${brief}` : ' — none recorded (Alt+V)'));
+	const box = h('details', { class: 'vitals-box', id: 'consult-vitals', 'data-testid': 'consult-vitals' }, summary, fieldset);
+	box.open = !brief;
+	fieldset.addEventListener('input', () => {
+		const v = Object.fromEntries(VITALS.map(([k]) => [k, fieldset.elements[k].value.trim()]));
+		summary.lastChild.textContent = vitalsBrief(v) ? ` — ${vitalsBrief(v)}` : ' — none recorded (Alt+V)';
+	});
+	return box;
+}
+
+// The history beside the form folds away too; the choice is remembered.
+const HISTORY_OPEN = 'nd.consult.history';
+function foldHistory(content) {
+	const box = h('details', { class: 'history-box', id: 'consult-history-box', 'data-testid': 'consult-history-box' },
+		h('summary', {}, h('b', {}, 'History')), content);
+	box.open = localStorage.getItem(HISTORY_OPEN) !== 'closed';
+	box.addEventListener('toggle', () => localStorage.setItem(HISTORY_OPEN, box.open ? 'open' : 'closed'));
+	return box;
+}
+
+// "Finish and next" (Alt+N, or N outside a box): FINALIZE (which saves and
+// shows the printout; false when it could not), print, then call the next
+// patient in call order in and open that consultation.
+async function finishAndNext(finalize) {
+	if (!(await finalize())) return;
+	window.print();
+	await callNextPatient();
 }
 
 function updateBmi(form) {
@@ -201,7 +230,7 @@ export async function render(root, { id }) {
 	};
 
 	form.append(
-		vitalsFieldset(),
+		vitalsBox(vitalsFieldset(), data.vitals),
 		field('Complaints', textarea('complaint', { id: 'consult-complaint', rows: 2, 'data-testid': 'consult-complaint' }), { wide: true }),
 		field('Examination / notes', textarea('notes', { id: 'consult-notes', rows: 3, 'data-testid': 'consult-notes' }), { wide: true }),
 		h('div', { class: 'field wide' }, h('label', { for: dxInput.id }, 'Diagnosis'),
@@ -227,19 +256,20 @@ export async function render(root, { id }) {
 		h('div', { class: 'form-error wide', role: 'alert' }),
 		h('div', { class: 'actions wide' },
 			h('button', { type: 'button', class: 'btn', id: 'consult-save', 'data-testid': 'consult-save', 'aria-keyshortcuts': 'Control+S', onclick: () => save() }, 'Save now (Ctrl+S)'),
-			h('button', { type: 'submit', class: 'btn primary', id: 'consult-finalize', 'data-testid': 'consult-finalize', 'aria-keyshortcuts': 'Control+Enter' }, 'Finalize and print (Ctrl+Enter)')));
+			h('button', { type: 'submit', class: 'btn primary', id: 'consult-finalize', 'data-testid': 'consult-finalize', 'aria-keyshortcuts': 'Control+Enter' }, 'Finalize and print (Ctrl+Enter)'),
+			h('button', { type: 'button', class: 'btn', id: 'consult-finish-next', 'data-testid': 'consult-finish-next', 'aria-keyshortcuts': 'Alt+N', onclick: e => next(e) }, 'Finish and next (Alt+N)')));
 
 	const allergies = patient.allergies
 		? h('div', { id: 'consult-allergies', class: 'allergy', 'data-testid': 'consult-allergies' }, `Allergies: ${patient.allergies}`)
 		: h('div', { id: 'consult-allergies', class: 'muted', 'data-testid': 'consult-allergies' }, 'No known allergies');
-	const historyBox = h('aside', { id: 'consult-history', class: 'history', 'data-testid': 'consult-history', 'aria-label': 'Previous visits' }, h('h2', {}, 'History'), notice('Loading…'));
+	const historyBox = h('aside', { id: 'consult-history', class: 'history', 'data-testid': 'consult-history', 'aria-label': 'Previous visits' }, notice('Loading…'));
 	replace(page,
 		h('div', { class: 'patient-banner', id: 'consult-patient', 'data-testid': 'consult-patient' },
 			h('div', {}, h('h1', {}, patient.name), h('span', { class: 'muted' },
 				[`${ageOf(patient) ?? '?'} y`, sexLabel(patient.sex), clinicNo(patient), patient.phone].filter(Boolean).join(' · '))),
 			allergies, status),
 		conflictBox,
-		h('div', { class: 'consult-grid' }, form, historyBox));
+		h('div', { class: 'consult-grid' }, form, foldHistory(historyBox)));
 
 	// --- fill from data ---
 	for (const [k] of VITALS) form.elements[k].value = data.vitals?.[k] ?? '';
@@ -366,16 +396,23 @@ export async function render(root, { id }) {
 		return false;
 	};
 
+	// finalize() → true once the visit is final and its printout shown.
 	async function finalize() {
-		if (incompleteRx()) return;
-		if (!(await save())) { toast('The visit could not be saved, so it was not finalized.', 'error'); return; }
+		if (incompleteRx()) return false;
+		if (!(await save())) { toast('The visit could not be saved, so it was not finalized.', 'error'); return false; }
 		visit = await api.finalize(visit.id);
 		finalized = true;
 		localStorage.removeItem(key);
 		toast('Visit finalized', 'ok');
 		leaveKeys?.();
 		printKeys = showPrint(page, visit, patient);
+		return true;
 	}
+	// Finish and next; once final (the printout shown), only the next. The
+	// single key N asks first (Alt+N and the button do not): one key must not
+	// finalize a visit by accident.
+	const next = act(() => finalized ? callNextPatient() : finishAndNext(finalize));
+	const nextKeys = onKeys({ n: () => (finalized ? Promise.resolve(true) : askFinishAndNext()).then(ok => ok && next()) });
 
 	async function repeatLast() {
 		const last = history[0];	// the newest finalized visit
@@ -418,7 +455,8 @@ export async function render(root, { id }) {
 		else if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { e.preventDefault(); form.requestSubmit(); }
 		else if (e.altKey && k === 'm') { e.preventDefault(); addRx(); }
 		else if (e.altKey && k === 'd') { e.preventDefault(); dxInput.focus(); }
-		else if (e.altKey && k === 'v') { e.preventDefault(); form.elements.bp_systolic.focus(); }
+		else if (e.altKey && k === 'v') { e.preventDefault(); $('#consult-vitals', form).open = true; form.elements.bp_systolic.focus(); }
+		else if (e.altKey && k === 'n') { e.preventDefault(); next(); }
 	};
 	document.addEventListener('keydown', pageKeys);
 	leaveKeys = () => document.removeEventListener('keydown', pageKeys);
@@ -430,20 +468,21 @@ export async function render(root, { id }) {
 	(async () => {
 		try {
 			history = (await api.visits(patient.id)).visits;	// finalized ones: never this draft
-			replace(historyBox, h('h2', {}, 'History'), history.length
+			replace(historyBox, history.length
 				? history.map(v => visitSummary(v, { href: `#/consult/${v.id}` }))
 				: notice('First visit.'));
 		} catch (err) {
-			replace(historyBox, h('h2', {}, 'History'), notice(err.message, 'error'));
+			replace(historyBox, notice(err.message, 'error'));
 		}
 	})();
 
 	if (dirty) { toast('Restored changes kept on this computer.', 'info'); save(); }
 	else setStatus('saved');
-	(form.elements.complaint.value ? $('.rx-medicine', rxBody) : form.elements.bp_systolic).focus();
+	(form.elements.complaint.value ? $('.rx-medicine', rxBody) : $('#consult-vitals', form).open ? form.elements.bp_systolic : form.elements.complaint).focus();
 
 	return () => {
 		leaveKeys();
+		nextKeys();
 		printKeys?.();
 		removeEventListener('online', online);
 		clearTimeout(retryTimer);

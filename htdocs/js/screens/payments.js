@@ -2,27 +2,35 @@
 // show and print the receipt on the clinic letterhead, and the daily report.
 import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, onKeys, toast, money, rupeesToPaise,
-	paiseToRupees, todayISO, fmtDateTime, letterhead, paperToggle, amountInWords, clinicNo } from '../ui.js';
+	paiseToRupees, todayISO, fmtDateTime, letterhead, paperToggle, amountInWords } from '../ui.js';
 import { session } from '../session.js';
 import { patientPicker } from '../shared/patient-picker.js';
+import { tIn } from '../i18n.js';
 
 const MODES = [['cash', 'Cash'], ['upi', 'UPI'], ['card', 'Card']];
-const modeLabel = m => (MODES.find(([v]) => v === m) || [m, m])[1];
 
-// The receipt of payment R (POST /api/payments answers it with its patient).
+// The receipt of payment R (POST /api/payments answers it with its patient), labelled in the
+// language the patient reads; with the clinic's UPI QR code for the amount when it has a UPI ID.
 function receiptSheet(r) {
-	return h('article', { class: 'sheet receipt', id: 'receipt', 'data-testid': 'receipt' },
+	const pl = r.patient.language || 'en';
+	const L = (key, vars) => tIn(pl, key, vars);
+	const qr = r.upi_qr_url ? h('figure', { class: 'receipt-upi', 'data-testid': 'receipt-upi' },
+		h('img', { src: r.upi_qr_url, alt: 'UPI QR', width: 132, height: 132, 'data-testid': 'receipt-qr' }),
+		h('figcaption', {}, L('receipt.upi_scan'))) : null;
+	return h('article', { class: 'sheet receipt', id: 'receipt', 'data-testid': 'receipt', lang: pl },
 		letterhead(),
-		h('h2', { class: 'sheet-title' }, 'Receipt'),
-		h('table', { class: 'kv' }, h('tbody', {},
-			h('tr', {}, h('th', {}, 'Receipt no.'), h('td', { id: 'receipt-no', 'data-testid': 'receipt-no' }, r.receipt_no)),
-			h('tr', {}, h('th', {}, 'Date'), h('td', {}, fmtDateTime(r.created_at))),
-			h('tr', {}, h('th', {}, 'Patient'), h('td', {}, r.patient.name, ` (${clinicNo(r.patient)})`)),
-			h('tr', {}, h('th', {}, 'Amount'), h('td', { id: 'receipt-amount', class: 'amount', 'data-testid': 'receipt-amount' }, money(r.amount_paise))),
-			h('tr', {}, h('th', {}, ''), h('td', { class: 'muted' }, amountInWords(r.amount_paise))),
-			h('tr', {}, h('th', {}, 'Paid by'), h('td', {}, modeLabel(r.mode))),
-			r.note ? h('tr', {}, h('th', {}, 'For'), h('td', {}, r.note)) : null)),
-		h('div', { class: 'signature' }, h('div', { class: 'sig-line' }, 'Received by'), h('div', {}, session.user?.name || '')));
+		h('h2', { class: 'sheet-title' }, L('receipt.title')),
+		h('div', { class: 'receipt-body' },
+			h('table', { class: 'kv' }, h('tbody', {},
+				h('tr', {}, h('th', {}, L('receipt.no')), h('td', { id: 'receipt-no', 'data-testid': 'receipt-no' }, r.receipt_no)),
+				h('tr', {}, h('th', {}, L('receipt.date')), h('td', {}, fmtDateTime(r.created_at))),
+				h('tr', {}, h('th', {}, L('receipt.patient')), h('td', {}, r.patient.name, ` (${L('receipt.clinic_no', { n: r.patient.clinic_no })})`)),
+				h('tr', {}, h('th', {}, L('receipt.amount')), h('td', { id: 'receipt-amount', class: 'amount', 'data-testid': 'receipt-amount' }, money(r.amount_paise))),
+				h('tr', {}, h('th', {}, ''), h('td', { class: 'muted' }, amountInWords(r.amount_paise))),
+				h('tr', {}, h('th', {}, L('receipt.paid_by')), h('td', {}, L(`mode.${r.mode}`))),
+				r.note ? h('tr', {}, h('th', {}, L('receipt.for')), h('td', {}, r.note)) : null)),
+			qr),
+		h('div', { class: 'signature' }, h('div', { class: 'sig-line' }, L('receipt.received_by')), h('div', {}, session.user?.name || '')));
 }
 
 function report(box) {

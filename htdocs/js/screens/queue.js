@@ -1,12 +1,18 @@
-// queue.js — today's token queue. Polls GET /api/queue every 2 s with the last
-// ETag (a 304 costs nothing), keeps the selected row across refreshes, and lets
-// the desk add, call in, send back, finish, cancel or mark no-show. The doctor
-// gets "Call next" (N): lowest waiting token → in consultation → consultation screen.
+// queue.js — today's queue in call order (the server's: those with the doctor,
+// then the waiting by priority and place in the line, then the closed ones).
+// Polls GET /api/queue every 2 s with the last ETag (a 304 costs nothing),
+// keeps the selected row across refreshes, and lets the desk add (with a
+// priority), change a priority, postpone, call in, send back, finish, cancel
+// or mark no-show. Each row shows its markers: paid today, came by
+// appointment, vitals recorded. The doctor gets "Call next" (N): the first
+// waiting in call order → in consultation → consultation screen. The nurse
+// reads the list and goes to the vitals station from it.
 import { api } from '../api.js';
-import { h, pageHead, btn, onKeys, toast, fmtTime, patientMeta, act } from '../ui.js';
+import { h, pageHead, btn, select, onKeys, toast, fmtTime, patientMeta, act, money } from '../ui.js';
 import { hasRole } from '../session.js';
 import { go } from '../nav.js';
-import { addToQueueDialog, setQueueStatus, openConsultation } from '../shared/queue-actions.js';
+import { addToQueueDialog, setQueueStatus, openConsultation, postponeDialog, callNextPatient, PRIORITIES, priorityBadge } from '../shared/queue-actions.js';
+import { vitalsMark } from '../shared/vitals.js';
 
 const POLL_MS = 2000;
 
@@ -20,11 +26,14 @@ const ACTIONS = {
 
 export function render(root) {
 	const isDoctor = hasRole('doctor');
+	const isNurse = hasRole('nurse');
+	const canMove = hasRole('frontdesk', 'doctor');
 	let entries = [];
 	let etag = null;
 	let selected = null;	// id of the highlighted entry
 	let timer = null;
 	let stopped = false;
+	let late = false;	// a redraw waits for the priority box to lose focus
 
 	const sync = h('span', { id: 'queue-sync', class: 'sync', 'data-testid': 'queue-sync', 'aria-live': 'polite' });
 	const counts = h('div', { class: 'counts', id: 'queue-counts', 'data-testid': 'queue-counts' });
@@ -33,12 +42,7 @@ export function render(root) {
 		h('thead', {}, h('tr', {}, ['Token', 'Patient', 'Reason', 'Status', 'Time', ''].map(t => h('th', { scope: 'col' }, t)))),
 		tbody);
 	const empty = h('p', { class: 'notice', id: 'queue-empty', hidden: true }, 'No one in the queue yet today.');
-
-	const callNext = async () => {
-		const next = entries.find(e => e.status === 'waiting');
-		if (!next) { toast('No one is waiting.'); return; }
-		await callIn(next);
-	};
+	tbody.addEventListener('focusout', () => { if (late) { late = false; setTimeout(draw); } });
 
 	// The doctor's call-in opens the consultation; opening it from the entry
 	// moves the entry to in_consult on the server (docs/api.md §9).
@@ -54,39 +58,71 @@ export function render(root) {
 		else { await setQueueStatus(e, status); refresh(true); }
 	});
 
+	const postpone = e => postponeDialog(e).then(ok => ok && refresh(true));
+
+	const setPriority = async (e, priority) => {
+		try {
+			await api.setQueuePriority(e.id, priority, e.version);
+		} catch (err) {
+			toast(err.message, 'error');
+		}
+		refresh(true);
+	};
+
+	// Paid today, came by appointment, vitals recorded.
+	const markers = e => h('span', { class: 'markers' },
+		e.paid_paise > 0 ? h('span', { class: 'badge ok mark-paid', title: 'Paid today', 'data-testid': 'mark-paid' }, `Paid ${money(e.paid_paise)}`) : null,
+		e.appointment_id ? h('span', { class: 'badge mark-appt', title: 'Came by appointment', 'data-testid': 'mark-appt' }, 'Appt') : null,
+		e.vitals_recorded ? vitalsMark() : null);
+
+	const priorityControl = e => {
+		if (!canMove || e.status !== 'waiting') return priorityBadge(e.priority);
+		const s = select('priority', PRIORITIES, { class: `prio-select prio-${e.priority}`, 'aria-label': `Priority of token ${e.token}`, 'data-testid': 'queue-priority-select', 'data-action': 'priority' });
+		s.value = e.priority;
+		s.addEventListener('change', () => setPriority(e, s.value));
+		return s;
+	};
+
 	const row = e => {
-		const actions = (ACTIONS[e.status] || []).map(([st, label]) =>
-			btn(label, run(e, st), { class: st === 'in_consult' || st === 'done' ? 'btn small primary' : 'btn small', 'data-action': st, 'data-testid': `queue-${st}` }));
-		if (!isDoctor && e.status !== 'cancelled') actions.push(btn('Payment', () => go(`/payments?patient=${e.patient.id}`), { class: 'btn small', 'data-action': 'pay', 'data-testid': 'queue-pay' }));
+		const actions = canMove ? (ACTIONS[e.status] || []).map(([st, label]) =>
+			btn(label, run(e, st), { class: st === 'in_consult' || st === 'done' ? 'btn small primary' : 'btn small', 'data-action': st, 'data-testid': `queue-${st}` })) : [];
+		if (canMove && e.status === 'waiting') actions.push(btn('Postpone', () => postpone(e), { class: 'btn small', 'data-action': 'postpone', 'data-testid': 'queue-postpone' }));
+		if (!isDoctor && canMove && e.status !== 'cancelled') actions.push(btn('Payment', () => go(`/payments?patient=${e.patient.id}`), { class: 'btn small', 'data-action': 'pay', 'data-testid': 'queue-pay' }));
 		if (isDoctor && e.status === 'in_consult') actions.unshift(btn('Open', act(() => openConsult(e)), { class: 'btn small primary', 'data-action': 'open', 'data-testid': 'queue-open' }));
+		if (isNurse && e.status === 'waiting') actions.push(btn('Vitals', () => go(`/vitals?entry=${e.id}`), { class: 'btn small primary', 'data-action': 'vitals', 'data-testid': 'queue-vitals' }));
 		const p = e.patient || {};
 		return h('tr', {
-			'data-testid': 'queue-row', 'data-id': e.id, 'data-status': e.status, 'data-token': e.token,
-			class: `st-${e.status}${e.id === selected ? ' selected' : ''}`,
+			'data-testid': 'queue-row', 'data-id': e.id, 'data-status': e.status, 'data-token': e.token, 'data-priority': e.priority,
+			class: `st-${e.status} prio-${e.priority}${e.id === selected ? ' selected' : ''}`,
 			'aria-selected': e.id === selected ? 'true' : 'false',
-			onclick: ev => { if (!ev.target.closest('button, a')) select(e.id); },
+			onclick: ev => { if (!ev.target.closest('button, a, select')) select1(e.id); },
 		},
 			h('td', { class: 'token' }, e.token),
-			h('td', {}, h('a', { href: `#/patient/${p.id}` }, p.name), h('span', { class: 'muted' }, ` ${patientMeta(p)}`)),
+			h('td', {}, isNurse ? h('b', {}, p.name) : h('a', { href: `#/patient/${p.id}` }, p.name), h('span', { class: 'muted' }, ` ${patientMeta(p)}`), markers(e)),
 			h('td', {}, e.reason || ''),
-			h('td', {}, h('span', { class: `badge st-${e.status}` }, STATUS_LABEL[e.status] || e.status)),
+			h('td', { class: 'status-cell' },
+				h('span', { class: `badge st-${e.status}` }, STATUS_LABEL[e.status] || e.status),
+				e.position ? h('span', { class: 'position', 'data-testid': 'queue-position', title: 'Place in the line' }, ` #${e.position}`) : null,
+				' ', priorityControl(e)),
 			h('td', {}, fmtTime(e.created_at)),
 			h('td', { class: 'row-actions' }, actions));
 	};
 
 	const draw = () => {
-		// Keep focus on the same button of the same row across a redraw.
+		// Keep focus on the same control of the same row across a redraw.
 		const f = document.activeElement;
 		const keep = f && tbody.contains(f) ? [f.closest('tr')?.dataset.id, f.dataset.action] : null;
+		if (keep && f.tagName === 'SELECT') { late = true; return; }	// a priority being chosen: draw after
 		if (!entries.some(e => e.id === selected)) selected = (entries.find(e => e.status === 'waiting') || entries[0])?.id ?? null;
 		tbody.replaceChildren(...entries.map(row));
 		empty.hidden = entries.length > 0;
 		const n = s => entries.filter(e => e.status === s).length;
-		counts.textContent = `Waiting ${n('waiting')} · With doctor ${n('in_consult')} · Done ${n('done')} · Total ${entries.length}`;
+		const urgent = entries.filter(e => e.status === 'waiting' && e.priority !== 'normal').length;
+		counts.textContent = `Waiting ${n('waiting')}${urgent ? ` (${urgent} urgent or emergency)` : ''} · With doctor ${n('in_consult')} · Done ${n('done')} · Total ${entries.length}`;
 		if (keep) tbody.querySelector(`tr[data-id="${keep[0]}"] [data-action="${keep[1]}"]`)?.focus();
 	};
 
-	const select = id => {
+	const select1 = id => {
 		selected = id;
 		for (const tr of tbody.children) {
 			const on = Number(tr.dataset.id) === id;
@@ -98,7 +134,7 @@ export function render(root) {
 	const move = d => {
 		if (!entries.length) return;
 		const i = Math.max(0, entries.findIndex(e => e.id === selected));
-		select(entries[Math.min(entries.length - 1, Math.max(0, i + d))].id);
+		select1(entries[Math.min(entries.length - 1, Math.max(0, i + d))].id);
 	};
 	const current = () => entries.find(e => e.id === selected);
 
@@ -128,23 +164,29 @@ export function render(root) {
 	const onVisible = () => { if (!document.hidden) refresh(); };
 	document.addEventListener('visibilitychange', onVisible);
 
-	const addBtn = btn('Add patient (A)', () => addToQueueDialog().then(ok => ok && refresh(true)), { id: 'queue-add', class: 'btn primary', 'data-testid': 'queue-add' });
-	const nextBtn = isDoctor ? btn('Call next (N)', act(callNext), { id: 'queue-call-next', class: 'btn primary', 'data-testid': 'queue-call-next' }) : null;
+	const addBtn = canMove ? btn('Add patient (A)', () => addToQueueDialog().then(ok => ok && refresh(true)), { id: 'queue-add', class: 'btn primary', 'data-testid': 'queue-add' }) : null;
+	const nextBtn = isDoctor ? btn('Call next (N)', act(callNextPatient), { id: 'queue-call-next', class: 'btn primary', 'data-testid': 'queue-call-next' }) : null;
+	const vitalsBtn = isNurse ? btn('Vitals station', () => go('/vitals'), { id: 'queue-vitals-station', class: 'btn primary' }) : null;
+	const hint = canMove
+		? `j/k or ↑/↓ move · Enter calls in${isDoctor ? ' (and opens the consultation) · N calls the next in line' : ''} · P postpones · A adds a patient`
+		: 'j/k or ↑/↓ move · Enter records vitals';
 	root.append(
-		pageHead('Today’s queue', nextBtn, addBtn),
+		pageHead('Today’s queue', nextBtn, addBtn, vitalsBtn),
 		h('div', { class: 'toolbar' }, counts, sync),
 		table, empty,
-		h('p', { class: 'hint' }, `j/k or ↑/↓ move · Enter calls in${isDoctor ? ' (and opens the consultation) · N calls the next token' : ''} · A adds a patient`));
+		h('p', { class: 'hint' }, hint));
 	refresh();
 
 	const removeKeys = onKeys({
 		j: () => move(1), ArrowDown: () => move(1),
 		k: () => move(-1), ArrowUp: () => move(-1),
-		a: () => addBtn.click(),
-		n: () => { if (isDoctor) nextBtn.click(); },
+		a: () => addBtn?.click(),
+		n: () => nextBtn?.click(),
+		p: () => { const e = current(); if (canMove && e?.status === 'waiting') postpone(e); },
 		Enter: act(async () => {
 			const e = current();
 			if (!e) return;
+			if (isNurse) { if (e.status === 'waiting') go(`/vitals?entry=${e.id}`); return; }
 			if (e.status === 'waiting') await callIn(e);
 			else if (e.status === 'in_consult' && isDoctor) await openConsult(e);
 		}),

@@ -2,6 +2,7 @@
 import { api } from '../api.js';
 import { h, pageHead, field, input, textarea, select, bindForm, setValues, toast, btn, act, rupeesToPaise, paiseToRupees, letterhead } from '../ui.js';
 import { session, loadSettings, DEFAULT_TZ } from '../session.js';
+import { t } from '../i18n.js';
 
 const TEXT = [
 	['clinic_name', 'Clinic name', 100], ['doctor_name', 'Doctor’s name', 100], ['qualification', 'Qualification', 100],
@@ -23,6 +24,8 @@ export async function render(root) {
 		field('Address', textarea('address', { id: 'settings-address', rows: 3, 'data-testid': 'settings-address' }), { wide: true }),
 		field('Consultation fee (₹)', input('consultation_fee', { id: 'settings-fee', inputmode: 'decimal', 'data-field': 'consultation_fee_paise', 'data-testid': 'settings-fee' })),
 		field('Time zone', select('timezone', zones(), { id: 'settings-timezone', 'data-testid': 'settings-timezone' })),
+		field(t('settings.upi_vpa'), input('upi_vpa', { id: 'settings-upi-vpa', maxlength: 100, autocomplete: 'off', spellcheck: 'false', placeholder: 'clinic@okaxis', 'data-testid': 'settings-upi_vpa' }),
+			{ hint: t('settings.upi_vpa_hint') }),
 		h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'btn primary', id: 'settings-submit', 'data-testid': 'settings-submit' }, 'Save settings')));
 	const logoFile = h('input', { type: 'file', id: 'settings-logo', accept: 'image/png,image/jpeg,image/webp', 'data-testid': 'settings-logo' });
 	const logoBox = h('section', { class: 'card' }, h('h2', {}, 'Logo'),
@@ -68,6 +71,7 @@ export async function render(root) {
 			for (const [k] of TEXT) body[k] = v[k] || (k === 'clinic_name' ? v[k] : null);
 			body.address = v.address || null;
 			body.timezone = v.timezone;
+			body.upi_vpa = v.upi_vpa.trim() || null;
 			body.consultation_fee_paise = v.consultation_fee ? rupeesToPaise(v.consultation_fee) : 0;
 			current = session.settings = await api.saveSettings(body);
 			document.getElementById('clinic-name').textContent = current.clinic_name || 'NalamDesk';

@@ -4,8 +4,9 @@
 import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, bindForm, field, input, select, dialog, toast, fmtDateTime, act } from '../ui.js';
 import { session } from '../session.js';
+import { LANGUAGES } from '../i18n.js';
 
-const ROLES = [['frontdesk', 'Front desk'], ['doctor', 'Doctor'], ['admin', 'Admin']];
+const ROLES = [['frontdesk', 'Front desk'], ['nurse', 'Nurse'], ['doctor', 'Doctor'], ['admin', 'Admin']];
 
 export function render(root) {
 	const list = h('div', { id: 'users-list' }, notice('Loading…'));
@@ -46,6 +47,10 @@ export function render(root) {
 		role.value = u.role;
 		role.addEventListener('change', () => patch(u, { role: role.value }, `${u.username} is now ${role.value}`)
 			.catch(err => { role.value = u.role; toast(err.message, 'error'); }));
+		const language = select('language', LANGUAGES, { 'aria-label': `Language of ${u.username}`, 'data-testid': 'user-language-select' });
+		language.value = u.language || 'en';
+		language.addEventListener('change', () => patch(u, { language: language.value }, `${u.username}: ${language.selectedOptions[0].text}`)
+			.catch(err => { language.value = u.language || 'en'; toast(err.message, 'error'); }));
 		const active = u.active;
 		const unlock = act(async () => {
 			await api.unlockUser(u.id);
@@ -53,7 +58,7 @@ export function render(root) {
 			load();
 		});
 		return h('tr', { 'data-testid': 'user-row', 'data-id': u.id, 'data-username': u.username, class: active ? '' : 'inactive' },
-			h('td', {}, u.username), h('td', {}, u.name), h('td', {}, role),
+			h('td', {}, u.username), h('td', {}, u.name), h('td', {}, role), h('td', {}, language),
 			h('td', {}, active ? 'Active' : 'Deactivated', u.locked ? ' ' : null,
 				u.locked ? h('span', { class: 'badge bad', 'data-testid': 'user-locked',
 					title: `Too many wrong passwords; locked until ${fmtDateTime(u.locked_until || '')} unless unlocked` }, 'Locked') : null,
@@ -73,7 +78,7 @@ export function render(root) {
 		try {
 			const users = await api.users();
 			replace(list, h('table', { class: 'table', id: 'users-table', 'data-testid': 'users-table' },
-				h('thead', {}, h('tr', {}, ['Username', 'Name', 'Role', 'Status', 'Last sign-in', ''].map(t => h('th', { scope: 'col' }, t)))),
+				h('thead', {}, h('tr', {}, ['Username', 'Name', 'Role', 'Language', 'Status', 'Last sign-in', ''].map(t => h('th', { scope: 'col' }, t)))),
 				h('tbody', {}, users.map(row))));
 		} catch (err) {
 			replace(list, notice(err.message, 'error'));

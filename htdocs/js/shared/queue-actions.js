@@ -2,34 +2,90 @@
 // to today's queue: add a patient (with or without a dialog), move an entry,
 // and open the doctor's consultation for an entry or a patient.
 import { api } from '../api.js';
-import { h, dialog, field, input, toast } from '../ui.js';
+import { h, dialog, field, input, select, toast } from '../ui.js';
 import { go } from '../nav.js';
 import { patientPicker } from './patient-picker.js';
 
-// addToQueue(patient, reason?) → the new entry; a toast names its token.
-export async function addToQueue(patient, reason) {
-	const e = await api.addToQueue({ patient_id: patient.id, ...(reason ? { reason } : {}) });
-	toast(`${patient.name}: token ${e.token}`, 'ok');
+// The priorities of a queue entry, in the words the screens use; the call
+// order puts emergency, then urgent, before normal (docs/api.md §6).
+export const PRIORITIES = [['normal', 'Normal'], ['urgent', 'Urgent'], ['emergency', 'Emergency']];
+export const PRIORITY_LABEL = Object.fromEntries(PRIORITIES);
+
+// A priority badge (nothing for normal: the exceptions stand out).
+export const priorityBadge = p => p && p !== 'normal'
+	? h('span', { class: `badge prio-${p}`, 'data-testid': 'queue-priority', 'data-priority': p }, PRIORITY_LABEL[p] || p) : null;
+
+// addToQueue(patient, reason?, priority?) → the new entry; a toast names its token.
+export async function addToQueue(patient, reason, priority = 'normal') {
+	const e = await api.addToQueue({ patient_id: patient.id, ...(reason ? { reason } : {}), ...(priority !== 'normal' ? { priority } : {}) });
+	toast(`${patient.name}: token ${e.token}${priority !== 'normal' ? ` (${PRIORITY_LABEL[priority].toLowerCase()})` : ''}`, 'ok');
 	return e;
 }
 
 // addToQueueDialog(patient?) → Promise<boolean added>. Without a patient the
-// dialog has a picker (#queue-add-patient, reason #queue-add-reason); with one,
-// only the reason (#queue-reason).
+// dialog has a picker (#queue-add-patient, reason #queue-add-reason, priority
+// #queue-add-priority); with one, the reason (#queue-reason) and priority
+// (#queue-priority).
 export function addToQueueDialog(patient = null) {
 	const picker = patient ? null : patientPicker({ id: 'queue-add-patient' });
 	const rid = patient ? 'queue-reason' : 'queue-add-reason';
+	const pid = patient ? 'queue-priority' : 'queue-add-priority';
 	const reason = input('reason', { id: rid, maxlength: 200, 'data-testid': rid });
+	const priority = select('priority', PRIORITIES, { id: pid, 'data-testid': pid });
+	// Enter on the priority adds, as in the text boxes (a select does not submit by itself).
+	priority.addEventListener('keydown', e => { if (e.key === 'Enter') { e.preventDefault(); priority.form.requestSubmit(); } });
 	return dialog({
 		title: patient ? `Add ${patient.name} to today’s queue` : 'Add to today’s queue',
 		ok: patient ? 'Add to queue' : 'Add',
 		testid: patient ? 'queue-dialog' : 'queue-add-dialog',
-		body: h('div', {}, picker?.el, field('Reason (optional)', reason)),
+		body: h('div', {}, picker?.el, field('Reason (optional)', reason),
+			field('Priority', priority, { hint: 'Emergency and urgent are called before everyone else waiting.' })),
 		onOk: async () => {
 			if (!patient && !picker.value) throw picker.check();
-			await addToQueue(patient || picker.value, reason.value.trim());
+			await addToQueue(patient || picker.value, reason.value.trim(), priority.value);
 		},
 	});
+}
+
+// postponeDialog(entry) → Promise<boolean moved>: how many places down the
+// line (#queue-postpone-places; empty: to the end of its line).
+export function postponeDialog(entry) {
+	const places = input('places', { id: 'queue-postpone-places', type: 'number', min: 1, max: 1000, inputmode: 'numeric', 'data-testid': 'queue-postpone-places' });
+	return dialog({
+		title: `Postpone token ${entry.token}`,
+		ok: 'Postpone',
+		testid: 'queue-postpone-dialog',
+		body: h('div', {}, field('Move down by how many places?', places, { hint: 'Leave empty to send them to the end of the line. The token stays the same.' })),
+		onOk: async () => {
+			const n = places.value.trim() === '' ? 0 : Number(places.value);
+			if (!(Number.isInteger(n) && n >= 0 && n <= 1000)) throw { places: 'Type a whole number of places, or leave it empty.' };
+			const e = await api.postpone(entry.id, n);
+			toast(`Token ${e.token} moved to place ${e.position}`, 'ok');
+		},
+	});
+}
+
+// Asks before a single key finishes a visit: → Promise<boolean go on>.
+export const askFinishAndNext = () => dialog({
+	title: 'Finish and call the next patient?',
+	body: h('p', {}, 'This visit is finalized (it cannot be changed afterwards), the prescription prints, and the next patient in line is called in.'),
+	ok: 'Finish and next', testid: 'finish-next-dialog',
+});
+
+// Calls the next patient in call order in (the doctor) and opens the
+// consultation; false (and a toast) when no one is waiting.
+export async function callNextPatient() {
+	let e;
+	try {
+		e = await api.callNext();
+	} catch (err) {
+		if (err.code !== 'queue_empty') throw err;
+		toast('No one is waiting.');
+		return false;
+	}
+	toast(`Token ${e.token}: ${e.patient.name}`, 'ok');
+	await openConsultation({ patientId: e.patient.id, queueId: e.id });
+	return true;
 }
 
 // Moves an entry (the server refuses an illegal move with 409 illegal_transition).

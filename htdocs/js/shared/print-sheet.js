@@ -1,0 +1,109 @@
+// print-sheet.js — the printed sheets (prescription, receipt) and their print
+// addresses (#/print/prescription/<id>, #/print/receipt/<id>): the paper and
+// margins from the clinic's settings (paper A5|A4, print_letterhead,
+// pad_margin_top_mm, pad_margin_left_mm), the letterhead with the address's
+// own line breaks, the page rule (@page: size, margins, and from page 2 on a
+// running line "<patient> · page 2 of 2"), and the frame a print address
+// shows: the sheet alone with a Print button.
+//
+// Use:  const s = sheet({ kind: 'prescription', runningHead: patient.name });
+//       s.append(...the sheet's own content...);
+//       return printFrame(root, s, { title, back: [['Patient', '/patient/12']] });
+// The page rule goes in through CSSOM (a constructed style sheet): the CSP
+// allows no inline <style>.
+import { h, replace, btn, onKeys } from '../ui.js';
+import { session } from '../session.js';
+import { go } from '../nav.js';
+
+const MARGIN_MM = 8;		// the sheet's margins on plain paper
+const RUNNING_MM = 10;		// room for the running line on page 2 and after
+const MARGIN_MAX_MM = 120;	// the server's limit for the pad margins
+
+const clampMm = v => Math.min(MARGIN_MAX_MM, Math.max(0, Number(v) || 0));
+
+// {paper: 'A5'|'A4', letterhead: bool, top, left (mm)} from the settings S.
+// Pre-printed pad mode (letterhead false) puts the first line at the pad margins.
+export function printPrefs(s = session.settings) {
+	const letterhead = s.print_letterhead !== false;
+	return {
+		paper: s.paper === 'A4' ? 'A4' : 'A5',
+		letterhead,
+		top: letterhead ? MARGIN_MM : clampMm(s.pad_margin_top_mm),
+		left: letterhead ? MARGIN_MM : clampMm(s.pad_margin_left_mm),
+	};
+}
+
+// The clinic's letterhead: logo, clinic, doctor, registration, and the address
+// line by line as typed (a two-line address prints on two lines).
+export function letterheadBlock(s = session.settings) {
+	const logo = s.logo_url ? h('img', { class: 'lh-logo', src: s.version && s.logo_url.startsWith('/') ? `${s.logo_url}?v=${s.version}` : s.logo_url, alt: '' }) : null;
+	const lines = String(s.address || '').split(/\r?\n/).map(l => l.trim()).filter(Boolean);
+	return h('header', { class: 'letterhead', 'data-testid': 'letterhead' },
+		logo,
+		h('div', { class: 'lh-text' },
+			h('div', { class: 'lh-clinic' }, s.clinic_name || 'Clinic'),
+			s.doctor_name ? h('div', { class: 'lh-doctor' }, s.doctor_name, s.qualification ? `, ${s.qualification}` : '') : null,
+			s.registration_no ? h('div', { class: 'lh-reg' }, `Reg. No. ${s.registration_no}`) : null),
+		h('div', { class: 'lh-contact', 'data-testid': 'letterhead-address' },
+			lines.map(l => h('div', { class: 'lh-line' }, l)),
+			s.phone ? h('div', { class: 'lh-line' }, `Phone ${s.phone}`) : null));
+}
+
+// An empty sheet of KIND on the clinic's paper, with the letterhead unless the
+// clinic prints on pre-printed pads. RUNNINGHEAD (e.g. the patient's name)
+// heads page 2 and after. PREFS overrides the settings (the settings preview).
+export function sheet({ kind, runningHead = '', prefs = printPrefs(), settings = session.settings, testid = kind } = {}) {
+	const el = h('article', {
+		class: `sheet framed ${kind} sheet-${prefs.paper.toLowerCase()}${prefs.letterhead ? '' : ' pad-mode'}`,
+		id: kind, 'data-testid': testid, 'data-paper': prefs.paper, lang: 'en',
+	});
+	el.style.setProperty('--pad-top', `${prefs.top}mm`);
+	el.style.setProperty('--pad-left', `${prefs.left}mm`);
+	el.printPrefs = prefs;
+	el.runningHead = runningHead;
+	if (prefs.letterhead) el.append(letterheadBlock(settings));
+	return el;
+}
+
+// A CSS string literal of TEXT (for `content:`).
+const cssString = text => `"${String(text).replace(/[\\"]/g, '\\$&').replace(/[\n\r\f]/g, ' ')}"`;
+
+let pageSheet = null;
+
+// Installs the page rule of sheet EL (made by sheet()): its paper, its margins
+// (pad mode: the first line at the pad margins), and a running line from page 2.
+export function applyPage(el) {
+	const p = el.printPrefs || printPrefs();
+	const size = p.paper === 'A4' ? 'A4' : 'A5';
+	const head = el.runningHead ? `${cssString(`${el.runningHead} · `)} ` : '';
+	const rules = [
+		`@page ndsheet { size: ${size} portrait; margin: ${Math.max(p.top, RUNNING_MM)}mm ${MARGIN_MM}mm ${MARGIN_MM}mm ${p.left}mm;`
+			+ ` @top-left { content: ${head}"page " counter(page) " of " counter(pages); font: 9pt sans-serif; color: #444; vertical-align: bottom; padding-bottom: 2mm; } }`,
+		`@page ndsheet:first { margin-top: ${p.top}mm; @top-left { content: none; } }`,
+	];
+	try {
+		if (!pageSheet) {
+			pageSheet = new CSSStyleSheet();
+			document.adoptedStyleSheets = [...document.adoptedStyleSheets, pageSheet];
+		}
+		pageSheet.replaceSync(rules.join('\n'));
+	} catch { /* an old browser: the stylesheet's A5 rule stays */ }
+}
+
+// The print address's page: a toolbar (Print, the way back) and SHEET alone.
+// BACK: [[label, path], …]. P prints. Returns the cleanup for the router.
+export function printFrame(root, el, { title, back = [] } = {}) {
+	applyPage(el);
+	const printBtn = btn('Print (P)', () => window.print(), { id: 'print-now', class: 'btn primary', 'data-testid': 'print-now' });
+	replace(root,
+		h('div', { class: 'page-head no-print' }, h('h1', {}, title || ''),
+			h('div', { class: 'page-actions' },
+				h('span', { class: 'muted', 'data-testid': 'print-paper' }, `${el.printPrefs?.paper || 'A5'} paper${el.printPrefs?.letterhead === false ? ', pre-printed pad' : ''}`),
+				printBtn,
+				back.map(([label, path], i) => btn(label, () => go(path), { id: `print-back-${i}`, 'data-testid': `print-back-${i}` })))),
+		h('div', { class: 'sheet-wrap' }, el));
+	printBtn.focus();
+	document.body.classList.add('printing-sheet');
+	const keys = onKeys({ p: () => window.print() });
+	return () => { keys(); document.body.classList.remove('printing-sheet'); };
+}
