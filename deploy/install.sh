@@ -232,9 +232,6 @@ do_install() {
 
 	# systemd units and the socket directory.
 	for p in "${UNITS[@]}"; do put 0644 "$SRC/deploy/systemd/$p" "$D$UNITDIR/$p"; done
-	# The sign-in pool's own settings (a lower CPU priority) over nalamdesk@.service.
-	put 0644 "$SRC/deploy/systemd/nalamdesk@signin.service.d/signin.conf" \
-		"$D$UNITDIR/nalamdesk@signin.service.d/signin.conf"
 	nginx_limits
 	put 0644 "$SRC/deploy/tmpfiles.conf" "$D$TMPFILES"
 
@@ -332,7 +329,6 @@ do_uninstall() {
 		nft delete table inet nalamdesk 2>/dev/null || true
 	fi
 	for u in "${UNITS[@]}"; do rm -f -- "$D$UNITDIR/$u"; done
-	rm -rf -- "$D$UNITDIR/nalamdesk@signin.service.d"
 	# nginx's raised limits (nginx_limits) stay: harmless, and the sysadmin's file now.
 	((SYSTEM && SYSTEMD)) && systemctl daemon-reload
 	rm -f -- "$D$NGINX_ENABLED/nalamdesk.conf" "$D$NGINX_SITES/nalamdesk.conf" "$D$TMPFILES" \

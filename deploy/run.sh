@@ -16,11 +16,12 @@ set -euo pipefail
 
 readonly PROGRAMS=(auth admin patients queue appointments billing visits)
 # Pools that run another program on a socket of their own: `signin` runs `auth` for
-# /api/auth/login and /api/auth/password alone (nginx sends them there), at a lower CPU
-# priority, so that a burst of argon2 hashing (0.2 s and 64 MiB each) waits in its own queue
-# and never delays /api/auth/me, /api/health or any other program.
+# /api/auth/login and /api/auth/password alone (nginx sends them there), so that a burst of
+# argon2 hashing (0.2 s and 64 MiB each) waits in its own queue and never in front of
+# /api/auth/me, /api/health or any other program. (Not at a lower CPU priority: on a busy
+# machine that starved sign-in itself, and the kernel already favours the short requests of
+# the other pools.)
 readonly EXTRA_POOLS=(signin:auth)
-readonly EXTRA_POOL_NICE=10
 readonly ADMIN_TOOL=nalamdesk-admin
 readonly SVC_USER=nalamdesk     # runs the pools and owns the database
 readonly WEB_USER=www-data      # runs nginx, reads the sockets and the TLS key
@@ -71,7 +72,7 @@ for 127.0.0.1, ::1 and localhost) if VAR/tls has none, copies conf/allow.conf to
 VAR/allow.conf if missing, writes VAR/nginx/nginx.conf and checks it, starts the pools
 (only programs that were built; the missing ones are named) and nginx. Data in VAR is kept.
 The auth program runs in two pools: 'auth' (sessions, health) and 'signin' (sign-in and
-password change: their argon2 hashing queues there, at nice $EXTRA_POOL_NICE).
+password change: their argon2 hashing queues there), VAR/app/bin/signin a link to auth.
 Only one launcher may serve a VAR at a time (lock file VAR/launcher.lock).
 
 As root: pools run as '$SVC_USER' (created if missing), nginx as '$WEB_USER'; any directory
@@ -337,6 +338,10 @@ install_app() {
 			missing+=("$p")
 		fi
 	done
+	# The extra pools' names, links to their program (deploy/install.sh does the same).
+	for p in "${EXTRA_POOLS[@]}"; do
+		[[ ! -x $stage/bin/${p#*:} ]] || ln -s -- "${p#*:}" "$stage/bin/${p%%:*}"
+	done
 	# -L: copy what symlinks point to, not links back into the source tree. Timestamps are kept
 	# because nginx's ETag is mtime+size: unchanged files stay cached across restarts.
 	[[ -z $HTDOCS_SRC ]] || cp -RL --preserve=timestamps -- "$HTDOCS_SRC/." "$stage/htdocs/"
@@ -517,12 +522,13 @@ start_pools() {
 	local pool prog
 	for pool in "${EXTRA_POOLS[@]}"; do
 		prog=${pool#*:} pool=${pool%%:*}
-		[[ " ${STARTABLE[*]} " == *" $prog "* ]] || continue
+		[[ " ${STARTABLE[*]} " == *" $prog "* && -e $APP_BIN/$pool ]] || continue
 		args=(-n -s "$RUN_DIR/$pool.sock" -M 0660 -d "$VAR_DIR")
 		((IS_ROOT)) && args+=(-U "$SVC_USER" -G "$WEB_USER" -u "$SVC_USER" -g "$SVC_USER")
+		# VAR/app/bin/<pool> is a link to the program: its workers are named by their pool.
 		NALAMDESK_DB=$DB_FILE NALAMDESK_VAR=$VAR_DIR \
-			nice -n "$EXTRA_POOL_NICE" spawn-fcgi "${args[@]}" -- "$MULTIWATCH" -f "$WORKERS" \
-			-r "$POOL_RETRIES" -t "$POOL_RETRY_MS" -- "$APP_BIN/$prog" &
+			spawn-fcgi "${args[@]}" -- "$MULTIWATCH" -f "$WORKERS" \
+			-r "$POOL_RETRIES" -t "$POOL_RETRY_MS" -- "$APP_BIN/$pool" &
 		NAMES[$!]="pool $pool ($prog)"
 		POOL_SOCKS+=("$pool")
 	done

@@ -24,7 +24,7 @@
  * ?7 offset.  The three statements differ only in the index they lead with. */
 #define AUDIT_COLS \
 	"SELECT id, ts, user_id, username, role, ip, action, entity," \
-	" entity_id, patient_id, detail FROM audit"
+	" entity_id, patient_id FROM audit"
 #define AUDIT_FILTER \
 	" AND ts >= ?1 AND ts < ?2" \
 	" AND (?3 IS NULL OR user_id = ?3)" \

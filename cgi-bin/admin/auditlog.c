@@ -245,7 +245,7 @@ int
 auditlog_csv(struct req *r)
 {
 	static const char header[] = "id,ts,user_id,username,role,ip,action,"
-	    "entity,entity_id,patient_id,detail\r\n";
+	    "entity,entity_id,patient_id\r\n";
 	struct filter	 f;
 	struct obuf	 b = { NULL, 0, 0, 1 };
 	sqlite3_stmt	*s;

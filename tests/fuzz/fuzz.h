@@ -140,10 +140,13 @@ fz_db_init(void)
 	if (!db_open(":memory:", 1) || db_exec(fz_schema) != SQLITE_OK)
 		fz_fail("the in-memory database with the schema does not open");
 	o = (size_t)snprintf(sql, sizeof(sql),
-	    "INSERT INTO users VALUES (1, 'adm', 'Adm', 'admin', 'x', 1, 1, 'a', 'a');"
-	    "INSERT INTO users VALUES (2, 'doc', 'Doc', 'doctor', 'x', 1, 1, 'a', 'a');"
-	    "INSERT INTO users VALUES (3, 'desk', 'Desk', 'frontdesk', 'x', 1, 1, 'a', 'a');"
-	    "INSERT INTO users VALUES (4, 'gone', 'Gone', 'doctor', 'x', 0, 1, 'a', 'a');");
+	    /* Columns named: migrations add columns to users (language). */
+	    "INSERT INTO users (id, username, name, role, password_hash, active,"
+	    " version, created_at, updated_at) VALUES"
+	    " (1, 'adm', 'Adm', 'admin', 'x', 1, 1, 'a', 'a'),"
+	    " (2, 'doc', 'Doc', 'doctor', 'x', 1, 1, 'a', 'a'),"
+	    " (3, 'desk', 'Desk', 'frontdesk', 'x', 1, 1, 'a', 'a'),"
+	    " (4, 'gone', 'Gone', 'doctor', 'x', 0, 1, 'a', 'a');");
 	for (i = 0; i < ND_NELEM(fz_token); i++) {
 		auth_token_hash(fz_token[i], hash);
 		o += (size_t)snprintf(sql + o, sizeof(sql) - o,
