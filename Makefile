@@ -8,7 +8,7 @@
 #
 # build/asan holds the same programs built with ASan and UBSan; the tests run those.
 
-PROGRAMS := auth admin patients queue appointments billing visits
+PROGRAMS := auth admin patients queue appointments billing visits changes export
 VAR      ?= $(CURDIR)/var
 PORT     ?= 8443
 PREFIX   ?= /usr/local
@@ -26,7 +26,7 @@ endif
 CFLAGS   := -std=c11 -D_GNU_SOURCE -Icgi-bin/lib $(WARN) $(OPT) -fstack-protector-strong -fPIE \
             $(EXTRA_CFLAGS)
 LDFLAGS  := -pie -Wl,-z,relro,-z,now $(OPT)
-LDLIBS   := -lfcgi -lsqlite3 -lyajl -largon2 -lmd
+LDLIBS   := -lfcgi -lsqlite3 -lyajl -largon2 -lmd -lm
 
 LIB_SRC  := $(wildcard cgi-bin/lib/*.c)
 LIB_OBJ  := $(LIB_SRC:cgi-bin/lib/%.c=$(BUILD)/obj/lib/%.o)

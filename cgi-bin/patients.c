@@ -137,16 +137,17 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_NAME_OTHER_COUNT */
 	"SELECT count(*) FROM patients_fts f JOIN patients p ON p.id = f.rowid"
 	" WHERE patients_fts MATCH ?6 AND NOT (" FIRST_WORD ")",
-	/* STMT_SOUND: part C (?7 the sound keys' FTS5 query), newest first */
+	/* STMT_SOUND: part C (?7 the sound keys' FTS5 query), newest first,
+	 * without A and B (the names matching ?6: read once into a set, small
+	 * whenever a page reaches C — a MATCH per row costs a doclist merge) */
 	PATIENT_COLUMNS " FROM patients_sound k JOIN patients p ON p.id = k.rowid"
-	" WHERE patients_sound MATCH ?7 AND NOT (" FIRST_WORD ") AND NOT EXISTS"
-	" (SELECT 1 FROM patients_fts f WHERE patients_fts MATCH ?6"
-	" AND f.rowid = p.id) ORDER BY k.rowid DESC LIMIT ?4 OFFSET ?5",
+	" WHERE patients_sound MATCH ?7 AND NOT (" FIRST_WORD ") AND p.id NOT IN"
+	" (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?6)"
+	" ORDER BY k.rowid DESC LIMIT ?4 OFFSET ?5",
 	/* STMT_SOUND_COUNT */
 	"SELECT count(*) FROM patients_sound k JOIN patients p ON p.id = k.rowid"
-	" WHERE patients_sound MATCH ?7 AND NOT (" FIRST_WORD ") AND NOT EXISTS"
-	" (SELECT 1 FROM patients_fts f WHERE patients_fts MATCH ?6"
-	" AND f.rowid = p.id)",
+	" WHERE patients_sound MATCH ?7 AND NOT (" FIRST_WORD ") AND p.id NOT IN"
+	" (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?6)",
 	/* STMT_CLINIC_ID: ?2 the number */
 	"SELECT id FROM patients WHERE clinic_no = ?2",
 	/* STMT_CLINIC_NO: ?2 the number */

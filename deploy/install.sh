@@ -23,7 +23,7 @@ set -euo pipefail
 umask 022
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
-readonly PROGRAMS=(auth admin patients queue appointments billing visits)
+readonly PROGRAMS=(auth admin patients queue appointments billing visits changes export)
 readonly SVC_USER=nalamdesk WEB_USER=www-data
 readonly SYSCONF=/etc/nalamdesk STATE=/var/lib/nalamdesk RUNDIR=/run/nalamdesk
 readonly UNITDIR=/etc/systemd/system TMPFILES=/etc/tmpfiles.d/nalamdesk.conf
@@ -226,6 +226,7 @@ do_install() {
 	[[ ! -e $SRC/docs/operations.md ]] || install -m 0644 -- "$SRC/docs/operations.md" "$D$SHARE/doc/"
 	stage=$(mktemp -d "$D$SHARE/.htdocs.XXXXXX")
 	cp -RL --preserve=timestamps -- "$SRC/htdocs/." "$stage/"
+	bash "$SRC/deploy/shell-manifest.sh" "$stage"	# the offline worker's files (htdocs/sw.js)
 	chmod -R u=rwX,go=rX "$stage"
 	rm -rf -- "$D$HTDOCS"
 	mv -- "$stage" "$D$HTDOCS"

@@ -14,7 +14,7 @@
 # everything runs as that user.
 set -euo pipefail
 
-readonly PROGRAMS=(auth admin patients queue appointments billing visits)
+readonly PROGRAMS=(auth admin patients queue appointments billing visits changes export)
 # Pools that run another program on a socket of their own: `signin` runs `auth` for
 # /api/auth/login and /api/auth/password alone (nginx sends them there), so that a burst of
 # argon2 hashing (0.2 s and 64 MiB each) waits in its own queue and never in front of
@@ -58,6 +58,9 @@ Runs NalamDesk in the foreground at https://127.0.0.1:PORT/ until Ctrl-C.
                        open a new connection from nginx to a program for every request
                        (default: nginx keeps them open, fastcgi_keep_conn on; see
                        conf/nginx.conf.in); --fastcgi-keep-conn states the default
+  --no-backup-schedule do not take the scheduled backups (the tests' stacks; default: taken
+                       when the installed service's timer would: Monday to Saturday every hour
+                       08:00-20:00 and every day at 21:30, see 'nalamdesk-admin backup-schedule')
   --check              only prepare VAR, write VAR/nginx/nginx.conf and test it with nginx -t
   --help               this text
 
@@ -97,6 +100,7 @@ parse_args() {
 	LOGIN_BURST=10
 	KEEP_CONN=on
 	CHECK_ONLY=0
+	BACKUP_SCHEDULE=1
 
 	local opt val
 	while (($#)); do
@@ -121,6 +125,7 @@ parse_args() {
 		--fastcgi-keep-conn) KEEP_CONN=on ;;
 		--no-fastcgi-keep-conn) KEEP_CONN=off ;;
 		--check) CHECK_ONLY=1 ;;
+		--no-backup-schedule) BACKUP_SCHEDULE=0 ;;
 		-h | --help) usage; exit 0 ;;
 		*) die "unknown option '$1' (see --help)" ;;
 		esac
@@ -345,6 +350,8 @@ install_app() {
 	# -L: copy what symlinks point to, not links back into the source tree. Timestamps are kept
 	# because nginx's ETag is mtime+size: unchanged files stay cached across restarts.
 	[[ -z $HTDOCS_SRC ]] || cp -RL --preserve=timestamps -- "$HTDOCS_SRC/." "$stage/htdocs/"
+	# The offline service worker's list of files and their version (htdocs/sw.js).
+	[[ -z $HTDOCS_SRC ]] || bash "$SRC_ROOT/deploy/shell-manifest.sh" "$stage/htdocs"
 	chmod -R u=rwX,go=rX "$stage"
 	((IS_ROOT)) && chown -R root:root "$stage"
 	chmod 0755 "$stage"
@@ -547,6 +554,27 @@ raise_nofile() {
 	ulimit -Sn "$hard" 2>/dev/null || warn "could not raise the open-file limit to $hard"
 }
 
+# The scheduled backups, as nalamdesk-backup.timer takes them on an installed system: wait for the
+# next time (nalamdesk-admin backup-wait: the timer's schedule, in cgi-bin/lib/backup.c), then
+# backup-rotate (checked snapshot into VAR/backups, rotated; the newest copied, encrypted with
+# VAR/backup.key, to the folder the admin set on the Backups screen). A failed backup is said and
+# the next one is still taken. NALAMDESK_BACKUP_EVERY=S (seconds) shortens the wait for drills.
+start_backups() {
+	((BACKUP_SCHEDULE)) || return 0
+	(
+		trap 'exit 0' TERM INT HUP
+		while :; do
+			if ! admin_tool backup-wait; then
+				sleep 60
+				continue
+			fi
+			admin_tool backup-rotate ||
+				warn "the scheduled backup failed (above); the next one is taken at its time"
+		done
+	) &
+	NAMES[$!]="backup schedule"
+}
+
 start_nginx() {
 	raise_nofile
 	rm -f -- "$NGINX_DIR/nginx.pid"
@@ -730,6 +758,7 @@ main() {
 
 	start_pools
 	start_nginx
+	start_backups
 	banner
 	supervise
 }

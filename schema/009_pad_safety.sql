@@ -1,4 +1,4 @@
--- 007_pad_safety.sql — the doctor's pad: brand names sold in India mapped to
+-- The pad-safety migration — the doctor's pad: brand names sold in India mapped to
 -- their generic, the active ingredients of every medicine and the allergy
 -- class of those ingredients where one matters, a prescription line's brand
 -- and allergy override, and the print settings of the prescription sheet.

@@ -79,6 +79,7 @@
 	" WHEN 'payment.read' THEN 'Opened a receipt'" \
 	" WHEN 'payment.list' THEN 'Looked at the payments'" \
 	" WHEN 'payment.void' THEN 'Voided a receipt'" \
+	" WHEN 'charges.update' THEN 'Changed the list of charges'" \
 	" WHEN 'appointment.create' THEN 'Booked an appointment'" \
 	" WHEN 'appointment.status' THEN 'Changed an appointment'" \
 	" WHEN 'appointment.list' THEN 'Looked at the appointments'" \
@@ -107,7 +108,9 @@
 	" a.role AS role, a.ip AS ip, a.action AS action, " AUDIT_WORDS \
 	" AS action_text, a.entity AS entity, a.entity_id AS entity_id," \
 	" CASE WHEN a.entity = 'user' THEN (SELECT name FROM users" \
-	" WHERE id = a.entity_id) END AS entity_name," \
+	" WHERE id = a.entity_id) WHEN a.entity = 'payment' THEN (SELECT" \
+	" 'Receipt ' || receipt_no || coalesce(', void: ' || void_reason, '')" \
+	" FROM payments WHERE id = a.entity_id) END AS entity_name," \
 	" a.patient_id AS patient_id, CASE WHEN p.id IS NOT NULL THEN" \
 	" json_object('id', p.id, 'name', p.name, 'clinic_no', p.clinic_no)" \
 	" END AS \"@patient\", a.detail AS detail"
@@ -285,6 +288,12 @@ static const struct field user_patch_fields[] = {
 #define PAD_MARGIN_MAX_MM	120
 
 /* Optional text fields take null as "" (cleared). */
+static const struct field copy_fields[] = {
+	{ "dir", FT_STRING, F_NULLABLE, 0, BACKUP_COPY_DIR_MAX,
+	    NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
 static const struct field settings_fields[] = {
 	{ "version", FT_INT, F_REQUIRED, 1, ID_MAX, NULL, NULL,
 	    NULL },
@@ -347,6 +356,9 @@ static const struct route routes[] = {
 	{ METHOD_GET, "/api/audit.csv", R_ADMIN, NULL, auditlog_csv, 0 },
 	{ METHOD_GET, "/api/backups", R_ADMIN, NULL, backup_list, 0 },
 	{ METHOD_POST, "/api/backups", R_ADMIN, NULL, backup_create, 0 },
+	{ METHOD_GET, "/api/backups/copy", R_ADMIN, NULL, backup_copy_read, 0 },
+	{ METHOD_PUT, "/api/backups/copy", R_ADMIN, copy_fields,
+	    backup_copy_put, 0 },
 	/* The doctor sees only the warnings (system.c shapes the answer). */
 	{ METHOD_GET, "/api/system", R_ADMIN | R_DOCTOR, NULL, system_status,
 	    0 },

@@ -65,6 +65,8 @@ int	 auditlog_csv(struct req *);
 /* backups.c */
 int	 backup_create(struct req *);
 int	 backup_list(struct req *);
+int	 backup_copy_read(struct req *);
+int	 backup_copy_put(struct req *);
 int	 admin_var_path(const char *, char *, size_t);
 int	 backups_gather(struct backup **, size_t *);
 

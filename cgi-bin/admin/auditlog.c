@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "admin.h"
+#include "csv.h"
 
 #define CSV_MAX_ROWS	100000	/* the most rows one export holds */
 #define ACTION_MAX	64	/* longest ?action= accepted */
@@ -170,72 +171,6 @@ auditlog_list(struct req *r)
 	return 200;
 }
 
-/* A growing output buffer; ok turns 0 for good when memory runs out. */
-struct obuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 ok;
-};
-
-static void
-ob_add(struct obuf *b, const char *s, size_t n)
-{
-	char	*np;
-	size_t	 cap;
-
-	if (!b->ok)
-		return;
-	if (b->len + n > b->cap) {
-		cap = b->cap ? b->cap : 64 * 1024;
-		while (cap < b->len + n)
-			cap *= 2;
-		if ((np = realloc(b->p, cap)) == NULL) {
-			b->ok = 0;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-/*
- * Appends column I of S as one CSV cell (RFC 4180): integers bare; text in
- * double quotes with quotes doubled; text that a spreadsheet would take
- * for a formula (= + - @, tab, CR first) gets a leading single quote.
- */
-static void
-csv_cell(struct obuf *b, sqlite3_stmt *s, int i)
-{
-	char		 num[24];
-	const char	*t, *q;
-	int		 n;
-
-	switch (sqlite3_column_type(s, i)) {
-	case SQLITE_NULL:
-		return;
-	case SQLITE_INTEGER:
-		n = snprintf(num, sizeof(num), "%lld",
-		    (long long)sqlite3_column_int64(s, i));
-		ob_add(b, num, (size_t)n);
-		return;
-	default:
-		break;
-	}
-	t = (const char *)sqlite3_column_text(s, i);
-	ob_add(b, "\"", 1);
-	if (t != NULL && *t != '\0' && strchr("=+-@\t\r", *t) != NULL)
-		ob_add(b, "'", 1);
-	for (; t != NULL && (q = strchr(t, '"')) != NULL; t = q + 1) {
-		ob_add(b, t, (size_t)(q - t));
-		ob_add(b, "\"\"", 2);
-	}
-	if (t != NULL)
-		ob_add(b, t, strlen(t));
-	ob_add(b, "\"", 1);
-}
-
 /*
  * GET /api/audit.csv?(the filters of /api/audit)&limit=&offset=: 200
  * text/csv with a header row, newest first, at most 100,000 rows (?limit=
@@ -244,14 +179,12 @@ csv_cell(struct obuf *b, sqlite3_stmt *s, int i)
 int
 auditlog_csv(struct req *r)
 {
-	static const char header[] = "id,ts,user_id,username,role,ip,action,"
-	    "entity,entity_id,patient_id\r\n";
 	struct filter	 f;
-	struct obuf	 b = { NULL, 0, 0, 1 };
+	struct csv	 b = CSV_INIT;
 	sqlite3_stmt	*s;
 	long long	 limit, offset;
 	char		 today[11], disp[96];
-	int		 rc, i, n;
+	int		 rc;
 
 	if ((rc = filter_read(r, &f)) != 0 ||
 	    (rc = req_query_int(r, "limit", CSV_MAX_ROWS, 1, CSV_MAX_ROWS,
@@ -260,25 +193,18 @@ auditlog_csv(struct req *r)
 		return rc;
 	if ((rc = read_audited(r, &f)) != 0)
 		return rc;
-	ob_add(&b, header, sizeof(header) - 1);
 	s = filter_bind(&f, STMT_AUDIT_LIST, limit, offset);
-	n = sqlite3_column_count(s);
-	while ((rc = db_step(s)) == SQLITE_ROW && b.ok) {
-		for (i = 0; i < n; i++) {
-			if (i > 0)
-				ob_add(&b, ",", 1);
-			csv_cell(&b, s, i);
-		}
-		ob_add(&b, "\r\n", 2);
-	}
+	csv_header(&b, s);
+	while ((rc = db_step(s)) == SQLITE_ROW && b.ok)
+		csv_row(&b, s);
 	db_reset(s);
 	if (!b.ok) {
-		free(b.p);
+		csv_free(&b);
 		return http_error(r, 503, "busy",
 		    "The server is short of memory. Ask for fewer rows.", NULL);
 	}
 	if (rc != SQLITE_DONE) {
-		free(b.p);
+		csv_free(&b);
 		return db_fail(r, rc);
 	}
 	db_today(today);

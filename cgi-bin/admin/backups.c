@@ -85,6 +85,79 @@ backup_list(struct req *r)
 	return 200;
 }
 
+/* Writes the second copy's settings as {dir, reachable, last_file, last_at}. */
+static void
+copy_json(struct req *r, const struct backup_copy *c)
+{
+	jo_open(r);
+	if (c->dir[0] != '\0') {
+		jo_str(r, "dir", c->dir);
+		jo_bool(r, "reachable", access(c->dir, W_OK) == 0);
+	} else {
+		jo_null(r, "dir");
+		jo_bool(r, "reachable", 0);
+	}
+	if (c->last_at[0] != '\0') {
+		jo_str(r, "last_file", c->last_file);
+		jo_str(r, "last_at", c->last_at);
+	} else {
+		jo_null(r, "last_file");
+		jo_null(r, "last_at");
+	}
+	jo_close(r);
+}
+
+/*
+ * GET /api/backups/copy: 200 {dir, reachable, last_file, last_at}: where
+ * the scheduled backups are copied, encrypted, off this PC (a USB disk's
+ * folder or another path; null: nowhere), whether this server can write
+ * there now, and the last copy written there.
+ */
+int
+backup_copy_read(struct req *r)
+{
+	struct backup_copy	 c;
+	int			 rc;
+
+	if ((rc = backup_copy_get(&c)) != SQLITE_OK)
+		return db_fail(r, rc);
+	copy_json(r, &c);
+	return 200;
+}
+
+/*
+ * PUT /api/backups/copy {dir}: sets the second copy's place (an absolute
+ * path, or "" / null for none); the next scheduled backup writes there.
+ * 200 as GET; 422 (field dir) for a relative path or "..".  A folder that
+ * is not there now (the USB disk unplugged) is accepted: reachable says
+ * so.  Audited settings.update.
+ */
+int
+backup_copy_put(struct req *r)
+{
+	struct backup_copy	 c;
+	const char		*dir = json_str(r->json, "dir");
+	int			 rc;
+
+	if (dir == NULL)
+		dir = "";
+	if (!backup_copy_dir_ok(dir))
+		return http_error(r, 422, "invalid", "Give the folder's full "
+		    "path, starting with / (for example /media/usb/backups).",
+		    "dir");
+	if ((rc = db_begin()) != SQLITE_OK)
+		return db_fail(r, rc);
+	if ((rc = backup_copy_set_dir(dir)) != SQLITE_OK ||
+	    (rc = audit(r, "settings.update", "settings", 0, 0)) != SQLITE_OK)
+		return db_fail(r, rc);
+	if ((rc = db_commit()) != SQLITE_OK)
+		return db_fail(r, rc);
+	if ((rc = backup_copy_get(&c)) != SQLITE_OK)
+		return db_fail(r, rc);
+	copy_json(r, &c);
+	return 200;
+}
+
 /* Makes DIR (mode 0700) if it is missing.  Returns 1 or 0. */
 static int
 dir_ready(const char *dir)

@@ -24,7 +24,6 @@
 
 #define DISK_LOW_BYTES		(1024ULL * 1024 * 1024)	/* 1 GiB */
 #define DISK_LOW_PERCENT	5
-#define BACKUP_STALE_SECONDS	(24 * 3600)
 #define POOLS_MAX		16	/* programs reported */
 
 struct pool {
@@ -203,35 +202,14 @@ pools_read(struct pool *p)
 }
 
 /*
- * 1 when no good backup is younger than BACKUP_STALE_SECONDS: one whose
- * checks passed here, or a file the tool wrote (the tool checks a copy
- * before it gives it its name), still in the directory.
- */
-static int
-backup_stale(const struct backup *v, size_t n)
-{
-	char		 since[32];
-	time_t		 t = time(NULL) - BACKUP_STALE_SECONDS;
-	struct tm	 tm;
-	size_t		 i;
-
-	gmtime_r(&t, &tm);
-	strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	for (i = 0; i < n; i++)
-		if (v[i].present && v[i].size > 0 &&
-		    strcmp(v[i].created_at, since) >= 0 &&
-		    (strcmp(v[i].integrity, "ok") == 0 ||
-		    strcmp(v[i].integrity, "unchecked") == 0))
-			return 0;
-	return 1;
-}
-
-/*
  * GET /api/system: 200 {version, schema_version, database_bytes, wal_bytes,
  * disk_free_bytes, disk_total_bytes, disk_low, last_backup:{file,
- * created_at, integrity}|null, backup_stale, certificate_expires
- * (YYYY-MM-DD|null), pools:[{program, workers, oldest_started_at}]}.
- * A doctor gets {backup_stale, disk_low} only: the route admits the doctor
+ * created_at, integrity}|null, backup_stale (the newest good backup is
+ * over a day old), backup_never (there is none yet), backup_copy:{dir,
+ * last_file, last_at} (the second copy, off this PC: where, and the last
+ * one written there, nulls when none), certificate_expires (YYYY-MM-DD|
+ * null), pools:[{program, workers, oldest_started_at}]}.
+ * A doctor gets {backup_stale, backup_never, disk_low} only: the route admits the doctor
  * for those warnings, and this is where the answer is cut to them.
  */
 int
@@ -240,6 +218,8 @@ system_status(struct req *r)
 	const char	*dbpath = getenv("NALAMDESK_DB");
 	unsigned long long avail = 0, total = 0;
 	struct backup	*v;
+	struct backup_copy copy;
+	enum backup_age	 age;
 	struct pool	 pools[POOLS_MAX];
 	char		 path[4300], date[11], iso[32];
 	size_t		 n, i, npools;
@@ -254,8 +234,10 @@ system_status(struct req *r)
 	if ((rc = backups_gather(&v, &n)) != SQLITE_OK)
 		return db_fail(r, rc);
 	jo_open(r);
+	age = backup_age(v, n);
 	if (r->user.role != ROLE_ADMIN) {
-		jo_bool(r, "backup_stale", backup_stale(v, n));
+		jo_bool(r, "backup_stale", age == BACKUP_OLD);
+		jo_bool(r, "backup_never", age == BACKUP_NEVER);
 		jo_bool(r, "disk_low", disk_low);
 		jo_close(r);
 		free(v);
@@ -282,8 +264,24 @@ system_status(struct req *r)
 		jo_obj_close(r);
 	} else
 		jo_null(r, "last_backup");
-	jo_bool(r, "backup_stale", backup_stale(v, n));
+	jo_bool(r, "backup_stale", age == BACKUP_OLD);
+	jo_bool(r, "backup_never", age == BACKUP_NEVER);
 	free(v);
+	if ((rc = backup_copy_get(&copy)) != SQLITE_OK)
+		return db_fail(r, rc);
+	jo_obj(r, "backup_copy");
+	if (copy.dir[0] != '\0')
+		jo_str(r, "dir", copy.dir);
+	else
+		jo_null(r, "dir");
+	if (copy.last_at[0] != '\0') {
+		jo_str(r, "last_file", copy.last_file);
+		jo_str(r, "last_at", copy.last_at);
+	} else {
+		jo_null(r, "last_file");
+		jo_null(r, "last_at");
+	}
+	jo_obj_close(r);
 	if (admin_var_path("tls/server.crt", path, sizeof(path)) &&
 	    cert_expiry(path, date))
 		jo_str(r, "certificate_expires", date);

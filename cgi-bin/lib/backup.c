@@ -35,6 +35,8 @@
 enum stmt {
 	STMT_RECORD,
 	STMT_LIST,
+	STMT_COPY_GET,
+	STMT_COPY_SET,
 	STMT__MAX
 };
 static const char *const sql[STMT__MAX] = {
@@ -47,6 +49,13 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_LIST: newest first, bounded */
 	"SELECT id, file, size_bytes, created_at, integrity, schema_version,"
 	" kind FROM backups ORDER BY created_at DESC, id DESC LIMIT ?1",
+	/* STMT_COPY_GET: the second copy's place and the last copy made there */
+	"SELECT (SELECT value FROM settings WHERE key = 'backup_copy_dir'),"
+	" (SELECT value FROM settings WHERE key = 'backup_copy_last_file'),"
+	" (SELECT value FROM settings WHERE key = 'backup_copy_last_at')",
+	/* STMT_COPY_SET: ?1 key, ?2 value */
+	"INSERT INTO settings (key, value) VALUES (?1, ?2)"
+	" ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 };
 /* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "backup sql");
@@ -470,4 +479,158 @@ backup_json(struct req *r, const struct backup *b)
 	jo_bool(r, "present", b->present);
 	jo_bool(r, "encrypted", b->sealed);
 	jo_obj_close(r);
+}
+
+/* --- the schedule -------------------------------------------------- */
+
+/*
+ * The next scheduled backup after NOW: Monday to Saturday every hour on the
+ * hour from 08:00 to 20:00, and every day at 21:30, in local time (TZ) —
+ * what deploy/systemd/nalamdesk-backup.timer says to systemd, so that
+ * `make run` (deploy/run.sh, `nalamdesk-admin backup-wait`) and the
+ * installed service take backups at the same times (tests/ops compares the
+ * two with systemd-analyze).
+ */
+time_t
+backup_next(time_t now)
+{
+	struct tm	 day, tm;
+	time_t		 t, best = 0;
+	int		 d, hh;
+
+	localtime_r(&now, &day);
+	for (d = 0; d <= 8 && best == 0; d++) {
+		for (hh = 8; hh <= 21; hh++) {
+			memset(&tm, 0, sizeof(tm));
+			tm.tm_year = day.tm_year;
+			tm.tm_mon = day.tm_mon;
+			tm.tm_mday = day.tm_mday + d;
+			tm.tm_hour = hh;
+			tm.tm_min = hh == 21 ? 30 : 0;
+			tm.tm_isdst = -1;
+			if ((t = mktime(&tm)) == (time_t)-1 || t <= now)
+				continue;
+			/* Hourly ones on Monday to Saturday only (tm_wday 1-6). */
+			if (hh <= 20 && tm.tm_wday == 0)
+				continue;
+			if (best == 0 || t < best)
+				best = t;
+		}
+	}
+	return best;
+}
+
+/* --- the second copy (off this PC) ------------------------------------ */
+
+static void
+copy_text(sqlite3_stmt *s, int i, char *out, size_t size)
+{
+	const unsigned char	*t = sqlite3_column_text(s, i);
+
+	snprintf(out, size, "%s", t != NULL ? (const char *)t : "");
+}
+
+/*
+ * The second copy's place (settings key backup_copy_dir, "" when none) and
+ * the last copy written there (file name and ISO-8601 UTC time, "" when
+ * none) into C.  Returns SQLITE_OK or the error.
+ */
+int
+backup_copy_get(struct backup_copy *c)
+{
+	sqlite3_stmt	*s = st[STMT_COPY_GET];
+	int		 rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = db_step(s)) == SQLITE_ROW) {
+		copy_text(s, 0, c->dir, sizeof(c->dir));
+		copy_text(s, 1, c->last_file, sizeof(c->last_file));
+		copy_text(s, 2, c->last_at, sizeof(c->last_at));
+	}
+	db_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/*
+ * A place for the second copy: "" (none), or an absolute path of at most
+ * BACKUP_COPY_DIR_MAX bytes, one line, no "." or ".." component.  1 or 0.
+ */
+int
+backup_copy_dir_ok(const char *dir)
+{
+	size_t		 n = strlen(dir);
+	const char	*p;
+
+	if (n == 0)
+		return 1;
+	if (n > BACKUP_COPY_DIR_MAX || dir[0] != '/')
+		return 0;
+	for (p = dir; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return 0;
+	return strstr(dir, "/../") == NULL && strstr(dir, "/./") == NULL &&
+	    (n < 3 || strcmp(dir + n - 3, "/..") != 0) &&
+	    (n < 2 || strcmp(dir + n - 2, "/.") != 0);
+}
+
+/* Sets the key KEY of the copy's settings to VALUE.  SQLITE_OK or rc. */
+static int
+copy_set(const char *key, const char *value)
+{
+	sqlite3_stmt	*s = st[STMT_COPY_SET];
+
+	db_bind_text(s, 1, key);
+	db_bind_text(s, 2, value);
+	return db_run(s);
+}
+
+/* Sets the second copy's place (valid by backup_copy_dir_ok()), inside the
+ * caller's transaction.  SQLITE_OK or the error. */
+int
+backup_copy_set_dir(const char *dir)
+{
+	return copy_set("backup_copy_dir", dir);
+}
+
+/* Records a copy FILE written to the second place at AT (ISO-8601 UTC), in
+ * the caller's transaction.  SQLITE_OK or the error. */
+int
+backup_copy_done(const char *file, const char *at)
+{
+	int	 rc;
+
+	if ((rc = copy_set("backup_copy_last_file", file)) != SQLITE_OK)
+		return rc;
+	return copy_set("backup_copy_last_at", at);
+}
+
+/*
+ * How old the newest good backup of V (N, newest first, from
+ * backup_gather()) is: BACKUP_NEVER when there is none (a fresh install:
+ * "no backup yet", not "more than a day old"), BACKUP_OLD when the newest
+ * is older than BACKUP_STALE_SECONDS, else BACKUP_RECENT.  Good: its
+ * checks passed, or the tool wrote it (it checks a copy before naming
+ * it), and the file is still there.
+ */
+enum backup_age
+backup_age(const struct backup *v, size_t n)
+{
+	char		 since[32];
+	time_t		 t = time(NULL) - BACKUP_STALE_SECONDS;
+	struct tm	 tm;
+	size_t		 i;
+	int		 any = 0;
+
+	gmtime_r(&t, &tm);
+	strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	for (i = 0; i < n; i++) {
+		if (!v[i].present || v[i].size <= 0 ||
+		    (strcmp(v[i].integrity, "ok") != 0 &&
+		    strcmp(v[i].integrity, "unchecked") != 0))
+			continue;
+		any = 1;
+		if (strcmp(v[i].created_at, since) >= 0)
+			return BACKUP_RECENT;
+	}
+	return any ? BACKUP_OLD : BACKUP_NEVER;
 }

@@ -12,6 +12,7 @@
 #define BACKUP_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include "nd.h"
 #include "backupseal.h"
@@ -39,6 +40,23 @@ struct backup {
 };
 
 
+/* The second copy, off this PC (a USB disk's folder or another path). */
+#define BACKUP_COPY_DIR_MAX	200
+struct backup_copy {
+	char		 dir[BACKUP_COPY_DIR_MAX + 1];	/* "" : none set */
+	char		 last_file[256];	/* the last copy written there */
+	char		 last_at[32];		/* when (ISO-8601 UTC), "" : never */
+};
+
+/* How old the newest good backup is (backup_age()). */
+enum backup_age {
+	BACKUP_NEVER,	/* none yet (a fresh install) */
+	BACKUP_OLD,	/* older than BACKUP_STALE_SECONDS */
+	BACKUP_RECENT,
+	BACKUP_AGE__MAX
+};
+#define BACKUP_STALE_SECONDS	(24 * 3600)
+
 int	 backup_init(void);
 void	 backup_fini(void);
 int	 backup_snapshot(sqlite3 *, const char *);
@@ -47,4 +65,10 @@ enum backup_check backup_verify(const char *, const char *, long long, FILE *,
 int	 backup_record(const struct backup *, long long, long long *);
 int	 backup_gather(const char *, struct backup **, size_t *);
 void	 backup_json(struct req *, const struct backup *);
+time_t	 backup_next(time_t);
+int	 backup_copy_get(struct backup_copy *);
+int	 backup_copy_dir_ok(const char *);
+int	 backup_copy_set_dir(const char *);
+int	 backup_copy_done(const char *, const char *);
+enum backup_age backup_age(const struct backup *, size_t);
 #endif /* BACKUP_H */

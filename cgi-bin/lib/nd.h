@@ -10,13 +10,18 @@
  * checked by tests/shell/circles.sh), and the prefixes of each file:
  *   dispatch   serve.c  nd_main       the FastCGI loop, group commit, signals,
  *                                     idle trimming, the CGI test mode
- *              route.c  route_*       match, CSRF, session, role, fields
+ *              route.c  route_*       match, CSRF, session, role, fields,
+ *                                     idempotency keys
  *   domain     qentry.c qentry_*      a queue entry (qentry.h)
  *              users.c, userspw.c users_*  a staff account (users.h)
  *              backup.c, backupseal.c backup_*  a backup (backup.h)
  *              audit.c  audit_*       the append-only audit trail
+ *              idem.c   idem_*        answers kept for idempotency keys (idem.h)
+ *              changes.c changes_*    the change log's epoch (changes.h)
  *              auth.c   auth_*        passwords, session tokens and lookup
+ *              fhir.c   fhir_*        a patient as a FHIR R4 Bundle (fhir.h)
  *              pkey.c   pkey_*        patients' sound keys in bulk (pkey.h)
+ *              payment.h PAYMENT_*    which payments count (not voided)
  *   request    req.c    req_*, http_*, json_parse_body, db_fail
  *                                     one request, its errors, its answer
  *              jout.c   jo_*          JSON out
@@ -29,6 +34,8 @@
  *              text.c   text_*        names: NFKC, refused characters (text.h, ICU)
  *              url.c    url_*         percent-encoding of a link's values
  *              log.c    nd_log
+ *              csv.c    csv_*         CSV out (csv.h)
+ *              legacy.c legacy_*      the Electron NalamDesk's values (legacy.h)
  */
 #ifndef ND_H
 #define ND_H
@@ -138,6 +145,7 @@ struct req {
 	const char	*content_type;
 	const char	*cookie;
 	const char	*if_none_match;
+	const char	*idem_key;	/* Idempotency-Key header, or NULL */
 	char		*body;		/* NUL-terminated, owned */
 	size_t		 body_len;
 	yajl_val	 json;		/* parsed body, an object, or NULL */
@@ -152,7 +160,8 @@ struct req {
 	int		 raw;		/* handler wrote raw bytes into out */
 	char		*out;		/* raw body (e.g. CSV), owned */
 	size_t		 out_len;
-	const char	*out_type;	/* Content-Type of a raw body */
+	const char	*out_type;	/* Content-Type of a raw body, or of a
+					   2xx JSON answer (application/fhir+json) */
 	/* A listing of records audited as one row (audit_list()): with
 	 * LISTING set, jo_row() and jo_rows_max() note the id (column 0) of
 	 * each row they write, up to ND_LIST_MAX. */

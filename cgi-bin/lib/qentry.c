@@ -113,7 +113,8 @@ unsigned long qentry_table_checks;
 /*
  * The columns of one entry as the API shows it (jo_row), among the entries
  * of its day: position counts the waiting in call order, so it needs them
- * all (a window).  paid_paise: the patient's payments of the entry's day.
+ * all (a window).  paid_paise: the patient's payments of the entry's day
+ * that were not voided.
  */
 #define ENTRY_COLUMNS \
 	"SELECT q.id, q.token, q.status, q.priority," \
@@ -125,8 +126,8 @@ unsigned long qentry_table_checks;
 	" " AGE_ON_DAY " AS \"patient.age_years\"," \
 	" p.phone AS \"patient.phone\"," \
 	" (SELECT coalesce(sum(y.amount_paise), 0) FROM payments y" \
-	" WHERE y.patient_id = q.patient_id AND y.day = q.day)" \
-	" AS paid_paise," \
+	" WHERE y.patient_id = q.patient_id AND y.day = q.day" \
+	" AND y.voided_at IS NULL) AS paid_paise," \
 	" q.appointment_id," \
 	" CASE WHEN q.vitals_at IS NULL THEN 'false' ELSE 'true' END" \
 	" AS \"@vitals_recorded\"," \

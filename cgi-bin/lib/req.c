@@ -82,6 +82,7 @@ req_from_env(struct req *r, char *const *envp)
 	r->content_type = req_env(envp, "CONTENT_TYPE");
 	r->cookie = req_env(envp, "HTTP_COOKIE");
 	r->if_none_match = req_env(envp, "HTTP_IF_NONE_MATCH");
+	r->idem_key = req_env(envp, "HTTP_IDEMPOTENCY_KEY");
 	if (r->remote_addr == NULL)
 		r->remote_addr = "";
 	if (r->method == METHOD__MAX)
@@ -367,7 +368,8 @@ req_render(struct req *r, int status, char **out, size_t *len)
 		status = 500;
 		body = fallback500;
 		blen = sizeof(fallback500) - 1;
-	}
+	} else if (r->out_type != NULL && status < 300)
+		type = r->out_type;	/* JSON of a media type of its own */
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\n%s%s%s\r\n", status, http_reason(status),
 	    blen > 0 ? "Content-Type: " : "", blen > 0 ? type : "",

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "nd.h"
+#include "idem.h"
 
 /*
  * Matches PATH against PATTERN, where "{name}" stands for a positive
@@ -86,23 +88,14 @@ same_origin(const struct req *r)
 }
 
 /*
- * The part of route_dispatch() after the CSRF checks: session, role, body
- * and the handler of RT.  Returns the HTTP status.
+ * The body of a write against RT's field table (400/413/422), then RT's
+ * handler.  Returns the HTTP status.
  */
 static int
-route_run(struct req *r, const struct route *rt)
+route_handle(struct req *r, const struct route *rt)
 {
 	int	 rc;
 
-	auth_session_lookup(r);
-	if (!(rt->roles & R_ANYONE)) {
-		if (r->user.id == 0)
-			return http_error(r, 401, "unauthenticated",
-			    "Please sign in.", NULL);
-		if (!(rt->roles & (1u << r->user.role)))
-			return http_error(r, 403, "forbidden",
-			    "Your role may not do this.", NULL);
-	}
 	if (is_write(r->method)) {
 		if ((rc = json_parse_body(r, rt->body_max ? rt->body_max :
 		    ND_BODY_MAX)) != 0)
@@ -122,6 +115,116 @@ route_run(struct req *r, const struct route *rt)
 		}
 	}
 	return rt->handler(r);
+}
+
+/*
+ * Answers the kept answer H of the same request again, with the header
+ * Idempotent-Replay: true.  Returns its status (or 500 without memory).
+ */
+static int
+idem_replay(struct req *r, const struct idem_hit *h)
+{
+	jo_reset(r);
+	free(r->out);
+	if ((r->out = malloc(h->response_len + 1)) == NULL)
+		return http_error(r, 500, "internal", "Something went wrong on "
+		    "the server. Please try again.", NULL);
+	memcpy(r->out, h->response, h->response_len + 1);
+	r->out_len = h->response_len;
+	r->out_type = NULL;	/* JSON */
+	r->raw = 1;
+	req_header(r, "Idempotent-Replay", "true");
+	audit(r, "request.replay", "request", 0, 0);
+	return h->status;
+}
+
+/*
+ * A write sent with an Idempotency-Key (docs/api.md, "Idempotency keys"):
+ * the answer kept for the user's key is answered again when the method,
+ * path and body are the same (nothing is written), 422
+ * idempotency_key_reused when they differ; else the request runs and its
+ * answer (any status below 500) is kept.  In a program that groups its
+ * commits the look-up, the request's write and the kept answer are all in
+ * the batch's one transaction, under the write lock from the look-up on:
+ * a kept answer is never that of a write that was lost, and two requests
+ * with one key cannot both write.  Elsewhere the answer is kept in a
+ * transaction of its own just after the write.  Returns the HTTP status.
+ */
+static int
+route_idem(struct req *r, const struct route *rt)
+{
+	struct idem_hit	 h;
+	const char	*text = "";
+	char		 sha[65];
+	size_t		 len = 0;
+	time_t		 now = time(NULL);
+	int		 rc, found, status, same;
+
+	if (!idem_key_ok(r->idem_key))
+		return http_error(r, 400, "invalid_idempotency_key",
+		    "An Idempotency-Key is 1 to 64 letters, digits, _ or -.",
+		    NULL);
+	auth_sha256_hex(r->body != NULL ? r->body : "", r->body_len, sha);
+	if (db_batching() && (rc = db_begin()) != SQLITE_OK)
+		return db_fail(r, rc);
+	found = idem_find(r->user.id, r->idem_key, now, &h);
+	if (db_batching() && (rc = db_commit()) != SQLITE_OK) {
+		if (found > 0)
+			idem_hit_free(&h);
+		return db_fail(r, rc);
+	}
+	if (found < 0)
+		return db_fail(r, -found);
+	if (found > 0) {
+		same = strcmp(h.method, method_names[r->method]) == 0 &&
+		    strcmp(h.path, r->path) == 0 &&
+		    strcmp(h.body_sha256, sha) == 0;
+		status = same ? idem_replay(r, &h) : http_error(r, 422,
+		    "idempotency_key_reused", "This Idempotency-Key was "
+		    "already used for another request.", NULL);
+		idem_hit_free(&h);
+		return status;
+	}
+	status = route_handle(r, rt);
+	db_rollback();	/* a handler that returned inside its transaction */
+	if (status >= 500)
+		return status;	/* not kept: the client may try again */
+	if (r->raw || (status != 204 && !jo_text(r, &text, &len)))
+		return status;	/* only JSON answers are kept */
+	if (status == 204)
+		len = 0;
+	if ((rc = db_begin()) != SQLITE_OK ||
+	    (rc = idem_save(r->user.id, r->idem_key, method_names[r->method],
+	    r->path, sha, status, text, len, now)) != SQLITE_OK ||
+	    (rc = db_commit()) != SQLITE_OK) {
+		db_abort(rc);
+		nd_log("the answer of an idempotent request was not kept: %s",
+		    sqlite3_errstr(rc));
+	}
+	return status;
+}
+
+/*
+ * The part of route_dispatch() after the CSRF checks: session, role, then
+ * (route_idem() for a write with an Idempotency-Key) route_handle().
+ * Returns the HTTP status.
+ */
+static int
+route_run(struct req *r, const struct route *rt)
+{
+	auth_session_lookup(r);
+	if (!(rt->roles & R_ANYONE)) {
+		if (r->user.id == 0)
+			return http_error(r, 401, "unauthenticated",
+			    "Please sign in.", NULL);
+		if (!(rt->roles & (1u << r->user.role)))
+			return http_error(r, 403, "forbidden",
+			    "Your role may not do this.", NULL);
+	}
+	/* Keys are a user's: without a session (sign-in) there is none. */
+	if (is_write(r->method) && r->idem_key != NULL && r->user.id != 0)
+		return route_idem(r, rt);
+	return route_handle(r, rt);
 }
 
 /*

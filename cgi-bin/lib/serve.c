@@ -21,6 +21,7 @@
 #include <fcgiapp.h>
 
 #include "nd.h"
+#include "idem.h"
 #include "qentry.h"
 #include "users.h"
 
@@ -508,7 +509,7 @@ nd_main(int argc, char **argv, const char *prog, const struct route *routes,
 	}
 	if (!db_open(path, 0) || !db_prepare_all(sql, nsql, st) ||
 	    !auth_init() || !audit_init() || !qentry_init() ||
-	    !users_init() || (nd_init != NULL && !nd_init())) {
+	    !users_init() || !idem_init() || (nd_init != NULL && !nd_init())) {
 		nd_log("cannot start: database missing or schema too old "
 		    "(run: nalamdesk-admin migrate)");
 		return 1;
@@ -520,6 +521,7 @@ nd_main(int argc, char **argv, const char *prog, const struct route *routes,
 		rc = fcgi_loop(routes, n, max_body);
 	if (nd_fini != NULL)
 		nd_fini();
+	idem_fini();
 	users_fini();
 	qentry_fini();
 	audit_fini();

@@ -56,6 +56,8 @@ enum stmt {
 	STMT_FAILED,
 	STMT_CLEAR,
 	STMT_UNLOCK,
+	STMT_IMPORT,
+	STMT_IMPORTED,
 	STMT_LANGUAGE,
 	STMT_SET_LANGUAGE,
 	STMT__MAX
@@ -108,6 +110,16 @@ static const char *const sql[STMT__MAX] = {
 	"DELETE FROM login_failures WHERE username = ?1 AND ip = ?2",
 	/* STMT_UNLOCK: every address */
 	"DELETE FROM login_failures WHERE username = ?1",
+	/*
+	 * STMT_IMPORT: an account brought from another program, inactive and
+	 * with a password hash no password matches ("!" is no argon2 encoding):
+	 * an admin gives it a password (users_set_password()) to open it.
+	 */
+	"INSERT INTO users (username, name, role, password_hash, active,"
+	" created_at, updated_at, import_id, old_id)"
+	" VALUES (?1, ?2, ?3, '!', 0, ?4, ?4, ?5, ?6) RETURNING id",
+	/* STMT_IMPORTED: the account import ?1 made of old id ?2 */
+	"SELECT id FROM users WHERE import_id = ?1 AND old_id = ?2",
 	/* STMT_LANGUAGE */
 	"SELECT language FROM users WHERE id = ?1",
 	/* STMT_SET_LANGUAGE: the screens' language; no version of its own */
@@ -155,6 +167,47 @@ users_create(const char *username, const char *name, const char *role,
 		return SQLITE_CONSTRAINT;
 	return rc == SQLITE_ROW ? SQLITE_OK : rc == SQLITE_DONE ?
 	    SQLITE_ERROR : rc;
+}
+
+/*
+ * Adds the account that import IMPORT_ID found as OLD_ID in the other
+ * program's database: USERNAME, NAME, ROLE, created at CREATED (UTC), but
+ * inactive and without a password (STMT_IMPORT says why), inside the
+ * caller's write transaction; its id into *ID.  Returns SQLITE_OK,
+ * SQLITE_CONSTRAINT when the username is taken, or the error.
+ */
+int
+users_import(const char *username, const char *name, const char *role,
+    const char *created, long long import_id, long long old_id,
+    long long *id)
+{
+	sqlite3_stmt	*s = st[STMT_IMPORT];
+	int		 rc;
+
+	db_bind_text(s, 1, username);
+	db_bind_text(s, 2, name);
+	db_bind_text(s, 3, role);
+	db_bind_text(s, 4, created);
+	db_bind_int(s, 5, import_id);
+	db_bind_int(s, 6, old_id);
+	if ((rc = db_step(s)) == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	db_reset(s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return SQLITE_CONSTRAINT;
+	return rc == SQLITE_ROW ? SQLITE_OK : rc == SQLITE_DONE ?
+	    SQLITE_ERROR : rc;
+}
+
+/* The id of the account import IMPORT_ID made of OLD_ID, or 0. */
+long long
+users_imported(long long import_id, long long old_id)
+{
+	sqlite3_stmt	*s = st[STMT_IMPORTED];
+
+	db_bind_int(s, 1, import_id);
+	db_bind_int(s, 2, old_id);
+	return db_int1(s, 0);
 }
 
 /*

@@ -22,6 +22,9 @@ int	 users_new_password(const char *, const char *, char *, size_t,
 	    const char **);
 int	 users_create(const char *, const char *, const char *, const char *,
 	    long long *);
+int	 users_import(const char *, const char *, const char *, const char *,
+	    long long, long long, long long *);
+long long users_imported(long long, long long);
 int	 users_set_password(long long, const char *, int, long long);
 long long users_id(const char *);
 int	 users_name(long long, char *, size_t);

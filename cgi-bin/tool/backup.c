@@ -35,6 +35,7 @@
 
 #include "nd.h"
 #include "backup.h"
+#include "changes.h"
 #include "tool.h"
 
 /*
@@ -665,9 +666,12 @@ restore_swap(struct restore *r)
 		    "failed (above); the previous database is %s\n", r->keep);
 		goto out;
 	}
-	/* Sessions of the backup's time must not come back to life. */
+	/* Sessions of the backup's time must not come back to life; the
+	 * browsers' cursors into the old history must not be followed into
+	 * this one (a new epoch: they drop their caches, changes.h). */
 	if (db_begin() != SQLITE_OK ||
 	    db_exec("DELETE FROM sessions") != SQLITE_OK ||
+	    changes_new_epoch() != SQLITE_OK ||
 	    audit_operator(TOOL_NAME, "backup.restore", "database", 0) !=
 	    SQLITE_OK ||
 	    db_commit() != SQLITE_OK)

@@ -293,6 +293,14 @@ static const struct command {
 	{ "audit-import", cmd_audit_import,
 	    "audit-import            move the audit journal's rows (reads) into\n"
 	    "                        the database's audit trail now" },
+	{ "export-fhir", cmd_export_fhir,
+	    "export-fhir OUTDIR      every patient as FHIR R4: one Bundle each in\n"
+	    "                        OUTDIR/bundles/, and OUTDIR/<Type>.ndjson" },
+	{ "import-nalamdesk", cmd_import_nalamdesk,
+	    "import-nalamdesk [--dry-run] FILE.db\n"
+	    "                        import the Electron NalamDesk's (unencrypted)\n"
+	    "                        database; prints what was and was not\n"
+	    "                        imported; exit 3 if FILE was imported before" },
 	{ "backup", cmd_backup,
 	    "backup [--passphrase-file F] FILE\n"
 	    "                        online snapshot of the database (audit\n"
@@ -311,7 +319,17 @@ static const struct command {
 	    "backup-rotate [--copy-to DIR] [--passphrase-file F] [--keep H,D,W,M]\n"
 	    "                        scheduled backup into VAR/backups, rotated\n"
 	    "                        (default 48 hourly, 14 daily, 8 weekly, 12\n"
-	    "                        monthly); the newest copied, encrypted, to DIR" },
+	    "                        monthly); the newest copied, encrypted, to DIR\n"
+	    "                        (default: the folder set on the Backups screen;\n"
+	    "                        passphrase default VAR/backup.key)" },
+	{ "backup-schedule", cmd_schedule,
+	    "backup-schedule [--count N]\n"
+	    "                        print the next N times of the scheduled\n"
+	    "                        backups (those of nalamdesk-backup.timer)" },
+	{ "backup-wait", cmd_backup_wait,
+	    "backup-wait             sleep until the next scheduled backup (make\n"
+	    "                        run's schedule; NALAMDESK_BACKUP_EVERY=S:\n"
+	    "                        S seconds instead, for drills)" },
 	{ "rekey", cmd_rekey,
 	    "rekey                   rebuild every patient's sound key (the name\n"
 	    "                        search across scripts)" },
@@ -331,7 +349,10 @@ usage(FILE *f)
 	    "Commands:\n");
 	for (i = 0; i < ND_NELEM(commands); i++)
 		fprintf(f, "  %s\n", commands[i].usage);
-	fprintf(f, "Exit status: 0 done, 1 failed, 2 wrong command line.\n");
+	fprintf(f, "export-fhir and import-nalamdesk also take --var DIR after "
+	    "their name.\n"
+	    "Exit status: 0 done, 1 failed, 2 wrong command line, 3 refused\n"
+	    "(nothing changed).\n");
 }
 
 int

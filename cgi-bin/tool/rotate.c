@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "nd.h"
+#include "backup.h"
 #include "tool.h"
 
 #define STAMP_LEN	16	/* YYYYmmddTHHMMSSZ */
@@ -179,8 +180,11 @@ static const char *const rotate_opts[] = { "copy-to", "passphrase-file",
  * backup-rotate [--copy-to DIR] [--passphrase-file F] [--keep H,D,W,M]
  * Environment (the timer's /etc/nalamdesk/backup.conf): the same as
  * NALAMDESK_BACKUP_COPY_TO, NALAMDESK_BACKUP_PASSPHRASE_FILE and
- * NALAMDESK_BACKUP_KEEP.  Exit 0: the local snapshot is good and, if a
- * second destination is set, its encrypted copy is written.
+ * NALAMDESK_BACKUP_KEEP.  Without a place, the one the admin set on the
+ * Backups screen (backup.h, backup_copy_get()); without a passphrase file,
+ * VAR/backup.key when there is one.  Exit 0: the local snapshot is good
+ * and, if a second destination is set, its encrypted copy is written (and
+ * recorded as the last copy off this PC).
  */
 int
 cmd_rotate(int argc, char **argv)
@@ -188,7 +192,8 @@ cmd_rotate(int argc, char **argv)
 	const char	*vals[3], *copy_to, *passfile, *keepspec;
 	char		*pos[1], stamp[32], path[4400], name[64];
 	char		 dst[PATH_MAX], tmp[PATH_MAX + 16], pass[512];
-	char		 bdir[4300];
+	char		 bdir[4300], keyfile[4400], now[32];
+	struct backup_copy copy;
 	int		 keep[KEEP__MAX] = { 48, 14, 8, 12 };
 	int		 lock, ok, removed;
 
@@ -205,6 +210,17 @@ cmd_rotate(int argc, char **argv)
 	if (!tool_open(0) || !tool_mkdir(tool_var, "backups") ||
 	    (lock = tool_lock(0)) == -1)
 		return EXIT_FAIL;
+	/* No place given here: the one the admin set (Backups screen). */
+	if (copy_to == NULL && backup_init()) {
+		if (backup_copy_get(&copy) == SQLITE_OK && copy.dir[0] != '\0')
+			copy_to = copy.dir;
+		backup_fini();
+	}
+	/* No passphrase file given: the server's own, as the admin
+	 * program seals with (VAR/backup.key, made by deploy/run.sh). */
+	snprintf(keyfile, sizeof(keyfile), "%s/%s", tool_var, BACKUP_KEY_FILE);
+	if (passfile == NULL && access(keyfile, R_OK) == 0)
+		passfile = keyfile;
 	tool_stamp(stamp, sizeof(stamp));
 	snprintf(name, sizeof(name), "scheduled-%s.db", stamp);
 	snprintf(bdir, sizeof(bdir), "%s/backups", tool_var);
@@ -251,9 +267,91 @@ cmd_rotate(int argc, char **argv)
 	}
 	fsync_dir(dst);
 	printf("encrypted copy written: %s\n", dst);
+	/* For the status screen: the last copy off this PC. */
+	db_now(now);
+	if (!tool_open(0) || !backup_init() || db_begin() != SQLITE_OK ||
+	    backup_copy_done(strrchr(dst, '/') + 1, now) != SQLITE_OK ||
+	    db_commit() != SQLITE_OK)
+		fprintf(stderr, "nalamdesk-admin: note: the copy is written but "
+		    "could not be recorded in the database\n");
+	db_rollback();	/* after a failure; a no-op after COMMIT */
+	backup_fini();
 	if ((removed = prune(copy_to, "nalamdesk-", ".db.enc", keep)) > 0)
 		printf("rotated: %d older copies removed from %s\n", removed,
 		    copy_to);
+	return EXIT_OK;
+}
+
+/*
+ * backup-schedule [--count N]: prints the next N (default 5, at most 500)
+ * times of the scheduled backups, local time "YYYY-MM-DD HH:MM", one a
+ * line (backup_next(): the times of nalamdesk-backup.timer).
+ */
+int
+cmd_schedule(int argc, char **argv)
+{
+	static const char *const opts[] = { "count", NULL };
+	const char	*vals[1];
+	char		*pos[1], *end, buf[32];
+	long		 count = 5, i;
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+
+	if (tool_args(argc, argv, opts, vals, pos, 0) != 0)
+		return EXIT_USAGE;
+	if (vals[0] != NULL) {
+		count = strtol(vals[0], &end, 10);
+		if (*end != '\0' || count < 1 || count > 500)
+			return EXIT_USAGE;
+	}
+	for (i = 0; i < count; i++) {
+		if ((t = backup_next(t)) == 0)
+			return EXIT_FAIL;
+		localtime_r(&t, &tm);
+		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M", &tm);
+		printf("%s\n", buf);
+	}
+	return EXIT_OK;
+}
+
+/*
+ * backup-wait: sleeps until the next scheduled backup (backup_next()), then
+ * exits 0; deploy/run.sh runs it and then backup-rotate, in a loop, so that
+ * `make run` takes backups when the installed service would.  With
+ * NALAMDESK_BACKUP_EVERY=S (1-86400 seconds) it sleeps S seconds instead:
+ * the backup drill's short schedule.  Sleeps a minute at a time, so a
+ * changed clock or a suspended PC does not make it miss the time by long.
+ */
+int
+cmd_backup_wait(int argc, char **argv)
+{
+	const char	*every = getenv("NALAMDESK_BACKUP_EVERY");
+	char		*end, buf[32];
+	long		 secs = 0;
+	time_t		 due, now;
+	struct tm	 tm;
+
+	(void)argv;
+	if (argc != 0)
+		return EXIT_USAGE;
+	if (every != NULL && every[0] != '\0') {
+		secs = strtol(every, &end, 10);
+		if (*end != '\0' || secs < 1 || secs > 86400) {
+			fprintf(stderr, "nalamdesk-admin: NALAMDESK_BACKUP_EVERY "
+			    "is 1-86400 seconds\n");
+			return EXIT_USAGE;
+		}
+	}
+	now = time(NULL);
+	due = secs > 0 ? now + secs : backup_next(now);
+	if (due == 0)
+		return EXIT_FAIL;
+	localtime_r(&due, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+	printf("next scheduled backup: %s\n", buf);
+	fflush(stdout);
+	while ((now = time(NULL)) < due)
+		sleep(due - now > 60 ? 60 : (unsigned)(due - now));
 	return EXIT_OK;
 }
 

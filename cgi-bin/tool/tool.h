@@ -16,6 +16,7 @@ extern char	 tool_db[4200];		/* DIR/db/nalamdesk.db */
 #define EXIT_OK		0
 #define EXIT_FAIL	1	/* the operation failed */
 #define EXIT_USAGE	2	/* wrong command line */
+#define EXIT_REFUSED	3	/* refused, nothing changed (a file imported before) */
 
 /* toolbase.c */
 int	 tool_drop_privileges(void);
@@ -37,11 +38,19 @@ enum backup_check tool_check(const char *, const char *, int, int *);
 int	 tool_passphrase(const char *, char *, size_t);
 int	 fsync_dir(const char *);
 int	 cmd_backup(int, char **);
+int	 cmd_schedule(int, char **);
+int	 cmd_backup_wait(int, char **);
 int	 cmd_verify(int, char **);
 int	 cmd_restore(int, char **);
 
 /* names.c */
 int	 tool_pending_steps(int);
+
+/* import.c */
+int	 cmd_import_nalamdesk(int, char **);
+
+/* fhirout.c */
+int	 cmd_export_fhir(int, char **);
 
 /* rotate.c */
 int	 cmd_rotate(int, char **);

@@ -3,7 +3,7 @@
  * allergies are free text ("Penicillin, sulpha drugs (rash)", "allergic to
  * aspirin and NSAIDs"); a prescription line is its medicine as written, the
  * brand the doctor chose, its active ingredients and their allergy classes
- * (from the catalogue, schema/007_pad_safety.sql).
+ * (from the catalogue: the pad-safety migration in schema/).
  *
  * The text is cut into items at , ; / | & + ( ) and new lines and at the
  * words "and" and "or".  Each item and each name of the line are brought to

@@ -51,7 +51,7 @@ export function onAuthRequired(fn) { authHandler = fn; }
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
-async function once(method, path, body, etag) {
+async function once(method, path, body, etag, key) {
 	const headers = { Accept: 'application/json' };
 	const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
 	if (method !== 'GET') {
@@ -59,6 +59,7 @@ async function once(method, path, body, etag) {
 		init.body = JSON.stringify(body === undefined ? {} : body);
 	}
 	if (etag) headers['If-None-Match'] = etag;
+	if (key) headers['Idempotency-Key'] = key;	// the outbox's writes (js/offline/outbox.js)
 	const ctl = new AbortController();
 	const timer = setTimeout(() => ctl.abort(), TIMEOUT_MS);
 	init.signal = ctl.signal;
@@ -77,28 +78,32 @@ async function toError(res) {
 	// A stale version gets the one standard sentence; other 409s (illegal move,
 	// already in the queue, visit finalized) keep the server's more precise words.
 	if (e.code === 'stale_version') message = STALE_MESSAGE;
-	return new ApiError(res.status, e.code || `http_${res.status}`, message, e.field);
+	const err = new ApiError(res.status, e.code || `http_${res.status}`, message, e.field);
+	if (Array.isArray(e.conflicts)) err.conflicts = e.conflicts;	// 409 allergy_conflict (§9)
+	return err;
 }
 
-// request(method, path, {body, etag, auth}) → {status, etag, data}
+// request(method, path, {body, etag, auth, key}) → {status, etag, data}
 //   status 304 → data null (only when etag was given).
 //   auth:false → a 401 is thrown to the caller instead of asking to sign in.
-async function request(method, path, { body, etag, auth = true } = {}) {
+//   key → sent as Idempotency-Key: the same key again gets the first answer, nothing written twice.
+async function request(method, path, { body, etag, auth = true, key } = {}) {
 	let res;
 	for (let attempt = 0; ; attempt++) {
 		try {
-			res = await once(method, path, body, etag);
+			res = await once(method, path, body, etag, key);
 		} catch {
 			res = null;
 		}
 		const retryable = !res || res.status === 502 || res.status === 503 || res.status === 504;
+		if (!res && !navigator.onLine) break;	// no network at all: say so at once
 		if (!retryable || method !== 'GET' || attempt >= GET_RETRY_DELAYS.length) break;
 		await sleep(GET_RETRY_DELAYS[attempt]);
 	}
 	if (!res) throw new ApiError(0, 'network', NETWORK_MESSAGE);
 	if (res.status === 401 && auth && authHandler) {
 		await authHandler();
-		return request(method, path, { body, etag, auth: false });
+		return request(method, path, { body, etag, auth: false, key });
 	}
 	if (res.status === 304) return { status: 304, etag, data: null };
 	if (!res.ok) throw await toError(res);
@@ -144,14 +149,30 @@ const PATIENT = rec('patient', 'id', 'clinic_no', 'name', 'sex', 'version');
 const ENTRY = rec('queue entry', 'id', 'token', 'status', 'priority', 'position', 'version', 'patient');
 const QVITALS = rec('queue entry vitals', 'queue_id', 'complaint', 'vitals', 'recorded_at', 'version');
 const APPOINTMENT = rec('appointment', 'id', 'date', 'time', 'status', 'version', 'patient');
-const PAYMENT = rec('payment', 'id', 'receipt_no', 'amount_paise', 'mode', 'created_at', 'patient');
+const PAYMENT = rec('payment', 'id', 'receipt_no', 'amount_paise', 'mode', 'created_at', 'patient', 'items', 'voided', 'received_by');
+const DAY_PAYMENTS = {
+	what: '{date, payments: [payment]}',
+	take: d => rec('', 'date').take(d) && listIn('payments', PAYMENT).take(d) ? d : undefined,
+};
 const REPORT = rec('daily report', 'date', 'patients_seen', 'new_patients', 'tokens_issued', 'collections');
+const RANGE = {
+	what: '{from, to, days: [daily report], totals}',
+	take: d => rec('', 'from', 'to').take(d) && listIn('days', REPORT).take(d) &&
+		rec('', 'patients_seen', 'new_patients', 'tokens_issued', 'collections').take(d.totals) ? d : undefined,
+};
+const CHARGES = {
+	what: '{version, charges: [{description, amount_paise}]}',
+	take: d => rec('', 'version').take(d) && listIn('charges', rec('charge', 'description', 'amount_paise')).take(d) ? d : undefined,
+};
 const VISIT = rec('visit', 'id', 'status', 'date', 'version', 'patient');
-const MEDICINE = rec('medicine', 'name', 'strength', 'form');
+const MEDICINE = rec('medicine', 'name', 'strength', 'form', 'brand', 'ingredients');
+const PRESCRIPTION = rec('prescription', 'visit_id', 'date', 'patient', 'vitals', 'diagnoses', 'prescriptions', 'advice', 'follow_up_date');
+const RX_ITEM = rec('prescription', 'visit_id', 'date', 'medicines');
 const AUDIT_ROW = rec('audit row', 'id', 'ts', 'first_ts', 'count', 'actions', 'username', 'user_name', 'role', 'ip', 'action',
 	'action_text', 'entity', 'entity_id', 'patient');
 const BACKUP = rec('backup', 'file', 'size_bytes', 'created_at', 'integrity', 'present');
-const SYSTEM = rec('system status', 'backup_stale', 'disk_low');	// a doctor gets these two only
+const SYSTEM = rec('system status', 'backup_stale', 'backup_never', 'disk_low');	// a doctor gets these three only
+const BACKUP_COPY = rec('backup copy', 'dir', 'reachable', 'last_file', 'last_at');
 const QUEUE = {
 	what: '{date, rev, entries: [queue entry]}',
 	take: d => rec('', 'date', 'rev').take(d) && listIn('entries', ENTRY).take(d) ? d : undefined,
@@ -162,6 +183,12 @@ const FOLLOWUPS = {
 	take: d => rec('', 'date').take(d) && listIn('followups', FOLLOWUP).take(d) ? d : undefined,
 };
 const TOKEN = rec('token', 'token');
+const CACHED_PATIENT = rec('patient', 'id', 'clinic_no', 'name', 'sex', 'age_years', 'phone', 'version');
+const CHANGES = {
+	what: '{epoch, cursor, more, patients: [patient], queue: [queue entry], appointments: [appointment]}',
+	take: d => rec('', 'epoch', 'cursor', 'more').take(d) && listIn('patients', CACHED_PATIENT).take(d) &&
+		listIn('queue', ENTRY).take(d) && listIn('appointments', APPOINTMENT).take(d) ? d : undefined,
+};
 const BOARD = {
 	what: '{date, clinic_name, serving: [{token}], waiting: [{token}]}',
 	take: d => rec('', 'date', 'clinic_name').take(d) && listIn('serving', TOKEN).take(d) && listIn('waiting', TOKEN).take(d) ? d : undefined,
@@ -195,7 +222,7 @@ function qs(path, params = {}) {
 }
 
 const id = n => encodeURIComponent(n);
-const body = b => ({ body: b });
+const body = (b, key) => ({ body: b, key });
 
 // ---------- the endpoints (docs/api.md, section in brackets) ----------
 
@@ -226,20 +253,26 @@ export const api = {
 	// [4.4] backups, [4.5] system status (auth: false — a role without it just sees no banner)
 	backups: () => call('GET', '/api/backups', listIn('backups', BACKUP)),
 	backUpNow: () => call('POST', '/api/backups', inKey('backup', BACKUP)),
+	backupCopy: () => call('GET', '/api/backups/copy', BACKUP_COPY),
+	setBackupCopy: dir => call('PUT', '/api/backups/copy', BACKUP_COPY, { body: { dir } }),
+	// [4.6] the admin's exports (CSV, UTF-8 with a BOM): links, not calls
+	patientsCsvUrl: () => '/api/export/patients.csv',
+	visitsCsvUrl: () => '/api/export/visits.csv',
+	paymentsCsvUrl: () => '/api/export/payments.csv',
 	system: (opts = {}) => call('GET', '/api/system', SYSTEM, opts),
 
 	// [5] patients
 	searchPatients: (q, limit = 20) => call('GET', qs('/api/patients', { q, limit }), listIn('patients', PATIENT)),
 	duplicates: (name, phone) => call('GET', qs('/api/patients/duplicates', { name, phone }), listIn('candidates', PATIENT)),
 	patient: pid => call('GET', `/api/patients/${id(pid)}`, PATIENT),
-	addPatient: b => call('POST', '/api/patients', PATIENT, body(b)),
+	addPatient: (b, key) => call('POST', '/api/patients', PATIENT, body(b, key)),
 	updatePatient: (pid, b) => call('PATCH', `/api/patients/${id(pid)}`, PATIENT, body(b)),
 
 	// [6] queue. pollQueue/pollBoard → {notModified, etag, data}: 304 costs nothing.
 	pollQueue: etag => poll('/api/queue', etag, QUEUE),
 	pollBoard: etag => poll('/api/queue/display', etag, BOARD, { auth: false }),
-	addToQueue: b => call('POST', '/api/queue', ENTRY, body(b)),
-	setQueueStatus: (qid, status) => call('PATCH', `/api/queue/${id(qid)}`, ENTRY, body({ status })),
+	addToQueue: (b, key) => call('POST', '/api/queue', ENTRY, body(b, key)),
+	setQueueStatus: (qid, status, key) => call('PATCH', `/api/queue/${id(qid)}`, ENTRY, body({ status }, key)),
 	setQueuePriority: (qid, priority, version) => call('PATCH', `/api/queue/${id(qid)}`, ENTRY, body({ priority, version })),
 	postpone: (qid, places) => call('POST', `/api/queue/${id(qid)}/postpone`, ENTRY, body(places ? { places } : {})),
 	callNext: () => call('POST', '/api/queue/next', ENTRY),
@@ -248,12 +281,19 @@ export const api = {
 
 	// [7] appointments
 	appointments: date => call('GET', qs('/api/appointments', { date }), listIn('appointments', APPOINTMENT)),
-	book: b => call('POST', '/api/appointments', APPOINTMENT, body(b)),
+	book: (b, key) => call('POST', '/api/appointments', APPOINTMENT, body(b, key)),
 	updateAppointment: (aid, b) => call('PATCH', `/api/appointments/${id(aid)}`, APPOINTMENT, body(b)),
 
-	// [8] billing
-	pay: b => call('POST', '/api/payments', PAYMENT, body(b)),
+	// [8] billing; rangeReportCsvUrl is a link, not a call
+	pay: (b, key) => call('POST', '/api/payments', PAYMENT, body(b, key)),
+	payments: date => call('GET', qs('/api/payments', { date }), DAY_PAYMENTS),
+	payment: pid => call('GET', `/api/payments/${id(pid)}`, PAYMENT),
+	voidPayment: (pid, reason) => call('POST', `/api/payments/${id(pid)}/void`, PAYMENT, body({ reason })),
 	dailyReport: date => call('GET', qs('/api/reports/daily', { date }), REPORT),
+	rangeReport: (from, to) => call('GET', qs('/api/reports/range', { from, to }), RANGE),
+	rangeReportCsvUrl: (from, to) => qs('/api/reports/range', { from, to, format: 'csv' }),
+	charges: () => call('GET', '/api/charges', CHARGES),
+	saveCharges: b => call('PUT', '/api/charges', CHARGES, body(b)),
 
 	// [9] visits (doctor)
 	startVisit: b => call('POST', '/api/visits', VISIT, body(b)),
@@ -263,8 +303,14 @@ export const api = {
 	visits: pid => call('GET', `/api/patients/${id(pid)}/visits`, HISTORY),
 	medicines: (q, limit = 15) => call('GET', qs('/api/medicines', { q, limit }), listIn('medicines', MEDICINE)),
 
+	// [9.1] the printed prescription (doctor, front desk)
+	prescription: vid => call('GET', `/api/visits/${id(vid)}/prescription`, PRESCRIPTION),
+	patientPrescriptions: pid => call('GET', qs(`/api/patients/${id(pid)}/prescriptions`, { limit: 50 }), listIn('prescriptions', RX_ITEM)),
 	// [9.1] follow-ups: the patients due for review this week
 	followups: () => call('GET', '/api/followups', FOLLOWUPS),
+
+	// [12] the offline cache's feed; errors (409 epoch_changed) go to the caller, not the sign-in prompt.
+	changes: (since, limit) => call('GET', qs('/api/changes', { since, limit }), CHANGES, { auth: false }),
 };
 
 // All pages of a paged list (docs/api.md §1.8): getPage({limit, offset}) → one page.

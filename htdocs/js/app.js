@@ -6,13 +6,16 @@ import { h, $, replace, notice, toast, dialog, field, input, isTyping } from './
 import { showLogin } from './screens/login.js';
 import { startRouter } from './router.js';
 import { go } from './nav.js';
+import { startOffline } from './offline/panel.js';
+import { rememberSession, cachedSession, dropCache } from './offline/cache.js';
+import { forgetSent } from './offline/outbox.js';
 import { t, setLang, lang, LANGUAGES } from './i18n.js';
 
 const NAV = {
 	frontdesk: [['patients', 'Patients'], ['queue', 'Queue'], ['appointments', 'Appointments'], ['payments', 'Payments'], ['followups', 'nav.followups']],
 	doctor: [['queue', 'Queue'], ['patients', 'Patients'], ['followups', 'nav.followups']],
 	nurse: [['vitals', 'Vitals'], ['queue', 'Queue']],
-	admin: [['users', 'Users'], ['settings', 'Settings'], ['backups', 'Backups'], ['audit', 'Audit'], ['status', 'Status']],
+	admin: [['users', 'Users'], ['payments', 'Payments'], ['reports', 'Reports'], ['settings', 'Settings'], ['backups', 'Backups'], ['audit', 'Audit'], ['status', 'Status']],
 };
 
 // Ask to sign in again when a request meets a 401; one prompt for all waiting requests.
@@ -73,6 +76,7 @@ function languageSwitch() {
 async function signOut() {
 	try { await api.logout(); } catch { /* the session dies anyway */ }
 	forgetSavedDrafts();
+	await forgetOffline();
 	for (const k of Object.keys(sessionStorage)) if (k.startsWith('nd.')) sessionStorage.removeItem(k);
 	location.hash = '';
 	location.reload();
@@ -105,6 +109,7 @@ async function checkSystem() {
 	try {
 		const s = await api.system({ auth: false });
 		const warn = [];
+		if (s.backup_never) warn.push('No backup yet.');
 		if (s.backup_stale) warn.push('The last good backup is more than a day old.');
 		if (s.disk_low) warn.push('The disk is nearly full.');
 		if (warn.length) warn.push(hasRole('admin') ? 'See Status and Backups.' : 'Please tell the administrator.');
@@ -125,12 +130,22 @@ function globalKeys(e) {
 	else if (hasRole('frontdesk', 'doctor')) go('/patients');
 }
 
-function connectivity() {
-	const b = $('#offline-banner');
-	const set = () => { b.hidden = navigator.onLine; };
-	addEventListener('online', set);
-	addEventListener('offline', set);
-	set();
+// Sign-out: the patients cached for a Wi-Fi drop leave this computer (writes not yet sent stay).
+async function forgetOffline() {
+	try { await dropCache(); await forgetSent(); } catch { /* no IndexedDB: nothing kept */ }
+}
+
+// Without the network, a reload starts from who was signed in and the settings as last seen
+// (offline/cache.js); the server checks the session again when the link returns.
+async function offlineStart() {
+	try {
+		const { user, settings } = await cachedSession();
+		if (!user || !settings) return null;
+		session.settings = settings;
+		return user;
+	} catch {
+		return null;
+	}
 }
 
 async function boot() {
@@ -138,17 +153,22 @@ async function boot() {
 	const failed = err => replace(main, notice(err.message, 'error'),
 		h('button', { class: 'btn', type: 'button', onclick: () => location.reload() }, 'Try again'));
 	let user = null;
+	let offline = false;
 	try {
 		user = await api.me();
 	} catch (err) {
-		if (err.status !== 401) { failed(err); return; }
+		if (err.status === 0) offline = !!(user = await offlineStart());
+		if (err.status !== 401 && !offline) { failed(err); return; }
 	}
 	if (!user) user = await showLogin();
 	session.user = user;
 	setLang(user.language);
-	try { await loadSettings(); } catch (err) { failed(err); return; }
+	if (!offline) {
+		try { await loadSettings(); } catch (err) { failed(err); return; }
+		try { await rememberSession(user, session.settings); } catch { /* no IndexedDB */ }
+	}
 	buildShell();
-	connectivity();
+	startOffline({ desk: hasRole('frontdesk') });
 	document.addEventListener('keydown', globalKeys);
 	document.addEventListener('nd:route', markNav);
 	checkSystem();

@@ -10,6 +10,7 @@ import { go, home } from './nav.js';
 const DESK = ['frontdesk', 'doctor'];
 const QUEUE = ['frontdesk', 'doctor', 'nurse'];
 const ADMIN = ['admin'];
+const MONEY = ['frontdesk', 'doctor', 'admin'];	// the admin reads the money too
 
 // [pattern, roles, loader]
 const ROUTES = [
@@ -19,9 +20,12 @@ const ROUTES = [
 	['/queue', QUEUE, () => import('./screens/queue.js')],
 	['/vitals', ['nurse', 'doctor'], () => import('./screens/vitals.js')],
 	['/appointments', DESK, () => import('./screens/appointments.js')],
-	['/payments', DESK, () => import('./screens/payments.js')],
+	['/payments', MONEY, () => import('./screens/payments.js')],
+	['/reports', MONEY, () => import('./screens/reports.js')],
+	['/print/receipt/:id', MONEY, () => import('./screens/print-receipt.js')],
 	['/followups', DESK, () => import('./screens/followups.js')],
 	['/consult/:id', ['doctor'], () => import('./screens/consult.js')],
+	['/print/prescription/:id', DESK, () => import('./screens/print-prescription.js')],
 	['/users', ADMIN, () => import('./screens/users.js')],
 	['/settings', ADMIN, () => import('./screens/settings.js')],
 	['/backups', ADMIN, () => import('./screens/backups.js')],

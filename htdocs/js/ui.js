@@ -464,18 +464,6 @@ export function fmtBytes(n) {
 
 // ---------- shared pieces ----------
 
-// The clinic letterhead used on receipts and prescriptions.
-export function letterhead(s = session.settings) {
-	const logo = s.logo_url ? h('img', { class: 'lh-logo', src: s.version && s.logo_url.startsWith('/') ? `${s.logo_url}?v=${s.version}` : s.logo_url, alt: '' }) : null;
-	return h('header', { class: 'letterhead', 'data-testid': 'letterhead' },
-		logo,
-		h('div', { class: 'lh-text' },
-			h('div', { class: 'lh-clinic' }, s.clinic_name || 'Clinic'),
-			s.doctor_name ? h('div', { class: 'lh-doctor' }, s.doctor_name, s.qualification ? `, ${s.qualification}` : '') : null,
-			s.registration_no ? h('div', { class: 'lh-reg' }, `Reg. No. ${s.registration_no}`) : null,
-			h('div', { class: 'lh-contact' }, [s.address, s.phone ? `Phone ${s.phone}` : null].filter(Boolean).join(' · '))));
-}
-
 // A page heading with optional actions on the right.
 export function pageHead(title, ...actions) {
 	return h('div', { class: 'page-head' }, h('h1', {}, title), h('div', { class: 'page-actions' }, actions));
@@ -492,22 +480,6 @@ export function act(fn) {
 		if (b) b.disabled = true;
 		try { await fn(e); } catch (err) { toast(err.message, 'error'); } finally { if (b) b.disabled = false; }
 	};
-}
-
-// Paper size choice for a printout ('A5' default), remembered per kind of document.
-export function paperToggle(sheet, kind) {
-	const key = `nd.paper.${kind}`;
-	const sel = h('select', { id: `${kind}-paper`, 'data-testid': `${kind}-paper`, 'aria-label': 'Paper size' },
-		h('option', { value: 'A5' }, 'A5 paper'), h('option', { value: 'A4' }, 'A4 paper'));
-	const apply = () => {
-		sheet.classList.toggle('sheet-a4', sel.value === 'A4');
-		sheet.classList.toggle('sheet-a5', sel.value !== 'A4');
-		localStorage.setItem(key, sel.value);
-	};
-	sel.value = localStorage.getItem(key) || 'A5';
-	sel.addEventListener('change', apply);
-	apply();
-	return sel;
 }
 
 const ONES = ['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve',

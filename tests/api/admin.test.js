@@ -490,7 +490,8 @@ t.test('system status: admin sees everything, the doctor only the warnings, fron
   t.eq(s.schema_version, t.db('PRAGMA user_version')[0].user_version, 'schema_version');
   t.ok(s.database_bytes > 0 && Number.isInteger(s.wal_bytes), 'database and WAL sizes');
   t.ok(s.disk_free_bytes > 0 && typeof s.disk_low === 'boolean', 'disk');
-  t.eq(s.backup_stale, false, 'a backup was just taken');
+  t.eq([s.backup_stale, s.backup_never], [false, false], 'a backup was just taken: neither old nor missing');
+  t.eq(s.backup_copy, { dir: null, last_file: null, last_at: null }, 'no second place set: backup_copy of nulls');
   t.ok(s.last_backup && s.last_backup.integrity === 'ok', `last_backup ${JSON.stringify(s.last_backup)}`);
   const crt = path.join(VAR, 'tls', 'server.crt');
   const end = /notAfter=(.*)/.exec(execFileSync('openssl', ['x509', '-enddate', '-noout', '-in', crt], { encoding: 'utf8' }))[1];
@@ -506,7 +507,7 @@ t.test('system status: admin sees everything, the doctor only the warnings, fron
   t.ok(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(pool('admin').oldest_started_at || ''), 'oldest_started_at');
   const d = await t.api('GET', '/api/system', { cookie: doc.cookie });
   t.status(d, 200, 'doctor');
-  t.eq(Object.keys(d.json).sort(), ['backup_stale', 'disk_low'], 'doctor sees only the warnings');
+  t.eq(Object.keys(d.json).sort(), ['backup_never', 'backup_stale', 'disk_low'], 'doctor sees only the warnings');
   t.status(await t.api('GET', '/api/system', { cookie: desk.cookie }), 403, 'front desk');
 });
 

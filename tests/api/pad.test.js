@@ -1,5 +1,5 @@
 'use strict';
-// pad.test.js — the doctor's pad (cgi-bin/visits/, schema 007_pad_safety):
+// pad.test.js — the doctor's pad (cgi-bin/visits/, the pad-safety migration):
 // brand names find their generic (q=dolo → Paracetamol 650 mg tablet, brand
 // "Dolo 650"), the allergy check (Penicillin/Amoxicillin, sulpha/
 // cotrimoxazole, aspirin/NSAID refused at finalize without an override and

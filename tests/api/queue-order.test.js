@@ -140,6 +140,10 @@ t.test('queue order: markers: paid today, the appointment that brought them, vit
   let es = await list();
   const of = (x) => es.find((e) => e.id === x.id);
   t.eq(of(a).paid_paise, 35000, 'paid_paise sums the day\'s payments');
+  const v = await t.api('POST', `/api/payments/${pay2.json.id}/void`, { cookie: S.admin, body: { reason: 'Entered twice' } });
+  t.status(v, 200, 'the admin voids the second');
+  es = await list();
+  t.eq(of(a).paid_paise, 30000, 'a voided payment is not counted');
   t.eq(of(b).paid_paise, 0, 'another patient has paid nothing');
   const pid = await t.patient(S.desk);
   const today = t.db("SELECT day FROM queue ORDER BY id DESC LIMIT 1")[0].day;

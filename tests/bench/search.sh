@@ -71,8 +71,14 @@ measure() {
 		urls+=(-o /dev/null "$base/api/patients?q=$(printf '%s' "$q" | jq -sRr @uri)")
 		i=$((i + 1))
 	done
-	curl -sk -H "Cookie: $cookie" -w '%{http_code} %{time_starttransfer} %{time_pretransfer}\n' "${urls[@]}" |
-		awk '{ printf "%.3f %s\n", ($2 - $3) * 1000, $1 }' | sort -n |
+	curl -sk -H "Cookie: $cookie" -w '%{http_code} %{time_starttransfer} %{time_pretransfer} %{url_effective}\n' "${urls[@]}" |
+		awk '{ printf "%.3f %s %s\n", ($2 - $3) * 1000, $1, $4 }' | sort -n > "$TMP/$kind.times"
+	# The slowest query of the kind, by its worst time (DETAIL=1: each query's median and worst).
+	if [[ ${DETAIL:-0} == 1 ]]; then
+		sort -k3,3 -k1,1n "$TMP/$kind.times" | awk '{ q = $3; sub(/.*q=/, "", q); n[q]++; t[q, n[q]] = $1 }
+			END { for (q in n) printf "      %-40s median %7.2f ms  worst %7.2f ms\n", q, t[q, int((n[q] + 1) / 2)], t[q, n[q]] }'
+	fi
+	cat "$TMP/$kind.times" |
 		awk -v k="$kind" '$2 != 200 { bad++ } { t[NR] = $1 }
 		END { n = NR; i99 = int(n * 0.99); if (i99 < n * 0.99) i99++
 			printf "  %-8s %4d requests  p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms  non-200 %d\n",

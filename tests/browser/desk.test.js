@@ -164,6 +164,50 @@ t.test('desk: the owner’s audit screen names people and patients, folds reads,
   await ctx.close();
 });
 
+t.test('desk: the owner sets the second copy’s folder on the Backups screen; the status names the last copy', async () => {
+  need();
+  const { ctx, page: p } = await context({ width: 768, height: 1024 }, S.admin);
+  await p.goto(`${BASE}/#/backups`);
+  await p.waitForSelector('#copy-form');
+  await p.waitForSelector('[data-testid=copy-state] .notice, [data-testid=copy-state] p');
+  const dir = `/tmp/nd-desk-usb-${process.pid}`;
+  await p.fill('#copy-dir', 'usb/backups');
+  await p.click('#copy-save');
+  await p.waitForFunction(() => /full path/.test(document.querySelector('#copy-dir-error')?.textContent || ''));
+  await p.fill('#copy-dir', dir);
+  await p.click('#copy-save');
+  await p.waitForFunction(() => /cannot write|No copy made/.test(document.querySelector('[data-testid=copy-state]').textContent));
+  const got = await t.api('GET', '/api/backups/copy', { cookie: S.admin });
+  t.eq([got.json.dir, got.json.reachable], [dir, false], 'saved (the folder is not there: not reachable, said so)');
+  await p.screenshot({ path: `${SHOTS}/desk-768-backups.png`, fullPage: true });
+  await p.goto(`${BASE}/#/status`);
+  await p.waitForSelector('#status-table');
+  const copyRow = await p.innerText('#status-table tr[data-key=backup_copy] td');
+  t.ok(copyRow.includes(dir), `the status names the second place: ${copyRow}`);
+  await p.screenshot({ path: `${SHOTS}/desk-768-status.png`, fullPage: true });
+  t.status(await t.api('PUT', '/api/backups/copy', { cookie: S.admin, body: { dir: null } }), 200, 'cleared again');
+  await ctx.close();
+});
+
+t.test('desk: every screen of the front desk and the owner fits 768 px and 1366 px (no sideways scrolling)', async () => {
+  need();
+  for (const [who, cookie, screens] of [['frontdesk', S.desk.cookie, ['patients', 'register', 'queue', 'appointments', 'payments']],
+    ['admin', S.admin, ['users', 'settings', 'backups', 'audit', 'status']]]) {
+    for (const width of [768, 1366]) {
+      const { ctx, page: p } = await context({ width, height: width === 768 ? 1024 : 768 }, cookie);
+      for (const sc of screens) {
+        await p.goto(`${BASE}/#/${sc}`);
+        await p.waitForSelector('main h1');
+        await p.waitForTimeout(300);
+        const over = await p.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+        if (over > 0) await p.screenshot({ path: `${SHOTS}/desk-${width}-${sc}.png`, fullPage: true });
+        t.ok(over <= 0, `${who} ${sc} at ${width} px: ${over > 0 ? `${over} px too wide` : 'fits'}`);
+      }
+      await ctx.close();
+    }
+  }
+});
+
 t.test('desk: no page errors', async () => {
   need();
   t.eq(S.problems, [], 'page errors');

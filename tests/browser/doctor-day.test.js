@@ -8,7 +8,7 @@
 // loses nothing (autosave to the server + the copy kept in the browser);
 // finalize; the A5 prescription printed to PDF holds the letterhead (clinic,
 // doctor, registration number), the patient, the medicines and their doses in
-// plain words and the Tamil complaint; the queue shows the token done.
+// plain words and the Tamil advice (not the complaint); the queue shows the token done.
 // Every write is checked in the database too. Ids: htdocs/README.md.
 const t = require('../lib/t.js');
 const H = require('./day-helpers.js');
@@ -21,7 +21,7 @@ function need(...keys) {
 }
 
 const COMPLAINT = 'இரண்டு நாட்களாக காய்ச்சல், தலைவலி (fever and headache for 2 days)';
-const ADVICE = 'Drink plenty of water; rest at home.';
+const ADVICE = 'Drink plenty of water; rest at home. நிறைய தண்ணீர் குடிக்கவும்.';
 // [what is typed, the suggestion picked, how the dose is entered, dose, timing, days, plain words]
 const RX = [
 	{ q: 'Paraceta', pick: 'Paracetamol 650 mg tablet', medicine: 'Paracetamol', strength: '650 mg', form: 'tablet',
@@ -84,7 +84,9 @@ t.test('doctor day: letterhead set, a patient with allergies, one earlier finali
 	const v1 = await t.api('PATCH', `/api/visits/${v0.json.id}`, {
 		cookie: S.doc.cookie, body: {
 			version: v0.json.version, complaint: S.oldComplaint, diagnoses: [{ text: 'Acute bronchitis' }],
-			prescriptions: [{ medicine: 'Amoxicillin', strength: '500 mg', form: 'capsule', dose: '1-1-1', timing: 'after_food', duration_days: 5 }],
+			// A penicillin for a patient allergic to penicillin: finalized only with the doctor's reason.
+			prescriptions: [{ medicine: 'Amoxicillin', strength: '500 mg', form: 'capsule', dose: '1-1-1', timing: 'after_food', duration_days: 5,
+				allergy_override: 'Took amoxicillin in 2024 without a reaction' }],
 		},
 	});
 	t.status(v1, 200, 'PATCH the earlier visit');
@@ -256,7 +258,7 @@ t.test('doctor day: Ctrl+Enter finalizes; the visit is read-only and the queue e
 	t.status(late, 409, 'PATCH after finalize');
 });
 
-t.test('doctor day: the A5 prescription PDF holds letterhead, patient, three medicines in plain words, Tamil complaint', async () => {
+t.test('doctor day: the A5 prescription PDF holds letterhead, patient, three medicines in plain words, Tamil advice', async () => {
 	need('visit');
 	const p = S.page;
 	t.eq(await p.inputValue('#rx-paper'), 'A5', 'A5 by default');
@@ -274,8 +276,9 @@ t.test('doctor day: the A5 prescription PDF holds letterhead, patient, three med
 	}
 	for (const chrome of ['Sign out', 'Back to queue', 'Print (P)']) t.ok(!txt.includes(chrome), `no screen chrome ("${chrome}") on paper`);
 	// pdftotext gives the Tamil back intact (Noto Sans Tamil from fonts-noto-core embeds
-	// a ToUnicode map), so the complaint is checked in the PDF's own text.
-	t.ok(txt.includes(COMPLAINT), `Tamil complaint "${COMPLAINT}" in the PDF`);
+	// a ToUnicode map), so the Tamil advice is checked in the PDF's own text. The
+	// complaint is the doctor's, not the printout's (GET /api/visits/{id}/prescription).
+	t.ok(!txt.includes(COMPLAINT), 'the complaint is not printed');
 	// The Tamil text is set in a font that has Tamil glyphs (Noto Sans Tamil).
 	const fonts = require('node:child_process').execFileSync('pdffonts', [pdf.file], { encoding: 'utf8' });
 	t.ok(/Tamil/i.test(fonts), `a Tamil font embedded: ${fonts}`);

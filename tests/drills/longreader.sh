@@ -37,7 +37,9 @@ wal_size() { stat -c %s "$WAL" 2>/dev/null || echo 0; }
 # WAL back and the next writer starts it again from the top.
 wal_salt() { od -An -tx1 -j16 -N8 "$WAL" 2>/dev/null | tr -d ' \n'; }
 
-# Some rows first, so that the reader has something to read.
+# Some rows first, so that the reader has something to read; the users made here are reused by
+# the later writers (they only sign in).
+export WRITER_USERS=$OUT/users.json
 export WRITER_CLIENTS=2 WRITER_SECONDS=6
 node "$ROOT/tests/drills/writer.js" "$BASE" "$ACKS" "$STOP" > "$OUT/writer0.log" 2>&1
 wal0=$(wal_size) salt0=$(wal_salt)

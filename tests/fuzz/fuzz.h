@@ -122,6 +122,10 @@ static const char *const fz_token[] = {
 	"ExpiredExpiredExpiredExpiredExpiredExpired0",	/* 1, expired */
 };
 
+/* Columns named: later migrations may add some (with defaults). */
+#define FZ_USER	"INSERT INTO users (id, username, name, role, password_hash," \
+	" active, version, created_at, updated_at) VALUES "
+
 static const char fz_schema[] =
 #include "schema.inc"
     ;
@@ -140,17 +144,15 @@ fz_db_init(void)
 	if (!db_open(":memory:", 1) || db_exec(fz_schema) != SQLITE_OK)
 		fz_fail("the in-memory database with the schema does not open");
 	o = (size_t)snprintf(sql, sizeof(sql),
-	    /* Columns named: migrations add columns to users (language). */
-	    "INSERT INTO users (id, username, name, role, password_hash, active,"
-	    " version, created_at, updated_at) VALUES"
-	    " (1, 'adm', 'Adm', 'admin', 'x', 1, 1, 'a', 'a'),"
-	    " (2, 'doc', 'Doc', 'doctor', 'x', 1, 1, 'a', 'a'),"
-	    " (3, 'desk', 'Desk', 'frontdesk', 'x', 1, 1, 'a', 'a'),"
-	    " (4, 'gone', 'Gone', 'doctor', 'x', 0, 1, 'a', 'a');");
+	    FZ_USER "(1, 'adm', 'Adm', 'admin', 'x', 1, 1, 'a', 'a');"
+	    FZ_USER "(2, 'doc', 'Doc', 'doctor', 'x', 1, 1, 'a', 'a');"
+	    FZ_USER "(3, 'desk', 'Desk', 'frontdesk', 'x', 1, 1, 'a', 'a');"
+	    FZ_USER "(4, 'gone', 'Gone', 'doctor', 'x', 0, 1, 'a', 'a');");
 	for (i = 0; i < ND_NELEM(fz_token); i++) {
 		auth_token_hash(fz_token[i], hash);
 		o += (size_t)snprintf(sql + o, sizeof(sql) - o,
-		    "INSERT INTO sessions VALUES (%zu, '%s', %zu, %lld, %lld, NULL);",
+		    "INSERT INTO sessions (id, token_hash, user_id, created_at,"
+		    " last_seen, ip) VALUES (%zu, '%s', %zu, %lld, %lld, NULL);",
 		    i + 1, hash, i < 4 ? i + 1 : 1,
 		    i < 4 ? now : now - 20 * 3600, i < 4 ? now : now - 20 * 3600);
 	}

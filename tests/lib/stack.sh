@@ -1,6 +1,7 @@
 # stack.sh — start and stop a real NalamDesk stack for tests (sourced).
 #   stack_start VAR PORT [run.sh options...]   starts deploy/run.sh in its own
-#       process group with the ASan programs, waits for /api/health (60 s);
+#       process group with the ASan programs (no scheduled backups unless
+#       ND_BACKUP_SCHEDULE=1), waits for /api/health (60 s);
 #       sets STACK_PID; the launcher's output goes to VAR.log
 #   stack_stop                                 stops it (TERM, then KILL)
 #   free_port                                  prints an unused loopback port
@@ -24,14 +25,17 @@ free_port() {
 }
 
 stack_start() {
-	local var=$1 port=$2
+	local var=$1 port=$2 sched=--no-backup-schedule
 	shift 2
+	# No scheduled backups in a test's stack (one at 14:00 would change what a test counts),
+	# but for the backup drill (ND_BACKUP_SCHEDULE=1, with NALAMDESK_BACKUP_EVERY).
+	[ "${ND_BACKUP_SCHEDULE:-0}" = 1 ] && sched=""
 	mkdir -p "$var"
 	setsid env ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:halt_on_error=1" \
 		UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
 		NALAMDESK_ADMIN_PASSWORD="$ND_ADMIN_PASSWORD" \
 		bash "$ND_ROOT/deploy/run.sh" --var "$var" --port "$port" \
-		--bin "${ND_BIN:-$ND_ROOT/build/asan/bin}" "$@" > "$var.log" 2>&1 < /dev/null &
+		--bin "${ND_BIN:-$ND_ROOT/build/asan/bin}" $sched "$@" > "$var.log" 2>&1 < /dev/null &
 	STACK_PID=$!
 	for _ in $(seq 1 600); do
 		if curl -ksf -o /dev/null "https://127.0.0.1:$port/api/health"; then

@@ -1,6 +1,8 @@
 // appointments.js — one day's appointments: book, mark arrived (which puts the
 // patient in that day's queue) or cancel.
 import { api } from '../api.js';
+import { send } from '../offline/outbox.js';
+import { cachedAppointments } from '../offline/cache.js';
 import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, onKeys, toast, todayISO, addDays, fmtDate, fmtClock, patientMeta, act } from '../ui.js';
 import { patientPicker } from '../shared/patient-picker.js';
 
@@ -20,8 +22,14 @@ export function render(root, params, query) {
 			const rows = await api.appointments(day);	// in time order
 			replace(list, rows.length ? table(rows) : notice('No appointments on this day.'));
 		} catch (err) {
+			if (err.status === 0) { await offlineList(); return; }
 			replace(list, notice(err.message, 'error'));
 		}
+	};
+	// Without the network: the day's appointments as kept on this computer (today and later).
+	const offlineList = async () => {
+		const rows = await cachedAppointments(day).catch(() => []);
+		replace(list, notice('Offline: the appointments as last seen on this computer.', 'warn'), rows.length ? table(rows) : notice('No appointments kept for this day.'));
 	};
 	const setDay = d => { if (d) { day = d; load(); form.elements.date.value = d; form.elements.date.echo(); } };
 
@@ -61,8 +69,10 @@ export function render(root, params, query) {
 		},
 		cancel: () => { picker.set(null); form.reset(); form.elements.date.value = day; },
 		submit: async v => {
-			await api.book({ patient_id: picker.value.id, date: v.date, time: v.time, ...(v.reason ? { reason: v.reason } : {}) });
-			toast(`Booked ${picker.value.name} on ${fmtDate(v.date)} at ${fmtClock(v.time)}`, 'ok');
+			const r = await send('appointment', { patient_id: picker.value.id, date: v.date, time: v.time, ...(v.reason ? { reason: v.reason } : {}) },
+				{ name: picker.value.name, date: fmtDate(v.date), time: fmtClock(v.time) });
+			if (r.pending) toast(`${picker.value.name} on ${fmtDate(v.date)} at ${fmtClock(v.time)}: kept on this computer, booked when the connection returns`, 'warn');
+			else toast(`Booked ${picker.value.name} on ${fmtDate(v.date)} at ${fmtClock(v.time)}`, 'ok');
 			picker.set(null);
 			form.elements.time.value = '';
 			form.elements.reason.value = '';

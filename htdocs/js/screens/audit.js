@@ -30,9 +30,10 @@ function what(a) {
 	return `${words} · ${a.count} times, ${span}`;
 }
 
-// The record concerned: the patient by name and clinic number, a staff account by name.
+// The record concerned: the patient by name and clinic number (and the receipt, with a void's
+// reason), a staff account by name.
 function record(a) {
-	if (a.patient) return `${a.patient.name} · ${clinicNo(a.patient)}`;
+	if (a.patient) return [`${a.patient.name} · ${clinicNo(a.patient)}`, a.entity === 'payment' ? a.entity_name : null].filter(Boolean).join(' · ');
 	if (a.entity === 'user' && a.entity_name) return `Staff: ${a.entity_name}`;
 	if (a.entity === 'patient' && a.action === 'patient.search') return '';
 	return [a.entity, a.entity_id].filter(x => x !== null && x !== undefined && x !== '').join(' #');

@@ -9,13 +9,14 @@
 // pad sits above the fold.
 import { api } from '../api.js';
 import { h, $, $$, replace, notice, btn, field, dateEcho, clinicNo, input, select, textarea, searchList, debounce, toast, onKeys,
-	setFieldError, clearErrors, fmtDate, todayISO, addDays, ageOf, sexLabel, ageSex, letterhead, paperToggle, act } from '../ui.js';
+	setFieldError, clearErrors, fmtDate, todayISO, addDays, ageOf, sexLabel, act } from '../ui.js';
 import { session, DRAFT_PREFIX } from '../session.js';
 import { go } from '../nav.js';
-import { DOSE_PRESETS, TIMINGS, FORMS, normaliseDose, rxLine, rxLocal, medicineName, isFinal, vitalsLine, visitSummary } from '../rx.js';
+import { DOSE_PRESETS, TIMINGS, FORMS, normaliseDose, isFinal, visitSummary } from '../rx.js';
 import { VITALS, plainVitals, vitalsBrief } from '../shared/vitals.js';
 import { callNextPatient, askFinishAndNext } from '../shared/queue-actions.js';
-import { tIn } from '../i18n.js';
+import { prescriptionSheet } from '../shared/prescription-sheet.js';
+import { applyPage, paperSelect } from '../shared/print-sheet.js';
 
 const SAVE_DELAY_MS = 1000;
 const RETRY_MS = 5000;
@@ -27,50 +28,18 @@ const searchMedicines = q => api.medicines(q);
 
 // ---------- the printout ----------
 
-function prescriptionSheet(v, p) {
-	const s = session.settings;
-	const rx = v.prescriptions || [];
-	const dx = (v.diagnoses || []).map(d => d.code ? `${d.text} (${d.code})` : d.text).join('; ');
-	const vit = vitalsLine(v.vitals);
-	const notes = rx.some(m => m.instructions);
-	return h('article', { class: 'sheet prescription', id: 'prescription', 'data-testid': 'prescription', lang: 'en' },
-		letterhead(),
-		h('div', { class: 'rx-patient' },
-			h('div', {}, h('b', {}, 'Name: '), p.name),
-			h('div', {}, h('b', {}, 'Age/Sex: '), ageSex(p)),
-			h('div', {}, h('b', {}, 'Clinic no.: '), p.clinic_no),
-			h('div', {}, h('b', {}, 'Date: '), fmtDate(v.date))),
-		vit ? h('p', { class: 'rx-vitals' }, vit) : null,
-		v.complaint ? h('p', {}, h('b', {}, 'Complaints: '), v.complaint) : null,
-		dx ? h('p', { 'data-testid': 'rx-diagnosis' }, h('b', {}, 'Diagnosis: '), dx) : null,
-		p.allergies ? h('p', { class: 'allergy' }, h('b', {}, 'Allergies: '), p.allergies) : null,
-		rx.length ? h('section', { class: 'rx-block' },
-			h('div', { class: 'rx-symbol', 'aria-hidden': 'true' }, '℞'),
-			h('table', { class: 'rx-table', 'data-testid': 'rx-print-table' },
-				h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'Medicine'),
-					h('th', {}, 'How to take', p.language && p.language !== 'en' ? h('span', { class: 'rx-local', lang: p.language }, tIn(p.language, 'rx.how_to_take')) : null),
-					notes ? h('th', {}, 'Notes') : null)),
-				h('tbody', {}, rx.map((m, i) => h('tr', { 'data-testid': 'rx-print-row' },
-					h('td', {}, i + 1),
-					h('td', { class: 'rx-med' }, medicineName(m)),
-					h('td', {}, rxLine(m), rxLocal(m)),
-					notes ? h('td', {}, m.instructions || '') : null))))) : null,
-		v.advice ? h('p', { class: 'rx-advice' }, h('b', {}, 'Advice: '), v.advice) : null,
-		v.follow_up_date ? h('p', { 'data-testid': 'rx-follow-up' }, h('b', {}, 'Review on: '), fmtDate(v.follow_up_date)) : null,
-		h('footer', { class: 'signature' },
-			h('div', { class: 'sig-line' }, s.doctor_name || session.user?.name || ''),
-			h('div', { class: 'muted' }, [s.qualification, s.registration_no ? `Reg. No. ${s.registration_no}` : null].filter(Boolean).join(' · '))));
-}
-
+// The finalized visit V of patient P as its printed prescription (the same
+// sheet as the print address #/print/prescription/<id>), on the clinic's paper.
 function showPrint(page, v, p) {
-	const sheet = prescriptionSheet(v, p);
+	const sheet = prescriptionSheet({ ...v, patient: p });
 	const printBtn = btn('Print (P)', () => window.print(), { id: 'rx-print', class: 'btn primary', 'data-testid': 'rx-print' });
 	replace(page,
 		h('div', { class: 'page-head no-print' }, h('h1', {}, `Prescription — ${p.name}`),
-			h('div', { class: 'page-actions' }, paperToggle(sheet, 'rx'), printBtn,
+			h('div', { class: 'page-actions' }, paperSelect(sheet, 'rx-paper'), printBtn,
 				btn('Patient', () => go(`/patient/${p.id}`), { id: 'rx-patient' }),
 				btn('Back to queue', () => go('/queue'), { id: 'rx-back', 'data-testid': 'rx-back' }))),
 		h('div', { class: 'sheet-wrap' }, sheet));
+	applyPage(sheet);
 	printBtn.focus();
 	return onKeys({ p: () => window.print() });
 }
@@ -125,6 +94,40 @@ function updateBmi(form) {
 	$('#consult-bmi', form).textContent = w > 0 && ht > 0.3 ? (w / ht / ht).toFixed(1) : '—';
 }
 
+// A search answer in the drop-down: "Dolo 650 — Paracetamol 650 mg tablet"
+// for a brand, "Paracetamol 650 mg tablet" for a generic (its allergy class
+// in the tooltip).
+function medicineOption(m) {
+	const what = [m.name, m.strength, m.form].filter(Boolean).join(' ');
+	const title = m.class ? `${(m.ingredients || []).join(' + ')}: ${m.class}` : null;
+	return m.brand
+		? h('span', { 'data-brand': m.brand, title }, h('b', {}, m.brand), h('span', { class: 'muted' }, ` — ${what}`))
+		: h('span', { title }, m.name, m.strength || m.form ? h('span', { class: 'muted' }, ` ${[m.strength, m.form].filter(Boolean).join(' ')}`) : '');
+}
+
+// The warnings of the server (GET/PATCH answer's warnings, or finalize's
+// conflicts) on the rows they name: INDEX counts the lines sent, which are
+// the complete rows. An allergy shows the box for the override reason.
+function showRxWarnings(rxBody, warnings = [], conflicts = []) {
+	const sent = $$('tr', rxBody).filter(tr => { const m = readRx(tr); return m.medicine && m.dose; });
+	for (const tr of $$('tr', rxBody)) {
+		replace($('.rx-warn', tr));
+		tr.classList.remove('rx-allergic', 'rx-duplicate');
+		const o = $('.rx-override', tr);
+		o.hidden = !o.value;
+	}
+	const mark = (i, kind, text) => {
+		const tr = sent[i];
+		if (!tr) return null;
+		tr.classList.add(kind === 'allergy' ? 'rx-allergic' : 'rx-duplicate');
+		$('.rx-warn', tr).append(h('div', { class: `rx-warn-${kind}`, 'data-kind': kind }, text));
+		if (kind === 'allergy') $('.rx-override', tr).hidden = false;
+		return tr;
+	};
+	for (const w of warnings) mark(w.index, w.kind === 'allergy' ? 'allergy' : 'duplicate', `${w.message}${w.overridden ? ' Reason given.' : ''}`);
+	return conflicts.map(c => mark(c.index, 'allergy', `Allergy: "${c.allergy}". Give a reason to prescribe ${c.medicine} anyway, or change it.`)).filter(Boolean);
+}
+
 function rxRow(m = {}, onChange) {
 	const med = input('rx_medicine', { class: 'rx-medicine', value: m.medicine || '', 'aria-label': 'Medicine', placeholder: 'Medicine', 'data-key': 'medicine' });
 	const list = h('ul', { class: 'dropdown' });
@@ -135,6 +138,14 @@ function rxRow(m = {}, onChange) {
 	timing.value = m.timing || '';
 	const days = input('rx_days', { class: 'rx-days', value: m.duration_days ?? '', type: 'number', min: 1, max: 365, inputmode: 'numeric', 'aria-label': 'Days', placeholder: 'days', 'data-key': 'duration_days' });
 	const instr = input('rx_instructions', { class: 'rx-instructions', value: m.instructions || '', 'aria-label': 'Instructions', placeholder: 'e.g. with warm water', 'data-key': 'instructions' });
+	// The brand the doctor picked (printed beside the generic), the allergy
+	// warning of the line and the reason to prescribe it anyway.
+	const brand = input('rx_brand', { type: 'hidden', value: m.brand || '', 'data-key': 'brand' });
+	const brandTag = h('span', { class: 'rx-brand-tag', 'data-testid': 'rx-brand-tag' }, m.brand || '');
+	const warn = h('div', { class: 'rx-warn', 'data-testid': 'rx-warning', 'aria-live': 'polite' });
+	const override = input('rx_override', { class: 'rx-override', value: m.allergy_override || '', hidden: !m.allergy_override,
+		'aria-label': 'Reason to prescribe despite the allergy', placeholder: 'Reason to prescribe despite the allergy', 'data-key': 'allergy_override', 'data-testid': 'rx-override' });
+	med.addEventListener('input', () => { brand.value = ''; brandTag.textContent = ''; });
 	const presets = h('div', { class: 'presets' }, DOSE_PRESETS.map(d => h('button', {
 		type: 'button', class: 'chip', tabindex: -1, 'data-dose': d, 'data-testid': 'rx-preset',
 		onclick: () => { dose.value = d; onChange(); timing.focus(); },
@@ -144,16 +155,20 @@ function rxRow(m = {}, onChange) {
 		if (n !== dose.value) { dose.value = n; onChange(); }
 	});
 	const tr = h('tr', { 'data-testid': 'rx-row' },
-		h('td', { class: 'combo' }, med, list), h('td', {}, strength), h('td', {}, form),
+		h('td', { class: 'combo' }, med, list, brand, brandTag, warn, override), h('td', {}, strength), h('td', {}, form),
 		h('td', {}, dose, presets), h('td', {}, timing), h('td', {}, days), h('td', {}, instr),
 		h('td', {}, h('button', { type: 'button', class: 'btn small', 'aria-label': 'Remove medicine', 'data-testid': 'rx-remove', onclick: () => { tr.remove(); onChange(); } }, '✕')));
 	searchList({
 		input: med, list, dropdown: true, search: searchMedicines,
-		render: m2 => h('span', {}, m2.name, m2.strength || m2.form ? h('span', { class: 'muted' }, ` ${[m2.strength, m2.form].filter(Boolean).join(' ')}`) : ''),
+		render: medicineOption,
+		// A pick brings its own strength and form (a brand's are on its pack):
+		// never the strength a row had before.
 		onPick: m2 => {
 			med.value = m2.name;
-			if (m2.strength && !strength.value) strength.value = m2.strength;
-			if (m2.form && !form.value) form.value = m2.form;
+			brand.value = m2.brand || '';
+			brandTag.textContent = m2.brand || '';
+			strength.value = m2.strength || '';
+			form.value = m2.form || '';
 			onChange();
 			(strength.value ? dose : strength).focus();
 		},
@@ -280,6 +295,7 @@ export async function render(root, { id }) {
 	(data.prescriptions || []).forEach(m => addRx(m, false));
 	if (!rxBody.children.length) addRx({}, false);
 	updateBmi(form);
+	if (!dirty) showRxWarnings(rxBody, visit.warnings);
 
 	// --- saving ---
 	// forServer: only complete medicine lines (the server needs medicine and dose);
@@ -351,6 +367,7 @@ export async function render(root, { id }) {
 			try {
 				const r = await api.saveVisit(visit.id, { ...collect(true), version });
 				version = r.version;
+				showRxWarnings(rxBody, r.warnings);
 				clearErrors(form);
 				if (edits === mark) dirty = false;
 				keepLocal();
@@ -400,7 +417,15 @@ export async function render(root, { id }) {
 	async function finalize() {
 		if (incompleteRx()) return false;
 		if (!(await save())) { toast('The visit could not be saved, so it was not finalized.', 'error'); return false; }
-		visit = await api.finalize(visit.id);
+		try {
+			visit = await api.finalize(visit.id);
+		} catch (err) {
+			if (err.code !== 'allergy_conflict') throw err;
+			const rows = showRxWarnings(rxBody, [], err.conflicts || []);
+			$('#rx-error', form).textContent = err.message;
+			$('.rx-override', rows[0] || rxBody)?.focus();
+			return false;
+		}
 		finalized = true;
 		localStorage.removeItem(key);
 		toast('Visit finalized', 'ok');
@@ -440,7 +465,7 @@ export async function render(root, { id }) {
 		const tr = e.target.closest('tr[data-testid=rx-row]');
 		if (tr) {	// Enter walks along the row; on the last box it opens a new row
 			e.preventDefault();
-			const boxes = $$('[data-key]', tr);
+			const boxes = $$('[data-key]', tr).filter(b => b.type !== 'hidden' && !b.hidden);
 			const i = boxes.indexOf(e.target);
 			if (i >= 0 && i < boxes.length - 1) boxes[i + 1].focus();
 			else addRx();

@@ -10,6 +10,21 @@ import { loadPatient } from '../shared/patient-loader.js';
 import { patientForm, patientPayload, validatePatient } from '../shared/patient-form.js';
 import { addToQueueDialog, openConsultation } from '../shared/queue-actions.js';
 
+// The patient's finalized prescriptions, each with a link to its print
+// address: the front desk reprints one a patient lost.
+function prescriptionsBox(p) {
+	const box = h('section', { id: 'patient-prescriptions', class: 'card', 'data-testid': 'patient-prescriptions', 'aria-label': 'Prescriptions' },
+		h('h2', {}, 'Prescriptions'), notice('Loading…'));
+	api.patientPrescriptions(p.id).then(list => {
+		replace(box, h('h2', {}, 'Prescriptions'), list.length
+			? h('ul', { class: 'rx-list' }, list.map(x => h('li', { 'data-testid': 'patient-prescription', 'data-id': x.visit_id },
+				h('a', { href: `#/print/prescription/${x.visit_id}`, 'data-testid': 'reprint' }, `Print the prescription of ${fmtDate(x.date)}`),
+				h('span', { class: 'muted' }, ` · ${x.medicines} medicine${x.medicines === 1 ? '' : 's'}`))))
+			: notice('No finalized prescriptions yet.'));
+	}, err => replace(box, h('h2', {}, 'Prescriptions'), notice(err.message, 'error')));
+	return box;
+}
+
 function details(p) {
 	const row = (label, value, attrs = {}) => value ? [h('dt', {}, label), h('dd', attrs, value)] : null;
 	return h('dl', { class: 'details', id: 'patient-details', 'data-testid': 'patient-details' },
@@ -39,7 +54,7 @@ export async function render(root, { id }) {
 				btn('Appointment', () => go(`/appointments?patient=${p.id}`), { id: 'patient-appointment', 'data-testid': 'patient-appointment' }),
 				isDoctor ? btn('Start consultation', act(() => openConsultation({ patientId: p.id })), { id: 'patient-consult', 'data-testid': 'patient-consult' }) : null),
 			h('div', { class: isDoctor ? 'two-col' : '' },
-				h('section', {}, details(p)),
+				h('section', {}, details(p), prescriptionsBox(p)),
 				isDoctor ? h('section', { id: 'patient-visits', class: 'history', 'data-testid': 'patient-visits', 'aria-label': 'Visit history' }, h('h2', {}, 'Visits'), notice('Loading…')) : null));
 		if (isDoctor) loadVisits();
 	};

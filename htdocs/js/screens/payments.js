@@ -1,118 +1,273 @@
-// payments.js — take a payment (rupees on screen, integer paise on the wire),
-// show and print the receipt on the clinic letterhead, and the daily report.
+// payments.js — a day's money: take a payment (rupees on screen, integer paise
+// on the wire), itemised from the clinic's list of charges if wanted; the
+// day's receipts with a reprint at each one's print address and, for the
+// admin, a void with a reason; and the day's report. The admin reads all of
+// it but takes no payment. The receipt itself is drawn by shared/receipt.js.
 import { api } from '../api.js';
-import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, onKeys, toast, money, rupeesToPaise,
-	paiseToRupees, todayISO, fmtDateTime, letterhead, paperToggle, amountInWords } from '../ui.js';
-import { session } from '../session.js';
+import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, onKeys, toast, dialog, money,
+	rupeesToPaise, paiseToRupees, todayISO, addDays, fmtDate, fmtTime, clinicNo } from '../ui.js';
+import { session, hasRole } from '../session.js';
 import { patientPicker } from '../shared/patient-picker.js';
+import { receiptSheet, PAY_MODES, modeLabel } from '../shared/receipt.js';
+import { applyPage, paperSelect } from '../shared/print-sheet.js';
+import { go } from '../nav.js';
+import { send, waitFor } from '../offline/outbox.js';
 import { tIn } from '../i18n.js';
 
-const MODES = [['cash', 'Cash'], ['upi', 'UPI'], ['card', 'Card']];
+const ITEMS_MAX = 20;	// the server's limit of lines on one bill
 
-// The receipt of payment R (POST /api/payments answers it with its patient), labelled in the
-// language the patient reads; with the clinic's UPI QR code for the amount when it has a UPI ID.
-function receiptSheet(r) {
-	const pl = r.patient.language || 'en';
-	const L = (key, vars) => tIn(pl, key, vars);
-	const qr = r.upi_qr_url ? h('figure', { class: 'receipt-upi', 'data-testid': 'receipt-upi' },
-		h('img', { src: r.upi_qr_url, alt: 'UPI QR', width: 132, height: 132, 'data-testid': 'receipt-qr' }),
-		h('figcaption', {}, L('receipt.upi_scan'))) : null;
-	return h('article', { class: 'sheet receipt', id: 'receipt', 'data-testid': 'receipt', lang: pl },
-		letterhead(),
-		h('h2', { class: 'sheet-title' }, L('receipt.title')),
-		h('div', { class: 'receipt-body' },
-			h('table', { class: 'kv' }, h('tbody', {},
-				h('tr', {}, h('th', {}, L('receipt.no')), h('td', { id: 'receipt-no', 'data-testid': 'receipt-no' }, r.receipt_no)),
-				h('tr', {}, h('th', {}, L('receipt.date')), h('td', {}, fmtDateTime(r.created_at))),
-				h('tr', {}, h('th', {}, L('receipt.patient')), h('td', {}, r.patient.name, ` (${L('receipt.clinic_no', { n: r.patient.clinic_no })})`)),
-				h('tr', {}, h('th', {}, L('receipt.amount')), h('td', { id: 'receipt-amount', class: 'amount', 'data-testid': 'receipt-amount' }, money(r.amount_paise))),
-				h('tr', {}, h('th', {}, ''), h('td', { class: 'muted' }, amountInWords(r.amount_paise))),
-				h('tr', {}, h('th', {}, L('receipt.paid_by')), h('td', {}, L(`mode.${r.mode}`))),
-				r.note ? h('tr', {}, h('th', {}, L('receipt.for')), h('td', {}, r.note)) : null)),
-			qr),
-		h('div', { class: 'signature' }, h('div', { class: 'sig-line' }, L('receipt.received_by')), h('div', {}, session.user?.name || '')));
-}
-
-function report(box) {
-	const date = input('date', { id: 'report-date', type: 'date', value: todayISO(), 'data-testid': 'report-date', 'aria-label': 'Report date' });
-	const out = h('div', { id: 'report-body' });
-	const load = async () => {
-		try {
-			const r = await api.dailyReport(date.value);
-			const c = r.collections;
-			const row = (k, v, id) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { id, 'data-testid': id }, v));
-			replace(out, h('table', { class: 'table kv', id: 'report-table', 'data-testid': 'report-table' }, h('tbody', {},
+// The day's report (GET /api/reports/daily) into BOX.
+async function report(box, day) {
+	const row = (k, v, id) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { id, 'data-testid': id }, v));
+	try {
+		const r = await api.dailyReport(day);
+		const c = r.collections;
+		replace(box, h('h2', {}, `Report of ${fmtDate(day)}`),
+			h('table', { class: 'table kv', id: 'report-table', 'data-testid': 'report-table' }, h('tbody', {},
 				row('Patients seen', r.patients_seen, 'report-seen'),
 				row('New patients', r.new_patients, 'report-new'),
 				row('Tokens issued', r.tokens_issued, 'report-tokens'),
 				row('Cash', money(c.cash), 'report-cash'),
 				row('UPI', money(c.upi), 'report-upi'),
 				row('Card', money(c.card), 'report-card'),
-				row('Total collected', money(c.total), 'report-total'))));
-		} catch (err) {
-			replace(out, notice(err.message, 'error'));
-		}
+				row('Total collected', money(c.total), 'report-total'))),
+			h('p', { class: 'hint' }, 'Voided receipts are not counted. ', h('a', { href: '#/reports', id: 'to-reports' }, 'Reports over a range of days →')));
+	} catch (err) {
+		replace(box, notice(err.message, 'error'));
+	}
+}
+
+// The lines of an itemised bill: one button per charge of the clinic's list
+// (and "Other item"), each adding a line whose text and amount can be edited.
+// AMOUNT is the form's amount input: while there are lines it shows their
+// total and cannot be typed in. Server errors for items[i].x land on the line.
+function billLines(charges, amount) {
+	const list = h('div', { class: 'bill-lines', id: 'pay-lines', 'data-testid': 'pay-lines' });
+	const total = h('div', { class: 'hint', id: 'pay-lines-total' });
+	let lines = [];	// [{el, desc, amt}]
+	const sum = () => lines.reduce((a, l) => a + (rupeesToPaise(l.amt.value) || 0), 0);
+	const update = () => {
+		lines.forEach((l, i) => {
+			l.desc.dataset.field = `items[${i}].description`;
+			l.amt.dataset.field = `items[${i}].amount_paise`;
+			l.desc.setAttribute('aria-label', `Item ${i + 1}`);
+			l.amt.setAttribute('aria-label', `Amount of item ${i + 1} (₹)`);
+		});
+		amount.readOnly = lines.length > 0;
+		amount.classList.toggle('computed', lines.length > 0);
+		if (lines.length) amount.value = paiseToRupees(sum());
+		total.textContent = lines.length ? `${lines.length} item${lines.length > 1 ? 's' : ''}: the amount is their total.` : '';
 	};
-	date.addEventListener('change', load);
-	replace(box, h('div', { class: 'page-head' }, h('h2', {}, 'Daily report'), h('div', { class: 'page-actions' }, date, dateEcho(date))), out);
-	load();
-	return load;
+	const add = (description, paise) => {
+		if (lines.length >= ITEMS_MAX) { toast(`A bill has at most ${ITEMS_MAX} items.`, 'error'); return; }
+		const desc = h('input', { type: 'text', class: 'line-desc', maxlength: 100, value: description, autocomplete: 'off', 'data-testid': 'pay-line-desc' });
+		const amt = h('input', { type: 'text', class: 'line-amount', inputmode: 'decimal', value: paise ? paiseToRupees(paise) : '', autocomplete: 'off', 'data-testid': 'pay-line-amount' });
+		const l = { desc, amt };
+		const remove = h('button', { type: 'button', class: 'chip-x', title: 'Remove this item', 'aria-label': 'Remove this item', 'data-testid': 'pay-line-remove' }, '×');
+		l.el = h('div', { class: 'field bill-line', 'data-testid': 'pay-line' }, h('div', { class: 'inline' }, desc, amt, remove), h('div', { class: 'field-error' }));
+		remove.addEventListener('click', () => {
+			const at = lines.indexOf(l);
+			lines.splice(at, 1);
+			l.el.remove();
+			update();
+			const next = lines[at] || lines[at - 1];
+			(next ? next.amt : amount).focus();
+		});
+		amt.addEventListener('input', update);
+		lines.push(l);
+		list.append(l.el);
+		update();
+		(description ? amt : desc).focus();
+		if (paise) amt.select();
+	};
+	const chips = h('div', { class: 'chips charge-chips', id: 'pay-charges', 'data-testid': 'pay-charges' },
+		charges.map(c => h('button', { type: 'button', class: 'chip', 'data-testid': 'pay-charge', 'data-description': c.description,
+			onclick: () => add(c.description, c.amount_paise) }, c.description, c.amount_paise ? ` ${money(c.amount_paise)}` : '')),
+		h('button', { type: 'button', class: 'chip', id: 'pay-other-item', 'data-testid': 'pay-other-item', onclick: () => add('', 0) }, '+ Other item'));
+	return {
+		el: h('div', { class: 'field wide' }, h('span', { class: 'label' }, 'Bill items (optional)'), chips, list, total),
+		// {items, problems}: the lines as the API takes them, or what is wrong with them.
+		read() {
+			const problems = {};
+			const items = lines.map((l, i) => {
+				const description = l.desc.value.trim();
+				const paise = rupeesToPaise(l.amt.value);
+				if (!description) problems[`items[${i}].description`] = 'Say what this item is.';
+				else if (!paise) problems[`items[${i}].amount_paise`] = 'Enter the amount of this item in rupees.';
+				return { description, amount_paise: paise };
+			});
+			return { items, problems };
+		},
+		clear() { lines = []; list.replaceChildren(); update(); },
+	};
 }
 
 export function render(root, params, query) {
+	const canTake = hasRole('frontdesk', 'doctor');
+	const isAdmin = hasRole('admin');
+	let day = /^\d{4}-\d{2}-\d{2}$/.test(query.get('date') || '') ? query.get('date') : todayISO();
 	const page = h('div');
 	root.append(page);
 	let cleanupKeys = () => {};
+	let charges = null;	// the clinic's list, read once
 
-	const showForm = () => {
-		cleanupKeys();
+	const dateInput = input('date', { id: 'pay-date', type: 'date', 'data-testid': 'pay-date', 'aria-label': 'Day' });
+	const listTitle = h('h2', { id: 'pay-list-title' });
+	const listBox = h('div', { id: 'pay-list' });
+	const reportBox = h('section', { class: 'card', id: 'report', 'data-testid': 'report' });
+
+	const voidIt = p => {
+		const reason = input('reason', { id: 'void-reason', maxlength: 200, 'data-testid': 'void-reason', placeholder: 'e.g. Charged twice; entered for the wrong patient' });
+		dialog({
+			title: `Void receipt ${p.receipt_no}?`, ok: 'Void receipt', danger: true, testid: 'void-dialog',
+			body: h('div', {},
+				h('p', {}, `${p.patient.name} · ${money(p.amount_paise)} · ${modeLabel(p.mode)}. The receipt keeps its number and stays in the list; no report counts it. This cannot be undone.`),
+				field('Reason', reason)),
+			onOk: async () => {
+				if (!reason.value.trim()) throw { reason: 'Say why this receipt is voided.' };
+				await api.voidPayment(p.id, reason.value.trim());
+			},
+		}).then(ok => { if (ok) { toast(`Receipt ${p.receipt_no} voided`, 'ok'); load(); } });
+	};
+
+	const table = rows => h('table', { class: 'table payments', id: 'pay-table', 'data-testid': 'pay-table' },
+		h('thead', {}, h('tr', {}, ['No.', 'Time', 'Patient', 'Mode', 'Amount', ''].map((t, i) => h('th', { scope: 'col', class: i === 4 ? 'num' : null }, t)))),
+		h('tbody', {}, rows.map(p => h('tr', { 'data-testid': 'pay-row', 'data-id': p.id, 'data-receipt': p.receipt_no, class: p.voided ? 'voided' : null },
+			h('td', { class: 'num-cell' }, p.receipt_no),
+			h('td', { class: 'nowrap' }, fmtTime(p.created_at)),
+			h('td', {}, p.patient.name, h('span', { class: 'muted' }, ` ${clinicNo(p.patient)}`),
+				p.items.length ? h('div', { class: 'muted small' }, p.items.map(i => i.description).join(', ')) : p.note ? h('div', { class: 'muted small' }, p.note) : null,
+				p.voided ? h('div', { class: 'small void-why' }, `Void: ${p.void_reason || ''}`) : null),
+			h('td', {}, modeLabel(p.mode)),
+			h('td', { class: 'num' }, p.voided ? h('span', { class: 'badge bad', 'data-testid': 'pay-voided' }, 'Void') : null, ' ', h('span', { class: 'amt' }, money(p.amount_paise))),
+			h('td', { class: 'row-actions' },
+				h('a', { class: 'btn small', href: `#/print/receipt/${p.id}`, 'data-testid': 'pay-reprint' }, 'Reprint'),
+				isAdmin && !p.voided ? btn('Void', () => voidIt(p), { class: 'btn small danger', 'data-testid': 'pay-void' }) : null)))));
+
+	const load = async () => {
+		dateInput.value = day;
+		dateInput.echo?.();
+		listTitle.textContent = `Receipts of ${fmtDate(day)}${day === todayISO() ? ' (today)' : ''}`;
+		report(reportBox, day);
+		try {
+			const { payments } = await api.payments(day);
+			const counted = payments.filter(p => !p.voided);
+			const voided = payments.length - counted.length;
+			replace(listBox, payments.length ? [table(payments),
+				h('p', { class: 'hint', id: 'pay-summary' }, `${counted.length} receipt${counted.length === 1 ? '' : 's'}, ${money(counted.reduce((a, p) => a + p.amount_paise, 0))}`,
+					voided ? ` · ${voided} voided, not counted` : '')] : notice('No receipts on this day.'));
+		} catch (err) {
+			replace(listBox, notice(err.message, 'error'));
+		}
+	};
+	const setDay = d => { if (/^\d{4}-\d{2}-\d{2}$/.test(d || '')) { day = d; load(); } };
+	dateInput.addEventListener('change', () => setDay(dateInput.value));
+
+	const takeForm = () => {
 		const picker = patientPicker({ id: 'pay-patient' });
 		const fee = session.settings.consultation_fee_paise;
+		const amount = input('amount', { id: 'pay-amount', inputmode: 'decimal', value: fee ? paiseToRupees(fee) : '', 'data-testid': 'pay-amount' });
+		const lines = billLines(charges || [], amount);
 		const form = h('form', { id: 'pay-form', class: 'grid-form', 'data-testid': 'pay-form' },
 			picker.el,
-			field('Amount (₹)', input('amount', { id: 'pay-amount', inputmode: 'decimal', value: fee ? paiseToRupees(fee) : '', 'data-testid': 'pay-amount' })),
-			field('Mode', select('mode', MODES, { id: 'pay-mode', 'data-testid': 'pay-mode' })),
+			lines.el,
+			field('Amount (₹)', amount),
+			field('Mode', select('mode', PAY_MODES, { id: 'pay-mode', 'data-testid': 'pay-mode' })),
 			field('Note', input('note', { id: 'pay-note', maxlength: 200, placeholder: 'e.g. Consultation', 'data-testid': 'pay-note' }), { wide: true }),
 			h('div', { class: 'actions wide' },
 				h('button', { type: 'submit', class: 'btn primary', id: 'pay-submit', 'data-testid': 'pay-submit' }, 'Save and show receipt')));
 		bindForm(form, {
 			validate: v => {
 				const p = picker.check();
-				const paise = rupeesToPaise(v.amount);
-				if (!paise) p.amount_paise = 'Enter an amount in rupees, e.g. 300 or 150.50.';
+				const { problems } = lines.read();
+				Object.assign(p, problems);
+				if (!rupeesToPaise(v.amount)) p.amount_paise = 'Enter an amount in rupees, e.g. 300 or 150.50.';
 				return p;
 			},
-			cancel: () => { picker.set(null); },
+			cancel: () => { picker.set(null); lines.clear(); },
 			submit: async v => {
+				const { items } = lines.read();
 				const body = { patient_id: picker.value.id, amount_paise: rupeesToPaise(v.amount), mode: v.mode };
+				if (items.length) {
+					body.items = items;
+					body.amount_paise = items.reduce((a, i) => a + i.amount_paise, 0);
+				}
 				if (v.note) body.note = v.note;
 				const visit = query.get('visit');
 				if (visit) body.visit_id = Number(visit);
-				const r = await api.pay(body);
+				const sent = await send('payment', body, { name: picker.value.name, amount: money(body.amount_paise) });
+				if (sent.pending) { showPendingReceipt(sent.item, body, picker.value); return; }
+				const r = sent.result;
 				toast(`Receipt ${r.receipt_no} saved`, 'ok');
 				showReceipt(r);
 			},
 		});
-		form.elements.amount.dataset.field = 'amount_paise';
-		const reportBox = h('section', { class: 'card', id: 'report', 'data-testid': 'report' });
-		replace(page, pageHead('Payments'),
-			h('div', { class: 'two-col' }, h('section', { class: 'card' }, h('h2', {}, 'Take a payment'), form), reportBox));
-		report(reportBox);
+		amount.dataset.field = 'amount_paise';
 		const pid = query.get('patient');
-		if (pid) picker.load(pid).then(() => { form.elements.amount.focus(); form.elements.amount.select(); }).catch(() => {});	// the picker says why
-		else picker.input.focus();
+		return { form, focus: () => {
+			if (pid) picker.load(pid).then(() => { amount.focus(); amount.select(); }).catch(() => {});	// the picker says why
+			else picker.input.focus();
+		} };
+	};
+
+	const showMain = async () => {
+		cleanupKeys();
+		if (canTake && charges === null) {
+			try { charges = (await api.charges()).charges; } catch { charges = []; }	// the bill still works without the list
+		}
+		const take = canTake ? takeForm() : null;
+		replace(page,
+			pageHead('Payments',
+				btn('← Previous day', () => setDay(addDays(day, -1)), { id: 'pay-prev', 'data-testid': 'pay-prev' }),
+				dateInput, dateEcho(dateInput),
+				btn('Today', () => setDay(todayISO()), { id: 'pay-today', 'data-testid': 'pay-today' }),
+				btn('Next day →', () => setDay(addDays(day, 1)), { id: 'pay-next', 'data-testid': 'pay-next' }),
+				h('a', { class: 'btn', href: '#/reports', id: 'pay-reports', 'data-testid': 'pay-reports' }, 'Reports')),
+			h('div', { class: take ? 'two-col pay-grid' : 'two-col' },
+				take ? h('section', { class: 'card' }, h('h2', {}, 'Take a payment'), take.form) : h('section', {}, listTitle, listBox),
+				h('div', { class: 'stack' }, take ? h('section', { class: 'card' }, listTitle, listBox) : null, reportBox)),
+			h('p', { class: 'hint' }, '← / → change the day (outside a field).'));
+		load();
+		if (take) take.focus();
+		cleanupKeys = onKeys({ ArrowLeft: () => setDay(addDays(day, -1)), ArrowRight: () => setDay(addDays(day, 1)) });
 	};
 
 	const showReceipt = r => {
+		cleanupKeys();
 		const sheet = receiptSheet(r);
-		const newBtn = btn('New payment (Esc)', showForm, { id: 'receipt-new', 'data-testid': 'receipt-new' });
+		const again = () => { query.delete('patient'); query.delete('visit'); day = todayISO(); showMain(); };
+		const newBtn = btn('New payment (Esc)', again, { id: 'receipt-new', 'data-testid': 'receipt-new' });
+		applyPage(sheet);	// the page rule of its paper (print-sheet.js)
 		const printBtn = btn('Print (P)', () => window.print(), { id: 'receipt-print', class: 'btn primary', 'data-testid': 'receipt-print' });
+		const linkBtn = btn('Its print address', () => go(`/print/receipt/${r.id}`), { id: 'receipt-address', 'data-testid': 'receipt-address' });
 		replace(page, h('div', { class: 'page-head no-print' }, h('h1', {}, 'Receipt'),
-			h('div', { class: 'page-actions' }, paperToggle(sheet, 'receipt'), printBtn, newBtn)), h('div', { class: 'sheet-wrap' }, sheet));
+			h('div', { class: 'page-actions' }, paperSelect(sheet, 'receipt-paper'), printBtn, linkBtn, newBtn)), h('div', { class: 'sheet-wrap' }, sheet));
 		printBtn.focus();
-		cleanupKeys = onKeys({ p: () => window.print(), Escape: showForm });
+		cleanupKeys = onKeys({ p: () => window.print(), Escape: again });
 	};
 
-	showForm();
+	// A payment kept in the outbox: its receipt shows no number, and cannot be printed, until the
+	// server gave it one; then it is the real receipt (offline/outbox.js).
+	const showPendingReceipt = (item, body, patient) => {
+		toast('Payment kept on this computer: the receipt gets its number when the connection returns.', 'warn');
+		const r = { ...body, receipt_no: null, patient, created_at: item.made_at, received_by: session.user?.name || '' };
+		showReceipt(r);
+		const no = page.querySelector('#receipt-no');
+		const printBtn = page.querySelector('#receipt-print');
+		no.textContent = 'given when the connection returns';
+		printBtn.disabled = true;
+		printBtn.textContent = 'Print (waits for the receipt number)';
+		const link = page.querySelector('#receipt-address');
+		if (link) link.hidden = true;	// no address before the server gives the payment its id
+		cleanupKeys();
+		cleanupKeys = onKeys({ Escape: () => { query.delete('patient'); query.delete('visit'); showMain(); } });
+		waitFor(item.ref).then(res => {
+			if (!page.contains(printBtn)) return;
+			toast(`Receipt ${res.receipt_no} saved`, 'ok');
+			showReceipt(res);
+		}).catch(() => { no.textContent = 'not sent: see “Needs you” above'; });
+	};
+
+	showMain();
 	return () => cleanupKeys();
 }

@@ -8,15 +8,23 @@
 // waiting in call order → in consultation → consultation screen. The nurse
 // reads the list and goes to the vitals station from it.
 import { api } from '../api.js';
-import { h, pageHead, btn, select, onKeys, toast, fmtTime, patientMeta, act, money } from '../ui.js';
+import { h, pageHead, btn, select, onKeys, toast, fmtTime, patientMeta, act, money, todayISO } from '../ui.js';
 import { hasRole } from '../session.js';
 import { go } from '../nav.js';
 import { addToQueueDialog, setQueueStatus, openConsultation, postponeDialog, callNextPatient, PRIORITIES, priorityBadge } from '../shared/queue-actions.js';
 import { vitalsMark } from '../shared/vitals.js';
+import { cachedQueue } from '../offline/cache.js';
+import { items as outboxItems, overlayQueue } from '../offline/outbox.js';
 
 const POLL_MS = 2000;
 
-const STATUS_LABEL = { waiting: 'Waiting', in_consult: 'With doctor', done: 'Done', cancelled: 'Cancelled', no_show: 'No-show' };
+const STATUS_LABEL = { waiting: 'Waiting', in_consult: 'With doctor', done: 'Done', cancelled: 'Cancelled', no_show: 'No-show', pending: 'Not sent yet' };
+
+// Without the network: today's queue as kept on this computer, with the writes still in the
+// outbox shown as what they are (a pending addition has no token yet).
+async function offlineEntries(date) {
+	return overlayQueue(await cachedQueue(date), await outboxItems());
+}
 
 // Allowed moves (the contract's transitions) and the buttons that make them.
 const ACTIONS = {
@@ -84,10 +92,12 @@ export function render(root) {
 	};
 
 	const row = e => {
-		const actions = canMove ? (ACTIONS[e.status] || []).map(([st, label]) =>
+		// A row kept offline (offline/outbox.js) has no moves until it was sent.
+		const still = e.pending || e.pendingStatus;
+		const actions = canMove && !still ? (ACTIONS[e.status] || []).map(([st, label]) =>
 			btn(label, run(e, st), { class: st === 'in_consult' || st === 'done' ? 'btn small primary' : 'btn small', 'data-action': st, 'data-testid': `queue-${st}` })) : [];
-		if (canMove && e.status === 'waiting') actions.push(btn('Postpone', () => postpone(e), { class: 'btn small', 'data-action': 'postpone', 'data-testid': 'queue-postpone' }));
-		if (!isDoctor && canMove && e.status !== 'cancelled') actions.push(btn('Payment', () => go(`/payments?patient=${e.patient.id}`), { class: 'btn small', 'data-action': 'pay', 'data-testid': 'queue-pay' }));
+		if (canMove && !still && e.status === 'waiting') actions.push(btn('Postpone', () => postpone(e), { class: 'btn small', 'data-action': 'postpone', 'data-testid': 'queue-postpone' }));
+		if (!isDoctor && canMove && !e.pending && e.status !== 'cancelled') actions.push(btn('Payment', () => go(`/payments?patient=${e.patient.id}`), { class: 'btn small', 'data-action': 'pay', 'data-testid': 'queue-pay' }));
 		if (isDoctor && e.status === 'in_consult') actions.unshift(btn('Open', act(() => openConsult(e)), { class: 'btn small primary', 'data-action': 'open', 'data-testid': 'queue-open' }));
 		if (isNurse && e.status === 'waiting') actions.push(btn('Vitals', () => go(`/vitals?entry=${e.id}`), { class: 'btn small primary', 'data-action': 'vitals', 'data-testid': 'queue-vitals' }));
 		const p = e.patient || {};
@@ -97,11 +107,12 @@ export function render(root) {
 			'aria-selected': e.id === selected ? 'true' : 'false',
 			onclick: ev => { if (!ev.target.closest('button, a, select')) select1(e.id); },
 		},
-			h('td', { class: 'token' }, e.token),
-			h('td', {}, isNurse ? h('b', {}, p.name) : h('a', { href: `#/patient/${p.id}` }, p.name), h('span', { class: 'muted' }, ` ${patientMeta(p)}`), markers(e)),
+			h('td', { class: 'token' }, e.token ?? h('span', { class: 'no-token', 'data-testid': 'queue-no-token' }, 'will get a token')),
+			h('td', {}, isNurse || !p.id ? h('b', {}, p.name) : h('a', { href: `#/patient/${p.id}` }, p.name), h('span', { class: 'muted' }, ` ${patientMeta(p)}`), markers(e)),
 			h('td', {}, e.reason || ''),
 			h('td', { class: 'status-cell' },
 				h('span', { class: `badge st-${e.status}` }, STATUS_LABEL[e.status] || e.status),
+				e.pendingStatus ? h('span', { class: 'muted', 'data-testid': 'queue-pending' }, ' (not sent yet)') : null,
 				e.position ? h('span', { class: 'position', 'data-testid': 'queue-position', title: 'Place in the line' }, ` #${e.position}`) : null,
 				' ', priorityControl(e)),
 			h('td', {}, fmtTime(e.created_at)),
@@ -154,9 +165,14 @@ export function render(root) {
 			sync.textContent = `Updated ${fmtTime(new Date().toISOString())}`;
 			sync.classList.remove('error');
 		} catch (err) {
-			sync.textContent = err.status === 0 ? 'Connection lost — retrying…' : err.message;
+			sync.textContent = err.status === 0 ? 'Offline — today’s queue as last seen on this computer' : err.message;
 			sync.classList.add('error');
 			if (mine !== gen) return;
+			if (err.status === 0) {
+				entries = await offlineEntries(todayISO());
+				etag = null;
+				if (!stopped && mine === gen) draw();
+			}
 		}
 		if (!stopped) timer = setTimeout(refresh, document.hidden ? POLL_MS * 5 : POLL_MS);
 	}

@@ -6,11 +6,29 @@ import { go } from '../nav.js';
 import { patientLine } from '../shared/patient-picker.js';
 import { patientForm, patientPayload, validatePatient, normalisePhone } from '../shared/patient-form.js';
 import { addToQueue } from '../shared/queue-actions.js';
+import { send } from '../offline/outbox.js';
+import { cachedDuplicates } from '../offline/cache.js';
 
 const DRAFT = 'nd.register.draft';
 
-// Patients who may be this one (same mobile, similar name): GET /api/patients/duplicates.
-const findDuplicates = v => api.duplicates(v.name, normalisePhone(v.phone));
+// Patients who may be this one (same mobile, similar name): GET /api/patients/duplicates;
+// without the network, those kept on this computer (the server checks again on sending).
+async function findDuplicates(v) {
+	try {
+		return await api.duplicates(v.name, normalisePhone(v.phone));
+	} catch (err) {
+		if (err.status !== 0) throw err;
+		return cachedDuplicates(v.name, normalisePhone(v.phone));
+	}
+}
+
+// A registration kept in the outbox: said plainly, no clinic number invented; "and add to
+// queue" waits for it and uses its real id (offline/outbox.js).
+async function savedOffline(item, name, queueAfter) {
+	toast(`${name} will be registered when the connection returns (the clinic number is given then).`, 'warn');
+	if (queueAfter) await addToQueue({ ref: item.ref, name });
+	go('/patients');
+}
 
 export function render(root, params, query) {
 	const form = patientForm('register');
@@ -43,7 +61,9 @@ export function render(root, params, query) {
 	};
 
 	const save = async v => {
-		const p = await api.addPatient(patientPayload(v));
+		const r = await send('patient', patientPayload(v), { name: v.name });
+		if (r.pending) { clearDraft(DRAFT); await savedOffline(r.item, v.name, queueAfter); return; }
+		const p = r.result;
 		clearDraft(DRAFT);
 		toast(`Registered ${p.name}, clinic no. ${p.clinic_no}`, 'ok');
 		if (queueAfter) { try { await addToQueue(p); } catch (err) { toast(err.message, 'error'); } }

@@ -10,9 +10,12 @@ const FIELDS = [
 	['wal_bytes', 'Write-ahead log', fmtBytes],
 	['disk_free_bytes', 'Free disk space', fmtBytes],
 	['disk_total_bytes', 'Disk size', fmtBytes],
-	['last_backup', 'Last backup', b => b ? `${fmtDateTime(b.created_at)} — ${b.integrity || 'not checked'} (${b.file || ''})` : 'none'],
+	['last_backup', 'Last backup', b => b ? `${fmtDateTime(b.created_at)} — ${b.integrity || 'not checked'} (${b.file || ''})` : 'No backup yet'],
+	['backup_copy', 'Last copy off this PC', c => !c || !c.dir ? 'No second place set (Backups screen)'
+		: c.last_at ? `${fmtDateTime(c.last_at)} — ${c.last_file} in ${c.dir} (encrypted)` : `None yet — to ${c.dir}`],
 	['certificate_expires', 'Certificate expires', d => d ? fmtDate(d) : 'unknown'],
 	['backup_stale', 'Backup older than a day', v => v ? 'YES' : 'no'],
+	['backup_never', 'No backup yet', v => v ? 'YES — none has been taken' : 'no'],
 	['disk_low', 'Disk nearly full', v => v ? 'YES' : 'no'],
 ];
 
@@ -30,7 +33,8 @@ export function render(root) {
 		try {
 			const s = await api.system();
 			const known = new Set(FIELDS.map(f => f[0]).concat('pools'));
-			const warn = [s.backup_stale && 'The last good backup is more than a day old.', s.disk_low && 'The disk is nearly full.'].filter(Boolean);
+			const warn = [s.backup_never && 'No backup yet: take one now on Backups (they are also taken every hour of clinic hours).',
+				s.backup_stale && 'The last good backup is more than a day old.', s.disk_low && 'The disk is nearly full.'].filter(Boolean);
 			const pools = s.pools || [];	// [{program, workers, oldest_started_at}]
 			replace(out,
 				warn.map(w => notice(w, 'error')),

@@ -48,7 +48,8 @@ export function render(root, _params, query) {
 			'aria-current': e.id === chosen ? 'true' : null, onclick: () => choose(e.id, true),
 		},
 			h('span', { class: 'token' }, e.token),
-			h('span', { class: 'who' }, h('b', {}, e.patient.name), h('span', { class: 'muted' }, ` ${patientMeta(e.patient)}`)),
+			h('span', { class: 'vitals-who' }, h('b', {}, e.patient.name), h('span', { class: 'muted' }, ` ${patientMeta(e.patient)}`),
+				e.reason ? h('span', { class: 'reason' }, e.reason) : null),
 			priorityBadge(e.priority),
 			e.vitals_recorded ? vitalsMark() : null));
 

@@ -1,6 +1,7 @@
 // patient-loader.js — one patient by id, for every screen that starts from a
 // patient number in its address (#/patient/12, #/payments?patient=12, …).
 import { api } from '../api.js';
+import { cachedPatient } from '../offline/cache.js';
 
 // loadPatient(id) → the patient object of GET /api/patients/{id}; a missing
 // one is an ApiError 404 with a sentence the screen can show as it is.
@@ -9,6 +10,8 @@ export async function loadPatient(id) {
 		return await api.patient(id);
 	} catch (err) {
 		if (err.status === 404) err.message = `There is no patient number ${id}.`;
+		// Without the network: the patient as kept on this computer, if kept.
+		if (err.status === 0) { const p = await cachedPatient(id).catch(() => null); if (p) return p; }
 		throw err;
 	}
 }

@@ -4,9 +4,18 @@
 import { api } from '../api.js';
 import { h, searchList, ageSex, clinicNo } from '../ui.js';
 import { loadPatient } from './patient-loader.js';
+import { cachedPatients } from '../offline/cache.js';
 
-// Name, phone digits or clinic number (docs/api.md §5, "Search").
-export const searchPatients = q => api.searchPatients(q);
+// Name, phone digits or clinic number (docs/api.md §5, "Search"). Without the network, the
+// patients kept on this computer for a Wi-Fi drop (offline/cache.js).
+export async function searchPatients(q) {
+	try {
+		return await api.searchPatients(q);
+	} catch (err) {
+		if (err.status !== 0) throw err;
+		return cachedPatients(q);
+	}
+}
 
 // One line describing a patient: name, clinic number, age/sex, phone.
 export function patientLine(p) {

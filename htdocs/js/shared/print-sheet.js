@@ -90,6 +90,22 @@ export function applyPage(el) {
 	} catch { /* an old browser: the stylesheet's A5 rule stays */ }
 }
 
+// A paper choice for sheet EL (A5|A4), starting at the clinic's paper; a
+// change redraws the sheet and its page rule.
+export function paperSelect(el, id = `${el.id}-paper`) {
+	const sel = h('select', { id, 'data-testid': id, 'aria-label': 'Paper size' },
+		h('option', { value: 'A5' }, 'A5 paper'), h('option', { value: 'A4' }, 'A4 paper'));
+	sel.value = el.printPrefs?.paper || 'A5';
+	sel.addEventListener('change', () => {
+		el.printPrefs = { ...el.printPrefs, paper: sel.value };
+		el.classList.toggle('sheet-a4', sel.value === 'A4');
+		el.classList.toggle('sheet-a5', sel.value !== 'A4');
+		el.dataset.paper = sel.value;
+		applyPage(el);
+	});
+	return sel;
+}
+
 // The print address's page: a toolbar (Print, the way back) and SHEET alone.
 // BACK: [[label, path], …]. P prints. Returns the cleanup for the router.
 export function printFrame(root, el, { title, back = [] } = {}) {
@@ -98,7 +114,8 @@ export function printFrame(root, el, { title, back = [] } = {}) {
 	replace(root,
 		h('div', { class: 'page-head no-print' }, h('h1', {}, title || ''),
 			h('div', { class: 'page-actions' },
-				h('span', { class: 'muted', 'data-testid': 'print-paper' }, `${el.printPrefs?.paper || 'A5'} paper${el.printPrefs?.letterhead === false ? ', pre-printed pad' : ''}`),
+				paperSelect(el, 'print-paper'),
+				el.printPrefs?.letterhead === false ? h('span', { class: 'muted' }, 'Pre-printed pad') : null,
 				printBtn,
 				back.map(([label, path], i) => btn(label, () => go(path), { id: `print-back-${i}`, 'data-testid': `print-back-${i}` })))),
 		h('div', { class: 'sheet-wrap' }, el));

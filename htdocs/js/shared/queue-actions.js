@@ -5,6 +5,7 @@ import { api } from '../api.js';
 import { h, dialog, field, input, select, toast } from '../ui.js';
 import { go } from '../nav.js';
 import { patientPicker } from './patient-picker.js';
+import { send } from '../offline/outbox.js';
 
 // The priorities of a queue entry, in the words the screens use; the call
 // order puts emergency, then urgent, before normal (docs/api.md §6).
@@ -15,9 +16,18 @@ export const PRIORITY_LABEL = Object.fromEntries(PRIORITIES);
 export const priorityBadge = p => p && p !== 'normal'
 	? h('span', { class: `badge prio-${p}`, 'data-testid': 'queue-priority', 'data-priority': p }, PRIORITY_LABEL[p] || p) : null;
 
-// addToQueue(patient, reason?, priority?) → the new entry; a toast names its token.
+// addToQueue(patient, reason?, priority?) → the new entry; a toast names its token. Without the
+// network (or behind writes still waiting) it is kept in the outbox and resolves with null: no
+// token is shown before the server gives it. PATIENT may be one registered offline ({ref}).
 export async function addToQueue(patient, reason, priority = 'normal') {
-	const e = await api.addToQueue({ patient_id: patient.id, ...(reason ? { reason } : {}), ...(priority !== 'normal' ? { priority } : {}) });
+	const pid = patient.ref ? { ref: patient.ref } : patient.id;
+	const body = { patient_id: pid, ...(reason ? { reason } : {}), ...(priority !== 'normal' ? { priority } : {}) };
+	const r = await send('queue', body, { name: patient.name });
+	if (r.pending) {
+		toast(`${patient.name} will get a token when the connection returns.`, 'warn');
+		return null;
+	}
+	const e = r.result;
 	toast(`${patient.name}: token ${e.token}${priority !== 'normal' ? ` (${PRIORITY_LABEL[priority].toLowerCase()})` : ''}`, 'ok');
 	return e;
 }
@@ -88,8 +98,14 @@ export async function callNextPatient() {
 	return true;
 }
 
-// Moves an entry (the server refuses an illegal move with 409 illegal_transition).
-export const setQueueStatus = (entry, status) => api.setQueueStatus(entry.id, status);
+// Moves an entry (the server refuses an illegal move with 409 illegal_transition). Without the
+// network the move is kept in the outbox: resolves with {pending: true}.
+const MOVE_LABEL = { waiting: 'back to waiting', in_consult: 'called in', done: 'done', cancelled: 'cancelled', no_show: 'no-show' };
+export async function setQueueStatus(entry, status) {
+	const r = await send('status', { id: entry.id, status }, { name: entry.patient?.name, token: entry.token, label: MOVE_LABEL[status] || status });
+	if (r.pending) toast(`Token ${entry.token}: ${MOVE_LABEL[status] || status}, to be sent when the connection returns.`, 'warn');
+	return r.pending ? { pending: true } : r.result;
+}
 
 // Opens the consultation of a queue entry (the server answers the entry's
 // draft if it has one, else a new one, and marks the entry in consultation),

@@ -1,4 +1,4 @@
--- 011_signin.sql — sign-in hygiene: failed attempts counted per (username,
+-- 014_signin.sql — sign-in hygiene: failed attempts counted per (username,
 -- client address), the detail of an audited listing, and a one-time step
 -- that brings the names stored before this migration into normal form.
 
