@@ -100,6 +100,8 @@
 	" WHEN 'backup.create' THEN 'Took a backup'" \
 	" WHEN 'backup.copy' THEN 'Copied a backup off the PC'" \
 	" WHEN 'audit.read' THEN 'Looked at the audit log'" \
+	" WHEN 'user.language' THEN 'Changed a screen language'" \
+	" WHEN 'followup.list' THEN 'Looked at the follow-ups'" \
 	" END"
 /* The columns of a readable entry, from audit a (the newest row of a
  * folded entry), users u, patients p; then FROM and the joins. */

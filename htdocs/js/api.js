@@ -12,24 +12,17 @@
 // guessed at: it is logged in the console and thrown as ApiError 'bad_answer',
 // which the screen shows like any other error.
 
-const STALE_MESSAGE = 'Someone else changed this record; reload to see their changes';
-const NETWORK_MESSAGE = 'Cannot reach the clinic server. Check the network; nothing you typed is lost.';
-const BAD_ANSWER_MESSAGE = 'The server sent an answer this screen does not understand. Reload the page; if it stays, tell the administrator.';
+import { t } from './i18n.js';
+
+// Messages in the screens' language (i18n.js), read when an error is made.
+const STALE_MESSAGE = () => t('api.stale');
+const NETWORK_MESSAGE = () => t('api.network');
+const BAD_ANSWER_MESSAGE = () => t('api.bad_answer');
 
 // For answers without the error object (a proxy, a dropped connection mid-answer).
-const DEFAULT_MESSAGES = {
-	400: 'The request was not understood.',
-	401: 'Please sign in.',
-	403: 'You are not allowed to do this.',
-	404: 'Not found.',
-	409: STALE_MESSAGE,
-	413: 'That is too large to send.',
-	415: 'The request was not understood.',
-	422: 'Please check the form.',
-	429: 'Too many attempts, wait a few minutes.',
-	500: 'The server had a problem. Try again.',
-	503: 'The server is busy. Try again in a moment.',
-};
+const DEFAULT_MESSAGE = status => status === 409 ? STALE_MESSAGE()
+	: [400, 401, 403, 404, 413, 422, 429, 500, 503].includes(status) ? t(`api.${status}`)
+	: status === 415 ? t('api.400') : null;
 
 const GET_RETRY_DELAYS = [400, 1200, 3000];	// ms; bounded: 4 tries in all
 const TIMEOUT_MS = 20000;
@@ -74,10 +67,10 @@ async function once(method, path, body, etag, key) {
 async function toError(res) {
 	let e = {};
 	try { e = (await res.json()).error || {}; } catch { /* not JSON: a proxy's page */ }
-	let message = e.message || DEFAULT_MESSAGES[res.status] || `Unexpected answer (${res.status}).`;
+	let message = e.message || DEFAULT_MESSAGE(res.status) || t('api.unexpected', { status: res.status });
 	// A stale version gets the one standard sentence; other 409s (illegal move,
 	// already in the queue, visit finalized) keep the server's more precise words.
-	if (e.code === 'stale_version') message = STALE_MESSAGE;
+	if (e.code === 'stale_version') message = STALE_MESSAGE();
 	const err = new ApiError(res.status, e.code || `http_${res.status}`, message, e.field);
 	if (Array.isArray(e.conflicts)) err.conflicts = e.conflicts;	// 409 allergy_conflict (§9)
 	return err;
@@ -100,7 +93,7 @@ async function request(method, path, { body, etag, auth = true, key } = {}) {
 		if (!retryable || method !== 'GET' || attempt >= GET_RETRY_DELAYS.length) break;
 		await sleep(GET_RETRY_DELAYS[attempt]);
 	}
-	if (!res) throw new ApiError(0, 'network', NETWORK_MESSAGE);
+	if (!res) throw new ApiError(0, 'network', NETWORK_MESSAGE());
 	if (res.status === 401 && auth && authHandler) {
 		await authHandler();
 		return request(method, path, { body, etag, auth: false, key });
@@ -119,7 +112,7 @@ async function request(method, path, { body, etag, auth = true, key } = {}) {
 
 function badAnswer(method, path, status, what, got) {
 	console.error(`${method} ${path}: expected ${what}, got`, got);
-	return new ApiError(status, 'bad_answer', BAD_ANSWER_MESSAGE);
+	return new ApiError(status, 'bad_answer', BAD_ANSWER_MESSAGE());
 }
 
 // ---------- answer shapes (docs/api.md) ----------

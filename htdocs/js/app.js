@@ -12,10 +12,10 @@ import { forgetSent } from './offline/outbox.js';
 import { t, setLang, lang, LANGUAGES } from './i18n.js';
 
 const NAV = {
-	frontdesk: [['patients', 'Patients'], ['queue', 'Queue'], ['appointments', 'Appointments'], ['payments', 'Payments'], ['followups', 'nav.followups']],
-	doctor: [['queue', 'Queue'], ['patients', 'Patients'], ['followups', 'nav.followups']],
-	nurse: [['vitals', 'Vitals'], ['queue', 'Queue']],
-	admin: [['users', 'Users'], ['payments', 'Payments'], ['reports', 'Reports'], ['settings', 'Settings'], ['backups', 'Backups'], ['audit', 'Audit'], ['status', 'Status']],
+	frontdesk: [['patients', 'nav.patients'], ['queue', 'nav.queue'], ['appointments', 'nav.appointments'], ['payments', 'nav.payments'], ['followups', 'nav.followups']],
+	doctor: [['queue', 'nav.queue'], ['patients', 'nav.patients'], ['followups', 'nav.followups']],
+	nurse: [['vitals', 'nav.vitals'], ['queue', 'nav.queue']],
+	admin: [['users', 'nav.users'], ['payments', 'nav.payments'], ['reports', 'nav.reports'], ['settings', 'nav.settings'], ['backups', 'nav.backups'], ['audit', 'nav.audit'], ['status', 'nav.status']],
 };
 
 // Ask to sign in again when a request meets a 401; one prompt for all waiting requests.
@@ -35,7 +35,11 @@ function buildShell() {
 	$('#clinic-name').textContent = session.settings.clinic_name || 'NalamDesk';
 	document.title = `${session.settings.clinic_name || 'NalamDesk'} — NalamDesk`;
 	$('#whoami-name').textContent = u.name || u.username;
-	$('#whoami-role').textContent = u.role;
+	$('#whoami-role').textContent = t(`role.${u.role}`);
+	$('#change-password').textContent = t('header.change_password');
+	$('#signout').textContent = t('header.sign_out');
+	$('#offline-banner').textContent = t('header.offline');
+	$('#app-nav').setAttribute('aria-label', t('header.nav'));
 	replace($('#app-nav'), (NAV[u.role] || []).map(([r, label]) =>
 		h('a', { href: `#/${r}`, id: `nav-${r}`, 'data-testid': `nav-${r}`, 'data-route': r }, t(label))));
 	$('#app-header').hidden = false;
@@ -87,19 +91,19 @@ function changePassword() {
 	const nw = input('new_password', { type: 'password', id: 'password-new', autocomplete: 'new-password' });
 	const again = input('confirm', { type: 'password', id: 'password-confirm', autocomplete: 'new-password' });
 	dialog({
-		title: 'Change password', ok: 'Change password', testid: 'password-dialog',
-		body: h('div', { id: 'password-form' }, field('Current password', cur), field('New password', nw, { hint: 'At least 10 characters; not a common password, nor made of your username or the clinic\'s name' }), field('New password again', again)),
+		title: t('password.title'), ok: t('password.title'), testid: 'password-dialog',
+		body: h('div', { id: 'password-form' }, field(t('password.current'), cur), field(t('password.new'), nw, { hint: t('password.hint') }), field(t('password.again'), again)),
 		onOk: async () => {
-			if (nw.value.length < 10) throw { new_password: 'Use at least 10 characters.' };
-			if (nw.value !== again.value) throw { confirm: 'The two new passwords differ.' };
+			if (nw.value.length < 10) throw { new_password: t('password.too_short') };
+			if (nw.value !== again.value) throw { confirm: t('password.differ') };
 			try {
 				await api.changePassword({ current_password: cur.value, new_password: nw.value });
 			} catch (err) {
-				if (err.status === 401 || err.status === 403) { err.message = 'The current password is wrong.'; err.field = 'current_password'; }
+				if (err.status === 401 || err.status === 403) { err.message = t('password.wrong'); err.field = 'current_password'; }
 				throw err;
 			}
 		},
-	}).then(ok => { if (ok) toast('Password changed. Other sessions of this user were signed out.', 'ok'); });
+	}).then(ok => { if (ok) toast(t('password.changed'), 'ok'); });
 }
 
 // Admin and doctor see a banner when backups are stale or the disk is nearly full.
@@ -109,10 +113,10 @@ async function checkSystem() {
 	try {
 		const s = await api.system({ auth: false });
 		const warn = [];
-		if (s.backup_never) warn.push('No backup yet.');
-		if (s.backup_stale) warn.push('The last good backup is more than a day old.');
-		if (s.disk_low) warn.push('The disk is nearly full.');
-		if (warn.length) warn.push(hasRole('admin') ? 'See Status and Backups.' : 'Please tell the administrator.');
+		if (s.backup_never) warn.push(t('system.backup_never'));
+		if (s.backup_stale) warn.push(t('system.backup_stale'));
+		if (s.disk_low) warn.push(t('system.disk_low'));
+		if (warn.length) warn.push(t(hasRole('admin') ? 'system.see_status' : 'system.tell_admin'));
 		banner.textContent = warn.join(' ');
 		banner.hidden = !warn.length;
 	} catch {
@@ -149,9 +153,10 @@ async function offlineStart() {
 }
 
 async function boot() {
+	setLang(localStorage.getItem('nd.lang'));
 	const main = $('#main');
 	const failed = err => replace(main, notice(err.message, 'error'),
-		h('button', { class: 'btn', type: 'button', onclick: () => location.reload() }, 'Try again'));
+		h('button', { class: 'btn', type: 'button', onclick: () => location.reload() }, t('header.try_again')));
 	let user = null;
 	let offline = false;
 	try {
@@ -163,6 +168,7 @@ async function boot() {
 	if (!user) user = await showLogin();
 	session.user = user;
 	setLang(user.language);
+	localStorage.setItem('nd.lang', lang());	// the sign-in form's language next time
 	if (!offline) {
 		try { await loadSettings(); } catch (err) { failed(err); return; }
 		try { await rememberSession(user, session.settings); } catch { /* no IndexedDB */ }

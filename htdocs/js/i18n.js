@@ -34,5 +34,8 @@ export function tIn(code, key, vars) {
 
 export const t = (key, vars) => tIn(current, key, vars);
 
+// Whether KEY is in the catalogues (for words the server also sends, e.g. an audit action's).
+export const known = key => key in en;
+
 // Every catalogue's text, for the walk test's "is this string from a catalogue" question.
 export const catalogue = code => CATALOGUES[code] || en;

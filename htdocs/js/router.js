@@ -6,6 +6,7 @@
 import { hasRole } from './session.js';
 import { h, replace, notice } from './ui.js';
 import { go, home } from './nav.js';
+import { t } from './i18n.js';
 
 const DESK = ['frontdesk', 'doctor'];
 const QUEUE = ['frontdesk', 'doctor', 'nurse'];
@@ -57,8 +58,8 @@ async function route() {
 	cleanup = null;
 	document.dispatchEvent(new CustomEvent('nd:route', { detail: { pattern: r.pattern } }));
 	if (!hasRole(...r.roles)) {
-		replace(root, notice('This page is not available for your role.', 'error'),
-			h('p', {}, h('a', { href: `#${home()}` }, 'Go to your start page')));
+		replace(root, notice(t('route.not_allowed'), 'error'),
+			h('p', {}, h('a', { href: `#${home()}` }, t('route.go_home'))));
 		return;
 	}
 	root.classList.add('loading');
@@ -71,7 +72,7 @@ async function route() {
 		if (mine === turn) cleanup = done;
 		else if (typeof done === 'function') done();	// left the screen while it loaded
 	} catch (err) {
-		if (mine === turn) replace(root, notice(err.message || 'This page could not be opened.', 'error'));
+		if (mine === turn) replace(root, notice(err.message || t('route.failed'), 'error'));
 	} finally {
 		if (mine === turn) root.classList.remove('loading');
 	}

@@ -1,17 +1,13 @@
 // rx.js — prescriptions in plain language and visit summaries, shared by the
 // consultation screen, its printout and the patient's history.
 import { h, fmtDate } from './ui.js';
+import { t, tIn, lang } from './i18n.js';
 
 export const DOSE_PRESETS = ['1-0-1', '1-1-1', '1-0-0', '0-0-1', '0-1-0', '1-1-1-1', 'SOS'];
 
-export const TIMINGS = [
-	['', '—'],
-	['after_food', 'After food'],
-	['before_food', 'Before food'],
-	['with_food', 'With food'],
-	['bedtime', 'At bedtime'],
-	['empty_stomach', 'On an empty stomach'],
-];
+// The pad's timing choices, in the screens' language (read when a screen module loads).
+const TIMING_CODES = ['after_food', 'before_food', 'with_food', 'bedtime', 'empty_stomach'];
+export const TIMINGS = [['', '—'], ...TIMING_CODES.map(c => [c, t(`timing.${c}`)])];
 
 export const FORMS = ['tablet', 'capsule', 'syrup', 'drops', 'ointment', 'cream', 'injection', 'inhaler', 'sachet', 'gel', 'spray', 'powder'];
 
@@ -44,9 +40,9 @@ export function doseWords(dose) {
 	return joinAnd(names);
 }
 
-export function timingWords(t) {
-	const found = TIMINGS.find(([v]) => v && v === t);
-	return found ? found[1].toLowerCase() : (t || '');
+// A timing in the English line of the prescription ("after food").
+export function timingWords(code) {
+	return TIMING_CODES.includes(code) ? tIn('en', `timing.${code}`).toLowerCase() : (code || '');
 }
 
 // "1-0-1 = morning and night, after food, 5 days"
@@ -72,14 +68,15 @@ export const medicineName = p => [p.medicine, p.strength, p.form].filter(Boolean
 // A visit is `draft` or `final` (docs/api.md §9); a final one is read-only.
 export const isFinal = v => v.status === 'final';
 
-export function vitalsLine(vt = {}) {
+// The vitals in one line, in CODE (English on the printout; the screens' language elsewhere).
+export function vitalsLine(vt = {}, code = 'en') {
 	const out = [];
-	if (vt.bp_systolic || vt.bp_diastolic) out.push(`BP ${vt.bp_systolic ?? '–'}/${vt.bp_diastolic ?? '–'} mmHg`);
-	if (vt.pulse) out.push(`Pulse ${vt.pulse}/min`);
-	if (vt.temperature_c) out.push(`Temp ${vt.temperature_c} °C`);
-	if (vt.spo2) out.push(`SpO₂ ${vt.spo2}%`);
-	if (vt.weight_kg) out.push(`Wt ${vt.weight_kg} kg`);
-	if (vt.height_cm) out.push(`Ht ${vt.height_cm} cm`);
+	if (vt.bp_systolic || vt.bp_diastolic) out.push(tIn(code, 'rx.vl_bp', { s: vt.bp_systolic ?? '–', d: vt.bp_diastolic ?? '–' }));
+	if (vt.pulse) out.push(tIn(code, 'rx.vl_pulse', { n: vt.pulse }));
+	if (vt.temperature_c) out.push(tIn(code, 'rx.vl_temp', { n: vt.temperature_c }));
+	if (vt.spo2) out.push(tIn(code, 'rx.vl_spo2', { n: vt.spo2 }));
+	if (vt.weight_kg) out.push(tIn(code, 'rx.vl_wt', { n: vt.weight_kg }));
+	if (vt.height_cm) out.push(tIn(code, 'rx.vl_ht', { n: vt.height_cm }));
 	return out.join(' · ');
 }
 
@@ -90,11 +87,12 @@ export function visitSummary(v, { href } = {}) {
 	return h('article', { class: 'visit-card', 'data-testid': 'visit-card', 'data-id': v.id },
 		h('header', {},
 			href ? h('a', { href }, fmtDate(v.date)) : h('strong', {}, fmtDate(v.date)),
-			isFinal(v) ? '' : h('span', { class: 'tag' }, 'draft')),
-		v.complaint ? h('p', {}, h('b', {}, 'C/o '), v.complaint) : null,
-		vitalsLine(v.vitals) ? h('p', { class: 'muted' }, vitalsLine(v.vitals)) : null,
-		dx ? h('p', {}, h('b', {}, 'Dx '), dx) : null,
-		rx.length ? h('ul', { class: 'rx-mini' }, rx.map(p => h('li', {}, `${medicineName(p)} — ${rxLine(p)}`))) : null,
-		v.advice ? h('p', { class: 'muted' }, v.advice) : null,
-		v.follow_up_date ? h('p', { class: 'muted' }, `Follow-up ${fmtDate(v.follow_up_date)}`) : null);
+			isFinal(v) ? '' : h('span', { class: 'tag' }, t('rx.draft'))),
+		v.complaint ? h('p', {}, h('b', {}, t('rx.co')), h('span', { translate: 'no' }, v.complaint)) : null,
+		vitalsLine(v.vitals) ? h('p', { class: 'muted' }, vitalsLine(v.vitals, lang())) : null,
+		dx ? h('p', {}, h('b', {}, t('rx.dx')), h('span', { translate: 'no' }, dx)) : null,
+		// The prescription as written: English for the pharmacist, as on the printout.
+		rx.length ? h('ul', { class: 'rx-mini', translate: 'no' }, rx.map(p => h('li', {}, `${medicineName(p)} — ${rxLine(p)}`))) : null,
+		v.advice ? h('p', { class: 'muted', translate: 'no' }, v.advice) : null,
+		v.follow_up_date ? h('p', { class: 'muted' }, t('rx.follow_up', { date: fmtDate(v.follow_up_date) })) : null);
 }

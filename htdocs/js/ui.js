@@ -2,6 +2,7 @@
 // dialogs, forms with inline server errors, search lists with keyboard
 // navigation, and formatting of money, dates and times for the clinic.
 import { session } from './session.js';
+import { t, tIn, lang } from './i18n.js';
 
 // ---------- elements ----------
 
@@ -66,7 +67,7 @@ export function notice(message, kind = 'info') {
 // dialog({title, body, ok, cancel, testid}) → Promise<boolean>. One Esc cancels (from any field), Enter
 // in a field confirms.
 // If onOk is given it runs before closing; throwing keeps the dialog open (errors shown by the caller).
-export function dialog({ title, body, ok = 'OK', cancel = 'Cancel', testid = 'dialog', onOk = null, danger = false }) {
+export function dialog({ title, body, ok = t('ui.ok'), cancel = t('ui.cancel'), testid = 'dialog', onOk = null, danger = false }) {
 	return new Promise(resolve => {
 		const form = h('form', { method: 'dialog', class: 'dialog-form', novalidate: true });
 		const okBtn = h('button', { type: 'submit', class: danger ? 'btn danger' : 'btn primary', id: 'dialog-ok', 'data-testid': 'dialog-ok' }, ok);
@@ -120,11 +121,11 @@ export function field(label, control, { hint, wide = false } = {}) {
 // Browsers show <input type=date> in their own locale (often MM/DD/YYYY); echo the
 // chosen date as "Tue 02/12/2026" beside it so nobody misreads day and month.
 // Code that sets .value directly calls input.echo() afterwards.
-const weekday = new Intl.DateTimeFormat('en-IN', { weekday: 'short', timeZone: 'UTC' });
+const weekday = () => new Intl.DateTimeFormat(`${lang()}-IN`, { weekday: 'short', timeZone: 'UTC' });
 export function dateEcho(inp) {
 	const out = h('span', { class: 'date-echo', 'data-testid': `${inp.id || inp.name}-echo` });
 	inp.echo = () => {
-		out.textContent = /^\d{4}-\d{2}-\d{2}$/.test(inp.value) ? `${weekday.format(new Date(`${inp.value}T00:00:00Z`))} ${fmtDate(inp.value)}` : '';
+		out.textContent = /^\d{4}-\d{2}-\d{2}$/.test(inp.value) ? `${weekday().format(new Date(`${inp.value}T00:00:00Z`))} ${fmtDate(inp.value)}` : '';
 	};
 	inp.addEventListener('input', inp.echo);
 	inp.addEventListener('change', inp.echo);
@@ -178,7 +179,7 @@ export function showErrors(form, err) {
 		first?.focus();
 		return;
 	}
-	const msg = err?.message || 'Something went wrong.';
+	const msg = err?.message || t('ui.went_wrong');
 	if (err?.field && setFieldError(form, err.field, msg)) {
 		controlFor(form, err.field).focus();
 		return;
@@ -286,7 +287,7 @@ export function onKeys(map) {
 // searchList({input, list, search(q) → Promise<items>, render(item) → Node, onPick(item), dropdown})
 //   Search as you type (150 ms debounce), answers that arrive after a newer query are
 //   dropped, ArrowUp/ArrowDown move, Enter picks, Esc closes a dropdown.
-export function searchList({ input, list, search, render, onPick, dropdown = false, minLength = 1, emptyText = 'No matches' }) {
+export function searchList({ input, list, search, render, onPick, dropdown = false, minLength = 1, emptyText = t('ui.no_matches') }) {
 	let items = [];
 	let active = -1;
 	let seq = 0;
@@ -410,11 +411,18 @@ export function fmtDate(value) {
 	return `${p.day}/${p.month}/${p.year}`;
 }
 
+// A clock time as the screens' language writes it: "6:36 pm", "மாலை 6:36", "शाम 6:36".
+function clock(hr, min) {
+	const period = hr >= 4 && hr < 12 ? 'morning' : hr >= 12 && hr < 16 ? 'afternoon' : hr >= 16 && hr < 19 ? 'evening' : 'night';
+	return t('ui.time', { h: hr % 12 || 12, m: String(min).padStart(2, '0'), ampm: hr < 12 ? 'am' : 'pm', period: t(`ui.period_${period}`) });
+}
+
 export function fmtTime(value) {
 	if (!value) return '';
 	const d = new Date(value);
 	if (isNaN(d)) return String(value);
-	return new Intl.DateTimeFormat('en-IN', { timeZone: session.tz, hour: 'numeric', minute: '2-digit', hour12: true }).format(d);
+	const p = parts(d, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+	return clock(Number(p.hour) % 24, Number(p.minute));
 }
 
 export const fmtDateTime = v => v ? `${fmtDate(v)} ${fmtTime(v)}` : '';
@@ -423,8 +431,7 @@ export const fmtDateTime = v => v ? `${fmtDate(v)} ${fmtTime(v)}` : '';
 export function fmtClock(hhmm) {
 	const m = /^(\d{1,2}):(\d{2})/.exec(hhmm || '');
 	if (!m) return hhmm || '';
-	const hr = Number(m[1]);
-	return `${hr % 12 || 12}:${m[2]} ${hr < 12 ? 'am' : 'pm'}`;
+	return clock(Number(m[1]), Number(m[2]));
 }
 
 export function ageOf(p) {
@@ -439,18 +446,18 @@ export function ageOf(p) {
 	return p.age_years ?? null;
 }
 
-const SEX = { M: 'Male', F: 'Female', O: 'Other' };
-export const sexLabel = s => SEX[s] || s || '';
+export const sexLabel = (s, code = lang()) => ['M', 'F', 'O'].includes(s) ? tIn(code, `ui.sex_${s}`) : s || '';
 
-// "34 y / F"
-export function ageSex(p) {
+// "34 y / F" (in CODE, the screens' language by default; printouts pass theirs)
+export function ageSex(p, code = lang()) {
 	const a = ageOf(p);
-	return [a !== null && a !== undefined ? `${a} y` : null, p?.sex || null].filter(Boolean).join(' / ');
+	return [a !== null && a !== undefined ? tIn(code, 'ui.years', { n: a }) : null,
+		['M', 'F', 'O'].includes(p?.sex) ? tIn(code, `ui.sex_short_${p.sex}`) : p?.sex || null].filter(Boolean).join(' / ');
 }
 
 // "12 · 34 y / F" — clinic number and age/sex, leaving out what is unknown.
 // Clinic numbers are plain integers on the server: show them as "No. 12".
-export const clinicNo = p => (p?.clinic_no === null || p?.clinic_no === undefined || p?.clinic_no === '') ? '' : `No. ${p.clinic_no}`;
+export const clinicNo = (p, code = lang()) => (p?.clinic_no === null || p?.clinic_no === undefined || p?.clinic_no === '') ? '' : tIn(code, 'ui.clinic_no', { n: p.clinic_no });
 
 export const patientMeta = p => [clinicNo(p), ageSex(p)].filter(x => x !== null && x !== undefined && x !== '').join(' · ');
 
@@ -459,7 +466,7 @@ export function fmtBytes(n) {
 	const u = ['B', 'KB', 'MB', 'GB', 'TB'];
 	let i = 0, v = Number(n);
 	while (v >= 1024 && i < u.length - 1) { v /= 1024; i++; }
-	return `${v.toFixed(i ? 1 : 0)} ${u[i]}`;
+	return `${v.toFixed(i ? 1 : 0)} ${t(`ui.unit_${u[i]}`)}`;
 }
 
 // ---------- shared pieces ----------

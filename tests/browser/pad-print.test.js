@@ -7,7 +7,10 @@
 // 2 with the patient's name and "page 2 of 2" (pdftotext); in pre-printed pad
 // mode the letterhead is absent and the first line sits at the set margins
 // (pdftotext -bbox); the front desk reprints from the patient's page at the
-// print address, and a draft's address says it is not finalized. The PDFs are
+// print address, and a draft's address says it is not finalized. On the pad,
+// Enter on "dolo" takes Dolo 650's own strength, and a penicillin for a
+// patient allergic to it is flagged at once and finalized only with a reason
+// (not printed). The PDFs are
 // also turned into PNGs (pdftoppm) in ND_OUT (or the temp dir) to be looked at.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -18,7 +21,8 @@ const t = require('../lib/t.js');
 const H = require('./day-helpers.js');
 
 const S = { problems: [] };
-const OUT = process.env.ND_OUT || os.tmpdir();
+// PAD_SHOTS keeps the PDFs, PNGs and screenshots somewhere that outlives the run.
+const OUT = process.env.PAD_SHOTS || process.env.ND_OUT || os.tmpdir();
 const ADDRESS = ['12, Gandhi Road, Mylapore', 'Chennai 600004'];
 
 function need(...keys) {
@@ -235,6 +239,58 @@ t.test('pad print: the settings screen previews the pad mode (screenshots at 136
 	await page.screenshot({ path: path.join(OUT, 'pad-settings-1366.png'), fullPage: true });
 	await page.setViewportSize({ width: 768, height: 1024 });
 	await page.screenshot({ path: path.join(OUT, 'pad-settings-768.png'), fullPage: true });
+	await ctx.close();
+});
+
+t.test('pad: the doctor picks brands with Enter, sees the penicillin conflict at once, finalizes only with a reason', async () => {
+	need();
+	const pid = await t.patient(S.desk.cookie, { name: `Pad Allergy ${t.uniq('P')}`, sex: 'M', age_years: 35, allergies: 'Penicillin' });
+	const v = await t.api('POST', '/api/visits', { cookie: S.doc.cookie, body: { patient_id: pid } });
+	t.status(v, 201, 'POST /api/visits');
+	t.status(await t.api('PATCH', `/api/visits/${v.json.id}`, { cookie: S.doc.cookie, body: { version: v.json.version, complaint: 'Fever' } }), 200, 'complaint');
+	const { ctx, page: p } = await H.newPage(S.browser, S.problems, 'doctor');
+	await H.useCookie(ctx, S.doc.cookie);
+	await p.goto(`${t.BASE}/#/consult/${v.json.id}`);
+	const row = (i) => p.locator(`#rx-rows > tr:nth-child(${i + 1})`);
+	await row(0).locator('.rx-medicine').focus();
+	// Enter on "dolo" takes Dolo 650: its own strength, never another.
+	const answered = p.waitForResponse((r) => new URL(r.url()).searchParams.get('q') === 'dolo');
+	await p.keyboard.type('dolo');
+	await answered;
+	await p.waitForSelector('#rx-rows > tr:nth-child(1) ul.dropdown li[role=option]');
+	await p.keyboard.press('Enter');
+	await row(0).locator('.rx-dose:focus').waitFor();
+	t.eq([await row(0).locator('.rx-medicine').inputValue(), await row(0).locator('.rx-strength').inputValue(),
+		await row(0).locator('.rx-form').inputValue(), await row(0).locator('[data-testid=rx-brand-tag]').innerText()],
+	['Paracetamol', '650 mg', 'tablet', 'Dolo 650'], 'Enter on "dolo" fills Paracetamol 650 mg tablet, brand Dolo 650');
+	await p.keyboard.type('101');
+	await p.keyboard.press('Alt+m');
+	await row(1).locator('.rx-medicine:focus').waitFor();
+	await H.typeAndPick(p, { listSel: '#rx-rows > tr:nth-child(2) ul.dropdown', apiPath: '/api/medicines', query: 'augmentin',
+		text: 'Augmentin 625 Duo — Amoxicillin + Clavulanic acid 625 mg tablet' });
+	await row(1).locator('.rx-dose:focus').waitFor();
+	await p.keyboard.type('101');
+	await p.keyboard.press('Tab');
+	// The autosave answers the warning: on the Augmentin line, at once.
+	await row(1).locator('.rx-warn-allergy').waitFor();
+	t.ok(/penicillin/i.test(await row(1).locator('.rx-warn-allergy').innerText()), 'the warning names penicillin');
+	t.eq(await row(0).locator('.rx-warn-allergy').count(), 0, 'Dolo 650 is fine');
+	await p.waitForSelector('#consult-status[data-state=saved]');
+	await p.screenshot({ path: path.join(OUT, 'pad-consult-warning-1366.png') });
+	await p.keyboard.press('Control+Enter');
+	await row(1).locator('.rx-override:focus').waitFor();
+	t.ok(/allergy/i.test(await p.locator('#rx-error').innerText()), 'the refusal is said');
+	t.eq(t.db(`SELECT status FROM visits WHERE id = ${v.json.id}`)[0].status, 'draft', 'not finalized without a reason');
+	await p.keyboard.type('Took Augmentin last year without a reaction');
+	await p.waitForSelector('#consult-status[data-state=saved]');
+	await p.keyboard.press('Control+Enter');
+	await p.waitForSelector('#prescription');
+	t.eq(t.db(`SELECT status FROM visits WHERE id = ${v.json.id}`)[0].status, 'final', 'finalized with the reason');
+	t.eq(t.db(`SELECT allergy_override AS o, brand FROM prescriptions WHERE visit_id = ${v.json.id} ORDER BY pos`).map((r) => [r.brand, r.o]),
+		[['Dolo 650', null], ['Augmentin 625 Duo', 'Took Augmentin last year without a reaction']], 'brands and the reason stored');
+	const sheet = H.norm(await p.locator('#prescription').innerText());
+	t.ok(sheet.includes('Amoxicillin + Clavulanic acid 625 mg tablet (Augmentin 625 Duo)'), 'generic with the brand beside it');
+	t.ok(!sheet.includes('without a reaction'), 'the reason is not printed');
 	await ctx.close();
 });
 

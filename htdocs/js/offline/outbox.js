@@ -13,6 +13,7 @@
 import { api } from '../api.js';
 import { idb } from './db.js';
 import { syncNow, linkState } from './cache.js';
+import { t } from '../i18n.js';
 
 const SEND = {
 	patient: (b, key) => api.addPatient(b, key),
@@ -74,15 +75,15 @@ export async function send(kind, body, meta = {}) {
 export function describe(i) {
 	const m = i.meta || {};
 	const r = i.result || {};
-	const name = m.name || 'a patient';
+	const name = m.name || t('ob.a_patient');
 	switch (i.kind) {
 	case 'patient': return i.state === 'done'
-		? (r.existing ? `${name}: same person as clinic no. ${r.clinic_no}, not registered again` : `Registered ${name}: clinic no. ${r.clinic_no}`)
-		: `Register ${name} (no clinic number yet)`;
-	case 'queue': return i.state === 'done' ? `${name}: token ${r.token}` : `Add ${name} to today’s queue (will get a token)`;
-	case 'status': return `Token ${m.token ?? ''} ${name}: ${m.label || i.body.status}${i.state === 'pending' ? ' (not sent yet)' : ''}`;
-	case 'payment': return i.state === 'done' ? `Receipt ${r.receipt_no}: ${m.amount || ''} from ${name}` : `Payment ${m.amount || ''} from ${name} (receipt number when sent)`;
-	case 'appointment': return i.state === 'done' ? `Booked ${name} on ${m.date} at ${m.time}` : `Book ${name} on ${m.date} at ${m.time}`;
+		? t(r.existing ? 'ob.same' : 'ob.registered', { name, no: r.clinic_no })
+		: t('ob.register', { name });
+	case 'queue': return i.state === 'done' ? t('ob.token', { name, token: r.token }) : t('ob.queue', { name });
+	case 'status': return t(i.state === 'pending' ? 'ob.status_pending' : 'ob.status', { token: m.token ?? '', name, label: m.label || i.body.status });
+	case 'payment': return t(i.state === 'done' ? 'ob.receipt' : 'ob.payment', { no: r.receipt_no, amount: m.amount || '', name });
+	case 'appointment': return t(i.state === 'done' ? 'ob.booked' : 'ob.book', { name, date: m.date, time: m.time });
 	default: return i.kind;
 	}
 }
@@ -102,9 +103,9 @@ function resolveRefs(body, all) {
 }
 
 const REVIEW = {
-	already_queued: 'Already in today’s queue: nothing was added.',
-	illegal_transition: 'Someone else moved this token meanwhile: this change was not made.',
-	stale_version: 'Someone else changed this meanwhile: this change was not made.',
+	already_queued: 'ob.already_queued',
+	illegal_transition: 'ob.moved',
+	stale_version: 'ob.changed',
 };
 
 let running = null;
@@ -136,7 +137,7 @@ export function replay() {
 					try { dups = await api.duplicates(body.name, body.phone || ''); } catch (err) { if (err.status === 0) break; dups = []; }
 					if (dups.length) {
 						item.state = 'review';
-						item.review = { reason: 'duplicate', message: 'The server already has a patient who may be this one.', candidates: dups.slice(0, 3) };
+						item.review = { reason: 'duplicate', message: t('ob.dup'), candidates: dups.slice(0, 3) };
 						await save(item);
 						continue;
 					}
@@ -150,7 +151,7 @@ export function replay() {
 					if (err.status === 0 || err.status >= 500) break;
 					item.state = 'review';
 					item.review = { reason: err.code === 'already_queued' ? 'already_queued' : (err.status === 409 ? 'stale' : 'refused'),
-						code: err.code, message: REVIEW[err.code] || err.message };
+						code: err.code, message: REVIEW[err.code] ? t(REVIEW[err.code]) : err.message };
 				}
 				await save(item);
 			}

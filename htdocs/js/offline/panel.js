@@ -6,11 +6,12 @@
 import { h, replace, $, btn } from '../ui.js';
 import { items, describe, resolve, replay } from './outbox.js';
 import { startSync, syncNow, link } from './cache.js';
+import { t } from '../i18n.js';
 
 let box = null;
 let banner = null;
 
-const ONLINE_NOTE = 'The connection is back: sending what was kept…';
+const ONLINE_NOTE = () => t('off.back');
 
 async function draw() {
 	if (!box) return;
@@ -21,22 +22,22 @@ async function draw() {
 	const parts = [];
 	if (pending.length) {
 		parts.push(h('section', { class: 'outbox-pending', 'data-testid': 'outbox-pending' },
-			h('h2', {}, `${pending.length} ${pending.length === 1 ? 'change' : 'changes'} kept on this computer, not yet sent`),
+			h('h2', {}, t(pending.length === 1 ? 'off.kept_one' : 'off.kept', { n: pending.length })),
 			h('ul', {}, pending.map(i => h('li', { 'data-testid': 'outbox-item', 'data-kind': i.kind }, describe(i))))));
 	}
 	if (review.length) {
 		parts.push(h('section', { class: 'outbox-review', 'data-testid': 'outbox-review' },
-			h('h2', {}, 'Needs you'),
+			h('h2', {}, t('off.needs_you')),
 			h('ul', {}, review.map(i => h('li', { 'data-testid': 'review-item', 'data-kind': i.kind, 'data-reason': i.review?.reason },
 				h('div', {}, h('strong', {}, describe(i)), ' — ', i.review?.message || ''),
 				h('div', { class: 'actions' }, actionsFor(i)))))));
 	}
 	if (done.length) {
 		parts.push(h('section', { class: 'outbox-done', 'data-testid': 'outbox-done' },
-			h('h2', {}, 'Sent after the connection returned'),
+			h('h2', {}, t('off.sent')),
 			h('ul', {}, done.map(i => h('li', { 'data-testid': 'sent-item', 'data-kind': i.kind, 'data-state': i.state },
-				i.state === 'discarded' ? `Discarded: ${describe(i)}` : describe(i)))),
-			btn('OK, clear this list', () => Promise.all(done.map(i => resolve(i.seq, 'clear'))), { class: 'btn small', 'data-testid': 'sent-clear' })));
+				i.state === 'discarded' ? t('off.discarded', { what: describe(i) }) : describe(i)))),
+			btn(t('off.clear'), () => Promise.all(done.map(i => resolve(i.seq, 'clear'))), { class: 'btn small', 'data-testid': 'sent-clear' })));
 	}
 	replace(box, ...parts);
 	box.hidden = parts.length === 0;
@@ -46,17 +47,17 @@ function actionsFor(i) {
 	const b = (label, action, c, id) => btn(label, () => resolve(i.seq, action, c), { class: 'btn small', 'data-testid': id });
 	switch (i.review?.reason) {
 	case 'duplicate':
-		return [...(i.review.candidates || []).map(c => b(`Same person: ${c.name} (no. ${c.clinic_no})`, 'use', c, 'review-use')),
-			b('A new patient: register', 'send', null, 'review-send'), b('Discard', 'discard', null, 'review-discard')];
+		return [...(i.review.candidates || []).map(c => b(t('off.same', { name: c.name, no: c.clinic_no }), 'use', c, 'review-use')),
+			b(t('off.new_patient'), 'send', null, 'review-send'), b(t('off.discard'), 'discard', null, 'review-discard')];
 	case 'already_queued':
 	case 'stale':
-		return [b('OK', 'discard', null, 'review-ok')];
+		return [b(t('off.ok'), 'discard', null, 'review-ok')];
 	case 'blocked':
-		return [b('Discard', 'discard', null, 'review-discard')];
+		return [b(t('off.discard'), 'discard', null, 'review-discard')];
 	case 'restored':
-		return [b('Send it', 'send', null, 'review-send'), b('Discard', 'discard', null, 'review-discard')];
+		return [b(t('off.send'), 'send', null, 'review-send'), b(t('off.discard'), 'discard', null, 'review-discard')];
 	default:
-		return [b('Try again', 'send', null, 'review-send'), b('Discard', 'discard', null, 'review-discard')];
+		return [b(t('off.retry'), 'send', null, 'review-send'), b(t('off.discard'), 'discard', null, 'review-discard')];
 	}
 }
 
@@ -67,9 +68,9 @@ const RETRY_MS = 20000;
 function connectivity() {
 	const set = () => {
 		banner.hidden = navigator.onLine && link.up;
-		banner.textContent = 'Offline: no connection to the clinic server. Search shows the patients kept on this computer (the last 90 days) and today’s queue as last seen; what you save is kept here and sent when the connection returns. New patients get their clinic number, and new tokens their number, only then.';
+		banner.textContent = t('off.banner');
 	};
-	addEventListener('online', async () => { set(); banner.hidden = false; banner.textContent = ONLINE_NOTE; await replay(); set(); });
+	addEventListener('online', async () => { set(); banner.hidden = false; banner.textContent = ONLINE_NOTE(); await replay(); set(); });
 	addEventListener('offline', set);
 	document.addEventListener('nd:link', set);
 	set();
@@ -82,8 +83,8 @@ function serviceWorker() {
 			if (!w || !navigator.serviceWorker.controller) return;
 			const bar = $('#update-banner');
 			if (!bar) return;
-			replace(bar, 'A new version of NalamDesk is ready. ',
-				btn('Reload now', () => { w.postMessage('skip-waiting'); }, { class: 'btn small', 'data-testid': 'update-reload' }));
+			replace(bar, t('off.update'),
+				btn(t('off.reload'), () => { w.postMessage('skip-waiting'); }, { class: 'btn small', 'data-testid': 'update-reload' }));
 			bar.hidden = false;
 		};
 		offer(reg.waiting);

@@ -6,6 +6,7 @@
 import { api } from '../api.js';
 import { dateField, dayFirstISO } from '../shared/date-field.js';
 import { h, pageHead, replace, notice, btn, bindForm, field, input, select, setValues, fmtDateTime, fmtTime, todayISO, addDays, clinicNo } from '../ui.js';
+import { t, known } from '../i18n.js';
 
 const PAGE = 100;
 const KEPT = 'nd-audit-filters';
@@ -20,37 +21,40 @@ function keptFilters() {
 }
 
 // "Meena R (frontdesk)" or the username when the account has no name (or is gone).
-const who = a => a.user_name ? `${a.user_name} (${a.role || a.username})` : (a.username || (a.user_id ? `user ${a.user_id}` : 'not signed in'));
+// Names and identifiers are data (translate="no"); the role and the words around them are not.
+const data = text => h('span', { translate: 'no' }, text);
+const who = a => a.user_name ? [data(a.user_name), ' (', a.role ? t(`role.${a.role}`) : data(a.username), ')']
+	: a.username ? data(a.username) : a.user_id ? t('audit.user_n', { n: a.user_id }) : t('audit.not_signed_in');
 
 // What was done, in words; a folded entry says how often and between which times.
 function what(a) {
-	const words = a.action_text || a.action || '';
+	const words = known(`act.${a.action}`) ? t(`act.${a.action}`) : a.action_text || a.action || '';
 	if (!a.count || a.count < 2) return words;
 	const span = fmtTime(a.first_ts) === fmtTime(a.ts) ? fmtTime(a.ts) : `${fmtTime(a.first_ts)}–${fmtTime(a.ts)}`;
-	return `${words} · ${a.count} times, ${span}`;
+	return t('audit.times', { what: words, n: a.count, span });
 }
 
 // The record concerned: the patient by name and clinic number (and the receipt, with a void's
 // reason), a staff account by name.
 function record(a) {
-	if (a.patient) return [`${a.patient.name} · ${clinicNo(a.patient)}`, a.entity === 'payment' ? a.entity_name : null].filter(Boolean).join(' · ');
-	if (a.entity === 'user' && a.entity_name) return `Staff: ${a.entity_name}`;
+	if (a.patient) return [data(a.patient.name), ` · ${clinicNo(a.patient)}`, a.entity === 'payment' && a.entity_name ? [' · ', data(a.entity_name)] : null];
+	if (a.entity === 'user' && a.entity_name) return data(t('audit.staff', { name: a.entity_name }));
 	if (a.entity === 'patient' && a.action === 'patient.search') return '';
-	return [a.entity, a.entity_id].filter(x => x !== null && x !== undefined && x !== '').join(' #');
+	return data([a.entity, a.entity_id].filter(x => x !== null && x !== undefined && x !== '').join(' #'));
 }
 
 export function render(root) {
-	const users = select('user_id', [['', 'Anyone']], { id: 'audit-user', 'data-testid': 'audit-user' });
-	const csv = h('a', { id: 'audit-csv', class: 'btn', href: api.auditCsvUrl({}), download: 'audit.csv', 'data-testid': 'audit-csv' }, 'Download CSV');
-	const fold = select('fold', [['1', 'One line per person, patient and hour'], ['0', 'Every read on its own line']], { id: 'audit-fold', 'data-testid': 'audit-fold' });
+	const users = select('user_id', [['', t('audit.anyone')]], { id: 'audit-user', 'data-testid': 'audit-user' });
+	const csv = h('a', { id: 'audit-csv', class: 'btn', href: api.auditCsvUrl({}), download: 'audit.csv', 'data-testid': 'audit-csv' }, t('audit.csv'));
+	const fold = select('fold', [['1', t('audit.fold_on')], ['0', t('audit.fold_off')]], { id: 'audit-fold', 'data-testid': 'audit-fold' });
 	const form = h('form', { id: 'audit-form', class: 'filters', 'data-testid': 'audit-form' },
-		dateField('From', 'from', { id: 'audit-from', 'data-testid': 'audit-from' }, { hint: '' }),
-		dateField('To', 'to', { id: 'audit-to', 'data-testid': 'audit-to' }, { hint: '' }),
-		field('User', users),
-		field('Patient id', input('patient_id', { id: 'audit-patient', inputmode: 'numeric', 'data-testid': 'audit-patient' })),
-		field('Action', input('action', { id: 'audit-action', placeholder: 'e.g. login, patient.read', 'data-testid': 'audit-action' })),
-		field('Reads', fold),
-		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'audit-search', 'data-testid': 'audit-search' }, 'Show'), csv));
+		dateField(t('audit.from'), 'from', { id: 'audit-from', 'data-testid': 'audit-from' }, { hint: '' }),
+		dateField(t('audit.to'), 'to', { id: 'audit-to', 'data-testid': 'audit-to' }, { hint: '' }),
+		field(t('audit.user'), users),
+		field(t('audit.patient'), input('patient_id', { id: 'audit-patient', inputmode: 'numeric', 'data-testid': 'audit-patient' })),
+		field(t('audit.action'), input('action', { id: 'audit-action', placeholder: t('audit.action_hint'), 'data-testid': 'audit-action' })),
+		field(t('audit.reads'), fold),
+		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'audit-search', 'data-testid': 'audit-search' }, t('audit.show')), csv));
 	const out = h('div', { id: 'audit-results' });
 	const kept = keptFilters();
 	let filters = {};
@@ -59,14 +63,14 @@ export function render(root) {
 
 	const draw = more => {
 		replace(out, rows.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table small', id: 'audit-table', 'data-testid': 'audit-table' },
-			h('thead', {}, h('tr', {}, ['Time', 'Who', 'What', 'Patient or record', 'Computer'].map(t => h('th', { scope: 'col' }, t)))),
+			h('thead', {}, h('tr', {}, ['time', 'who', 'what', 'record', 'computer'].map(k => h('th', { scope: 'col' }, t(`audit.col_${k}`))))),
 			h('tbody', {}, rows.map(a => h('tr', { 'data-testid': 'audit-row', 'data-action': a.action, 'data-count': String(a.count ?? 1) },
 				h('td', {}, fmtDateTime(a.ts)),
 				h('td', { 'data-testid': 'audit-who' }, who(a)),
 				h('td', { 'data-testid': 'audit-what' }, what(a)),
 				h('td', { 'data-testid': 'audit-record' }, record(a)),
-				h('td', {}, a.ip ?? '')))))) : notice('Nothing recorded for these filters.'),
-		more ? btn('Show more', () => fetchPage(), { id: 'audit-more', 'data-testid': 'audit-more' }) : null);
+				h('td', {}, a.ip ?? '')))))) : notice(t('audit.none')),
+		more ? btn(t('audit.more'), () => fetchPage(), { id: 'audit-more', 'data-testid': 'audit-more' }) : null);
 	};
 	const fetchPage = async () => {
 		const got = await api.audit({ ...filters, limit: PAGE, offset });
@@ -78,8 +82,8 @@ export function render(root) {
 	bindForm(form, {
 		validate: v => {
 			const bad = {};
-			for (const k of ['from', 'to']) if (dayFirstISO(v[k]) === null) bad[k] = 'Type the day first: dd/mm/yyyy.';
-			if (v.patient_id && !/^\d+$/.test(v.patient_id)) bad.patient_id = 'A patient id is a number.';
+			for (const k of ['from', 'to']) if (dayFirstISO(v[k]) === null) bad[k] = t('audit.day_first');
+			if (v.patient_id && !/^\d+$/.test(v.patient_id)) bad.patient_id = t('audit.bad_patient');
 			return Object.keys(bad).length ? bad : null;
 		},
 		submit: async typed => {
@@ -93,7 +97,7 @@ export function render(root) {
 			await fetchPage();
 		},
 	});
-	root.append(pageHead('Audit log'), form, out);
+	root.append(pageHead(t('audit.title')), form, out);
 	setValues(form, kept);
 	api.users().then(list => {
 		for (const u of list) users.append(h('option', { value: u.id }, `${u.name || u.username} (${u.username})`));

@@ -4,74 +4,75 @@
 // and the clinic's records as CSV files (patients, visits with prescriptions, payments).
 import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, toast, fmtDateTime, fmtBytes, act, bindForm, field, input } from '../ui.js';
+import { t } from '../i18n.js';
 
 // `integrity` is "ok", "unchecked" (a file taken elsewhere) or what the check
 // found; a failed attempt is listed with present:false (docs/api.md §4.4).
 const okText = b => {
-	if (!b.present) return ['FAILED', 'bad'];
-	if (b.integrity === 'ok') return ['OK', 'ok'];
-	if (b.integrity === 'unchecked') return ['not checked', ''];
+	if (!b.present) return [t('backups.failed'), 'bad'];
+	if (b.integrity === 'ok') return [t('backups.ok'), 'ok'];
+	if (b.integrity === 'unchecked') return [t('backups.unchecked'), ''];
 	return [b.integrity, 'bad'];
 };
 
 export function render(root) {
-	const list = h('div', { id: 'backups-list' }, notice('Loading…'));
+	const list = h('div', { id: 'backups-list' }, notice(t('header.loading')));
 	const load = async () => {
 		try {
 			const rows = await api.backups();
 			replace(list, rows.length ? h('table', { class: 'table', id: 'backups-table', 'data-testid': 'backups-table' },
-				h('thead', {}, h('tr', {}, ['Taken', 'File', 'Size', 'Integrity'].map(t => h('th', { scope: 'col' }, t)))),
+				h('thead', {}, h('tr', {}, ['taken', 'file', 'size', 'integrity'].map(k => h('th', { scope: 'col' }, t(`backups.col_${k}`))))),
 				h('tbody', {}, rows.map(b => {
 					const [text, cls] = okText(b);
 					return h('tr', { 'data-testid': 'backup-row' },
 						h('td', {}, fmtDateTime(b.created_at)),
-						h('td', {}, b.file),
+						h('td', { translate: 'no' }, b.file),
 						h('td', {}, fmtBytes(b.size_bytes)),
 						h('td', {}, h('span', { class: `badge ${cls}` }, text)));
-				}))) : notice('No backups yet. Take one now.', 'error'));
+				}))) : notice(t('backups.none'), 'error'));
 		} catch (err) {
 			replace(list, notice(err.message, 'error'));
 		}
 	};
-	const now = btn('Back up now', act(async () => {
-		now.textContent = 'Backing up…';
+	const now = btn(t('backups.now'), act(async () => {
+		now.textContent = t('backups.running');
 		try {
 			await api.backUpNow();
-			toast('Backup taken', 'ok');
+			toast(t('backups.taken'), 'ok');
 			document.dispatchEvent(new Event('nd:system-changed'));
 			load();
-		} finally { now.textContent = 'Back up now'; }
+		} finally { now.textContent = t('backups.now'); }
 	}), { id: 'backup-now', class: 'btn primary', 'data-testid': 'backup-now' });
 	// The second copy: where, whether the server can write there now, the last one made.
 	const dir = input('dir', { id: 'copy-dir', placeholder: '/media/usb/nalamdesk', maxlength: 200, 'data-testid': 'copy-dir' });
 	const copyState = h('div', { id: 'copy-state', 'data-testid': 'copy-state' });
 	const copyForm = h('form', { id: 'copy-form', class: 'grid-form', 'data-testid': 'copy-form' },
-		field('Folder', dir, { wide: true, hint: 'A USB disk’s folder or another full path. Empty: no second copy.' }),
-		h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'btn primary', id: 'copy-save', 'data-testid': 'copy-save' }, 'Save')));
+		field(t('backups.folder'), dir, { wide: true, hint: t('backups.folder_hint') }),
+		h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'btn primary', id: 'copy-save', 'data-testid': 'copy-save' }, t('backups.save'))));
 	const showCopy = c => {
 		dir.value = c.dir || '';
-		replace(copyState, !c.dir ? notice('No second place set: the backups stay on this PC only.', 'error')
-			: [c.reachable ? null : notice(`The server cannot write to ${c.dir} now (is the USB disk plugged in?).`, 'error'),
-				h('p', {}, c.last_at ? `Last copy off this PC: ${fmtDateTime(c.last_at)} — ${c.last_file} (encrypted with the backup passphrase).`
-					: 'No copy made there yet: the next scheduled backup writes one.')]);
+		replace(copyState, !c.dir ? notice(t('backups.no_copy_place'), 'error')
+			: [c.reachable ? null : notice(t('backups.unreachable', { dir: c.dir }), 'error'),
+				h('p', { translate: 'no' }, c.last_at ? t('backups.last_copy', { time: fmtDateTime(c.last_at), file: c.last_file })
+					: t('backups.no_copy_yet'))]);
 	};
 	bindForm(copyForm, {
 		submit: async v => {
 			showCopy(await api.setBackupCopy(v.dir || null));
-			toast('Saved', 'ok');
+			toast(t('backups.saved'), 'ok');
 		},
 	});
 	api.backupCopy().then(showCopy).catch(err => replace(copyState, notice(err.message, 'error')));
 	const link = (id, href, text) => h('a', { id, class: 'btn', href, download: '', 'data-testid': id }, text);
 	const exports = h('section', { id: 'exports', 'aria-labelledby': 'exports-title' },
-		h('h2', { id: 'exports-title' }, 'Export the records'),
-		h('p', { class: 'hint' }, 'Every patient, visit (with diagnoses and prescriptions) and payment as a CSV file that Excel or LibreOffice opens with Tamil names intact. Each export is recorded in the audit trail.'),
+		h('h2', { id: 'exports-title' }, t('exp.title')),
+		h('p', { class: 'hint' }, t('exp.hint')),
 		h('div', { class: 'actions' },
-			link('export-patients', api.patientsCsvUrl(), 'Patients (CSV)'),
-			link('export-visits', api.visitsCsvUrl(), 'Visits and prescriptions (CSV)'),
-			link('export-payments', api.paymentsCsvUrl(), 'Payments (CSV)')));
-	root.append(pageHead('Backups', now), list,
-		h('p', { class: 'hint' }, 'Backups are also taken on a schedule: every hour from 08:00 to 20:00, Monday to Saturday, and at 21:30 every day. Restoring is done on the server with the admin tool (see the README).'),
-		h('h2', {}, 'A second copy, off this PC'), copyForm, copyState, exports);
+			link('export-patients', api.patientsCsvUrl(), t('exp.patients')),
+			link('export-visits', api.visitsCsvUrl(), t('exp.visits')),
+			link('export-payments', api.paymentsCsvUrl(), t('exp.payments'))));
+	root.append(pageHead(t('backups.title'), now), list,
+		h('p', { class: 'hint' }, t('backups.hint_schedule')),
+		h('h2', {}, t('backups.second_copy')), copyForm, copyState, exports);
 	load();
 }

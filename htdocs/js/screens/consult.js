@@ -17,12 +17,13 @@ import { VITALS, plainVitals, vitalsBrief } from '../shared/vitals.js';
 import { callNextPatient, askFinishAndNext } from '../shared/queue-actions.js';
 import { prescriptionSheet } from '../shared/prescription-sheet.js';
 import { applyPage, paperSelect } from '../shared/print-sheet.js';
+import { t } from '../i18n.js';
 
 const SAVE_DELAY_MS = 1000;
 const RETRY_MS = 5000;
 
 const RX_KEYS = ['medicine', 'strength', 'form', 'dose', 'timing', 'duration_days', 'instructions'];
-const STATUS_TEXT = { saved: 'Saved', saving: 'Saving…', offline: 'Offline, kept on this computer', error: 'Not saved', conflict: 'Not saved' };
+const STATUS_TEXT = { saved: t('cs.saved'), saving: t('cs.saving'), offline: t('cs.offline'), error: t('cs.not_saved'), conflict: t('cs.not_saved') };
 
 const searchMedicines = q => api.medicines(q);
 
@@ -32,12 +33,12 @@ const searchMedicines = q => api.medicines(q);
 // sheet as the print address #/print/prescription/<id>), on the clinic's paper.
 function showPrint(page, v, p) {
 	const sheet = prescriptionSheet({ ...v, patient: p });
-	const printBtn = btn('Print (P)', () => window.print(), { id: 'rx-print', class: 'btn primary', 'data-testid': 'rx-print' });
+	const printBtn = btn(t('cs.print'), () => window.print(), { id: 'rx-print', class: 'btn primary', 'data-testid': 'rx-print' });
 	replace(page,
-		h('div', { class: 'page-head no-print' }, h('h1', {}, `Prescription — ${p.name}`),
+		h('div', { class: 'page-head no-print' }, h('h1', {}, t('cs.title_print', { name: p.name })),
 			h('div', { class: 'page-actions' }, paperSelect(sheet, 'rx-paper'), printBtn,
-				btn('Patient', () => go(`/patient/${p.id}`), { id: 'rx-patient' }),
-				btn('Back to queue', () => go('/queue'), { id: 'rx-back', 'data-testid': 'rx-back' }))),
+				btn(t('cs.patient'), () => go(`/patient/${p.id}`), { id: 'rx-patient' }),
+				btn(t('cs.back'), () => go('/queue'), { id: 'rx-back', 'data-testid': 'rx-back' }))),
 		h('div', { class: 'sheet-wrap' }, sheet));
 	applyPage(sheet);
 	printBtn.focus();
@@ -48,10 +49,10 @@ function showPrint(page, v, p) {
 
 function vitalsFieldset() {
 	const bmi = h('output', { id: 'consult-bmi', class: 'muted' });
-	return h('fieldset', { class: 'vitals' }, h('legend', {}, 'Vitals'),
+	return h('fieldset', { class: 'vitals' }, h('legend', {}, t('cs.vitals')),
 		VITALS.map(([k, label, unit, step]) => field(`${label} (${unit})`,
 			input(k, { id: `consult-${k.replace(/_/g, '-')}`, type: 'number', step, inputmode: 'decimal', 'data-vital': k, 'data-testid': `consult-${k}` }))),
-		h('div', { class: 'field' }, h('span', { class: 'label' }, 'BMI'), bmi));
+		h('div', { class: 'field' }, h('span', { class: 'label' }, t('cs.bmi')), bmi));
 }
 
 // The vitals box folds to one line (what was recorded, often by the nurse
@@ -60,12 +61,12 @@ function vitalsFieldset() {
 function vitalsBox(fieldset, vitals) {
 	const brief = vitalsBrief(vitals || {});
 	const summary = h('summary', { id: 'consult-vitals-summary', 'data-testid': 'consult-vitals-summary' },
-		h('b', {}, 'Vitals'), h('span', { class: 'muted' }, brief ? ` — ${brief}` : ' — none recorded (Alt+V)'));
+		h('b', {}, t('cs.vitals')), h('span', { class: 'muted' }, brief ? ` — ${brief}` : t('cs.none_recorded')));
 	const box = h('details', { class: 'vitals-box', id: 'consult-vitals', 'data-testid': 'consult-vitals' }, summary, fieldset);
 	box.open = !brief;
 	fieldset.addEventListener('input', () => {
 		const v = Object.fromEntries(VITALS.map(([k]) => [k, fieldset.elements[k].value.trim()]));
-		summary.lastChild.textContent = vitalsBrief(v) ? ` — ${vitalsBrief(v)}` : ' — none recorded (Alt+V)';
+		summary.lastChild.textContent = vitalsBrief(v) ? ` — ${vitalsBrief(v)}` : t('cs.none_recorded');
 	});
 	return box;
 }
@@ -74,7 +75,7 @@ function vitalsBox(fieldset, vitals) {
 const HISTORY_OPEN = 'nd.consult.history';
 function foldHistory(content) {
 	const box = h('details', { class: 'history-box', id: 'consult-history-box', 'data-testid': 'consult-history-box' },
-		h('summary', {}, h('b', {}, 'History')), content);
+		h('summary', {}, h('b', {}, t('cs.history'))), content);
 	box.open = localStorage.getItem(HISTORY_OPEN) !== 'closed';
 	box.addEventListener('toggle', () => localStorage.setItem(HISTORY_OPEN, box.open ? 'open' : 'closed'));
 	return box;
@@ -124,27 +125,27 @@ function showRxWarnings(rxBody, warnings = [], conflicts = []) {
 		if (kind === 'allergy') $('.rx-override', tr).hidden = false;
 		return tr;
 	};
-	for (const w of warnings) mark(w.index, w.kind === 'allergy' ? 'allergy' : 'duplicate', `${w.message}${w.overridden ? ' Reason given.' : ''}`);
-	return conflicts.map(c => mark(c.index, 'allergy', `Allergy: "${c.allergy}". Give a reason to prescribe ${c.medicine} anyway, or change it.`)).filter(Boolean);
+	for (const w of warnings) mark(w.index, w.kind === 'allergy' ? 'allergy' : 'duplicate', `${w.message}${w.overridden ? t('cs.reason_given') : ''}`);
+	return conflicts.map(c => mark(c.index, 'allergy', t('cs.allergy_conflict', { allergy: c.allergy, medicine: c.medicine }))).filter(Boolean);
 }
 
 function rxRow(m = {}, onChange) {
-	const med = input('rx_medicine', { class: 'rx-medicine', value: m.medicine || '', 'aria-label': 'Medicine', placeholder: 'Medicine', 'data-key': 'medicine' });
+	const med = input('rx_medicine', { class: 'rx-medicine', value: m.medicine || '', 'aria-label': t('cs.medicine'), placeholder: t('cs.medicine'), 'data-key': 'medicine' });
 	const list = h('ul', { class: 'dropdown' });
-	const strength = input('rx_strength', { class: 'rx-strength', value: m.strength || '', 'aria-label': 'Strength', placeholder: '500 mg', 'data-key': 'strength' });
-	const form = input('rx_form', { class: 'rx-form', value: m.form || '', list: 'rx-forms', 'aria-label': 'Form', placeholder: 'tablet', 'data-key': 'form' });
-	const dose = input('rx_dose', { class: 'rx-dose', value: m.dose || '', 'aria-label': 'Dose', placeholder: '1-0-1', 'data-key': 'dose' });
-	const timing = select('rx_timing', TIMINGS, { class: 'rx-timing', 'aria-label': 'Timing', 'data-key': 'timing' });
+	const strength = input('rx_strength', { class: 'rx-strength', value: m.strength || '', 'aria-label': t('cs.strength'), placeholder: '500 mg', 'data-key': 'strength' });
+	const form = input('rx_form', { class: 'rx-form', value: m.form || '', list: 'rx-forms', 'aria-label': t('cs.form'), placeholder: t('cs.form_hint'), 'data-key': 'form' });
+	const dose = input('rx_dose', { class: 'rx-dose', value: m.dose || '', 'aria-label': t('cs.dose'), placeholder: '1-0-1', 'data-key': 'dose' });
+	const timing = select('rx_timing', TIMINGS, { class: 'rx-timing', 'aria-label': t('cs.timing'), 'data-key': 'timing' });
 	timing.value = m.timing || '';
-	const days = input('rx_days', { class: 'rx-days', value: m.duration_days ?? '', type: 'number', min: 1, max: 365, inputmode: 'numeric', 'aria-label': 'Days', placeholder: 'days', 'data-key': 'duration_days' });
-	const instr = input('rx_instructions', { class: 'rx-instructions', value: m.instructions || '', 'aria-label': 'Instructions', placeholder: 'e.g. with warm water', 'data-key': 'instructions' });
+	const days = input('rx_days', { class: 'rx-days', value: m.duration_days ?? '', type: 'number', min: 1, max: 365, inputmode: 'numeric', 'aria-label': t('cs.days'), placeholder: t('cs.days_hint'), 'data-key': 'duration_days' });
+	const instr = input('rx_instructions', { class: 'rx-instructions', value: m.instructions || '', 'aria-label': t('cs.instructions'), placeholder: t('cs.instructions_hint'), 'data-key': 'instructions' });
 	// The brand the doctor picked (printed beside the generic), the allergy
 	// warning of the line and the reason to prescribe it anyway.
 	const brand = input('rx_brand', { type: 'hidden', value: m.brand || '', 'data-key': 'brand' });
 	const brandTag = h('span', { class: 'rx-brand-tag', 'data-testid': 'rx-brand-tag' }, m.brand || '');
 	const warn = h('div', { class: 'rx-warn', 'data-testid': 'rx-warning', 'aria-live': 'polite' });
 	const override = input('rx_override', { class: 'rx-override', value: m.allergy_override || '', hidden: !m.allergy_override,
-		'aria-label': 'Reason to prescribe despite the allergy', placeholder: 'Reason to prescribe despite the allergy', 'data-key': 'allergy_override', 'data-testid': 'rx-override' });
+		'aria-label': t('cs.override'), placeholder: t('cs.override'), 'data-key': 'allergy_override', 'data-testid': 'rx-override' });
 	med.addEventListener('input', () => { brand.value = ''; brandTag.textContent = ''; });
 	const presets = h('div', { class: 'presets' }, DOSE_PRESETS.map(d => h('button', {
 		type: 'button', class: 'chip', tabindex: -1, 'data-dose': d, 'data-testid': 'rx-preset',
@@ -157,7 +158,7 @@ function rxRow(m = {}, onChange) {
 	const tr = h('tr', { 'data-testid': 'rx-row' },
 		h('td', { class: 'combo' }, med, list, brand, brandTag, warn, override), h('td', {}, strength), h('td', {}, form),
 		h('td', {}, dose, presets), h('td', {}, timing), h('td', {}, days), h('td', {}, instr),
-		h('td', {}, h('button', { type: 'button', class: 'btn small', 'aria-label': 'Remove medicine', 'data-testid': 'rx-remove', onclick: () => { tr.remove(); onChange(); } }, '✕')));
+		h('td', {}, h('button', { type: 'button', class: 'btn small', 'aria-label': t('cs.remove_medicine'), 'data-testid': 'rx-remove', onclick: () => { tr.remove(); onChange(); } }, '✕')));
 	searchList({
 		input: med, list, dropdown: true, search: searchMedicines,
 		render: medicineOption,
@@ -189,7 +190,7 @@ function readRx(tr) {
 }
 
 export async function render(root, { id }) {
-	const page = h('div', { class: 'consult-page' }, notice('Loading…'));
+	const page = h('div', { class: 'consult-page' }, notice(t('cs.loading')));
 	root.append(page);
 	let visit = await api.visit(id);
 	const patient = visit.patient;	// every visit answer carries its patient
@@ -212,7 +213,7 @@ export async function render(root, { id }) {
 			data = { ...visit, ...local.data };
 			dirty = true;
 		} else if (local) {
-			if (local.dirty) toast('This visit was changed elsewhere after the copy on this computer; showing the newer one.', 'info');
+			if (local.dirty) toast(t('cs.newer_elsewhere'), 'info');
 			localStorage.removeItem(key);
 		}
 	} catch { localStorage.removeItem(key); }
@@ -221,18 +222,18 @@ export async function render(root, { id }) {
 	const status = h('span', { id: 'consult-status', class: 'save-status', role: 'status', 'data-testid': 'consult-status' });
 	const conflictBox = h('div', { class: 'notice notice-error', id: 'consult-conflict', role: 'alert', hidden: true });
 	const form = h('form', { id: 'consult-form', class: 'consult-form', 'data-testid': 'consult-form', novalidate: true });
-	const dxInput = input('dx_new', { id: 'consult-diagnosis-input', placeholder: 'Type a diagnosis and press Enter', 'data-testid': 'consult-diagnosis-input', 'aria-keyshortcuts': 'Alt+D' });
+	const dxInput = input('dx_new', { id: 'consult-diagnosis-input', placeholder: t('cs.dx_hint'), 'data-testid': 'consult-diagnosis-input', 'aria-keyshortcuts': 'Alt+D' });
 	const dxList = h('ul', { id: 'consult-diagnoses', class: 'chips', 'data-testid': 'consult-diagnoses', 'data-field': 'diagnoses' });
 	const rxBody = h('tbody', { id: 'rx-rows' });
 	const followUp = input('follow_up_date', { id: 'consult-follow-up', type: 'date', min: todayISO(), 'data-testid': 'consult-follow-up' });
 
 	const dxItem = d => h('li', { class: 'chip', 'data-testid': 'diagnosis', 'data-text': d.text, 'data-code': d.code || '' },
 		d.code ? `${d.text} (${d.code})` : d.text,
-		h('button', { type: 'button', class: 'chip-x', 'aria-label': `Remove ${d.text}`, onclick: e => { e.currentTarget.parentElement.remove(); changed(); } }, '✕'));
+		h('button', { type: 'button', class: 'chip-x', 'aria-label': t('cs.remove_dx', { text: d.text }), onclick: e => { e.currentTarget.parentElement.remove(); changed(); } }, '✕'));
 	const addDx = () => {
-		const t = dxInput.value.trim();
-		if (!t) return false;
-		dxList.append(dxItem({ text: t }));
+		const text = dxInput.value.trim();
+		if (!text) return false;
+		dxList.append(dxItem({ text }));
 		dxInput.value = '';
 		changed();
 		return true;
@@ -246,42 +247,42 @@ export async function render(root, { id }) {
 
 	form.append(
 		vitalsBox(vitalsFieldset(), data.vitals),
-		field('Complaints', textarea('complaint', { id: 'consult-complaint', rows: 2, 'data-testid': 'consult-complaint' }), { wide: true }),
-		field('Examination / notes', textarea('notes', { id: 'consult-notes', rows: 3, 'data-testid': 'consult-notes' }), { wide: true }),
-		h('div', { class: 'field wide' }, h('label', { for: dxInput.id }, 'Diagnosis'),
-			h('div', { class: 'inline' }, dxInput, btn('Add', addDx, { id: 'consult-diagnosis-add', class: 'btn small' })), dxList,
+		field(t('cs.complaints'), textarea('complaint', { id: 'consult-complaint', rows: 2, 'data-testid': 'consult-complaint' }), { wide: true }),
+		field(t('cs.notes'), textarea('notes', { id: 'consult-notes', rows: 3, 'data-testid': 'consult-notes' }), { wide: true }),
+		h('div', { class: 'field wide' }, h('label', { for: dxInput.id }, t('cs.diagnosis')),
+			h('div', { class: 'inline' }, dxInput, btn(t('cs.add'), addDx, { id: 'consult-diagnosis-add', class: 'btn small' })), dxList,
 			h('div', { class: 'field-error', id: 'consult-diagnoses-error' })),
-		h('fieldset', { class: 'rx-pad wide' }, h('legend', {}, '℞ Prescription'),
+		h('fieldset', { class: 'rx-pad wide' }, h('legend', {}, t('cs.rx')),
 			h('table', { class: 'rx-edit', id: 'rx-table', 'data-testid': 'rx-table', 'data-field': 'prescriptions' },
-				h('thead', {}, h('tr', {}, ['Medicine', 'Strength', 'Form', 'Dose', 'Timing', 'Days', 'Instructions', ''].map(t => h('th', { scope: 'col' }, t)))),
+				h('thead', {}, h('tr', {}, [t('cs.medicine'), t('cs.strength'), t('cs.form'), t('cs.dose'), t('cs.timing'), t('cs.days'), t('cs.instructions'), ''].map(t => h('th', { scope: 'col' }, t)))),
 				rxBody),
 			h('datalist', { id: 'rx-forms' }, FORMS.map(f => h('option', { value: f }))),
 			h('div', { class: 'field-error', id: 'rx-error' }),
 			h('div', { class: 'actions' },
-				btn('+ Add medicine (Alt+M)', () => addRx(), { id: 'rx-add', 'data-testid': 'rx-add', 'aria-keyshortcuts': 'Alt+M' }),
-				btn('Repeat last prescription', act(() => repeatLast()), { id: 'consult-repeat', 'data-testid': 'consult-repeat' })),
-			h('p', { class: 'hint' }, 'Dose: type 101 for 1-0-1, 111 for 1-1-1, s for SOS, or click a shortcut. Enter moves to the next box; Enter in the last box adds a row.')),
-		field('Advice', textarea('advice', { id: 'consult-advice', rows: 2, 'data-testid': 'consult-advice' }), { wide: true }),
-		h('div', { class: 'field' }, h('label', { for: followUp.id }, 'Follow-up date'), followUp, dateEcho(followUp),
+				btn(t('cs.add_medicine'), () => addRx(), { id: 'rx-add', 'data-testid': 'rx-add', 'aria-keyshortcuts': 'Alt+M' }),
+				btn(t('cs.repeat'), act(() => repeatLast()), { id: 'consult-repeat', 'data-testid': 'consult-repeat' })),
+			h('p', { class: 'hint' }, t('cs.dose_hint'))),
+		field(t('cs.advice'), textarea('advice', { id: 'consult-advice', rows: 2, 'data-testid': 'consult-advice' }), { wide: true }),
+		h('div', { class: 'field' }, h('label', { for: followUp.id }, t('cs.follow_up')), followUp, dateEcho(followUp),
 			h('div', { class: 'presets' }, [3, 5, 7, 15, 30].map(n => h('button', {
 				type: 'button', class: 'chip', 'data-testid': `followup-plus-${n}`,
 				onclick: () => { followUp.value = addDays(todayISO(), n); followUp.echo(); changed(); },
-			}, n === 30 ? '+1 month' : `+${n} days`))),
+			}, n === 30 ? t('cs.plus_month') : t('cs.plus_days', { n })))),
 			h('div', { class: 'field-error', id: 'consult-follow-up-error' })),
 		h('div', { class: 'form-error wide', role: 'alert' }),
 		h('div', { class: 'actions wide' },
-			h('button', { type: 'button', class: 'btn', id: 'consult-save', 'data-testid': 'consult-save', 'aria-keyshortcuts': 'Control+S', onclick: () => save() }, 'Save now (Ctrl+S)'),
-			h('button', { type: 'submit', class: 'btn primary', id: 'consult-finalize', 'data-testid': 'consult-finalize', 'aria-keyshortcuts': 'Control+Enter' }, 'Finalize and print (Ctrl+Enter)'),
-			h('button', { type: 'button', class: 'btn', id: 'consult-finish-next', 'data-testid': 'consult-finish-next', 'aria-keyshortcuts': 'Alt+N', onclick: e => next(e) }, 'Finish and next (Alt+N)')));
+			h('button', { type: 'button', class: 'btn', id: 'consult-save', 'data-testid': 'consult-save', 'aria-keyshortcuts': 'Control+S', onclick: () => save() }, t('cs.save_now')),
+			h('button', { type: 'submit', class: 'btn primary', id: 'consult-finalize', 'data-testid': 'consult-finalize', 'aria-keyshortcuts': 'Control+Enter' }, t('cs.finalize')),
+			h('button', { type: 'button', class: 'btn', id: 'consult-finish-next', 'data-testid': 'consult-finish-next', 'aria-keyshortcuts': 'Alt+N', onclick: e => next(e) }, t('cs.finish_next'))));
 
 	const allergies = patient.allergies
-		? h('div', { id: 'consult-allergies', class: 'allergy', 'data-testid': 'consult-allergies' }, `Allergies: ${patient.allergies}`)
-		: h('div', { id: 'consult-allergies', class: 'muted', 'data-testid': 'consult-allergies' }, 'No known allergies');
-	const historyBox = h('aside', { id: 'consult-history', class: 'history', 'data-testid': 'consult-history', 'aria-label': 'Previous visits' }, notice('Loading…'));
+		? h('div', { id: 'consult-allergies', class: 'allergy', 'data-testid': 'consult-allergies' }, t('cs.allergies', { a: '' }), h('span', { translate: 'no' }, patient.allergies))
+		: h('div', { id: 'consult-allergies', class: 'muted', 'data-testid': 'consult-allergies' }, t('cs.no_allergies'));
+	const historyBox = h('aside', { id: 'consult-history', class: 'history', 'data-testid': 'consult-history', 'aria-label': t('cs.previous') }, notice(t('cs.loading')));
 	replace(page,
 		h('div', { class: 'patient-banner', id: 'consult-patient', 'data-testid': 'consult-patient' },
-			h('div', {}, h('h1', {}, patient.name), h('span', { class: 'muted' },
-				[`${ageOf(patient) ?? '?'} y`, sexLabel(patient.sex), clinicNo(patient), patient.phone].filter(Boolean).join(' · '))),
+			h('div', {}, h('h1', { translate: 'no' }, patient.name), h('span', { class: 'muted' },
+				[ageOf(patient) !== null ? t('ui.years', { n: ageOf(patient) }) : '?', sexLabel(patient.sex), clinicNo(patient), patient.phone].filter(Boolean).join(' · '))),
 			allergies, status),
 		conflictBox,
 		h('div', { class: 'consult-grid' }, form, foldHistory(historyBox)));
@@ -345,7 +346,7 @@ export async function render(root, { id }) {
 			const row = rxBody.children[Number(m[1])];
 			const el = row && m[2] ? $(`[data-key="${m[2]}"]`, row) : null;
 			el?.setAttribute('aria-invalid', 'true');
-			$('#rx-error', form).textContent = `Medicine ${Number(m[1]) + 1}: ${err.message}`;
+			$('#rx-error', form).textContent = t('cs.rx_line_error', { n: Number(m[1]) + 1, msg: err.message });
 			return;
 		}
 		const target = { follow_up_date: 'follow_up_date', diagnoses: 'diagnoses', prescriptions: 'prescriptions' }[f] || f;
@@ -380,8 +381,8 @@ export async function render(root, { id }) {
 					retryTimer = setTimeout(save, RETRY_MS);
 				} else if (err.status === 409) {
 					setStatus('conflict', 'changed elsewhere');
-					replace(conflictBox, `${err.message}. Your version is kept on this computer. `,
-						btn('Reload', () => { localStorage.removeItem(key); location.reload(); }, { id: 'consult-reload', class: 'btn small' }));
+					replace(conflictBox, t('cs.kept', { msg: err.message }),
+						btn(t('cs.reload'), () => { localStorage.removeItem(key); location.reload(); }, { id: 'consult-reload', class: 'btn small' }));
 					conflictBox.hidden = false;
 				} else {
 					err.message = plainVitals(err.message);
@@ -406,7 +407,7 @@ export async function render(root, { id }) {
 			if (missing) {
 				$(`[data-key="${missing}"]`, tr).setAttribute('aria-invalid', 'true');
 				$(`[data-key="${missing}"]`, tr).focus();
-				$('#rx-error', form).textContent = `Medicine ${i + 1}: enter the ${missing}, or remove the line.`;
+				$('#rx-error', form).textContent = t(`cs.missing_${missing}`, { n: i + 1 });
 				return true;
 			}
 		}
@@ -416,7 +417,7 @@ export async function render(root, { id }) {
 	// finalize() → true once the visit is final and its printout shown.
 	async function finalize() {
 		if (incompleteRx()) return false;
-		if (!(await save())) { toast('The visit could not be saved, so it was not finalized.', 'error'); return false; }
+		if (!(await save())) { toast(t('cs.not_finalized'), 'error'); return false; }
 		try {
 			visit = await api.finalize(visit.id);
 		} catch (err) {
@@ -428,7 +429,7 @@ export async function render(root, { id }) {
 		}
 		finalized = true;
 		localStorage.removeItem(key);
-		toast('Visit finalized', 'ok');
+		toast(t('cs.finalized'), 'ok');
 		leaveKeys?.();
 		printKeys = showPrint(page, visit, patient);
 		return true;
@@ -441,13 +442,13 @@ export async function render(root, { id }) {
 
 	async function repeatLast() {
 		const last = history[0];	// the newest finalized visit
-		if (!last) { toast('No earlier finished visit to copy from.'); return; }
+		if (!last) { toast(t('cs.no_earlier')); return; }
 		const rx = last.prescriptions;
-		if (!rx.length) { toast(`The visit on ${fmtDate(last.date)} had no medicines.`); return; }
+		if (!rx.length) { toast(t('cs.no_medicines', { date: fmtDate(last.date) })); return; }
 		for (const tr of $$('tr', rxBody)) if (!readRx(tr).medicine) tr.remove();
 		rx.forEach(m => addRx(m, false));
 		changed();
-		toast(`Copied ${rx.length} medicine${rx.length > 1 ? 's' : ''} from ${fmtDate(last.date)}`, 'ok');
+		toast(t(rx.length > 1 ? 'cs.copied' : 'cs.copied_one', { n: rx.length, date: fmtDate(last.date) }), 'ok');
 	}
 
 	// --- events ---
@@ -495,13 +496,13 @@ export async function render(root, { id }) {
 			history = (await api.visits(patient.id)).visits;	// finalized ones: never this draft
 			replace(historyBox, history.length
 				? history.map(v => visitSummary(v, { href: `#/consult/${v.id}` }))
-				: notice('First visit.'));
+				: notice(t('cs.first_visit')));
 		} catch (err) {
 			replace(historyBox, notice(err.message, 'error'));
 		}
 	})();
 
-	if (dirty) { toast('Restored changes kept on this computer.', 'info'); save(); }
+	if (dirty) { toast(t('cs.restored'), 'info'); save(); }
 	else setStatus('saved');
 	(form.elements.complaint.value ? $('.rx-medicine', rxBody) : $('#consult-vitals', form).open ? form.elements.bp_systolic : form.elements.complaint).focus();
 

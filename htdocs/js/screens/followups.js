@@ -3,15 +3,14 @@
 // in the patient's language (GET /api/followups writes both; the app sends nothing itself).
 import { api } from '../api.js';
 import { h, pageHead, replace, notice, fmtDate, clinicNo } from '../ui.js';
-import { t, LANGUAGES } from '../i18n.js';
+import { t } from '../i18n.js';
 
 const GROUPS = ['today', 'tomorrow', 'week'];
-const langName = code => (LANGUAGES.find(([c]) => c === code) || [code, code])[1];
 
 function row(f) {
 	const p = f.patient;
 	return h('tr', { 'data-testid': 'followup-row', 'data-id': p.id, 'data-when': f.when },
-		h('td', {}, h('a', { href: `#/patient/${p.id}` }, p.name), ' ', h('span', { class: 'muted' }, clinicNo(p))),
+		h('td', {}, h('a', { href: `#/patient/${p.id}`, translate: 'no' }, p.name), ' ', h('span', { class: 'muted' }, clinicNo(p))),
 		h('td', {}, t('followups.due', { date: fmtDate(f.follow_up_date) })),
 		h('td', { class: 'followup-links' },
 			f.tel ? h('a', { class: 'btn small', href: f.tel, 'data-testid': 'followup-call' }, t('followups.call'), ' ', p.phone) :
@@ -19,7 +18,7 @@ function row(f) {
 			' ',
 			f.whatsapp ? h('a', { class: 'btn small', href: f.whatsapp, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'followup-whatsapp' },
 				t('followups.whatsapp')) : f.tel ? h('span', { class: 'muted' }, t('followups.landline')) : null),
-		h('td', { class: 'muted' }, t('followups.lang', { lang: langName(p.language) })));
+		h('td', { class: 'muted' }, t('followups.lang', { lang: t(`lang.${p.language}`) })));
 }
 
 export async function render(root) {

@@ -9,38 +9,40 @@ import { visitSummary } from '../rx.js';
 import { loadPatient } from '../shared/patient-loader.js';
 import { patientForm, patientPayload, validatePatient } from '../shared/patient-form.js';
 import { addToQueueDialog, openConsultation } from '../shared/queue-actions.js';
+import { t } from '../i18n.js';
 
 // The patient's finalized prescriptions, each with a link to its print
 // address: the front desk reprints one a patient lost.
 function prescriptionsBox(p) {
-	const box = h('section', { id: 'patient-prescriptions', class: 'card', 'data-testid': 'patient-prescriptions', 'aria-label': 'Prescriptions' },
-		h('h2', {}, 'Prescriptions'), notice('Loading…'));
+	const box = h('section', { id: 'patient-prescriptions', class: 'card', 'data-testid': 'patient-prescriptions', 'aria-label': t('pt.prescriptions') },
+		h('h2', {}, t('pt.prescriptions')), notice(t('pt.loading')));
 	api.patientPrescriptions(p.id).then(list => {
-		replace(box, h('h2', {}, 'Prescriptions'), list.length
+		replace(box, h('h2', {}, t('pt.prescriptions')), list.length
 			? h('ul', { class: 'rx-list' }, list.map(x => h('li', { 'data-testid': 'patient-prescription', 'data-id': x.visit_id },
-				h('a', { href: `#/print/prescription/${x.visit_id}`, 'data-testid': 'reprint' }, `Print the prescription of ${fmtDate(x.date)}`),
-				h('span', { class: 'muted' }, ` · ${x.medicines} medicine${x.medicines === 1 ? '' : 's'}`))))
-			: notice('No finalized prescriptions yet.'));
-	}, err => replace(box, h('h2', {}, 'Prescriptions'), notice(err.message, 'error')));
+				h('a', { href: `#/print/prescription/${x.visit_id}`, 'data-testid': 'reprint' }, t('pt.print_rx', { date: fmtDate(x.date) })),
+				h('span', { class: 'muted' }, t(x.medicines === 1 ? 'pt.medicines_one' : 'pt.medicines', { n: x.medicines })))))
+			: notice(t('pt.no_rx')));
+	}, err => replace(box, h('h2', {}, t('pt.prescriptions')), notice(err.message, 'error')));
 	return box;
 }
 
 function details(p) {
 	const row = (label, value, attrs = {}) => value ? [h('dt', {}, label), h('dd', attrs, value)] : null;
 	return h('dl', { class: 'details', id: 'patient-details', 'data-testid': 'patient-details' },
-		row('Clinic no.', p.clinic_no, { 'data-testid': 'patient-clinic-no' }),
-		row('Age / sex', `${ageSex(p)}${p.sex ? ` (${sexLabel(p.sex)})` : ''}`),
-		row('Date of birth', fmtDate(p.dob)),
-		row('Mobile', p.phone, { 'data-testid': 'patient-phone' }),
-		row('Address', p.address),
-		row('ABHA ID', p.abha_id),
-		row('Allergies', p.allergies, { class: 'allergy', 'data-testid': 'patient-allergies' }),
-		row('Notes', p.notes),
-		row('Registered', fmtDate(p.created_at)));
+		row(t('pt.clinic_no'), p.clinic_no, { 'data-testid': 'patient-clinic-no' }),
+		row(t('pt.age_sex'), `${ageSex(p)}${p.sex ? ` (${sexLabel(p.sex)})` : ''}`),
+		row(t('pt.dob'), fmtDate(p.dob)),
+		row(t('pt.mobile'), p.phone, { 'data-testid': 'patient-phone', translate: 'no' }),
+		row(t('pt.address'), p.address, { translate: 'no' }),
+		row(t('pt.abha'), p.abha_id, { translate: 'no' }),
+		row(t('pt.allergies'), p.allergies, { class: 'allergy', 'data-testid': 'patient-allergies', translate: 'no' }),
+		row(t('pt.reads'), p.language ? t(`lang.${p.language}`) : null),
+		row(t('pt.notes'), p.notes, { translate: 'no' }),
+		row(t('pt.registered'), fmtDate(p.created_at)));
 }
 
 export async function render(root, { id }) {
-	const page = h('div', { class: 'patient-page' }, notice('Loading…'));
+	const page = h('div', { class: 'patient-page' }, notice(t('pt.loading')));
 	root.append(page);
 	let p = await loadPatient(id);
 	const isDoctor = hasRole('doctor');
@@ -48,14 +50,14 @@ export async function render(root, { id }) {
 	const show = () => {
 		replace(page,
 			pageHead(p.name,
-				btn('Edit (E)', edit, { id: 'patient-edit', 'data-testid': 'patient-edit' }),
-				btn('Add to queue (Q)', () => addToQueueDialog(p), { id: 'patient-add-queue', class: 'btn primary', 'data-testid': 'patient-add-queue' }),
-				btn('Payment', () => go(`/payments?patient=${p.id}`), { id: 'patient-pay', 'data-testid': 'patient-pay' }),
-				btn('Appointment', () => go(`/appointments?patient=${p.id}`), { id: 'patient-appointment', 'data-testid': 'patient-appointment' }),
-				isDoctor ? btn('Start consultation', act(() => openConsultation({ patientId: p.id })), { id: 'patient-consult', 'data-testid': 'patient-consult' }) : null),
+				btn(t('pt.edit'), edit, { id: 'patient-edit', 'data-testid': 'patient-edit' }),
+				btn(t('pt.add_queue'), () => addToQueueDialog(p), { id: 'patient-add-queue', class: 'btn primary', 'data-testid': 'patient-add-queue' }),
+				btn(t('pt.payment'), () => go(`/payments?patient=${p.id}`), { id: 'patient-pay', 'data-testid': 'patient-pay' }),
+				btn(t('pt.appointment'), () => go(`/appointments?patient=${p.id}`), { id: 'patient-appointment', 'data-testid': 'patient-appointment' }),
+				isDoctor ? btn(t('pt.consult'), act(() => openConsultation({ patientId: p.id })), { id: 'patient-consult', 'data-testid': 'patient-consult' }) : null),
 			h('div', { class: isDoctor ? 'two-col' : '' },
 				h('section', {}, details(p), prescriptionsBox(p)),
-				isDoctor ? h('section', { id: 'patient-visits', class: 'history', 'data-testid': 'patient-visits', 'aria-label': 'Visit history' }, h('h2', {}, 'Visits'), notice('Loading…')) : null));
+				isDoctor ? h('section', { id: 'patient-visits', class: 'history', 'data-testid': 'patient-visits', 'aria-label': t('pt.history') }, h('h2', {}, t('pt.visits')), notice(t('pt.loading'))) : null));
 		if (isDoctor) loadVisits();
 	};
 
@@ -64,23 +66,23 @@ export async function render(root, { id }) {
 		try {
 			const r = await api.visits(p.id);
 			const visits = [r.draft, ...r.visits].filter(Boolean);
-			replace(box, h('h2', {}, 'Visits'), visits.length ? visits.map(v => visitSummary(v, { href: `#/consult/${v.id}` })) : notice('No visits yet.'));
+			replace(box, h('h2', {}, t('pt.visits')), visits.length ? visits.map(v => visitSummary(v, { href: `#/consult/${v.id}` })) : notice(t('pt.no_visits')));
 		} catch (err) {
-			replace(box, h('h2', {}, 'Visits'), notice(err.message, 'error'));
+			replace(box, h('h2', {}, t('pt.visits')), notice(err.message, 'error'));
 		}
 	};
 
 	const edit = () => {
 		const form = patientForm('edit');
-		const reloadBtn = btn('Reload their changes', async () => {
+		const reloadBtn = btn(t('pt.reload'), async () => {
 			p = await loadPatient(id);
 			fill();
 			reloadBtn.hidden = true;
-			toast('Reloaded. Make your change again.', 'info');
+			toast(t('pt.reloaded'), 'info');
 		}, { id: 'edit-reload', hidden: true, 'data-testid': 'edit-reload' });
 		form.append(h('div', { class: 'actions wide' },
-			h('button', { type: 'submit', class: 'btn primary', id: 'edit-submit', 'data-testid': 'edit-submit' }, 'Save'),
-			btn('Cancel', show, { id: 'edit-cancel', 'data-testid': 'edit-cancel' }), reloadBtn));
+			h('button', { type: 'submit', class: 'btn primary', id: 'edit-submit', 'data-testid': 'edit-submit' }, t('pt.save')),
+			btn(t('pt.cancel'), show, { id: 'edit-cancel', 'data-testid': 'edit-cancel' }), reloadBtn));
 		const fill = () => setValues(form, { ...p, age_years: p.dob ? '' : p.age_years ?? '', dob: p.dob || '' });
 		fill();
 		bindForm(form, {
@@ -89,7 +91,7 @@ export async function render(root, { id }) {
 			submit: async v => {
 				try {
 					p = await api.updatePatient(p.id, { ...patientPayload(v, { patch: true }), version: p.version });
-					toast('Saved', 'ok');
+					toast(t('pt.saved'), 'ok');
 					show();
 				} catch (err) {
 					if (err.status === 409) reloadBtn.hidden = false;
@@ -97,7 +99,7 @@ export async function render(root, { id }) {
 				}
 			},
 		});
-		replace(page, pageHead(`Edit ${p.name}`), form);
+		replace(page, pageHead(t('pt.edit_title', { name: p.name })), form);
 		form.elements.name.focus();
 	};
 

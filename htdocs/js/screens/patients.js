@@ -3,28 +3,29 @@
 import { h, pageHead, searchList, btn } from '../ui.js';
 import { go } from '../nav.js';
 import { searchPatients, patientLine } from '../shared/patient-picker.js';
+import { t as tr } from '../i18n.js';
 
 const LAST_QUERY = 'nd.patients.q';
 
 export function render(root) {
 	const q = h('input', {
 		id: 'patient-search', type: 'search', class: 'big-search', autocomplete: 'off', 'data-search': '',
-		placeholder: 'Search name, phone or clinic number   ( / )', 'aria-label': 'Search patients', 'data-testid': 'patient-search',
+		placeholder: tr('patients.search_placeholder'), 'aria-label': tr('patients.search_label'), 'data-testid': 'patient-search',
 	});
 	const list = h('ul', { id: 'patient-results', class: 'results', 'data-testid': 'patient-results' });
-	const newBtn = btn('New patient', () => register(), { id: 'patient-new', class: 'btn primary', 'data-testid': 'patient-new' });
+	const newBtn = btn(tr('patients.new'), () => register(), { id: 'patient-new', class: 'btn primary', 'data-testid': 'patient-new' });
 	const register = () => {
 		const t = q.value.trim();
 		go(t ? `/register?${/^[\d\s+]+$/.test(t) ? 'phone' : 'name'}=${encodeURIComponent(t)}` : '/register');
 	};
 	root.append(
-		pageHead('Patients', newBtn),
+		pageHead(tr('patients.title'), newBtn),
 		q,
-		h('p', { class: 'hint' }, 'Type at least one letter or digit. ↑ ↓ to move, Enter to open; Enter with no match registers a new patient.'),
+		h('p', { class: 'hint' }, tr('patients.hint')),
 		list);
 	const s = searchList({
 		input: q, list, search: searchPatients, render: patientLine,
-		emptyText: 'No patient found — press Enter to register a new one.',
+		emptyText: tr('patients.none'),
 		onPick: p => go(`/patient/${p.id}`),
 	});
 	q.addEventListener('keydown', e => {

@@ -12,7 +12,7 @@ import { receiptSheet, PAY_MODES, modeLabel } from '../shared/receipt.js';
 import { applyPage, paperSelect } from '../shared/print-sheet.js';
 import { go } from '../nav.js';
 import { send, waitFor } from '../offline/outbox.js';
-import { tIn } from '../i18n.js';
+import { t, tIn } from '../i18n.js';
 
 const ITEMS_MAX = 20;	// the server's limit of lines on one bill
 
@@ -22,16 +22,16 @@ async function report(box, day) {
 	try {
 		const r = await api.dailyReport(day);
 		const c = r.collections;
-		replace(box, h('h2', {}, `Report of ${fmtDate(day)}`),
+		replace(box, h('h2', {}, t('pay.report_of', { date: fmtDate(day) })),
 			h('table', { class: 'table kv', id: 'report-table', 'data-testid': 'report-table' }, h('tbody', {},
-				row('Patients seen', r.patients_seen, 'report-seen'),
-				row('New patients', r.new_patients, 'report-new'),
-				row('Tokens issued', r.tokens_issued, 'report-tokens'),
-				row('Cash', money(c.cash), 'report-cash'),
-				row('UPI', money(c.upi), 'report-upi'),
-				row('Card', money(c.card), 'report-card'),
-				row('Total collected', money(c.total), 'report-total'))),
-			h('p', { class: 'hint' }, 'Voided receipts are not counted. ', h('a', { href: '#/reports', id: 'to-reports' }, 'Reports over a range of days →')));
+				row(t('pay.seen'), r.patients_seen, 'report-seen'),
+				row(t('pay.new'), r.new_patients, 'report-new'),
+				row(t('pay.tokens'), r.tokens_issued, 'report-tokens'),
+				row(t('mode.cash'), money(c.cash), 'report-cash'),
+				row(t('mode.upi'), money(c.upi), 'report-upi'),
+				row(t('mode.card'), money(c.card), 'report-card'),
+				row(t('pay.total'), money(c.total), 'report-total'))),
+			h('p', { class: 'hint' }, t('pay.voided_note'), h('a', { href: '#/reports', id: 'to-reports' }, t('pay.to_reports'))));
 	} catch (err) {
 		replace(box, notice(err.message, 'error'));
 	}
@@ -50,20 +50,20 @@ function billLines(charges, amount) {
 		lines.forEach((l, i) => {
 			l.desc.dataset.field = `items[${i}].description`;
 			l.amt.dataset.field = `items[${i}].amount_paise`;
-			l.desc.setAttribute('aria-label', `Item ${i + 1}`);
-			l.amt.setAttribute('aria-label', `Amount of item ${i + 1} (₹)`);
+			l.desc.setAttribute('aria-label', t('pay.item_n', { n: i + 1 }));
+			l.amt.setAttribute('aria-label', t('pay.item_amount_n', { n: i + 1 }));
 		});
 		amount.readOnly = lines.length > 0;
 		amount.classList.toggle('computed', lines.length > 0);
 		if (lines.length) amount.value = paiseToRupees(sum());
-		total.textContent = lines.length ? `${lines.length} item${lines.length > 1 ? 's' : ''}: the amount is their total.` : '';
+		total.textContent = lines.length ? t(lines.length > 1 ? 'pay.items_total' : 'pay.items_total_one', { n: lines.length }) : '';
 	};
 	const add = (description, paise) => {
-		if (lines.length >= ITEMS_MAX) { toast(`A bill has at most ${ITEMS_MAX} items.`, 'error'); return; }
+		if (lines.length >= ITEMS_MAX) { toast(t('pay.items_max', { n: ITEMS_MAX }), 'error'); return; }
 		const desc = h('input', { type: 'text', class: 'line-desc', maxlength: 100, value: description, autocomplete: 'off', 'data-testid': 'pay-line-desc' });
 		const amt = h('input', { type: 'text', class: 'line-amount', inputmode: 'decimal', value: paise ? paiseToRupees(paise) : '', autocomplete: 'off', 'data-testid': 'pay-line-amount' });
 		const l = { desc, amt };
-		const remove = h('button', { type: 'button', class: 'chip-x', title: 'Remove this item', 'aria-label': 'Remove this item', 'data-testid': 'pay-line-remove' }, '×');
+		const remove = h('button', { type: 'button', class: 'chip-x', title: t('pay.remove_item'), 'aria-label': t('pay.remove_item'), 'data-testid': 'pay-line-remove' }, '×');
 		l.el = h('div', { class: 'field bill-line', 'data-testid': 'pay-line' }, h('div', { class: 'inline' }, desc, amt, remove), h('div', { class: 'field-error' }));
 		remove.addEventListener('click', () => {
 			const at = lines.indexOf(l);
@@ -82,18 +82,18 @@ function billLines(charges, amount) {
 	};
 	const chips = h('div', { class: 'chips charge-chips', id: 'pay-charges', 'data-testid': 'pay-charges' },
 		charges.map(c => h('button', { type: 'button', class: 'chip', 'data-testid': 'pay-charge', 'data-description': c.description,
-			onclick: () => add(c.description, c.amount_paise) }, c.description, c.amount_paise ? ` ${money(c.amount_paise)}` : '')),
-		h('button', { type: 'button', class: 'chip', id: 'pay-other-item', 'data-testid': 'pay-other-item', onclick: () => add('', 0) }, '+ Other item'));
+			onclick: () => add(c.description, c.amount_paise) }, h('span', { translate: 'no' }, c.description), c.amount_paise ? ` ${money(c.amount_paise)}` : '')),
+		h('button', { type: 'button', class: 'chip', id: 'pay-other-item', 'data-testid': 'pay-other-item', onclick: () => add('', 0) }, t('pay.other_item')));
 	return {
-		el: h('div', { class: 'field wide' }, h('span', { class: 'label' }, 'Bill items (optional)'), chips, list, total),
+		el: h('div', { class: 'field wide' }, h('span', { class: 'label' }, t('pay.bill_items')), chips, list, total),
 		// {items, problems}: the lines as the API takes them, or what is wrong with them.
 		read() {
 			const problems = {};
 			const items = lines.map((l, i) => {
 				const description = l.desc.value.trim();
 				const paise = rupeesToPaise(l.amt.value);
-				if (!description) problems[`items[${i}].description`] = 'Say what this item is.';
-				else if (!paise) problems[`items[${i}].amount_paise`] = 'Enter the amount of this item in rupees.';
+				if (!description) problems[`items[${i}].description`] = t('pay.item_need');
+				else if (!paise) problems[`items[${i}].amount_paise`] = t('pay.item_amount');
 				return { description, amount_paise: paise };
 			});
 			return { items, problems };
@@ -111,51 +111,51 @@ export function render(root, params, query) {
 	let cleanupKeys = () => {};
 	let charges = null;	// the clinic's list, read once
 
-	const dateInput = input('date', { id: 'pay-date', type: 'date', 'data-testid': 'pay-date', 'aria-label': 'Day' });
+	const dateInput = input('date', { id: 'pay-date', type: 'date', 'data-testid': 'pay-date', 'aria-label': t('ap.day') });
 	const listTitle = h('h2', { id: 'pay-list-title' });
 	const listBox = h('div', { id: 'pay-list' });
 	const reportBox = h('section', { class: 'card', id: 'report', 'data-testid': 'report' });
 
 	const voidIt = p => {
-		const reason = input('reason', { id: 'void-reason', maxlength: 200, 'data-testid': 'void-reason', placeholder: 'e.g. Charged twice; entered for the wrong patient' });
+		const reason = input('reason', { id: 'void-reason', maxlength: 200, 'data-testid': 'void-reason', placeholder: t('pay.void_hint') });
 		dialog({
-			title: `Void receipt ${p.receipt_no}?`, ok: 'Void receipt', danger: true, testid: 'void-dialog',
+			title: t('pay.void_title', { no: p.receipt_no }), ok: t('pay.void_ok'), danger: true, testid: 'void-dialog',
 			body: h('div', {},
-				h('p', {}, `${p.patient.name} · ${money(p.amount_paise)} · ${modeLabel(p.mode)}. The receipt keeps its number and stays in the list; no report counts it. This cannot be undone.`),
-				field('Reason', reason)),
+				h('p', {}, t('pay.void_body', { name: p.patient.name, amount: money(p.amount_paise), mode: modeLabel(p.mode) })),
+				field(t('ap.col_reason'), reason)),
 			onOk: async () => {
-				if (!reason.value.trim()) throw { reason: 'Say why this receipt is voided.' };
+				if (!reason.value.trim()) throw { reason: t('pay.void_need') };
 				await api.voidPayment(p.id, reason.value.trim());
 			},
-		}).then(ok => { if (ok) { toast(`Receipt ${p.receipt_no} voided`, 'ok'); load(); } });
+		}).then(ok => { if (ok) { toast(t('pay.void_done', { no: p.receipt_no }), 'ok'); load(); } });
 	};
 
 	const table = rows => h('table', { class: 'table payments', id: 'pay-table', 'data-testid': 'pay-table' },
-		h('thead', {}, h('tr', {}, ['No.', 'Time', 'Patient', 'Mode', 'Amount', ''].map((t, i) => h('th', { scope: 'col', class: i === 4 ? 'num' : null }, t)))),
+		h('thead', {}, h('tr', {}, [t('pay.col_no'), t('ap.col_time'), t('ap.col_patient'), t('pay.mode'), t('pay.col_amount'), ''].map((label, i) => h('th', { scope: 'col', class: i === 4 ? 'num' : null }, label)))),
 		h('tbody', {}, rows.map(p => h('tr', { 'data-testid': 'pay-row', 'data-id': p.id, 'data-receipt': p.receipt_no, class: p.voided ? 'voided' : null },
 			h('td', { class: 'num-cell' }, p.receipt_no),
 			h('td', { class: 'nowrap' }, fmtTime(p.created_at)),
-			h('td', {}, p.patient.name, h('span', { class: 'muted' }, ` ${clinicNo(p.patient)}`),
-				p.items.length ? h('div', { class: 'muted small' }, p.items.map(i => i.description).join(', ')) : p.note ? h('div', { class: 'muted small' }, p.note) : null,
-				p.voided ? h('div', { class: 'small void-why' }, `Void: ${p.void_reason || ''}`) : null),
+			h('td', {}, h('span', { translate: 'no' }, p.patient.name), h('span', { class: 'muted' }, ` ${clinicNo(p.patient)}`),
+				p.items.length ? h('div', { class: 'muted small', translate: 'no' }, p.items.map(i => i.description).join(', ')) : p.note ? h('div', { class: 'muted small', translate: 'no' }, p.note) : null,
+				p.voided ? h('div', { class: 'small void-why' }, t('pay.void_why', { reason: '' }), h('span', { translate: 'no' }, p.void_reason || '')) : null),
 			h('td', {}, modeLabel(p.mode)),
-			h('td', { class: 'num' }, p.voided ? h('span', { class: 'badge bad', 'data-testid': 'pay-voided' }, 'Void') : null, ' ', h('span', { class: 'amt' }, money(p.amount_paise))),
+			h('td', { class: 'num' }, p.voided ? h('span', { class: 'badge bad', 'data-testid': 'pay-voided' }, t('pay.void')) : null, ' ', h('span', { class: 'amt' }, money(p.amount_paise))),
 			h('td', { class: 'row-actions' },
-				h('a', { class: 'btn small', href: `#/print/receipt/${p.id}`, 'data-testid': 'pay-reprint' }, 'Reprint'),
-				isAdmin && !p.voided ? btn('Void', () => voidIt(p), { class: 'btn small danger', 'data-testid': 'pay-void' }) : null)))));
+				h('a', { class: 'btn small', href: `#/print/receipt/${p.id}`, 'data-testid': 'pay-reprint' }, t('pay.reprint')),
+				isAdmin && !p.voided ? btn(t('pay.void'), () => voidIt(p), { class: 'btn small danger', 'data-testid': 'pay-void' }) : null)))));
 
 	const load = async () => {
 		dateInput.value = day;
 		dateInput.echo?.();
-		listTitle.textContent = `Receipts of ${fmtDate(day)}${day === todayISO() ? ' (today)' : ''}`;
+		listTitle.textContent = t(day === todayISO() ? 'pay.receipts_of_today' : 'pay.receipts_of', { date: fmtDate(day) });
 		report(reportBox, day);
 		try {
 			const { payments } = await api.payments(day);
 			const counted = payments.filter(p => !p.voided);
 			const voided = payments.length - counted.length;
 			replace(listBox, payments.length ? [table(payments),
-				h('p', { class: 'hint', id: 'pay-summary' }, `${counted.length} receipt${counted.length === 1 ? '' : 's'}, ${money(counted.reduce((a, p) => a + p.amount_paise, 0))}`,
-					voided ? ` · ${voided} voided, not counted` : '')] : notice('No receipts on this day.'));
+				h('p', { class: 'hint', id: 'pay-summary' }, t(counted.length === 1 ? 'pay.summary_one' : 'pay.summary', { n: counted.length, amount: money(counted.reduce((a, p) => a + p.amount_paise, 0)) }),
+					voided ? t('pay.summary_voided', { n: voided }) : '')] : notice(t('pay.no_receipts')));
 		} catch (err) {
 			replace(listBox, notice(err.message, 'error'));
 		}
@@ -171,17 +171,17 @@ export function render(root, params, query) {
 		const form = h('form', { id: 'pay-form', class: 'grid-form', 'data-testid': 'pay-form' },
 			picker.el,
 			lines.el,
-			field('Amount (₹)', amount),
-			field('Mode', select('mode', PAY_MODES, { id: 'pay-mode', 'data-testid': 'pay-mode' })),
-			field('Note', input('note', { id: 'pay-note', maxlength: 200, placeholder: 'e.g. Consultation', 'data-testid': 'pay-note' }), { wide: true }),
+			field(t('pay.amount'), amount),
+			field(t('pay.mode'), select('mode', PAY_MODES, { id: 'pay-mode', 'data-testid': 'pay-mode' })),
+			field(t('pay.note'), input('note', { id: 'pay-note', maxlength: 200, placeholder: t('pay.note_hint'), 'data-testid': 'pay-note' }), { wide: true }),
 			h('div', { class: 'actions wide' },
-				h('button', { type: 'submit', class: 'btn primary', id: 'pay-submit', 'data-testid': 'pay-submit' }, 'Save and show receipt')));
+				h('button', { type: 'submit', class: 'btn primary', id: 'pay-submit', 'data-testid': 'pay-submit' }, t('pay.submit'))));
 		bindForm(form, {
 			validate: v => {
 				const p = picker.check();
 				const { problems } = lines.read();
 				Object.assign(p, problems);
-				if (!rupeesToPaise(v.amount)) p.amount_paise = 'Enter an amount in rupees, e.g. 300 or 150.50.';
+				if (!rupeesToPaise(v.amount)) p.amount_paise = t('pay.bad_amount');
 				return p;
 			},
 			cancel: () => { picker.set(null); lines.clear(); },
@@ -198,7 +198,7 @@ export function render(root, params, query) {
 				const sent = await send('payment', body, { name: picker.value.name, amount: money(body.amount_paise) });
 				if (sent.pending) { showPendingReceipt(sent.item, body, picker.value); return; }
 				const r = sent.result;
-				toast(`Receipt ${r.receipt_no} saved`, 'ok');
+				toast(t('pay.saved', { no: r.receipt_no }), 'ok');
 				showReceipt(r);
 			},
 		});
@@ -217,16 +217,16 @@ export function render(root, params, query) {
 		}
 		const take = canTake ? takeForm() : null;
 		replace(page,
-			pageHead('Payments',
-				btn('← Previous day', () => setDay(addDays(day, -1)), { id: 'pay-prev', 'data-testid': 'pay-prev' }),
+			pageHead(t('pay.title'),
+				btn(t('ap.prev'), () => setDay(addDays(day, -1)), { id: 'pay-prev', 'data-testid': 'pay-prev' }),
 				dateInput, dateEcho(dateInput),
-				btn('Today', () => setDay(todayISO()), { id: 'pay-today', 'data-testid': 'pay-today' }),
-				btn('Next day →', () => setDay(addDays(day, 1)), { id: 'pay-next', 'data-testid': 'pay-next' }),
-				h('a', { class: 'btn', href: '#/reports', id: 'pay-reports', 'data-testid': 'pay-reports' }, 'Reports')),
+				btn(t('ap.today'), () => setDay(todayISO()), { id: 'pay-today', 'data-testid': 'pay-today' }),
+				btn(t('ap.next'), () => setDay(addDays(day, 1)), { id: 'pay-next', 'data-testid': 'pay-next' }),
+				h('a', { class: 'btn', href: '#/reports', id: 'pay-reports', 'data-testid': 'pay-reports' }, t('pay.reports'))),
 			h('div', { class: take ? 'two-col pay-grid' : 'two-col' },
-				take ? h('section', { class: 'card' }, h('h2', {}, 'Take a payment'), take.form) : h('section', {}, listTitle, listBox),
+				take ? h('section', { class: 'card' }, h('h2', {}, t('pay.take')), take.form) : h('section', {}, listTitle, listBox),
 				h('div', { class: 'stack' }, take ? h('section', { class: 'card' }, listTitle, listBox) : null, reportBox)),
-			h('p', { class: 'hint' }, '← / → change the day (outside a field).'));
+			h('p', { class: 'hint' }, t('pay.hint_days')));
 		load();
 		if (take) take.focus();
 		cleanupKeys = onKeys({ ArrowLeft: () => setDay(addDays(day, -1)), ArrowRight: () => setDay(addDays(day, 1)) });
@@ -236,11 +236,11 @@ export function render(root, params, query) {
 		cleanupKeys();
 		const sheet = receiptSheet(r);
 		const again = () => { query.delete('patient'); query.delete('visit'); day = todayISO(); showMain(); };
-		const newBtn = btn('New payment (Esc)', again, { id: 'receipt-new', 'data-testid': 'receipt-new' });
+		const newBtn = btn(t('pay.new_payment'), again, { id: 'receipt-new', 'data-testid': 'receipt-new' });
 		applyPage(sheet);	// the page rule of its paper (print-sheet.js)
-		const printBtn = btn('Print (P)', () => window.print(), { id: 'receipt-print', class: 'btn primary', 'data-testid': 'receipt-print' });
-		const linkBtn = btn('Its print address', () => go(`/print/receipt/${r.id}`), { id: 'receipt-address', 'data-testid': 'receipt-address' });
-		replace(page, h('div', { class: 'page-head no-print' }, h('h1', {}, 'Receipt'),
+		const printBtn = btn(t('pay.print'), () => window.print(), { id: 'receipt-print', class: 'btn primary', 'data-testid': 'receipt-print' });
+		const linkBtn = btn(t('pay.address'), () => go(`/print/receipt/${r.id}`), { id: 'receipt-address', 'data-testid': 'receipt-address' });
+		replace(page, h('div', { class: 'page-head no-print' }, h('h1', {}, t('pay.receipt')),
 			h('div', { class: 'page-actions' }, paperSelect(sheet, 'receipt-paper'), printBtn, linkBtn, newBtn)), h('div', { class: 'sheet-wrap' }, sheet));
 		printBtn.focus();
 		cleanupKeys = onKeys({ p: () => window.print(), Escape: again });
@@ -249,23 +249,23 @@ export function render(root, params, query) {
 	// A payment kept in the outbox: its receipt shows no number, and cannot be printed, until the
 	// server gave it one; then it is the real receipt (offline/outbox.js).
 	const showPendingReceipt = (item, body, patient) => {
-		toast('Payment kept on this computer: the receipt gets its number when the connection returns.', 'warn');
+		toast(t('pay.kept'), 'warn');
 		const r = { ...body, receipt_no: null, patient, created_at: item.made_at, received_by: session.user?.name || '' };
 		showReceipt(r);
 		const no = page.querySelector('#receipt-no');
 		const printBtn = page.querySelector('#receipt-print');
-		no.textContent = 'given when the connection returns';
+		no.textContent = t('pay.no_pending');
 		printBtn.disabled = true;
-		printBtn.textContent = 'Print (waits for the receipt number)';
+		printBtn.textContent = t('pay.print_waits');
 		const link = page.querySelector('#receipt-address');
 		if (link) link.hidden = true;	// no address before the server gives the payment its id
 		cleanupKeys();
 		cleanupKeys = onKeys({ Escape: () => { query.delete('patient'); query.delete('visit'); showMain(); } });
 		waitFor(item.ref).then(res => {
 			if (!page.contains(printBtn)) return;
-			toast(`Receipt ${res.receipt_no} saved`, 'ok');
+			toast(t('pay.saved', { no: res.receipt_no }), 'ok');
 			showReceipt(res);
-		}).catch(() => { no.textContent = 'not sent: see “Needs you” above'; });
+		}).catch(() => { no.textContent = t('pay.not_sent'); });
 	};
 
 	showMain();

@@ -7,6 +7,7 @@ import { notice, replace } from '../ui.js';
 import { hasRole } from '../session.js';
 import { prescriptionSheet } from '../shared/prescription-sheet.js';
 import { printFrame } from '../shared/print-sheet.js';
+import { t } from '../i18n.js';
 
 export async function render(root, { id }) {
 	let rx;
@@ -14,10 +15,10 @@ export async function render(root, { id }) {
 		rx = await api.prescription(id);
 	} catch (err) {
 		replace(root, notice(err.code === 'not_finalized'
-			? 'This visit is not finalized yet, so its prescription cannot be printed.' : err.message, 'error'));
+			? t('pr.not_final') : err.message, 'error'));
 		return null;
 	}
-	const back = [['Patient', `/patient/${rx.patient.id}`]];
-	if (hasRole('doctor')) back.push(['Back to queue', '/queue']);
-	return printFrame(root, prescriptionSheet(rx), { title: `Prescription — ${rx.patient.name}`, back });
+	const back = [[t('cs.patient'), `/patient/${rx.patient.id}`]];
+	if (hasRole('doctor')) back.push([t('cs.back'), '/queue']);
+	return printFrame(root, prescriptionSheet(rx), { title: t('cs.title_print', { name: rx.patient.name }), back });
 }

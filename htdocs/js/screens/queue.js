@@ -13,12 +13,13 @@ import { hasRole } from '../session.js';
 import { go } from '../nav.js';
 import { addToQueueDialog, setQueueStatus, openConsultation, postponeDialog, callNextPatient, PRIORITIES, priorityBadge } from '../shared/queue-actions.js';
 import { vitalsMark } from '../shared/vitals.js';
+import { t } from '../i18n.js';
 import { cachedQueue } from '../offline/cache.js';
 import { items as outboxItems, overlayQueue } from '../offline/outbox.js';
 
 const POLL_MS = 2000;
 
-const STATUS_LABEL = { waiting: 'Waiting', in_consult: 'With doctor', done: 'Done', cancelled: 'Cancelled', no_show: 'No-show', pending: 'Not sent yet' };
+const STATUS_LABEL = { waiting: 'q.st_waiting', in_consult: 'q.st_in_consult', done: 'q.st_done', cancelled: 'q.st_cancelled', no_show: 'q.st_no_show', pending: 'q.st_pending' };
 
 // Without the network: today's queue as kept on this computer, with the writes still in the
 // outbox shown as what they are (a pending addition has no token yet).
@@ -28,8 +29,8 @@ async function offlineEntries(date) {
 
 // Allowed moves (the contract's transitions) and the buttons that make them.
 const ACTIONS = {
-	waiting: [['in_consult', 'Call in'], ['cancelled', 'Cancel'], ['no_show', 'No-show']],
-	in_consult: [['done', 'Done'], ['waiting', 'Back to waiting']],
+	waiting: [['in_consult', 'q.call_in'], ['cancelled', 'q.cancel'], ['no_show', 'q.st_no_show']],
+	in_consult: [['done', 'q.st_done'], ['waiting', 'q.back']],
 };
 
 export function render(root) {
@@ -47,9 +48,9 @@ export function render(root) {
 	const counts = h('div', { class: 'counts', id: 'queue-counts', 'data-testid': 'queue-counts' });
 	const tbody = h('tbody');
 	const table = h('table', { id: 'queue-table', class: 'table queue', 'data-testid': 'queue-table' },
-		h('thead', {}, h('tr', {}, ['Token', 'Patient', 'Reason', 'Status', 'Time', ''].map(t => h('th', { scope: 'col' }, t)))),
+		h('thead', {}, h('tr', {}, ['token', 'patient', 'reason', 'status', 'time'].map(k => h('th', { scope: 'col' }, t(`q.col_${k}`))).concat(h('th', { scope: 'col' })))),
 		tbody);
-	const empty = h('p', { class: 'notice', id: 'queue-empty', hidden: true }, 'No one in the queue yet today.');
+	const empty = h('p', { class: 'notice', id: 'queue-empty', hidden: true }, t('q.empty'));
 	tbody.addEventListener('focusout', () => { if (late) { late = false; setTimeout(draw); } });
 
 	// The doctor's call-in opens the consultation; opening it from the entry
@@ -79,13 +80,13 @@ export function render(root) {
 
 	// Paid today, came by appointment, vitals recorded.
 	const markers = e => h('span', { class: 'markers' },
-		e.paid_paise > 0 ? h('span', { class: 'badge ok mark-paid', title: 'Paid today', 'data-testid': 'mark-paid' }, `Paid ${money(e.paid_paise)}`) : null,
-		e.appointment_id ? h('span', { class: 'badge mark-appt', title: 'Came by appointment', 'data-testid': 'mark-appt' }, 'Appt') : null,
+		e.paid_paise > 0 ? h('span', { class: 'badge ok mark-paid', title: t('q.paid_title'), 'data-testid': 'mark-paid' }, t('q.paid', { amount: money(e.paid_paise) })) : null,
+		e.appointment_id ? h('span', { class: 'badge mark-appt', title: t('q.appt_title'), 'data-testid': 'mark-appt' }, t('q.appt')) : null,
 		e.vitals_recorded ? vitalsMark() : null);
 
 	const priorityControl = e => {
 		if (!canMove || e.status !== 'waiting') return priorityBadge(e.priority);
-		const s = select('priority', PRIORITIES, { class: `prio-select prio-${e.priority}`, 'aria-label': `Priority of token ${e.token}`, 'data-testid': 'queue-priority-select', 'data-action': 'priority' });
+		const s = select('priority', PRIORITIES, { class: `prio-select prio-${e.priority}`, 'aria-label': t('q.priority_of', { token: e.token }), 'data-testid': 'queue-priority-select', 'data-action': 'priority' });
 		s.value = e.priority;
 		s.addEventListener('change', () => setPriority(e, s.value));
 		return s;
@@ -95,11 +96,11 @@ export function render(root) {
 		// A row kept offline (offline/outbox.js) has no moves until it was sent.
 		const still = e.pending || e.pendingStatus;
 		const actions = canMove && !still ? (ACTIONS[e.status] || []).map(([st, label]) =>
-			btn(label, run(e, st), { class: st === 'in_consult' || st === 'done' ? 'btn small primary' : 'btn small', 'data-action': st, 'data-testid': `queue-${st}` })) : [];
-		if (canMove && !still && e.status === 'waiting') actions.push(btn('Postpone', () => postpone(e), { class: 'btn small', 'data-action': 'postpone', 'data-testid': 'queue-postpone' }));
-		if (!isDoctor && canMove && !e.pending && e.status !== 'cancelled') actions.push(btn('Payment', () => go(`/payments?patient=${e.patient.id}`), { class: 'btn small', 'data-action': 'pay', 'data-testid': 'queue-pay' }));
-		if (isDoctor && e.status === 'in_consult') actions.unshift(btn('Open', act(() => openConsult(e)), { class: 'btn small primary', 'data-action': 'open', 'data-testid': 'queue-open' }));
-		if (isNurse && e.status === 'waiting') actions.push(btn('Vitals', () => go(`/vitals?entry=${e.id}`), { class: 'btn small primary', 'data-action': 'vitals', 'data-testid': 'queue-vitals' }));
+			btn(t(label), run(e, st), { class: st === 'in_consult' || st === 'done' ? 'btn small primary' : 'btn small', 'data-action': st, 'data-testid': `queue-${st}` })) : [];
+		if (canMove && !still && e.status === 'waiting') actions.push(btn(t('q.postpone'), () => postpone(e), { class: 'btn small', 'data-action': 'postpone', 'data-testid': 'queue-postpone' }));
+		if (!isDoctor && canMove && !e.pending && e.status !== 'cancelled') actions.push(btn(t('q.payment'), () => go(`/payments?patient=${e.patient.id}`), { class: 'btn small', 'data-action': 'pay', 'data-testid': 'queue-pay' }));
+		if (isDoctor && e.status === 'in_consult') actions.unshift(btn(t('q.open'), act(() => openConsult(e)), { class: 'btn small primary', 'data-action': 'open', 'data-testid': 'queue-open' }));
+		if (isNurse && e.status === 'waiting') actions.push(btn(t('q.vitals'), () => go(`/vitals?entry=${e.id}`), { class: 'btn small primary', 'data-action': 'vitals', 'data-testid': 'queue-vitals' }));
 		const p = e.patient || {};
 		return h('tr', {
 			'data-testid': 'queue-row', 'data-id': e.id, 'data-status': e.status, 'data-token': e.token, 'data-priority': e.priority,
@@ -107,13 +108,13 @@ export function render(root) {
 			'aria-selected': e.id === selected ? 'true' : 'false',
 			onclick: ev => { if (!ev.target.closest('button, a, select')) select1(e.id); },
 		},
-			h('td', { class: 'token' }, e.token ?? h('span', { class: 'no-token', 'data-testid': 'queue-no-token' }, 'will get a token')),
-			h('td', {}, isNurse || !p.id ? h('b', {}, p.name) : h('a', { href: `#/patient/${p.id}` }, p.name), h('span', { class: 'muted' }, ` ${patientMeta(p)}`), markers(e)),
-			h('td', {}, e.reason || ''),
+			h('td', { class: 'token' }, e.token ?? h('span', { class: 'no-token', 'data-testid': 'queue-no-token' }, t('q.no_token'))),
+			h('td', {}, isNurse || !p.id ? h('b', { translate: 'no' }, p.name) : h('a', { href: `#/patient/${p.id}`, translate: 'no' }, p.name), h('span', { class: 'muted' }, ` ${patientMeta(p)}`), markers(e)),
+			h('td', { translate: 'no' }, e.reason || ''),
 			h('td', { class: 'status-cell' },
-				h('span', { class: `badge st-${e.status}` }, STATUS_LABEL[e.status] || e.status),
-				e.pendingStatus ? h('span', { class: 'muted', 'data-testid': 'queue-pending' }, ' (not sent yet)') : null,
-				e.position ? h('span', { class: 'position', 'data-testid': 'queue-position', title: 'Place in the line' }, ` #${e.position}`) : null,
+				h('span', { class: `badge st-${e.status}` }, STATUS_LABEL[e.status] ? t(STATUS_LABEL[e.status]) : e.status),
+				e.pendingStatus ? h('span', { class: 'muted', 'data-testid': 'queue-pending' }, t('q.not_sent')) : null,
+				e.position ? h('span', { class: 'position', 'data-testid': 'queue-position', title: t('q.place_title') }, ` #${e.position}`) : null,
 				' ', priorityControl(e)),
 			h('td', {}, fmtTime(e.created_at)),
 			h('td', { class: 'row-actions' }, actions));
@@ -129,7 +130,7 @@ export function render(root) {
 		empty.hidden = entries.length > 0;
 		const n = s => entries.filter(e => e.status === s).length;
 		const urgent = entries.filter(e => e.status === 'waiting' && e.priority !== 'normal').length;
-		counts.textContent = `Waiting ${n('waiting')}${urgent ? ` (${urgent} urgent or emergency)` : ''} · With doctor ${n('in_consult')} · Done ${n('done')} · Total ${entries.length}`;
+		counts.textContent = t(urgent ? 'q.counts_urgent' : 'q.counts', { waiting: n('waiting'), urgent, consult: n('in_consult'), done: n('done'), total: entries.length });
 		if (keep) tbody.querySelector(`tr[data-id="${keep[0]}"] [data-action="${keep[1]}"]`)?.focus();
 	};
 
@@ -162,10 +163,10 @@ export function render(root) {
 				entries = r.data.entries;
 				draw();
 			}
-			sync.textContent = `Updated ${fmtTime(new Date().toISOString())}`;
+			sync.textContent = t('q.updated', { time: fmtTime(new Date().toISOString()) });
 			sync.classList.remove('error');
 		} catch (err) {
-			sync.textContent = err.status === 0 ? 'Offline — today’s queue as last seen on this computer' : err.message;
+			sync.textContent = err.status === 0 ? t('q.offline') : err.message;
 			sync.classList.add('error');
 			if (mine !== gen) return;
 			if (err.status === 0) {
@@ -180,14 +181,14 @@ export function render(root) {
 	const onVisible = () => { if (!document.hidden) refresh(); };
 	document.addEventListener('visibilitychange', onVisible);
 
-	const addBtn = canMove ? btn('Add patient (A)', () => addToQueueDialog().then(ok => ok && refresh(true)), { id: 'queue-add', class: 'btn primary', 'data-testid': 'queue-add' }) : null;
-	const nextBtn = isDoctor ? btn('Call next (N)', act(callNextPatient), { id: 'queue-call-next', class: 'btn primary', 'data-testid': 'queue-call-next' }) : null;
-	const vitalsBtn = isNurse ? btn('Vitals station', () => go('/vitals'), { id: 'queue-vitals-station', class: 'btn primary' }) : null;
+	const addBtn = canMove ? btn(t('q.add'), () => addToQueueDialog().then(ok => ok && refresh(true)), { id: 'queue-add', class: 'btn primary', 'data-testid': 'queue-add' }) : null;
+	const nextBtn = isDoctor ? btn(t('q.next'), act(callNextPatient), { id: 'queue-call-next', class: 'btn primary', 'data-testid': 'queue-call-next' }) : null;
+	const vitalsBtn = isNurse ? btn(t('q.vitals_station'), () => go('/vitals'), { id: 'queue-vitals-station', class: 'btn primary' }) : null;
 	const hint = canMove
-		? `j/k or ↑/↓ move · Enter calls in${isDoctor ? ' (and opens the consultation) · N calls the next in line' : ''} · P postpones · A adds a patient`
-		: 'j/k or ↑/↓ move · Enter records vitals';
+		? t(isDoctor ? 'q.hint_doctor' : 'q.hint_desk')
+		: t('q.hint_nurse');
 	root.append(
-		pageHead('Today’s queue', nextBtn, addBtn, vitalsBtn),
+		pageHead(t('q.title'), nextBtn, addBtn, vitalsBtn),
 		h('div', { class: 'toolbar' }, counts, sync),
 		table, empty,
 		h('p', { class: 'hint' }, hint));

@@ -6,6 +6,7 @@ import { go } from '../nav.js';
 import { patientLine } from '../shared/patient-picker.js';
 import { patientForm, patientPayload, validatePatient, normalisePhone } from '../shared/patient-form.js';
 import { addToQueue } from '../shared/queue-actions.js';
+import { t } from '../i18n.js';
 import { send } from '../offline/outbox.js';
 import { cachedDuplicates } from '../offline/cache.js';
 
@@ -35,26 +36,26 @@ export function render(root, params, query) {
 	const dups = h('section', { id: 'register-duplicates', class: 'duplicates', 'data-testid': 'register-duplicates', hidden: true });
 	let dupChecked = false;	// the user has seen the candidates and chose "register anyway"
 	form.append(h('div', { class: 'actions wide' },
-		h('button', { type: 'submit', class: 'btn primary', id: 'register-submit', 'data-testid': 'register-submit' }, 'Register'),
-		h('button', { type: 'submit', class: 'btn', id: 'register-submit-queue', 'data-testid': 'register-submit-queue', value: 'queue' }, 'Register and add to queue'),
-		btn('Clear', () => { form.reset(); clearDraft(DRAFT); dups.hidden = true; form.elements.name.focus(); }, { id: 'register-clear' }),
-		btn('Cancel', () => cancel(), { id: 'register-cancel', 'data-testid': 'register-cancel' })));
-	root.append(pageHead('Register a new patient'), dups, form,
-		h('p', { class: 'hint' }, 'Enter saves, Esc goes back. What you type is kept until it is saved.'));
+		h('button', { type: 'submit', class: 'btn primary', id: 'register-submit', 'data-testid': 'register-submit' }, t('reg.submit')),
+		h('button', { type: 'submit', class: 'btn', id: 'register-submit-queue', 'data-testid': 'register-submit-queue', value: 'queue' }, t('reg.submit_queue')),
+		btn(t('reg.clear'), () => { form.reset(); clearDraft(DRAFT); dups.hidden = true; form.elements.name.focus(); }, { id: 'register-clear' }),
+		btn(t('reg.cancel'), () => cancel(), { id: 'register-cancel', 'data-testid': 'register-cancel' })));
+	root.append(pageHead(t('reg.title')), dups, form,
+		h('p', { class: 'hint' }, t('reg.hint')));
 	const cancel = () => go('/patients');
 	let queueAfter = false;
 
 	const showDuplicates = list => {
 		dups.replaceChildren(
-			h('h2', {}, 'Possible duplicates — is the patient already registered?'),
+			h('h2', {}, t('reg.dups')),
 			h('ul', { class: 'results' }, list.map(p => h('li', { class: 'dup', 'data-testid': 'duplicate-candidate', 'data-id': p.id },
 				patientLine(p),
-				btn('Use this patient', async () => {
+				btn(t('reg.use'), async () => {
 					if (queueAfter) { try { await addToQueue(p); } catch (err) { toast(err.message, 'error'); } }
 					clearDraft(DRAFT);
 					go(`/patient/${p.id}`);
 				}, { class: 'btn primary small', 'data-testid': 'duplicate-use' })))),
-			h('div', { class: 'actions' }, btn('Register anyway', () => { dupChecked = true; form.requestSubmit(); },
+			h('div', { class: 'actions' }, btn(t('reg.anyway'), () => { dupChecked = true; form.requestSubmit(); },
 				{ id: 'register-anyway', 'data-testid': 'register-anyway' })));
 		dups.hidden = false;
 		dups.querySelector('button').focus();
@@ -65,7 +66,7 @@ export function render(root, params, query) {
 		if (r.pending) { clearDraft(DRAFT); await savedOffline(r.item, v.name, queueAfter); return; }
 		const p = r.result;
 		clearDraft(DRAFT);
-		toast(`Registered ${p.name}, clinic no. ${p.clinic_no}`, 'ok');
+		toast(t('reg.done', { name: p.name, no: p.clinic_no }), 'ok');
 		if (queueAfter) { try { await addToQueue(p); } catch (err) { toast(err.message, 'error'); } }
 		go(`/patient/${p.id}`);
 	};

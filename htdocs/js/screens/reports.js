@@ -5,6 +5,7 @@
 import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, field, select, bindForm, money, todayISO, addDays, fmtDate, onKeys } from '../ui.js';
 import { go } from '../nav.js';
+import { t } from '../i18n.js';
 import { dateField, dayFirstISO } from '../shared/date-field.js';
 
 const RANGE_MAX = 366;	// days, the server's limit
@@ -27,13 +28,13 @@ function presets() {
 	const first = (yy, mm) => `${yy}-${String(mm).padStart(2, '0')}-01`;
 	const prevY = m === 1 ? y - 1 : y, prevM = m === 1 ? 12 : m - 1;
 	return [
-		['7', 'Last 7 days', () => [addDays(today, -6), today]],
-		['30', 'Last 30 days', () => [addDays(today, -29), today]],
-		['month', 'This month', () => [first(y, m), today]],
-		['last-month', 'Last month', () => [first(prevY, prevM), addDays(first(y, m), -1)]],
-		['90', 'Last 3 months', () => [addDays(today, -89), today]],
-		['year', 'This year', () => [first(y, 1), today]],
-		['365', 'Last 12 months', () => [addDays(today, -364), today]],
+		['7', t('rep.last7'), () => [addDays(today, -6), today]],
+		['30', t('rep.last30'), () => [addDays(today, -29), today]],
+		['month', t('rep.this_month'), () => [first(y, m), today]],
+		['last-month', t('rep.last_month'), () => [first(prevY, prevM), addDays(first(y, m), -1)]],
+		['90', t('rep.last3m'), () => [addDays(today, -89), today]],
+		['year', t('rep.this_year'), () => [first(y, 1), today]],
+		['365', t('rep.last12m'), () => [addDays(today, -364), today]],
 	];
 }
 
@@ -54,7 +55,7 @@ function shortRupees(paise) {
 }
 
 const shortDate = d => `${d.slice(8, 10)}/${d.slice(5, 7)}`;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTHS = t('rep.months').split(',');
 
 // The chart of DAYS ({date, patients_seen, collections}): stacked bars of
 // cash, UPI and card per day against the left axis, patients seen per day as
@@ -105,11 +106,11 @@ function chart(list) {
 	const seen = list.reduce((a, d) => a + d.patients_seen, 0);
 	return s('svg', {
 		viewBox: `0 0 ${W} ${H}`, class: 'chart', id: 'report-chart', 'data-testid': 'report-chart', role: 'img',
-		'aria-label': `Collections and patients seen per day, ${fmtDate(list[0].date)} to ${fmtDate(list[n - 1].date)}: ${money(total)} collected, ${seen} patients seen.`,
+		'aria-label': t('rep.chart_label', { from: fmtDate(list[0].date), to: fmtDate(list[n - 1].date), total: money(total), seen }),
 	},
 	grid,
-	s('text', { x: 4, y: 14, class: 'tick money' }, 'Collected (₹)'),
-	s('text', { x: W - 4, y: 14, class: 'tick seen', 'text-anchor': 'end' }, 'Patients seen'),
+	s('text', { x: 4, y: 14, class: 'tick money' }, t('rep.collected_axis')),
+	s('text', { x: W - 4, y: 14, class: 'tick seen', 'text-anchor': 'end' }, t('rep.seen')),
 	bars,
 	s('polyline', { points, class: 'seen-line' }), dots,
 	labels);
@@ -117,18 +118,18 @@ function chart(list) {
 
 function legend() {
 	const key = (cls, label) => h('span', { class: 'key' }, h('span', { class: `swatch ${cls}` }), label);
-	return h('div', { class: 'chart-legend' }, key('m-cash', 'Cash'), key('m-upi', 'UPI'), key('m-card', 'Card'), key('m-seen', 'Patients seen'));
+	return h('div', { class: 'chart-legend' }, key('m-cash', t('mode.cash')), key('m-upi', t('mode.upi')), key('m-card', t('mode.card')), key('m-seen', t('rep.seen')));
 }
 
-function totalsBlock(t) {
-	const c = t.collections;
+function totalsBlock(tot) {
+	const c = tot.collections;
 	const tile = (label, value, id, sub) => h('div', { class: 'tile' }, h('div', { class: 'tile-label' }, label),
 		h('div', { class: 'tile-value', id, 'data-testid': id }, value), sub ? h('div', { class: 'muted small' }, sub) : null);
 	return h('div', { class: 'tiles', id: 'report-totals' },
-		tile('Collected', money(c.total), 'range-total', `Cash ${money(c.cash)} · UPI ${money(c.upi)} · Card ${money(c.card)}`),
-		tile('Patients seen', t.patients_seen, 'range-seen'),
-		tile('New patients', t.new_patients, 'range-new'),
-		tile('Tokens issued', t.tokens_issued, 'range-tokens'));
+		tile(t('rep.collected'), money(c.total), 'range-total', t('rep.split', { cash: money(c.cash), upi: money(c.upi), card: money(c.card) })),
+		tile(t('rep.seen'), tot.patients_seen, 'range-seen'),
+		tile(t('rep.new'), tot.new_patients, 'range-new'),
+		tile(t('rep.tokens'), tot.tokens_issued, 'range-tokens'));
 }
 
 function daysTable(r) {
@@ -136,25 +137,25 @@ function daysTable(r) {
 		[d.patients_seen, d.new_patients, d.tokens_issued].map(v => h('td', { class: 'num' }, v)),
 		['cash', 'upi', 'card', 'total'].map(k => h('td', { class: 'num' }, money(d.collections[k]))));
 	return h('table', { class: 'table small report-days', id: 'range-table', 'data-testid': 'range-table' },
-		h('thead', {}, h('tr', {}, ['Day', 'Seen', 'New', 'Tokens', 'Cash', 'UPI', 'Card', 'Total'].map((x, i) => h('th', { scope: 'col', class: i ? 'num' : null }, x)))),
+		h('thead', {}, h('tr', {}, [t('rep.col_day'), t('rep.col_seen'), t('rep.col_new'), t('rep.col_tokens'), t('mode.cash'), t('mode.upi'), t('mode.card'), t('rep.col_total')].map((x, i) => h('th', { scope: 'col', class: i ? 'num' : null }, x)))),
 		h('tbody', {}, r.days.map(d => row(fmtDate(d.date), d, { 'data-date': d.date, 'data-testid': 'range-day' }))),
-		h('tfoot', {}, row('Total', r.totals)));
+		h('tfoot', {}, row(t('rep.col_total'), r.totals)));
 }
 
 export function render(root, params, query) {
 	const PRESETS = presets();
 	const iso = v => /^\d{4}-\d{2}-\d{2}$/.test(v || '') ? v : null;
-	let to = iso(query.get('to')) || todayISO();
+	let to = iso(query.get(t('rep.to'))) || todayISO();
 	let from = iso(query.get('from')) || addDays(to, -29);
 	// The dates are typed day first (dd/mm/yyyy), whatever the browser's locale (date-field.js).
-	const fromF = dateField('From', 'from', { id: 'range-from', 'data-testid': 'range-from' }, { hint: '' });
-	const toF = dateField('To', 'to', { id: 'range-to', 'data-testid': 'range-to' }, { hint: '' });
+	const fromF = dateField(t('rep.from'), 'from', { id: 'range-from', 'data-testid': 'range-from' }, { hint: '' });
+	const toF = dateField(t('rep.to_label'), 'to', { id: 'range-to', 'data-testid': 'range-to' }, { hint: '' });
 	const fromIn = fromF.control, toIn = toF.control;
-	const preset = select('preset', [['', 'Choose…'], ...PRESETS.map(([v, l]) => [v, l])], { id: 'range-preset', 'data-testid': 'range-preset' });
-	const csv = h('a', { class: 'btn', id: 'range-csv', 'data-testid': 'range-csv', download: '' }, 'Download CSV');
+	const preset = select('preset', [['', t('rep.choose_short')], ...PRESETS.map(([v, l]) => [v, l])], { id: 'range-preset', 'data-testid': 'range-preset' });
+	const csv = h('a', { class: 'btn', id: 'range-csv', 'data-testid': 'range-csv', download: '' }, t('rep.csv'));
 	const form = h('form', { class: 'filters', id: 'range-form', 'data-testid': 'range-form' },
-		field('Range', preset), fromF, toF,
-		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'range-show', 'data-testid': 'range-show' }, 'Show'), csv));
+		field(t('rep.range'), preset), fromF, toF,
+		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'range-show', 'data-testid': 'range-show' }, t('rep.show')), csv));
 	const body = h('div', { id: 'range-body' });
 	let seq = 0;
 
@@ -166,8 +167,8 @@ export function render(root, params, query) {
 		csv.href = api.rangeReportCsvUrl(from, to);
 		history.replaceState(null, '', `#/reports?from=${from}&to=${to}`);
 		const n = days(from, to);
-		if (!(n >= 1)) { replace(body, notice('The range ends before it begins.', 'error')); return; }
-		if (n > RANGE_MAX) { replace(body, notice(`A report covers at most ${RANGE_MAX} days; this range has ${n}.`, 'error')); return; }
+		if (!(n >= 1)) { replace(body, notice(t('rep.backwards'), 'error')); return; }
+		if (n > RANGE_MAX) { replace(body, notice(t('rep.too_long', { max: RANGE_MAX, n }), 'error')); return; }
 		const mine = ++seq;
 		body.classList.add('loading');
 		try {
@@ -175,19 +176,19 @@ export function render(root, params, query) {
 			if (mine !== seq) return;
 			replace(body,
 				totalsBlock(r.totals),
-				h('section', { class: 'card chart-card' }, h('h2', {}, `Per day, ${fmtDate(r.from)} to ${fmtDate(r.to)}`), chart(r.days), legend()),
-				h('section', {}, h('h2', {}, 'Day by day'), daysTable(r)));
+				h('section', { class: 'card chart-card' }, h('h2', {}, t('rep.per_day', { from: fmtDate(r.from), to: fmtDate(r.to) })), chart(r.days), legend()),
+				h('section', {}, h('h2', {}, t('rep.by_day')), daysTable(r)));
 		} catch (err) {
 			if (mine === seq) replace(body, notice(err.message, 'error'));
 		} finally {
 			if (mine === seq) body.classList.remove('loading');
 		}
 	};
-	const set = (f, t) => { if (iso(f) && iso(t)) { from = f; to = t; load(); } };
+	const set = (f, tt) => { if (iso(f) && iso(tt)) { from = f; to = tt; load(); } };
 	bindForm(form, {
 		validate: v => {
 			const bad = {};
-			for (const k of ['from', 'to']) if (!dayFirstISO(v[k])) bad[k] = 'Type the day first: dd/mm/yyyy.';
+			for (const k of ['from', 'to']) if (!dayFirstISO(v[k])) bad[k] = t('rep.day_first');
 			return bad;
 		},
 		submit: v => { preset.value = ''; set(dayFirstISO(v.from), dayFirstISO(v.to)); },
@@ -199,10 +200,10 @@ export function render(root, params, query) {
 	const shift = dir => { const n = days(from, to); set(addDays(from, dir * n), addDays(to, dir * n)); };
 
 	root.append(
-		pageHead('Reports', btn('Payments', () => go('/payments'), { id: 'range-payments', 'data-testid': 'range-payments' })),
+		pageHead(t('rep.title'), btn(t('rep.payments'), () => go('/payments'), { id: 'range-payments', 'data-testid': 'range-payments' })),
 		form,
 		body,
-		h('p', { class: 'hint' }, 'Dates are typed day first (dd/mm/yyyy); Enter shows the range. ← / → move to the range before or after (outside a field). Voided receipts are not counted. The CSV opens in a spreadsheet; its money is in rupees.'));
+		h('p', { class: 'hint' }, t('rep.hint2')));
 	load();
 	preset.focus();
 	return onKeys({ ArrowLeft: () => shift(-1), ArrowRight: () => shift(1) });

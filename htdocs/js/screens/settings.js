@@ -10,9 +10,9 @@ import { letterheadBlock, printPrefs } from '../shared/print-sheet.js';
 import { prescriptionSheet } from '../shared/prescription-sheet.js';
 import { t } from '../i18n.js';
 
+// [field, its longest length]; its label is t('settings.<field>').
 const TEXT = [
-	['clinic_name', 'Clinic name', 100], ['doctor_name', 'Doctor’s name', 100], ['qualification', 'Qualification', 100],
-	['registration_no', 'Registration no.', 50], ['phone', 'Phone', 30],
+	['clinic_name', 100], ['doctor_name', 100], ['qualification', 100], ['registration_no', 50], ['phone', 30],
 ];
 const LOGO_MAX = 256 * 1024;	// the server's limit
 const MARGIN_MAX = 120;		// mm, the server's limit for the pad margins
@@ -47,12 +47,12 @@ const CHARGES_MAX = 40;	// the server's limit
 function chargesEditor() {
 	const rows = h('tbody', { id: 'charges-rows' });
 	const form = h('form', { id: 'charges-form', 'data-testid': 'charges-form' },
-		h('p', { class: 'hint' }, 'The desk picks bill items from this list. Leave the price empty when it is typed at the desk.'),
+		h('p', { class: 'hint' }, t('ch.hint')),
 		h('table', { class: 'table small charges' },
-			h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Item'), h('th', { scope: 'col' }, 'Usual price (₹)'), h('th', {}, ''))), rows),
+			h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('ch.item')), h('th', { scope: 'col' }, t('ch.price')), h('th', {}, ''))), rows),
 		h('div', { class: 'actions' },
-			btn('Add a charge', () => add({ description: '', amount_paise: 0 }, true), { id: 'charges-add', 'data-testid': 'charges-add' }),
-			h('button', { type: 'submit', class: 'btn primary', id: 'charges-save', 'data-testid': 'charges-save' }, 'Save charges')),
+			btn(t('ch.add'), () => add({ description: '', amount_paise: 0 }, true), { id: 'charges-add', 'data-testid': 'charges-add' }),
+			h('button', { type: 'submit', class: 'btn primary', id: 'charges-save', 'data-testid': 'charges-save' }, t('ch.save'))),
 		h('div', { class: 'form-error', role: 'alert' }));
 	let version = null;
 	const renumber = () => [...rows.children].forEach((tr, i) => {
@@ -60,15 +60,15 @@ function chargesEditor() {
 		tr.querySelector('.c-amt').dataset.field = `charges[${i}].amount_paise`;
 	});
 	const add = (c, focus) => {
-		if (rows.children.length >= CHARGES_MAX) { toast(`At most ${CHARGES_MAX} charges.`, 'error'); return; }
-		const desc = h('input', { type: 'text', class: 'c-desc', maxlength: 60, value: c.description, 'aria-label': 'Item', 'data-testid': 'charge-desc' });
-		const amt = h('input', { type: 'text', class: 'c-amt', inputmode: 'decimal', value: c.amount_paise ? paiseToRupees(c.amount_paise) : '', 'aria-label': 'Usual price in rupees', 'data-testid': 'charge-amount' });
+		if (rows.children.length >= CHARGES_MAX) { toast(t('ch.max', { n: CHARGES_MAX }), 'error'); return; }
+		const desc = h('input', { type: 'text', class: 'c-desc', maxlength: 60, value: c.description, 'aria-label': t('ch.item'), 'data-testid': 'charge-desc' });
+		const amt = h('input', { type: 'text', class: 'c-amt', inputmode: 'decimal', value: c.amount_paise ? paiseToRupees(c.amount_paise) : '', 'aria-label': t('ch.price_label'), 'data-testid': 'charge-amount' });
 		const tr = h('tr', { 'data-testid': 'charge-row' },
 			h('td', { class: 'field' }, desc, h('div', { class: 'field-error' })),
 			h('td', { class: 'field' }, amt, h('div', { class: 'field-error' })),
 			h('td', { class: 'row-actions' },
-				btn('↑', () => { if (tr.previousElementSibling) { rows.insertBefore(tr, tr.previousElementSibling); renumber(); } }, { class: 'btn small', title: 'Move up', 'aria-label': 'Move up' }),
-				btn('×', () => { tr.remove(); renumber(); }, { class: 'btn small', title: 'Remove', 'aria-label': 'Remove', 'data-testid': 'charge-remove' })));
+				btn('↑', () => { if (tr.previousElementSibling) { rows.insertBefore(tr, tr.previousElementSibling); renumber(); } }, { class: 'btn small', title: t('ch.up'), 'aria-label': t('ch.up') }),
+				btn('×', () => { tr.remove(); renumber(); }, { class: 'btn small', title: t('ch.remove'), 'aria-label': t('ch.remove'), 'data-testid': 'charge-remove' })));
 		rows.append(tr);
 		renumber();
 		if (focus) desc.focus();
@@ -81,21 +81,21 @@ function chargesEditor() {
 			const description = tr.querySelector('.c-desc').value.trim();
 			const text = tr.querySelector('.c-amt').value.trim();
 			const paise = text === '' ? 0 : rupeesToPaise(text);
-			if (!description) problems[`charges[${i}].description`] = 'Name the charge, or remove the row.';
-			if (paise === null) problems[`charges[${i}].amount_paise`] = 'Enter rupees, e.g. 250, or leave it empty.';
+			if (!description) problems[`charges[${i}].description`] = t('ch.need_name');
+			if (paise === null) problems[`charges[${i}].amount_paise`] = t('ch.bad_price');
 			return { description, amount_paise: paise };
 		});
 		if (Object.keys(problems).length) { showErrors(form, problems); return; }
 		try {
 			fill(await api.saveCharges({ version, charges }));
 			showErrors(form, {});
-			toast('Charges saved', 'ok');
+			toast(t('ch.saved'), 'ok');
 		} catch (err) {
 			showErrors(form, err);
 		}
 	}));
-	const box = h('section', { class: 'card', id: 'charges', 'data-testid': 'charges' }, h('h2', {}, 'Charges for bills'), form);
-	api.charges().then(fill).catch(err => replace(box, h('h2', {}, 'Charges for bills'), notice(err.message, 'error')));
+	const box = h('section', { class: 'card', id: 'charges', 'data-testid': 'charges' }, h('h2', {}, t('ch.title')), form);
+	api.charges().then(fill).catch(err => replace(box, h('h2', {}, t('ch.title')), notice(err.message, 'error')));
 	return box;
 }
 
@@ -103,45 +103,45 @@ export async function render(root) {
 	const preview = h('div', { class: 'sheet framed sheet-a5 preview', id: 'settings-preview' });
 	const rxPreview = h('div', { class: 'settings-preview-wrap', id: 'settings-rx-preview', 'data-testid': 'settings-rx-preview' });
 	const form = h('form', { id: 'settings-form', class: 'grid-form', 'data-testid': 'settings-form' },
-		TEXT.map(([k, label, max]) => field(label, input(k, { id: `settings-${k.replace(/_/g, '-')}`, maxlength: max, 'data-testid': `settings-${k}` }))),
-		field('Address', textarea('address', { id: 'settings-address', rows: 3, 'data-testid': 'settings-address' }), { wide: true }),
-		field('Consultation fee (₹)', input('consultation_fee', { id: 'settings-fee', inputmode: 'decimal', 'data-field': 'consultation_fee_paise', 'data-testid': 'settings-fee' })),
-		field('Time zone', select('timezone', zones(), { id: 'settings-timezone', 'data-testid': 'settings-timezone' })),
-		h('fieldset', { class: 'wide print-settings' }, h('legend', {}, 'Prescription printing'),
-			field('Paper', select('paper', [['A5', 'A5 (half of A4)'], ['A4', 'A4']], { id: 'settings-paper', 'data-testid': 'settings-paper' })),
-			h('div', { class: 'field' }, h('label', { class: 'check' },
+		TEXT.map(([k, max]) => field(t(`settings.${k}`), input(k, { id: `settings-${k.replace(/_/g, '-')}`, maxlength: max, 'data-testid': `settings-${k}` }))),
+		field(t('settings.address'), textarea('address', { id: 'settings-address', rows: 3, 'data-testid': 'settings-address' }), { wide: true }),
+		field(t('settings.fee'), input('consultation_fee', { id: 'settings-fee', inputmode: 'decimal', 'data-field': 'consultation_fee_paise', 'data-testid': 'settings-fee' })),
+		field(t('settings.timezone'), select('timezone', zones(), { id: 'settings-timezone', 'data-testid': 'settings-timezone' })),
+		h('fieldset', { class: 'wide print-settings' }, h('legend', {}, t('settings.printing')),
+			field(t('settings.paper'), select('paper', [['A5', t('settings.paper_a5')], ['A4', t('settings.paper_a4')]], { id: 'settings-paper', 'data-testid': 'settings-paper' })),
+			h('div', { class: 'field check-field' }, h('label', { class: 'check' },
 				h('input', { type: 'checkbox', name: 'print_letterhead', id: 'settings-print-letterhead', 'data-testid': 'settings-print-letterhead' }),
-				' Print the letterhead (untick for pre-printed pads)')),
-			field('Pad: first line from the top (mm)', input('pad_margin_top_mm', { id: 'settings-pad-top', type: 'number', min: 0, max: MARGIN_MAX, step: 1, inputmode: 'numeric', 'data-testid': 'settings-pad-top' })),
-			field('Pad: first line from the left (mm)', input('pad_margin_left_mm', { id: 'settings-pad-left', type: 'number', min: 0, max: MARGIN_MAX, step: 1, inputmode: 'numeric', 'data-testid': 'settings-pad-left' }))),
+				t('settings.letterhead'))),
+			field(t('settings.pad_top'), input('pad_margin_top_mm', { id: 'settings-pad-top', type: 'number', min: 0, max: MARGIN_MAX, step: 1, inputmode: 'numeric', 'data-testid': 'settings-pad-top' })),
+			field(t('settings.pad_left'), input('pad_margin_left_mm', { id: 'settings-pad-left', type: 'number', min: 0, max: MARGIN_MAX, step: 1, inputmode: 'numeric', 'data-testid': 'settings-pad-left' }))),
 		field(t('settings.upi_vpa'), input('upi_vpa', { id: 'settings-upi-vpa', maxlength: 100, autocomplete: 'off', spellcheck: 'false', placeholder: 'clinic@okaxis', 'data-testid': 'settings-upi_vpa' }),
 			{ hint: t('settings.upi_vpa_hint') }),
-		h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'btn primary', id: 'settings-submit', 'data-testid': 'settings-submit' }, 'Save settings')));
+		h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'btn primary', id: 'settings-submit', 'data-testid': 'settings-submit' }, t('settings.save'))));
 	const logoFile = h('input', { type: 'file', id: 'settings-logo', accept: 'image/png,image/jpeg,image/webp', 'data-testid': 'settings-logo' });
-	const logoBox = h('section', { class: 'card' }, h('h2', {}, 'Logo'),
-		field('Logo image (PNG, JPEG or WebP, at most 256 KB)', logoFile),
-		btn('Remove logo', act(async () => {
+	const logoBox = h('section', { class: 'card' }, h('h2', {}, t('settings.logo')),
+		field(t('settings.logo_file'), logoFile),
+		btn(t('settings.logo_remove'), act(async () => {
 			await api.removeLogo();
-			toast('Logo removed', 'ok');
+			toast(t('settings.logo_removed'), 'ok');
 			fill(current = await loadSettings());
 		}), { id: 'settings-logo-remove', 'data-testid': 'settings-logo-remove' }));
 	logoFile.addEventListener('change', act(async () => {
 		const f = logoFile.files[0];
 		if (!f) return;
-		if (f.size > LOGO_MAX) { toast('The logo may be at most 256 KB.', 'error'); return; }
+		if (f.size > LOGO_MAX) { toast(t('settings.logo_too_big'), 'error'); return; }
 		const dataUrl = await new Promise((ok, bad) => {
 			const rd = new FileReader();
 			rd.onload = () => ok(rd.result);
-			rd.onerror = () => bad(new Error('The file could not be read.'));
+			rd.onerror = () => bad(new Error(t('settings.logo_unreadable')));
 			rd.readAsDataURL(f);
 		});
 		await api.saveLogo(dataUrl);
-		toast('Logo saved', 'ok');
+		toast(t('settings.logo_saved'), 'ok');
 		fill(current = await loadSettings());
 	}));
-	root.append(pageHead('Clinic settings'), h('div', { class: 'two-col' }, h('div', { class: 'stack' }, form, chargesEditor()),
-		h('div', {}, h('section', {}, h('h2', {}, 'Letterhead preview'), preview),
-			h('section', {}, h('h2', {}, 'Prescription preview'), rxPreview), logoBox)));
+	root.append(pageHead(t('settings.title')), h('div', { class: 'two-col' }, h('div', { class: 'stack' }, form, chargesEditor()),
+		h('div', {}, h('section', {}, h('h2', {}, t('settings.preview')), h('div', { translate: 'no' }, preview)),
+			h('section', {}, h('h2', {}, t('settings.rx_preview')), h('div', { translate: 'no' }, rxPreview)), logoBox)));
 
 	let current = await loadSettings();
 	// The settings as the form has them now (for the previews).
@@ -176,11 +176,11 @@ export async function render(root) {
 	bindForm(form, {
 		validate: v => {
 			const bad = {};
-			if (v.consultation_fee && rupeesToPaise(v.consultation_fee) === null) bad.consultation_fee_paise = 'Enter an amount in rupees, e.g. 300.';
+			if (v.consultation_fee && rupeesToPaise(v.consultation_fee) === null) bad.consultation_fee_paise = t('settings.bad_fee');
 			for (const k of ['pad_margin_top_mm', 'pad_margin_left_mm']) {
 				if (v[k] === undefined || v[k] === '') continue;
 				const n = Number(v[k]);
-				if (!Number.isInteger(n) || n < 0 || n > MARGIN_MAX) bad[k] = `Enter whole millimetres from 0 to ${MARGIN_MAX}.`;
+				if (!Number.isInteger(n) || n < 0 || n > MARGIN_MAX) bad[k] = t('settings.bad_mm', { max: MARGIN_MAX });
 			}
 			return Object.keys(bad).length ? bad : null;
 		},
@@ -201,7 +201,7 @@ export async function render(root) {
 			}
 			current = session.settings = await api.saveSettings(body);
 			document.getElementById('clinic-name').textContent = current.clinic_name || 'NalamDesk';
-			toast('Settings saved', 'ok');
+			toast(t('settings.saved'), 'ok');
 			fill(current);
 		},
 	});

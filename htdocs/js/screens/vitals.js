@@ -10,6 +10,7 @@ import { api } from '../api.js';
 import { h, pageHead, replace, notice, field, input, toast, fmtTime, patientMeta, setFieldError, clearErrors, $, $$, act } from '../ui.js';
 import { VITALS, readVitals, plainVitals, vitalsMark } from '../shared/vitals.js';
 import { priorityBadge } from '../shared/queue-actions.js';
+import { t } from '../i18n.js';
 
 const POLL_MS = 3000;
 
@@ -23,20 +24,20 @@ export function render(root, _params, query) {
 	let stopped = false;
 	let edited = false;	// typing since the form was filled
 
-	const list = h('ol', { id: 'vitals-list', class: 'vitals-list', 'data-testid': 'vitals-list', 'aria-label': 'Waiting patients' });
+	const list = h('ol', { id: 'vitals-list', class: 'vitals-list', 'data-testid': 'vitals-list', 'aria-label': t('vs.waiting_patients') });
 	const sync = h('span', { id: 'vitals-sync', class: 'sync', 'aria-live': 'polite' });
 	const title = h('h2', { id: 'vitals-title', 'data-testid': 'vitals-title' });
 	const gone = h('p', { class: 'notice notice-error', id: 'vitals-gone', role: 'alert', hidden: true });
-	const complaint = input('complaint', { id: 'vitals-complaint', maxlength: 1000, 'data-testid': 'vitals-complaint', placeholder: 'In the patient’s words' });
-	const saveBtn = h('button', { type: 'submit', class: 'btn primary', id: 'vitals-save', 'data-testid': 'vitals-save' }, 'Save and next (Enter)');
+	const complaint = input('complaint', { id: 'vitals-complaint', maxlength: 1000, 'data-testid': 'vitals-complaint', placeholder: t('vs.complaint_hint') });
+	const saveBtn = h('button', { type: 'submit', class: 'btn primary', id: 'vitals-save', 'data-testid': 'vitals-save' }, t('vs.save_next'));
 	const form = h('form', { id: 'vitals-form', class: 'vitals-form', 'data-testid': 'vitals-form', novalidate: true, hidden: true },
 		title, gone,
 		h('div', { class: 'vitals-grid' }, VITALS.map(([k, label, unit, step]) => field(`${label} (${unit})`,
 			input(k, { id: `vitals-${k.replace(/_/g, '-')}`, type: 'number', step, inputmode: 'decimal', 'data-vital': k, 'data-testid': `vitals-${k}` })))),
-		field('Presenting complaint', complaint, { wide: true }),
+		field(t('vs.complaint'), complaint, { wide: true }),
 		h('div', { class: 'form-error', role: 'alert' }),
 		h('div', { class: 'actions' }, saveBtn, h('span', { id: 'vitals-recorded', class: 'muted', 'data-testid': 'vitals-recorded' })));
-	const none = notice('No one is waiting. New patients appear here as the front desk adds them.');
+	const none = notice(t('vs.none'));
 	none.id = 'vitals-none';
 
 	const boxes = () => $$('input', form);
@@ -48,8 +49,8 @@ export function render(root, _params, query) {
 			'aria-current': e.id === chosen ? 'true' : null, onclick: () => choose(e.id, true),
 		},
 			h('span', { class: 'token' }, e.token),
-			h('span', { class: 'vitals-who' }, h('b', {}, e.patient.name), h('span', { class: 'muted' }, ` ${patientMeta(e.patient)}`),
-				e.reason ? h('span', { class: 'reason' }, e.reason) : null),
+			h('span', { class: 'vitals-who' }, h('b', { translate: 'no' }, e.patient.name), h('span', { class: 'muted' }, ` ${patientMeta(e.patient)}`),
+				e.reason ? h('span', { class: 'reason', translate: 'no' }, e.reason) : null),
 			priorityBadge(e.priority),
 			e.vitals_recorded ? vitalsMark() : null));
 
@@ -58,7 +59,7 @@ export function render(root, _params, query) {
 		none.hidden = entries.length > 0;
 		const e = entry(chosen);
 		if (loaded && !e) {	// called in, cancelled… while on screen
-			gone.textContent = 'This patient is no longer waiting (the doctor may have called them in). Nothing more can be saved here; choose another patient.';
+			gone.textContent = t('vs.gone');
 			gone.hidden = false;
 			saveBtn.disabled = true;
 		}
@@ -82,7 +83,7 @@ export function render(root, _params, query) {
 		gone.hidden = true;
 		saveBtn.disabled = false;
 		form.hidden = false;
-		title.textContent = `Token ${e.token} — ${e.patient.name}`;
+		title.textContent = t('vs.title_entry', { token: e.token, name: e.patient.name });
 		for (const el of boxes()) el.value = '';
 		$('#vitals-recorded', form).textContent = '';
 		loaded = id;
@@ -96,7 +97,7 @@ export function render(root, _params, query) {
 			for (const [k] of VITALS) form.elements[k].value = v.vitals[k] ?? '';
 			complaint.value = v.complaint || '';
 			version = v.version;
-			$('#vitals-recorded', form).textContent = v.recorded_at ? `Recorded ${fmtTime(v.recorded_at)}${v.recorded_by ? ` by ${v.recorded_by}` : ''}` : '';
+			$('#vitals-recorded', form).textContent = v.recorded_at ? (v.recorded_by ? t('vs.recorded_by', { time: fmtTime(v.recorded_at), who: v.recorded_by }) : t('vs.recorded', { time: fmtTime(v.recorded_at) })) : '';
 		} catch (err) {
 			toast(err.message, 'error');
 		}
@@ -110,7 +111,7 @@ export function render(root, _params, query) {
 		const vitals = readVitals(form);
 		const text = complaint.value.trim();
 		if (Object.values(vitals).every(v => v === null) && !text) {
-			setFieldError(form, 'bp_systolic', 'Type at least one vital or the complaint.');
+			setFieldError(form, 'bp_systolic', t('vs.need_one'));
 			form.elements.bp_systolic.focus();
 			return;
 		}
@@ -121,20 +122,20 @@ export function render(root, _params, query) {
 			const msg = plainVitals(err.message);
 			if (err.status === 422 && setFieldError(form, f, msg)) { form.elements[f]?.focus(); return; }
 			if (err.code === 'not_waiting' || err.code === 'not_today') {
-				gone.textContent = `${msg} What was typed is still here.`;
+				gone.textContent = t('vs.kept', { msg });
 				gone.hidden = false;
 				return;
 			}
 			$('.form-error', form).textContent = msg;
 			return;
 		}
-		toast(`Vitals saved for token ${e?.token ?? ''}`, 'ok');
+		toast(t('vs.saved', { token: e?.token ?? '' }), 'ok');
 		if (e) e.vitals_recorded = true;
 		const after = entries.slice(entries.findIndex(x => x.id === id) + 1).find(x => !x.vitals_recorded) ||
 			entries.find(x => !x.vitals_recorded && x.id !== id);
 		drawList();
 		if (after) choose(after.id, true);
-		else { $('#vitals-recorded', form).textContent = 'Saved. Everyone waiting has vitals.'; form.elements.bp_systolic.focus(); }
+		else { $('#vitals-recorded', form).textContent = t('vs.all_done'); form.elements.bp_systolic.focus(); }
 		refresh(true);
 	}
 
@@ -176,10 +177,10 @@ export function render(root, _params, query) {
 				entries = r.data.entries.filter(e => e.status === 'waiting');
 				drawList();
 			}
-			sync.textContent = `Updated ${fmtTime(new Date().toISOString())}`;
+			sync.textContent = t('q.updated', { time: fmtTime(new Date().toISOString()) });
 			sync.classList.remove('error');
 		} catch (err) {
-			sync.textContent = err.status === 0 ? 'Connection lost — retrying…' : err.message;
+			sync.textContent = err.status === 0 ? t('vs.lost') : err.message;
 			sync.classList.add('error');
 			if (mine !== gen) return;
 		}
@@ -187,11 +188,11 @@ export function render(root, _params, query) {
 	}
 
 	replace(root,
-		pageHead('Vitals', sync),
+		pageHead(t('vs.title'), sync),
 		h('div', { class: 'vitals-station' },
-			h('section', { class: 'vitals-side' }, h('h2', {}, 'Waiting'), list, none),
+			h('section', { class: 'vitals-side' }, h('h2', {}, t('vs.waiting')), list, none),
 			h('section', { class: 'vitals-main' }, form)),
-		h('p', { class: 'hint' }, 'Enter moves to the next box and saves in the last · Ctrl+Enter saves · Alt+↓ / Alt+↑ another patient'));
+		h('p', { class: 'hint' }, t('vs.hint')));
 	refresh();
 	return () => {
 		stopped = true;

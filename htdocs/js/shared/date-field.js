@@ -6,8 +6,10 @@
 // nobody misreads it. The form's value stays what was typed; dayFirstISO() turns it into
 // YYYY-MM-DD for the API, and setValues() of a YYYY-MM-DD shows it day first.
 import { h, field, input, todayISO } from '../ui.js';
+import { t, lang } from '../i18n.js';
 
-const inWords = new Intl.DateTimeFormat('en-IN', { weekday: 'short', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+// The date in words in the screens' language ("Mon 12 May 1980", "திங்., 12 மே, 1980").
+const inWords = () => new Intl.DateTimeFormat(`${lang()}-IN`, { weekday: 'short', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 // '12/05/1980' → '1980-05-12'; '' → ''; not a real date → null. A YYYY-MM-DD is taken as it is.
 export function dayFirstISO(text) {
@@ -39,13 +41,13 @@ export function isoDayFirst(iso) {
 // dateField(label, name, attrs, {hint}) → the field (label, text input, the date in words, error
 // slot). The input is field.control; its .echo() (called by setValues) shows a YYYY-MM-DD value
 // day first and refreshes the words.
-export function dateField(label, name, attrs = {}, { hint = 'Day first: dd/mm/yyyy' } = {}) {
-	const inp = input(name, { inputmode: 'numeric', maxlength: 10, placeholder: 'dd/mm/yyyy', autocomplete: 'off', ...attrs });
+export function dateField(label, name, attrs = {}, { hint = t('date.hint') } = {}) {
+	const inp = input(name, { inputmode: 'numeric', maxlength: 10, placeholder: t('date.placeholder'), autocomplete: 'off', ...attrs });
 	const words = h('span', { class: 'date-echo', 'data-testid': `${inp.id || name}-echo`, 'aria-live': 'polite' });
 	inp.echo = () => {
 		if (/^\d{4}-\d{2}-\d{2}$/.test(inp.value)) inp.value = isoDayFirst(inp.value);
 		const iso = dayFirstISO(inp.value);
-		words.textContent = iso ? inWords.format(new Date(`${iso}T00:00:00Z`)) : '';
+		words.textContent = iso ? inWords().format(new Date(`${iso}T00:00:00Z`)) : '';
 	};
 	inp.addEventListener('input', inp.echo);
 	const el = field(label, inp, { hint });

@@ -29,20 +29,20 @@ export const validPhone = d => /^([6-9]\d{9}|0[1-9]\d{9})$/.test(d);
 // validatePatient(values) → {field: message}, empty when the form may be sent.
 export function validatePatient(v) {
 	const p = {};
-	if (!v.name) p.name = 'Enter the patient’s name.';
-	else if (v.name.length > 100) p.name = 'Keep the name under 100 characters.';
-	if (!['M', 'F', 'O'].includes(v.sex)) p.sex = 'Choose M, F or O.';
+	if (!v.name) p.name = tr('pf.need_name');
+	else if (v.name.length > 100) p.name = tr('pf.name_long');
+	if (!['M', 'F', 'O'].includes(v.sex)) p.sex = tr('pf.need_sex');
 	const dob = dayFirstISO(v.dob);
 	if (dob === null) {
-		p.dob = 'Type the date of birth day first: dd/mm/yyyy (e.g. 12/05/1980).';
+		p.dob = tr('pf.dob_format');
 	} else if (dob) {
-		if (dob > todayISO()) p.dob = 'Date of birth cannot be in the future.';
+		if (dob > todayISO()) p.dob = tr('pf.dob_future');
 	} else if (v.age_years === '') {
-		p.age_years = 'Enter the age in years (or the date of birth).';
+		p.age_years = tr('pf.need_age');
 	} else if (!/^\d{1,3}$/.test(v.age_years) || Number(v.age_years) > 130) {
-		p.age_years = 'Age must be a whole number of years (0–130).';
+		p.age_years = tr('pf.bad_age');
 	}
-	if (v.phone && !validPhone(normalisePhone(v.phone))) p.phone = 'Enter a 10-digit mobile (98765 43210) or a landline with its STD code (044 2345 6789).';
+	if (v.phone && !validPhone(normalisePhone(v.phone))) p.phone = tr('pf.bad_phone');
 	return p;
 }
 
@@ -68,14 +68,14 @@ export function patientForm(prefix) {
 	const id = n => `${prefix}-${n}`;
 	const t = (n, extra = {}) => ({ id: id(n), 'data-testid': id(n), ...extra });
 	return h('form', { id: `${prefix}-form`, class: 'grid-form', 'data-testid': `${prefix}-form` },
-		field('Name', input('name', t('name', { maxlength: 100, autocapitalize: 'words' })), { wide: true }),
-		field('Sex', select('sex', [['', 'Choose…'], ['M', 'M — Male'], ['F', 'F — Female'], ['O', 'O — Other']], t('sex'))),
-		field('Age (years)', input('age_years', t('age', { inputmode: 'numeric', maxlength: 3 })), { hint: 'Or the date of birth, below' }),
-		field('Phone', input('phone', t('phone', { type: 'tel', inputmode: 'tel', maxlength: 20 })), { hint: 'Mobile, or landline with STD code' }),
-		dateField('or Date of birth', 'dob', t('dob')),
-		field('Address', textarea('address', t('address')), { wide: true }),
-		field('ABHA ID', input('abha_id', t('abha', { maxlength: 40 }))),
-		field('Allergies', input('allergies', t('allergies', { maxlength: 200 })), { hint: 'Leave empty if none known' }),
+		field(tr('pf.name'), input('name', t('name', { maxlength: 100, autocapitalize: 'words' })), { wide: true }),
+		field(tr('pf.sex'), select('sex', [['', tr('pf.choose')], ['M', tr('pf.sex_M')], ['F', tr('pf.sex_F')], ['O', tr('pf.sex_O')]], t('sex'))),
+		field(tr('pf.age'), input('age_years', t('age', { inputmode: 'numeric', maxlength: 3 })), { hint: tr('pf.age_hint') }),
+		field(tr('pf.mobile'), input('phone', t('phone', { type: 'tel', inputmode: 'tel', maxlength: 20 })), { hint: tr('pf.mobile_hint') }),
+		dateField(tr('pf.dob'), 'dob', t('dob')),
+		field(tr('pf.address'), textarea('address', t('address')), { wide: true }),
+		field(tr('pf.abha'), input('abha_id', t('abha', { maxlength: 40 }))),
+		field(tr('pf.allergies'), input('allergies', t('allergies', { maxlength: 200 })), { hint: tr('pf.allergies_hint') }),
 		field(tr('field.patient_language'), select('language', LANGUAGES, t('language'))),
-		field('Notes', textarea('notes', t('notes')), { wide: true }));
+		field(tr('pf.notes'), textarea('notes', t('notes')), { wide: true }));
 }

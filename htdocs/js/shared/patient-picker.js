@@ -4,6 +4,7 @@
 import { api } from '../api.js';
 import { h, searchList, ageSex, clinicNo } from '../ui.js';
 import { loadPatient } from './patient-loader.js';
+import { t } from '../i18n.js';
 import { cachedPatients } from '../offline/cache.js';
 
 // Name, phone digits or clinic number (docs/api.md §5, "Search"). Without the network, the
@@ -31,8 +32,8 @@ export function patientLine(p) {
 // `patient_id` land next to it (data-field). load(id) picks a patient by
 // number (a screen opened with ?patient=) and resolves once it is shown.
 // check() starts a form's validate() map: {patient_id: why} until one is picked.
-export function patientPicker({ id = 'patient-pick', label = 'Patient', onPick = () => {} } = {}) {
-	const box = h('input', { id, type: 'search', autocomplete: 'off', placeholder: 'Name, phone or clinic no.', 'data-field': 'patient_id', 'data-testid': id });
+export function patientPicker({ id = 'patient-pick', label = t('picker.label'), onPick = () => {} } = {}) {
+	const box = h('input', { id, type: 'search', autocomplete: 'off', placeholder: t('picker.placeholder'), 'data-field': 'patient_id', 'data-testid': id });
 	const list = h('ul', { class: 'dropdown', id: `${id}-list`, 'data-testid': `${id}-list` });
 	const chosen = h('div', { class: 'picked', id: `${id}-chosen`, 'data-testid': `${id}-chosen` });
 	const err = h('div', { class: 'field-error', id: `${id}-error` });
@@ -46,7 +47,7 @@ export function patientPicker({ id = 'patient-pick', label = 'Patient', onPick =
 			chosen.replaceChildren(p ? patientLine(p) : '');
 			if (p) onPick(p);
 		},
-		check: () => picker.value ? {} : { patient_id: 'Choose a patient from the list.' },
+		check: () => picker.value ? {} : { patient_id: t('picker.choose') },
 		async load(pid) {
 			try {
 				picker.set(await loadPatient(pid));

@@ -14,6 +14,7 @@
 import { h, replace, btn, onKeys } from '../ui.js';
 import { session } from '../session.js';
 import { go } from '../nav.js';
+import { t } from '../i18n.js';
 
 const MARGIN_MM = 8;		// the sheet's margins on plain paper
 const RUNNING_MM = 10;		// room for the running line on page 2 and after
@@ -62,6 +63,7 @@ export function sheet({ kind, runningHead = '', prefs = printPrefs(), settings =
 	el.printPrefs = prefs;
 	el.runningHead = runningHead;
 	if (prefs.letterhead) el.append(letterheadBlock(settings));
+	applyPage(el);	// the newest sheet's margins and running line, never an older one's
 	return el;
 }
 
@@ -70,17 +72,19 @@ const cssString = text => `"${String(text).replace(/[\\"]/g, '\\$&').replace(/[\
 
 let pageSheet = null;
 
-// Installs the page rule of sheet EL (made by sheet()): its paper, its margins
-// (pad mode: the first line at the pad margins), and a running line from page 2.
+// Installs the page rules of sheet EL (made by sheet()): the named pages nda5
+// and nda4 (app.css gives a framed sheet the one of its paper class, so a
+// paper chosen on screen prints on that paper) with its margins (pad mode:
+// the first line at the pad margins), and a running line from page 2.
 export function applyPage(el) {
 	const p = el.printPrefs || printPrefs();
-	const size = p.paper === 'A4' ? 'A4' : 'A5';
 	const head = el.runningHead ? `${cssString(`${el.runningHead} · `)} ` : '';
-	const rules = [
-		`@page ndsheet { size: ${size} portrait; margin: ${Math.max(p.top, RUNNING_MM)}mm ${MARGIN_MM}mm ${MARGIN_MM}mm ${p.left}mm;`
+	const rules = [];
+	for (const [name, size] of [['nda5', 'A5'], ['nda4', 'A4']]) {
+		rules.push(`@page ${name} { size: ${size} portrait; margin: ${Math.max(p.top, RUNNING_MM)}mm ${MARGIN_MM}mm ${MARGIN_MM}mm ${p.left}mm;`
 			+ ` @top-left { content: ${head}"page " counter(page) " of " counter(pages); font: 9pt sans-serif; color: #444; vertical-align: bottom; padding-bottom: 2mm; } }`,
-		`@page ndsheet:first { margin-top: ${p.top}mm; @top-left { content: none; } }`,
-	];
+		`@page ${name}:first { margin-top: ${p.top}mm; @top-left { content: none; } }`);
+	}
 	try {
 		if (!pageSheet) {
 			pageSheet = new CSSStyleSheet();
@@ -110,12 +114,12 @@ export function paperSelect(el, id = `${el.id}-paper`) {
 // BACK: [[label, path], …]. P prints. Returns the cleanup for the router.
 export function printFrame(root, el, { title, back = [] } = {}) {
 	applyPage(el);
-	const printBtn = btn('Print (P)', () => window.print(), { id: 'print-now', class: 'btn primary', 'data-testid': 'print-now' });
+	const printBtn = btn(t('ps.print'), () => window.print(), { id: 'print-now', class: 'btn primary', 'data-testid': 'print-now' });
 	replace(root,
 		h('div', { class: 'page-head no-print' }, h('h1', {}, title || ''),
 			h('div', { class: 'page-actions' },
 				paperSelect(el, 'print-paper'),
-				el.printPrefs?.letterhead === false ? h('span', { class: 'muted' }, 'Pre-printed pad') : null,
+				el.printPrefs?.letterhead === false ? h('span', { class: 'muted', 'data-testid': 'print-pad' }, t('ps.pad')) : null,
 				printBtn,
 				back.map(([label, path], i) => btn(label, () => go(path), { id: `print-back-${i}`, 'data-testid': `print-back-${i}` })))),
 		h('div', { class: 'sheet-wrap' }, el));

@@ -5,11 +5,12 @@ import { api } from '../api.js';
 import { h, dialog, field, input, select, toast } from '../ui.js';
 import { go } from '../nav.js';
 import { patientPicker } from './patient-picker.js';
+import { t } from '../i18n.js';
 import { send } from '../offline/outbox.js';
 
 // The priorities of a queue entry, in the words the screens use; the call
 // order puts emergency, then urgent, before normal (docs/api.md §6).
-export const PRIORITIES = [['normal', 'Normal'], ['urgent', 'Urgent'], ['emergency', 'Emergency']];
+export const PRIORITIES = [['normal', t('qa.normal')], ['urgent', t('qa.urgent')], ['emergency', t('qa.emergency')]];
 export const PRIORITY_LABEL = Object.fromEntries(PRIORITIES);
 
 // A priority badge (nothing for normal: the exceptions stand out).
@@ -24,11 +25,12 @@ export async function addToQueue(patient, reason, priority = 'normal') {
 	const body = { patient_id: pid, ...(reason ? { reason } : {}), ...(priority !== 'normal' ? { priority } : {}) };
 	const r = await send('queue', body, { name: patient.name });
 	if (r.pending) {
-		toast(`${patient.name} will get a token when the connection returns.`, 'warn');
+		toast(t('qa.pending', { name: patient.name }), 'warn');
 		return null;
 	}
 	const e = r.result;
-	toast(`${patient.name}: token ${e.token}${priority !== 'normal' ? ` (${PRIORITY_LABEL[priority].toLowerCase()})` : ''}`, 'ok');
+	toast(priority !== 'normal' ? t('qa.added_prio', { name: patient.name, token: e.token, priority: PRIORITY_LABEL[priority].toLocaleLowerCase() })
+		: t('qa.added', { name: patient.name, token: e.token }), 'ok');
 	return e;
 }
 
@@ -45,11 +47,11 @@ export function addToQueueDialog(patient = null) {
 	// Enter on the priority adds, as in the text boxes (a select does not submit by itself).
 	priority.addEventListener('keydown', e => { if (e.key === 'Enter') { e.preventDefault(); priority.form.requestSubmit(); } });
 	return dialog({
-		title: patient ? `Add ${patient.name} to today’s queue` : 'Add to today’s queue',
-		ok: patient ? 'Add to queue' : 'Add',
+		title: patient ? t('qa.add_title', { name: patient.name }) : t('qa.add_any'),
+		ok: patient ? t('qa.add_ok') : t('qa.add'),
 		testid: patient ? 'queue-dialog' : 'queue-add-dialog',
-		body: h('div', {}, picker?.el, field('Reason (optional)', reason),
-			field('Priority', priority, { hint: 'Emergency and urgent are called before everyone else waiting.' })),
+		body: h('div', {}, picker?.el, field(t('qa.reason'), reason),
+			field(t('qa.priority'), priority, { hint: t('qa.priority_hint') })),
 		onOk: async () => {
 			if (!patient && !picker.value) throw picker.check();
 			await addToQueue(patient || picker.value, reason.value.trim(), priority.value);
@@ -62,24 +64,24 @@ export function addToQueueDialog(patient = null) {
 export function postponeDialog(entry) {
 	const places = input('places', { id: 'queue-postpone-places', type: 'number', min: 1, max: 1000, inputmode: 'numeric', 'data-testid': 'queue-postpone-places' });
 	return dialog({
-		title: `Postpone token ${entry.token}`,
-		ok: 'Postpone',
+		title: t('qa.postpone_title', { token: entry.token }),
+		ok: t('qa.postpone'),
 		testid: 'queue-postpone-dialog',
-		body: h('div', {}, field('Move down by how many places?', places, { hint: 'Leave empty to send them to the end of the line. The token stays the same.' })),
+		body: h('div', {}, field(t('qa.places'), places, { hint: t('qa.places_hint') })),
 		onOk: async () => {
 			const n = places.value.trim() === '' ? 0 : Number(places.value);
-			if (!(Number.isInteger(n) && n >= 0 && n <= 1000)) throw { places: 'Type a whole number of places, or leave it empty.' };
+			if (!(Number.isInteger(n) && n >= 0 && n <= 1000)) throw { places: t('qa.bad_places') };
 			const e = await api.postpone(entry.id, n);
-			toast(`Token ${e.token} moved to place ${e.position}`, 'ok');
+			toast(t('qa.moved', { token: e.token, place: e.position }), 'ok');
 		},
 	});
 }
 
 // Asks before a single key finishes a visit: → Promise<boolean go on>.
 export const askFinishAndNext = () => dialog({
-	title: 'Finish and call the next patient?',
-	body: h('p', {}, 'This visit is finalized (it cannot be changed afterwards), the prescription prints, and the next patient in line is called in.'),
-	ok: 'Finish and next', testid: 'finish-next-dialog',
+	title: t('qa.finish_q'),
+	body: h('p', {}, t('qa.finish_body')),
+	ok: t('qa.finish_ok'), testid: 'finish-next-dialog',
 });
 
 // Calls the next patient in call order in (the doctor) and opens the
@@ -90,10 +92,10 @@ export async function callNextPatient() {
 		e = await api.callNext();
 	} catch (err) {
 		if (err.code !== 'queue_empty') throw err;
-		toast('No one is waiting.');
+		toast(t('qa.none_waiting'));
 		return false;
 	}
-	toast(`Token ${e.token}: ${e.patient.name}`, 'ok');
+	toast(t('qa.called', { token: e.token, name: e.patient.name }), 'ok');
 	await openConsultation({ patientId: e.patient.id, queueId: e.id });
 	return true;
 }

@@ -5,11 +5,12 @@
 // carries the clinic's UPI QR code when the clinic has a UPI ID, lists the
 // lines of an itemised bill, and says VOID across a voided one.
 import { h, money, fmtDateTime, amountInWords } from '../ui.js';
-import { tIn } from '../i18n.js';
+import { t, tIn } from '../i18n.js';
 import { sheet } from './print-sheet.js';
 
-export const PAY_MODES = [['cash', 'Cash'], ['upi', 'UPI'], ['card', 'Card']];
-export const modeLabel = m => (PAY_MODES.find(([v]) => v === m) || [m, m])[1];
+// The ways to pay, in the screens' language (read when a screen module loads).
+export const PAY_MODES = ['cash', 'upi', 'card'].map(m => [m, t(`mode.${m}`)]);
+export const modeLabel = m => ['cash', 'upi', 'card'].includes(m) ? t(`mode.${m}`) : m;
 
 // The receipt of payment R (GET /api/payments/{id}, or what POST answered)
 // on a sheet of the clinic's paper (print-sheet.js: its letterhead unless the
