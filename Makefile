@@ -38,7 +38,7 @@ TOOL_SRC := $(wildcard cgi-bin/tool/*.c)
 SCHEMA   := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
 
 .PHONY: all asan run test bench fuzz soak audit install uninstall clean deps-run deps-test ldlibs \
-	ldlibs-icu
+	ldlibs-icu ldlibs-pwquality
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 
@@ -63,10 +63,14 @@ $(BUILD)/bin/%: $(BUILD)/libnd.a $(LIB_HDR) $$(wildcard cgi-bin/$$*.c cgi-bin/$$
 # libcrypto only where it is used: the admin program reads the TLS certificate, the tool
 # encrypts backups.  The other workers need only SHA-256 (libmd).
 $(BUILD)/bin/admin $(BUILD)/bin/nalamdesk-admin: LDLIBS += -lcrypto
-# ICU (transliteration, phonetic.c) only where a name's sound key is made: the patients
-# program and the tool (pkey.c).
+# libpwquality where passwords are set (lib/userspw.c): auth, admin and the tool.
+PWQ_LIBS := -lpwquality
+$(BUILD)/bin/auth $(BUILD)/bin/admin $(BUILD)/bin/nalamdesk-admin: LDLIBS += $(PWQ_LIBS)
+# ICU where names are written or keyed: transliteration (phonetic.c) where a name's sound key
+# is made, the patients program and the tool (pkey.c); normal form (text.c) in the patients
+# program, the admin program (staff names) and the tool (the one-time normalisation).
 ICU_LIBS := -licui18n -licuuc -licudata
-$(BUILD)/bin/patients $(BUILD)/bin/nalamdesk-admin: LDLIBS += $(ICU_LIBS)
+$(BUILD)/bin/patients $(BUILD)/bin/admin $(BUILD)/bin/nalamdesk-admin: LDLIBS += $(ICU_LIBS)
 # libqrencode: the billing program draws a receipt's UPI QR code.
 $(BUILD)/bin/billing: LDLIBS += -lqrencode
 
@@ -75,9 +79,13 @@ $(BUILD)/bin/billing: LDLIBS += -lqrencode
 ldlibs:
 	@echo $(LDLIBS)
 
-# The same for a module's own library: `make ldlibs-icu` (phonetic.c).
+# The same for a module's own library: `make ldlibs-icu` (phonetic.c, text.c),
+# `make ldlibs-pwquality` (userspw.c).
 ldlibs-icu:
 	@echo $(ICU_LIBS)
+
+ldlibs-pwquality:
+	@echo $(PWQ_LIBS)
 
 $(BUILD)/gen/migrations.c: $(SCHEMA) cgi-bin/tool/embed-schema.sh
 	@mkdir -p $(@D)

@@ -2,9 +2,13 @@
  * auth.c — the `auth` program: sign-in, sign-out, who am I, password
  * change, and the health check.
  *
- * Sign-in failures are counted per username (known or not) and pause that
- * username for AUTH_LOCK_SECONDS after AUTH_LOCK_FAILURES; nginx limits the
- * rate of sign-in requests per client address as well.
+ * Wrong passwords, at sign-in and as the current password of a password
+ * change, are counted per (username, client address) by the accounts
+ * module (lib/users.c): USERS_LOCK_FAILURES within USERS_LOCK_SECONDS lock
+ * that pair, never the account on another machine.  nginx limits the rate
+ * of both per client address as well, and sends them to a pool of their
+ * own (the `signin` pool runs this same program), so that a burst of
+ * argon2 work never delays /api/auth/me or /api/health.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -18,9 +22,6 @@ enum stmt {
 	STMT_HEALTH,
 	STMT_USER_BY_NAME,
 	STMT_USER_HASH,
-	STMT_ATTEMPT_GET,
-	STMT_ATTEMPT_FAIL,
-	STMT_ATTEMPT_CLEAR,
 	STMT__MAX
 };
 static const char *const sql[STMT__MAX] = {
@@ -31,16 +32,6 @@ static const char *const sql[STMT__MAX] = {
 	" WHERE username = ?1",
 	/* STMT_USER_HASH */
 	"SELECT password_hash FROM users WHERE id = ?1",
-	/* STMT_ATTEMPT_GET */
-	"SELECT locked_until FROM login_attempts WHERE username = ?1",
-	/* STMT_ATTEMPT_FAIL: the AUTH_LOCK_FAILURES-th failure pauses it */
-	"INSERT INTO login_attempts (username, failures, locked_until)"
-	" VALUES (?1, 1, 0) ON CONFLICT (username) DO UPDATE SET"
-	" failures = CASE WHEN failures + 1 >= ?2 THEN 0 ELSE failures + 1 END,"
-	" locked_until = CASE WHEN failures + 1 >= ?2 THEN ?3"
-	" ELSE locked_until END",
-	/* STMT_ATTEMPT_CLEAR */
-	"DELETE FROM login_attempts WHERE username = ?1",
 };
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "auth sql");
 static sqlite3_stmt *st[STMT__MAX];
@@ -77,22 +68,20 @@ user_json(struct req *r, long long id, const char *username,
 	jo_close(r);
 }
 
-/* Records a failed sign-in for KEY.  Returns SQLITE_OK or rc. */
+/*
+ * Records a wrong password for (KEY, R's client address), audited ACTION
+ * for user UID (0: unknown).  Returns SQLITE_OK or rc.
+ */
 static int
-login_failed(struct req *r, const char *key, long long uid)
+password_failed(struct req *r, const char *key, long long uid,
+    const char *action)
 {
-	sqlite3_stmt	*s = st[STMT_ATTEMPT_FAIL];
-	int		 rc;
+	int	 rc;
 
 	if ((rc = db_begin()) != SQLITE_OK)
 		return rc;
-	db_bind_text(s, 1, key);
-	db_bind_int(s, 2, AUTH_LOCK_FAILURES);
-	db_bind_int(s, 3, (long long)time(NULL) + AUTH_LOCK_SECONDS);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != SQLITE_DONE ||
-	    (rc = audit(r, "auth.login_failed", "user", uid, 0)) != SQLITE_OK) {
+	if ((rc = users_failed(key, r->remote_addr)) != SQLITE_OK ||
+	    (rc = audit(r, action, "user", uid, 0)) != SQLITE_OK) {
 		db_rollback();
 		return rc;
 	}
@@ -100,9 +89,30 @@ login_failed(struct req *r, const char *key, long long uid)
 }
 
 /*
+ * 429 with Retry-After while (KEY, R's address) is locked; 0 when it is
+ * not; or the status of the database error written into R.
+ */
+static int
+locked(struct req *r, const char *key)
+{
+	char		 ra[24];
+	long long	 left = users_locked(key, r->remote_addr);
+
+	if (left < 0)
+		return db_fail(r, (int)-left);
+	if (left == 0)
+		return 0;
+	snprintf(ra, sizeof(ra), "%lld", left);
+	req_header(r, "Retry-After", ra);
+	return http_error(r, 429, "too_many_attempts",
+	    "Too many wrong passwords from this computer. Wait a few minutes, "
+	    "or ask the administrator to unlock the account.", NULL);
+}
+
+/*
  * POST /api/auth/login {username, password}: 200 {user} and a new session
  * cookie; 401 with one message for an unknown user and a wrong password;
- * 429 while the username is paused.
+ * 429 while the username is locked for this client address.
  */
 static int
 login(struct req *r)
@@ -112,7 +122,7 @@ login(struct req *r)
 	const char	*u = json_str(r->json, "username");
 	const char	*pw = json_str(r->json, "password");
 	sqlite3_stmt	*s;
-	long long	 uid = 0, locked;
+	long long	 uid = 0;
 	int		 active = 0, rc;
 	size_t		 i;
 
@@ -120,17 +130,8 @@ login(struct req *r)
 		key[i] = (char)tolower((unsigned char)u[i]);
 	key[i] = '\0';
 
-	s = st[STMT_ATTEMPT_GET];
-	db_bind_text(s, 1, key);
-	locked = db_int1(s, 0);
-	if (locked > (long long)time(NULL)) {
-		char	 ra[24];
-		snprintf(ra, sizeof(ra), "%lld", locked - (long long)time(NULL));
-		req_header(r, "Retry-After", ra);
-		return http_error(r, 429, "too_many_attempts",
-		    "Too many failed sign-ins. Wait a few minutes and try "
-		    "again.", NULL);
-	}
+	if ((rc = locked(r, key)) != 0)
+		return rc;
 
 	s = st[STMT_USER_BY_NAME];
 	db_bind_text(s, 1, key);
@@ -149,7 +150,8 @@ login(struct req *r)
 	db_reset(s);
 
 	if (!auth_verify_password(uid > 0 ? pwhash : NULL, pw) || !active) {
-		if ((rc = login_failed(r, key, uid)) != SQLITE_OK)
+		if ((rc = password_failed(r, key, uid, "auth.login_failed")) !=
+		    SQLITE_OK)
 			return db_fail(r, rc);
 		return http_error(r, 401, "bad_credentials",
 		    "Wrong username or password.", NULL);
@@ -161,9 +163,7 @@ login(struct req *r)
 	if (r->user.session_id > 0 &&
 	    (rc = auth_session_end(r->user.session_id)) != SQLITE_OK)
 		return db_fail(r, rc);
-	s = st[STMT_ATTEMPT_CLEAR];
-	db_bind_text(s, 1, key);
-	if ((rc = db_run(s)) != SQLITE_OK)
+	if ((rc = users_succeeded(key, r->remote_addr)) != SQLITE_OK)
 		return db_fail(r, rc);
 	if ((rc = auth_session_create(r, uid, token, sizeof(token))) !=
 	    SQLITE_OK)
@@ -222,7 +222,9 @@ me_update(struct req *r)
 
 /*
  * POST /api/auth/password {current_password, new_password}: 204; every
- * other session of the user ends.  403 when the current password is wrong.
+ * other session of the user ends.  403 when the current password is wrong
+ * (counted like a failed sign-in and audited auth.password_failed); 429
+ * while the user is locked for this client address; 422 weak_password.
  */
 static int
 password(struct req *r)
@@ -234,6 +236,8 @@ password(struct req *r)
 	sqlite3_stmt	*s = st[STMT_USER_HASH];
 	int		 rc, ok = 0;
 
+	if ((rc = locked(r, r->user.username)) != 0)
+		return rc;
 	db_bind_int(s, 1, r->user.id);
 	if (db_step(s) == SQLITE_ROW) {
 		snprintf(hash, sizeof(hash), "%s",
@@ -241,13 +245,17 @@ password(struct req *r)
 		ok = 1;
 	}
 	db_reset(s);
-	if (!ok || !auth_verify_password(hash, cur))
+	if (!ok || !auth_verify_password(hash, cur)) {
+		if ((rc = password_failed(r, r->user.username, r->user.id,
+		    "auth.password_failed")) != SQLITE_OK)
+			return db_fail(r, rc);
 		return http_error(r, 403, "wrong_password",
 		    "The current password is not right.", "current_password");
+	}
 	/* Every new password passes through the accounts module. */
 	if ((ok = users_new_password(r->user.username, new, hash,
 	    sizeof(hash), &why)) == 0)
-		return http_error(r, 422, "invalid", why, "new_password");
+		return http_error(r, 422, "weak_password", why, "new_password");
 	if (ok < 0)
 		return http_error(r, 500, "internal",
 		    "The password could not be changed. Please try again.",
@@ -256,6 +264,8 @@ password(struct req *r)
 		return db_fail(r, rc);
 	if ((rc = users_set_password(r->user.id, hash, 0,
 	    r->user.session_id)) != SQLITE_OK ||
+	    (rc = users_succeeded(r->user.username, r->remote_addr)) !=
+	    SQLITE_OK ||
 	    (rc = audit(r, "auth.password", "user", r->user.id, 0)) !=
 	    SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
 		return db_fail(r, rc);

@@ -37,6 +37,7 @@
 
 #include "nd.h"
 #include "phonetic.h"
+#include "text.h"
 
 /*
  * Age in whole years on ?1 (today, YYYY-MM-DD): from the date of birth,
@@ -248,17 +249,25 @@ name_norm(const char *s, char *out, size_t size, int *letter)
 }
 
 /*
- * The name of a body, NAME, normalised by name_norm() into OUT
- * (NAME_BUF bytes).  Returns 422 after writing the error if it is empty,
+ * The name of a body, NAME, in normal form (text_norm(): NFKC, white
+ * space collapsed) into OUT (NAME_BUF bytes).  Returns 422 after writing
+ * the error if it holds a refused character (lib/text.c), is empty,
  * longer than NAME_MAX_CHARS or has no letter, else 0.
  */
 static int
 name_clean(struct req *r, const char *name, char *out)
 {
-	size_t	 chars;
-	int	 letter;
+	enum text_refusal	 why;
+	size_t			 chars;
+	int			 letter, rc;
 
-	chars = name_norm(name, out, NAME_BUF, &letter);
+	if ((rc = text_norm(name, out, NAME_BUF, &why, NULL)) == 0)
+		return http_errorf(r, 422, "invalid", "name",
+		    "The name cannot be saved as typed. %s", text_why(why));
+	if (rc < 0)
+		return http_error(r, 422, "invalid",
+		    "The name must be at most 100 characters long.", "name");
+	chars = name_norm(out, out, NAME_BUF, &letter);
 	if (chars == 0)
 		return http_error(r, 422, "invalid", "Enter the patient's name.",
 		    "name");
@@ -269,6 +278,23 @@ name_clean(struct req *r, const char *name, char *out)
 		return http_error(r, 422, "invalid",
 		    "The name must have letters in it.", "name");
 	return 0;
+}
+
+/*
+ * A search text Q (NUL-terminated, SIZE bytes of room) in the normal form
+ * of stored names, in place, so that what was typed decomposed or in
+ * fullwidth letters finds its twin.  A text with a refused character is
+ * left as it is (no stored name has one).
+ */
+static void
+query_norm(char *q, size_t size)
+{
+	enum text_refusal	 why;
+	char			 buf[Q_BYTES * 3];
+
+	if (text_norm(q, buf, sizeof(buf), &why, NULL) == 1 &&
+	    strlen(buf) < size)
+		memcpy(q, buf, strlen(buf) + 1);
 }
 
 /*
@@ -872,7 +898,8 @@ search_page_digits(struct req *r, const struct query *q, const char *today,
 /*
  * GET /api/patients?q=&limit=&offset=: 200 {patients:[...], more}, best
  * matches first (see the top of this file); more: another page exists.
- * 422 for a bad parameter.  Audited patient.search (one row, no patient).
+ * 422 for a bad parameter.  Audited patient.search: one row, no patient,
+ * whose detail holds the query and the ids returned (audit_list()).
  */
 static int
 patient_search(struct req *r)
@@ -889,8 +916,10 @@ patient_search(struct req *r)
 		    "The search text is too long or not valid text.", "q");
 	if (rc == 0)
 		qtext[0] = '\0';
+	query_norm(qtext, sizeof(qtext));
 	search_parse(qtext, &q);
 	db_today(today);
+	r->listing = 1;		/* the ids go into the audit row */
 
 	jo_open(r);
 	jo_arr(r, "patients");
@@ -920,7 +949,7 @@ patient_search(struct req *r)
 	jo_arr_close(r);
 	jo_bool(r, "more", more);
 	jo_close(r);
-	if ((rc = audit(r, "patient.search", "patient", 0, 0)) != SQLITE_OK)
+	if ((rc = audit_list(r, "patient.search", "patient")) != SQLITE_OK)
 		return db_fail(r, rc);
 	return 200;
 }
@@ -968,7 +997,7 @@ dup_rows(struct req *r, sqlite3_stmt *s, long long *seen, int *nseen,
  *      "முருகன்", not every "Ravi...").
  * Sex and age are not asked for: the form calls this before they are
  * known, and the staff decide from the list.  422 for an unusable phone
- * or name.  Audited patient.search.
+ * or name.  Audited patient.search with the query and the ids returned.
  */
 static int
 patient_duplicates(struct req *r)
@@ -986,12 +1015,14 @@ patient_duplicates(struct req *r)
 		    "The name is too long or not valid text.", "name");
 	if (rc == 0)
 		nbuf[0] = '\0';
+	query_norm(nbuf, sizeof(nbuf));
 	if ((rc = req_query(r, "phone", pbuf, sizeof(pbuf))) < 0 ||
 	    (rc == 1 && !valid_phone_clean(pbuf, phone)))
 		return http_error(r, 422, "invalid_parameter",
 		    "Enter a 10-digit mobile number or a landline with its STD "
 		    "code.", "phone");
 	db_today(today);
+	r->listing = 1;		/* the ids go into the audit row */
 	memset(&q, 0, sizeof(q));
 	q.kind = QK_NAME;
 	search_words(nbuf, &q);
@@ -1043,7 +1074,7 @@ patient_duplicates(struct req *r)
 	}
 	jo_arr_close(r);
 	jo_close(r);
-	if ((rc = audit(r, "patient.search", "patient", 0, 0)) != SQLITE_OK)
+	if ((rc = audit_list(r, "patient.search", "patient")) != SQLITE_OK)
 		return db_fail(r, rc);
 	return 200;
 }

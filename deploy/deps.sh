@@ -15,8 +15,9 @@ usage() {
 	cat <<EOF
 Usage: deploy/deps.sh PURPOSE...
 
-  run    build and serve: compiler, libfcgi, SQLite, yajl, argon2, OpenSSL and libqrencode
-         headers, nginx, spawn-fcgi, multiwatch, openssl, sqlite3, curl, setpriv (util-linux)
+  run    build and serve: compiler, libfcgi, SQLite, yajl, argon2, OpenSSL, libqrencode, ICU
+         and libpwquality headers (cracklib's dictionary), nginx, spawn-fcgi, multiwatch,
+         openssl, sqlite3, curl, setpriv (util-linux)
   test   run's packages + chromium, fonts-noto-core, poppler-utils, zbar-tools (zbarimg
          reads the receipts' UPI QR codes), iproute2, node and npm
          (kept if node is already installed from elsewhere), then the npm packages of
@@ -28,8 +29,8 @@ EOF
 
 # Packages by purpose. nginx and node are checked by command, not by package name (below).
 RUN_PKGS="build-essential pkg-config libfcgi-dev libsqlite3-dev libyajl-dev libargon2-dev
-	libmd-dev libssl-dev libicu-dev libqrencode-dev spawn-fcgi multiwatch openssl sqlite3 curl
-	util-linux"
+	libmd-dev libssl-dev libicu-dev libqrencode-dev libpwquality-dev cracklib-runtime spawn-fcgi
+	multiwatch openssl sqlite3 curl util-linux"
 TEST_PKGS="chromium fonts-noto-core poppler-utils zbar-tools iproute2 procps nftables python3 systemd
 	clang libclang-rt-14-dev"
 BENCH_PKGS="wrk"

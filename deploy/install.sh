@@ -31,8 +31,11 @@ readonly NGINX_SITES=/etc/nginx/sites-available NGINX_ENABLED=/etc/nginx/sites-e
 readonly UNITS=(nalamdesk@.socket nalamdesk@.service nalamdesk.target nalamdesk-firewall.service
 	nalamdesk-backup.service nalamdesk-backup.timer nalamdesk-cert.service nalamdesk-cert.timer)
 # Run-time packages (the build needs the -dev ones: deploy/deps.sh).
+# libpwquality1 with cracklib-runtime (its dictionary) checks new passwords; ICU (libicuNN, its
+# number is the release's: the one the build linked) puts names in normal form.
+ICU_PKG=$(dpkg-query -W -f='${Package}\n' 'libicu[0-9]*' 2>/dev/null | grep -E '^libicu[0-9]+$' | head -n 1) || true
 readonly PACKAGES=(nginx multiwatch sqlite3 openssl nftables libfcgi0ldbl libyajl2 libargon2-1 libmd0
-	libqrencode4 libsqlite3-0 libicu72 ca-certificates)
+	libqrencode4 libsqlite3-0 ca-certificates libpwquality1 cracklib-runtime "${ICU_PKG:-libicu72}")
 
 say() { printf 'install: %s\n' "$*"; }
 warn() { printf 'install: warning: %s\n' "$*" >&2; }
@@ -119,9 +122,31 @@ pre_upgrade_backup() {
 		die "the backup before the upgrade failed (run: $BIN/nalamdesk-admin --var $STATE backup /tmp/x.db to see why); nothing was changed"
 }
 
-unit_instances() { # the units to enable for the programs that were installed
+unit_instances() { # the units to enable for the programs that were installed (and signin)
 	local p
-	for p in "${INSTALLED[@]}"; do printf 'nalamdesk@%s.socket nalamdesk@%s.service ' "$p" "$p"; done
+	for p in "${INSTALLED[@]}" "${EXTRA_INSTALLED[@]}"; do
+		printf 'nalamdesk@%s.socket nalamdesk@%s.service ' "$p" "$p"
+	done
+}
+
+# nginx's part of the connection limits (conf/nginx.conf.in, events): the site file cannot set
+# them, so the system nginx gets them here. Its open-file limit by a systemd drop-in; its
+# worker_connections (Debian ships 768) raised in /etc/nginx/nginx.conf when lower, the file
+# kept otherwise as the sysadmin left it.
+nginx_limits() {
+	local conf=$D/etc/nginx/nginx.conf dropin=$D/etc/systemd/system/nginx.service.d n
+	mkdir -p -- "$dropin"
+	printf '%s\n' "# Written by NalamDesk's install: 8192 connections per nginx worker need the files." \
+		"[Service]" "LimitNOFILE=16384" >"$dropin/nalamdesk.conf"
+	[[ -f $conf ]] || return 0
+	n=$(sed -n 's/^[[:space:]]*worker_connections[[:space:]]\{1,\}\([0-9]\{1,\}\);.*/\1/p' "$conf" | head -n 1)
+	if [[ -n $n ]] && ((n < 8192)); then
+		sed -i.nalamdesk-bak 's/^\([[:space:]]*worker_connections[[:space:]]\{1,\}\)[0-9]\{1,\};/\18192;/' "$conf"
+		say "raised nginx's worker_connections from $n to 8192 in /etc/nginx/nginx.conf (was kept as nginx.conf.nalamdesk-bak)"
+	fi
+	if ! grep -q '^[[:space:]]*worker_rlimit_nofile' "$conf"; then
+		sed -i 's/^\([[:space:]]*worker_processes[^;]*;\)/\1\nworker_rlimit_nofile 16384;/' "$conf"
+	fi
 }
 
 first_user() {
@@ -167,6 +192,9 @@ do_install() {
 		if [[ -x $BIN/$p ]]; then INSTALLED+=("$p"); else MISSING+=("$p"); fi
 	done
 	((${#MISSING[@]} == 0)) || warn "not built, so not installed: ${MISSING[*]} (their /api/ paths answer 503)"
+	# The sign-in pool runs the auth program on a socket of its own (deploy/run.sh EXTRA_POOLS).
+	EXTRA_INSTALLED=()
+	[[ ! -x $BIN/auth ]] || EXTRA_INSTALLED=(signin)
 
 	UPGRADE=0
 	if ((SYSTEM)); then
@@ -186,6 +214,7 @@ do_install() {
 	for p in nalamdesk-admin "${INSTALLED[@]}"; do
 		install -m 0755 -- "$BIN/$p" "$D$LIBEXEC/$p"
 	done
+	((${#EXTRA_INSTALLED[@]} == 0)) || ln -sfn auth "$D$LIBEXEC/signin"
 	put 0755 "$SRC/deploy/net.sh" "$D$LIBEXEC/nalamdesk-net"
 	put 0755 "$SRC/deploy/nalamdesk-admin.in" "$D$BINDIR/nalamdesk-admin"
 
@@ -204,6 +233,7 @@ do_install() {
 
 	# systemd units and the socket directory.
 	for p in "${UNITS[@]}"; do put 0644 "$SRC/deploy/systemd/$p" "$D$UNITDIR/$p"; done
+	nginx_limits
 	put 0644 "$SRC/deploy/tmpfiles.conf" "$D$TMPFILES"
 
 	# Configuration: made once, then the sysadmin's.
@@ -293,13 +323,14 @@ do_uninstall() {
 	local p u units=()
 	for u in "${UNITS[@]}"; do [[ $u == *@.* ]] || units+=("$u"); done
 	if ((SYSTEM && SYSTEMD)); then
-		for p in "${PROGRAMS[@]}"; do units+=("nalamdesk@$p.socket" "nalamdesk@$p.service"); done
+		for p in "${PROGRAMS[@]}" signin; do units+=("nalamdesk@$p.socket" "nalamdesk@$p.service"); done
 		systemctl disable --now --quiet "${units[@]}" 2>/dev/null || true
 	fi
 	if ((SYSTEM)); then
 		nft delete table inet nalamdesk 2>/dev/null || true
 	fi
 	for u in "${UNITS[@]}"; do rm -f -- "$D$UNITDIR/$u"; done
+	# nginx's raised limits (nginx_limits) stay: harmless, and the sysadmin's file now.
 	((SYSTEM && SYSTEMD)) && systemctl daemon-reload
 	rm -f -- "$D$NGINX_ENABLED/nalamdesk.conf" "$D$NGINX_SITES/nalamdesk.conf" "$D$TMPFILES" \
 		"$D$BINDIR/nalamdesk-admin"

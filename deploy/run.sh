@@ -15,6 +15,13 @@
 set -euo pipefail
 
 readonly PROGRAMS=(auth admin patients queue appointments billing visits changes export)
+# Pools that run another program on a socket of their own: `signin` runs `auth` for
+# /api/auth/login and /api/auth/password alone (nginx sends them there), so that a burst of
+# argon2 hashing (0.2 s and 64 MiB each) waits in its own queue and never in front of
+# /api/auth/me, /api/health or any other program. (Not at a lower CPU priority: on a busy
+# machine that starved sign-in itself, and the kernel already favours the short requests of
+# the other pools.)
+readonly EXTRA_POOLS=(signin:auth)
 readonly ADMIN_TOOL=nalamdesk-admin
 readonly SVC_USER=nalamdesk     # runs the pools and owns the database
 readonly WEB_USER=www-data      # runs nginx, reads the sockets and the TLS key
@@ -67,6 +74,8 @@ creates the user admin if there is none, creates a self-signed certificate (P-25
 for 127.0.0.1, ::1 and localhost) if VAR/tls has none, copies conf/allow.conf to
 VAR/allow.conf if missing, writes VAR/nginx/nginx.conf and checks it, starts the pools
 (only programs that were built; the missing ones are named) and nginx. Data in VAR is kept.
+The auth program runs in two pools: 'auth' (sessions, health) and 'signin' (sign-in and
+password change: their argon2 hashing queues there), VAR/app/bin/signin a link to auth.
 Only one launcher may serve a VAR at a time (lock file VAR/launcher.lock).
 
 As root: pools run as '$SVC_USER' (created if missing), nginx as '$WEB_USER'; any directory
@@ -334,6 +343,10 @@ install_app() {
 			missing+=("$p")
 		fi
 	done
+	# The extra pools' names, links to their program (deploy/install.sh does the same).
+	for p in "${EXTRA_POOLS[@]}"; do
+		[[ ! -x $stage/bin/${p#*:} ]] || ln -s -- "${p#*:}" "$stage/bin/${p%%:*}"
+	done
 	# -L: copy what symlinks point to, not links back into the source tree. Timestamps are kept
 	# because nginx's ETag is mtime+size: unchanged files stay cached across restarts.
 	[[ -z $HTDOCS_SRC ]] || cp -RL --preserve=timestamps -- "$HTDOCS_SRC/." "$stage/htdocs/"
@@ -500,6 +513,7 @@ STOPPING=0
 
 start_pools() {
 	local p sock args
+	POOL_SOCKS=()
 	rm -f -- "$RUN_DIR"/*.sock   # stale sockets of a previous run (we hold the lock)
 	for p in "${STARTABLE[@]}"; do
 		sock=$RUN_DIR/$p.sock
@@ -512,9 +526,32 @@ start_pools() {
 			-r "$POOL_RETRIES" -t "$POOL_RETRY_MS" -- "$APP_BIN/$p" &
 		NAMES[$!]="pool $p"
 	done
-	for p in "${STARTABLE[@]}"; do
+	local pool prog
+	for pool in "${EXTRA_POOLS[@]}"; do
+		prog=${pool#*:} pool=${pool%%:*}
+		[[ " ${STARTABLE[*]} " == *" $prog "* && -e $APP_BIN/$pool ]] || continue
+		args=(-n -s "$RUN_DIR/$pool.sock" -M 0660 -d "$VAR_DIR")
+		((IS_ROOT)) && args+=(-U "$SVC_USER" -G "$WEB_USER" -u "$SVC_USER" -g "$SVC_USER")
+		# VAR/app/bin/<pool> is a link to the program: its workers are named by their pool.
+		NALAMDESK_DB=$DB_FILE NALAMDESK_VAR=$VAR_DIR \
+			spawn-fcgi "${args[@]}" -- "$MULTIWATCH" -f "$WORKERS" \
+			-r "$POOL_RETRIES" -t "$POOL_RETRY_MS" -- "$APP_BIN/$pool" &
+		NAMES[$!]="pool $pool ($prog)"
+		POOL_SOCKS+=("$pool")
+	done
+	for p in "${STARTABLE[@]}" "${POOL_SOCKS[@]}"; do
 		wait_for "socket of $p" test -S "$RUN_DIR/$p.sock"
 	done
+}
+
+# nginx.conf lets each worker hold 8192 connections (worker_rlimit_nofile 16384): lift our
+# soft limit of open files as far as the hard one allows (nginx, not root here, cannot go past
+# it), so its master and workers start with room.
+raise_nofile() {
+	local hard
+	hard=$(ulimit -Hn)
+	[[ $hard == unlimited ]] || ((hard > 16384)) && hard=16384
+	ulimit -Sn "$hard" 2>/dev/null || warn "could not raise the open-file limit to $hard"
 }
 
 # The scheduled backups, as nalamdesk-backup.timer takes them on an installed system: wait for the
@@ -539,6 +576,7 @@ start_backups() {
 }
 
 start_nginx() {
+	raise_nofile
 	rm -f -- "$NGINX_DIR/nginx.pid"
 	"${NGINX_CMD[@]}" -p "$NGINX_DIR/" -c "$NGINX_DIR/nginx.conf" -e stderr -g 'daemon off;' &
 	NAMES[$!]=nginx
@@ -666,7 +704,7 @@ banner() {
 	host=${first%:*} port=${first##*:}
 	case $host in 0.0.0.0 | \*) host=127.0.0.1 ;; "[::]") host="[::1]" ;; esac
 	say "database $DB_FILE, logs $NGINX_DIR/logs/, allow-list $ALLOW_FILE"
-	say "${#STARTABLE[@]} program(s) × $WORKERS workers: ${STARTABLE[*]:-none}"
+	say "${#STARTABLE[@]} program(s) × $WORKERS workers: ${STARTABLE[*]:-none}${POOL_SOCKS[*]:+; and pool(s) ${POOL_SOCKS[*]}}"
 	echo "NalamDesk is serving https://$host:$port/ (Ctrl-C stops it)"
 }
 

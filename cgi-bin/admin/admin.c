@@ -92,6 +92,7 @@
 	" WHEN 'user.update' THEN 'Changed a staff account'" \
 	" WHEN 'user.deactivate' THEN 'Deactivated a staff account'" \
 	" WHEN 'user.password_reset' THEN 'Reset a staff member''s password'" \
+	" WHEN 'user.unlock' THEN 'Unlocked a staff account'" \
 	" WHEN 'user.passwd' THEN 'Set a password (command line)'" \
 	" WHEN 'settings.update' THEN 'Changed the clinic''s settings'" \
 	" WHEN 'settings.logo_update' THEN 'Changed the logo'" \
@@ -114,7 +115,7 @@
 	" FROM payments WHERE id = a.entity_id) END AS entity_name," \
 	" a.patient_id AS patient_id, CASE WHEN p.id IS NOT NULL THEN" \
 	" json_object('id', p.id, 'name', p.name, 'clinic_no', p.clinic_no)" \
-	" END AS \"@patient\""
+	" END AS \"@patient\", a.detail AS detail"
 #define AUDIT_JOINS \
 	" LEFT JOIN users u ON u.id = a.user_id" \
 	" LEFT JOIN patients p ON p.id = a.patient_id"
@@ -343,6 +344,8 @@ static const struct route routes[] = {
 	{ METHOD_GET, "/api/users/{id}", R_ADMIN, NULL, user_get, 0 },
 	{ METHOD_PATCH, "/api/users/{id}", R_ADMIN, user_patch_fields,
 	    user_update, 0 },
+	{ METHOD_POST, "/api/users/{id}/unlock", R_ADMIN, NULL, user_unlock,
+	    0 },
 	{ METHOD_GET, "/api/settings", R_STAFF, NULL, settings_get, 0 },
 	{ METHOD_PUT, "/api/settings", R_ADMIN, settings_fields, settings_put,
 	    0 },

@@ -49,6 +49,7 @@ int	 user_list(struct req *);
 int	 user_get(struct req *);
 int	 user_create(struct req *);
 int	 user_update(struct req *);
+int	 user_unlock(struct req *);
 
 /* settings.c */
 int	 settings_get(struct req *);

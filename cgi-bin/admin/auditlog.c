@@ -141,8 +141,9 @@ filter_bind(const struct filter *f, enum stmt first, long long limit,
  * GET /api/audit?from=&to=&user_id=&patient_id=&action=&fold=&limit=&offset=:
  * 200 {entries:[{id, ts, first_ts, count, actions, user_id, username,
  * user_name, role, ip, action, action_text, entity, entity_id,
- * entity_name, patient_id, patient:{id, name, clinic_no}|null}]} newest
- * first; 422 for a malformed filter.  ?action= matches exactly, a family
+ * entity_name, patient_id, patient:{id, name, clinic_no}|null, detail}]}
+ * newest first (detail: JSON text or null, e.g. a listing's query and
+ * ids); 422 for a malformed filter.  ?action= matches exactly, a family
  * ("patient") or a verb ("login").  ?fold=1: the reads of one user about
  * one patient in one clinic-local hour are one entry (count, first_ts,
  * actions; the other fields those of the newest).

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "text.h"
 
 /* GET /api/users?limit=&offset=: 200 {users:[...]} by username. */
 int
@@ -49,9 +50,27 @@ new_password(struct req *r, const char *username, const char *pw,
 	if ((ok = users_new_password(username, pw, hash, size, &why)) == 1)
 		return 0;
 	if (ok == 0)
-		return http_error(r, 422, "invalid", why, field);
+		return http_error(r, 422, "weak_password", why, field);
 	return http_error(r, 500, "internal",
 	    "The password could not be set. Please try again.", NULL);
+}
+
+/*
+ * The display name NAME (NULL: not given) in normal form (lib/text.c) into
+ * OUT of SIZE.  Returns 0, or 422 naming "name" after writing the error.
+ */
+static int
+staff_name(struct req *r, const char *name, char *out, size_t size)
+{
+	enum text_refusal	 why;
+	int			 rc;
+
+	if (name == NULL)
+		return 0;
+	if ((rc = text_norm(name, out, size, &why, NULL)) == 1 && *out != '\0')
+		return 0;
+	return http_errorf(r, 422, "invalid", "name", "%s", rc == 0 ?
+	    text_why(why) : "Enter the name, at most 100 characters.");
 }
 
 /*
@@ -62,17 +81,20 @@ int
 user_create(struct req *r)
 {
 	const char	*username = json_str(r->json, "username");
-	char		 hash[256];
+	char		 hash[256], name[512];
 	long long	 id = 0;
 	int		 rc;
 
+	if ((rc = staff_name(r, json_str(r->json, "name"), name,
+	    sizeof(name))) != 0)
+		return rc;
 	if ((rc = new_password(r, username, json_str(r->json, "password"),
 	    hash, sizeof(hash), "password")) != 0)
 		return rc;
 	if ((rc = db_begin()) != SQLITE_OK)
 		return db_fail(r, rc);
-	rc = users_create(username, json_str(r->json, "name"),
-	    json_str(r->json, "role"), hash, &id);
+	rc = users_create(username, name, json_str(r->json, "role"), hash,
+	    &id);
 	explicit_bzero(hash, sizeof(hash));
 	if (rc == SQLITE_CONSTRAINT) {
 		db_rollback();
@@ -102,10 +124,13 @@ int
 user_update(struct req *r)
 {
 	const char	*pw = json_str(r->json, "password");
-	char		 hash[256], username[64];
+	const char	*nm = json_str(r->json, "name");
+	char		 hash[256], username[64], name[512];
 	long long	 version = 0;
 	int		 active = 1, has_active, rc;
 
+	if ((rc = staff_name(r, nm, name, sizeof(name))) != 0)
+		return rc;
 	if (pw != NULL) {
 		if ((rc = users_name(r->param[0], username,
 		    sizeof(username))) <= 0)
@@ -119,7 +144,7 @@ user_update(struct req *r)
 	has_active = json_bool(r->json, "active", &active);
 	if ((rc = db_begin()) != SQLITE_OK)
 		return db_fail(r, rc);
-	rc = users_change(r, r->param[0], version, json_str(r->json, "name"),
+	rc = users_change(r, r->param[0], version, nm != NULL ? name : NULL,
 	    json_str(r->json, "role"), has_active, active,
 	    pw != NULL ? hash : NULL);
 	explicit_bzero(hash, sizeof(hash));
@@ -133,6 +158,28 @@ user_update(struct req *r)
 	    r->param[0], json_str(r->json, "language"))) != SQLITE_OK)
 		return db_fail(r, rc);
 	if ((rc = db_commit()) != SQLITE_OK)
+		return db_fail(r, rc);
+	return users_reply(r, r->param[0]);
+}
+
+/*
+ * POST /api/users/{id}/unlock (no body): 200 {user}, the user's wrong
+ * passwords forgotten and every lock cleared, from every address; 404.
+ * Audited "user.unlock" (also when there was no lock: the admin asked).
+ */
+int
+user_unlock(struct req *r)
+{
+	char	 username[64];
+	int	 rc;
+
+	if ((rc = users_name(r->param[0], username, sizeof(username))) <= 0)
+		return rc < 0 ? db_fail(r, -rc) : http_error(r, 404,
+		    "not_found", "There is no such user.", NULL);
+	if ((rc = db_begin()) != SQLITE_OK ||
+	    (rc = users_unlock(username, NULL)) != SQLITE_OK ||
+	    (rc = audit(r, "user.unlock", "user", r->param[0], 0)) !=
+	    SQLITE_OK || (rc = db_commit()) != SQLITE_OK)
 		return db_fail(r, rc);
 	return users_reply(r, r->param[0]);
 }

@@ -70,11 +70,12 @@ enum stmt {
 static const char *const sql[STMT__MAX] = {
 	/* STMT_AUDIT_ADD */
 	"INSERT INTO audit (ts, user_id, username, role, ip, action, entity,"
-	" entity_id, patient_id) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'),"
-	" ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	" entity_id, patient_id, detail) VALUES"
+	" (strftime('%Y-%m-%dT%H:%M:%fZ'), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	/* STMT_JOURNAL_ROW: one journal line, with its own time */
 	"INSERT INTO audit (ts, user_id, username, role, ip, action, entity,"
-	" entity_id, patient_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	" entity_id, patient_id, detail) VALUES"
+	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	/* STMT_JOURNAL_SEEN: a file with this fingerprint was imported */
 	"SELECT 1 FROM audit_import WHERE fingerprint = ?1",
 	/* STMT_JOURNAL_DONE */
@@ -126,7 +127,7 @@ journal_path(char *buf, size_t size, const char *suffix)
 
 static int
 audit_insert(struct req *r, const char *action, const char *entity,
-    long long entity_id, long long patient_id)
+    long long entity_id, long long patient_id, const char *detail)
 {
 	sqlite3_stmt	*s = st[STMT_AUDIT_ADD];
 
@@ -142,6 +143,7 @@ audit_insert(struct req *r, const char *action, const char *entity,
 		db_bind_int(s, 7, entity_id);
 	if (patient_id > 0)
 		db_bind_int(s, 8, patient_id);
+	db_bind_text(s, 9, detail);
 	return db_run(s);
 }
 
@@ -157,13 +159,14 @@ put_field(char **p, const char *end, const char *s)
 
 /*
  * The journal line of one audit row: ts, user_id, username, role, ip,
- * action, entity, entity_id, patient_id, tab-separated; empty is NULL.
- * Returns its length (ending in '\n'), or 0 if it did not fit.
+ * action, entity, entity_id, patient_id, and detail when DETAIL is not
+ * NULL, tab-separated; empty is NULL.  Returns its length (ending in
+ * '\n'), or 0 if it did not fit.
  */
 size_t
 audit_journal_line(char *buf, size_t size, const struct req *r,
     const char *action, const char *entity, long long entity_id,
-    long long patient_id)
+    long long patient_id, const char *detail)
 {
 	struct timespec	 ts;
 	struct tm	 tm;
@@ -185,6 +188,8 @@ audit_journal_line(char *buf, size_t size, const struct req *r,
 	put_field(&p, end, entity);
 	put_field(&p, end, entity_id > 0 ? num[1] : "");
 	put_field(&p, end, patient_id > 0 ? num[2] : "");
+	if (detail != NULL)	/* else the line of 9 fields it always was */
+		put_field(&p, end, detail);
 	if (p >= end)
 		return 0;
 	p[-1] = '\n';		/* the last field's tab */
@@ -233,6 +238,23 @@ journal_append(const char *line, size_t len)
 	return SQLITE_BUSY;
 }
 
+/* audit() with DETAIL (JSON text, or NULL) in the row's detail column. */
+static int
+audit_detail(struct req *r, const char *action, const char *entity,
+    long long entity_id, long long patient_id, const char *detail)
+{
+	char		 line[AUDIT_LINE_MAX];
+	size_t		 len;
+
+	if (db_in_tx())
+		return audit_insert(r, action, entity, entity_id, patient_id,
+		    detail);
+	if ((len = audit_journal_line(line, sizeof(line), r, action, entity,
+	    entity_id, patient_id, detail)) == 0)
+		return SQLITE_TOOBIG;
+	return journal_append(line, len);
+}
+
 /*
  * Appends one audit row for ACTION (e.g. "patient.read") on ENTITY with
  * ENTITY_ID and PATIENT_ID (0: none).  Inside an open transaction the row
@@ -243,15 +265,42 @@ int
 audit(struct req *r, const char *action, const char *entity,
     long long entity_id, long long patient_id)
 {
-	char		 line[1024];
-	size_t		 len;
+	return audit_detail(r, action, entity, entity_id, patient_id, NULL);
+}
 
-	if (db_in_tx())
-		return audit_insert(r, action, entity, entity_id, patient_id);
-	if ((len = audit_journal_line(line, sizeof(line), r, action, entity,
-	    entity_id, patient_id)) == 0)
-		return SQLITE_TOOBIG;
-	return journal_append(line, len);
+/*
+ * Appends the one audit row of a listing of ENTITY records (ACTION, e.g.
+ * "patient.search"): its detail holds the request's query string as it
+ * came and the ids of the records it returned, in order, which the
+ * handler had noted by setting R->listing before writing them
+ * ({"query": "q=ravi&limit=200&offset=0", "ids": [7, 3]}).  One row per
+ * request, however many records.  Returns SQLITE_OK or the error.
+ */
+int
+audit_list(struct req *r, const char *action, const char *entity)
+{
+	struct req	 d;
+	const char	*text;
+	char		 detail[AUDIT_LINE_MAX - 512];
+	size_t		 i, len;
+	int		 rc = SQLITE_TOOBIG;
+
+	req_init(&d);
+	jo_open(&d);
+	jo_str(&d, "query", r->query != NULL ? r->query : "");
+	jo_arr(&d, "ids");
+	for (i = 0; i < r->nlisted; i++)
+		jo_val_int(&d, r->listed[i]);
+	jo_arr_close(&d);
+	jo_close(&d);
+	/* At most ND_QUERY_MAX bytes of query and ND_LIST_MAX ids: it fits. */
+	if (jo_text(&d, &text, &len) && len < sizeof(detail)) {
+		memcpy(detail, text, len);
+		detail[len] = '\0';
+		rc = audit_detail(r, action, entity, 0, 0, detail);
+	}
+	req_free(&d);
+	return rc;
 }
 
 /*
@@ -305,24 +354,30 @@ audit_tick(void)
 
 /*
  * Splits journal LINE (NUL-terminated, its '\n' removed) in place into
- * its 9 fields F.  Returns 1 when it is a whole row: 9 fields, a 24-byte
- * time stamp, an action, and digits only in the three id fields.
+ * its AUDIT_FIELDS fields F (a line written before the detail column has
+ * one field less: its detail is "").  Returns 1 when it is a whole row:
+ * all fields, a 24-byte time stamp, an action, and digits only in the
+ * three id fields.
  */
 int
-audit_journal_parse(char *line, char *f[9])
+audit_journal_parse(char *line, char *f[AUDIT_FIELDS])
 {
-	static const int id[9] = { 0, 1, 0, 0, 0, 0, 0, 1, 1 };
+	static const int id[AUDIT_FIELDS] = { 0, 1, 0, 0, 0, 0, 0, 1, 1, 0 };
 	char	*p = line;
 	int	 i;
 
-	for (i = 0; i < 9 && p != NULL; i++) {
+	for (i = 0; i < AUDIT_FIELDS && p != NULL; i++) {
 		f[i] = p;
 		if ((p = strchr(p, '\t')) != NULL)
 			*p++ = '\0';
 	}
-	if (i != 9 || p != NULL || strlen(f[0]) != 24 || *f[5] == '\0')
+	if (i == AUDIT_FIELDS - 1 && p == NULL)
+		f[i++] = p = line + strlen(line);	/* "" */
+	else if (i != AUDIT_FIELDS || p != NULL)
 		return 0;
-	for (i = 0; i < 9; i++)
+	if (strlen(f[0]) != 24 || *f[5] == '\0')
+		return 0;
+	for (i = 0; i < AUDIT_FIELDS; i++)
 		if (id[i] && (strlen(f[i]) > 18 ||
 		    strspn(f[i], "0123456789") != strlen(f[i])))
 			return 0;
@@ -350,9 +405,10 @@ bind_field(sqlite3_stmt *s, int i, const char *f, int integer)
 static int
 import_rows(FILE *f, const char *fp, long long *rows, long long *skipped)
 {
-	static const int integer[9] = { 0, 1, 0, 0, 0, 0, 0, 1, 1 };
+	static const int integer[AUDIT_FIELDS] =
+	    { 0, 1, 0, 0, 0, 0, 0, 1, 1, 0 };
 	sqlite3_stmt	*ins = st[STMT_JOURNAL_ROW], *done = st[STMT_JOURNAL_DONE];
-	char		 line[1100], *field[9];
+	char		 line[AUDIT_LINE_MAX + 64], *field[AUDIT_FIELDS];
 	size_t		 len;
 	int		 rc = SQLITE_OK, i, whole;
 
@@ -372,7 +428,7 @@ import_rows(FILE *f, const char *fp, long long *rows, long long *skipped)
 			(*skipped)++;
 			continue;
 		}
-		for (i = 0; i < 9; i++)
+		for (i = 0; i < AUDIT_FIELDS; i++)
 			bind_field(ins, i + 1, field[i], integer[i]);
 		if ((rc = db_step(ins)) == SQLITE_DONE)
 			rc = SQLITE_OK;

@@ -506,6 +506,14 @@ write_row(struct req *r, sqlite3_stmt *st, const struct colplan *pl, int n,
 	jo_obj_close(r);
 }
 
+/* Notes the id (column 0) of the row of ST being written, for a listing's audit row. */
+static void
+jo_note_id(struct req *r, sqlite3_stmt *st)
+{
+	if (r->listing && r->nlisted < ND_NELEM(r->listed))
+		r->listed[r->nlisted++] = sqlite3_column_int64(st, 0);
+}
+
 /*
  * Writes the first MAX rows that ST yields into the open array, each as
  * one object (see jo_row_fields), steps through the rest, and resets ST.
@@ -527,6 +535,7 @@ jo_rows_max(struct req *r, sqlite3_stmt *st, long long max, long long *n)
 		else {
 			if (*n == 0)
 				close = plan_columns(st, pl, cols);
+			jo_note_id(r, st);
 			write_row(r, st, pl, cols, close);
 		}
 	}
@@ -573,6 +582,7 @@ jo_row_id(struct req *r, sqlite3_stmt *st, long long id)
 void
 jo_row(struct req *r, sqlite3_stmt *st)
 {
+	jo_note_id(r, st);
 	jo_open(r);
 	jo_row_fields(r, st);
 	jo_obj_close(r);

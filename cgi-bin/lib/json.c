@@ -96,17 +96,60 @@ json_depth_ok(const char *s, size_t len, int max)
 	return 1;
 }
 
-/* Returns 1 if object V has a key twice. */
+static int
+key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* 1 if the N keys K hold one twice: pairs when few, sorted when many. */
+static int
+dup_in(const char **k, size_t n)
+{
+	const char	**sorted;
+	size_t		 i, j;
+	int		 dup = 0;
+
+	if (n <= 16) {
+		for (i = 0; i < n; i++)
+			for (j = i + 1; j < n; j++)
+				if (strcmp(k[i], k[j]) == 0)
+					return 1;
+		return 0;
+	}
+	if ((sorted = malloc(n * sizeof(*sorted))) == NULL)
+		return 1;	/* refused, as the body could not be checked */
+	memcpy(sorted, k, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), key_cmp);
+	for (i = 1; i < n && !dup; i++)
+		dup = strcmp(sorted[i - 1], sorted[i]) == 0;
+	free(sorted);
+	return dup;
+}
+
+/*
+ * Returns 1 if V, or any object at any depth inside it (in objects and
+ * arrays), has a key twice.  Depth is bounded by json_depth_ok(), the
+ * work by the body's size (n log n in the keys of an object).
+ */
 int
 json_dup_keys(yajl_val v)
 {
-	size_t	 i, j;
+	size_t	 i;
 
-	for (i = 0; i < v->u.object.len; i++)
-		for (j = i + 1; j < v->u.object.len; j++)
-			if (strcmp(v->u.object.keys[i],
-			    v->u.object.keys[j]) == 0)
+	if (v == NULL)
+		return 0;
+	if (YAJL_IS_OBJECT(v)) {
+		if (dup_in(v->u.object.keys, v->u.object.len))
+			return 1;
+		for (i = 0; i < v->u.object.len; i++)
+			if (json_dup_keys(v->u.object.values[i]))
 				return 1;
+	} else if (YAJL_IS_ARRAY(v)) {
+		for (i = 0; i < v->u.array.len; i++)
+			if (json_dup_keys(v->u.array.values[i]))
+				return 1;
+	}
 	return 0;
 }
 

@@ -13,7 +13,7 @@
  *              route.c  route_*       match, CSRF, session, role, fields,
  *                                     idempotency keys
  *   domain     qentry.c qentry_*      a queue entry (qentry.h)
- *              users.c  users_*       a staff account (users.h)
+ *              users.c, userspw.c users_*  a staff account (users.h)
  *              backup.c, backupseal.c backup_*  a backup (backup.h)
  *              audit.c  audit_*       the append-only audit trail
  *              idem.c   idem_*        answers kept for idempotency keys (idem.h)
@@ -31,6 +31,7 @@
  *              valid.c  valid_*       pure validators
  *              vitals.c vitals_*      a patient's vitals, their ranges (vitals.h)
  *              phonetic.c phon_*      a name's sound key (ICU; phonetic.h)
+ *              text.c   text_*        names: NFKC, refused characters (text.h, ICU)
  *              url.c    url_*         percent-encoding of a link's values
  *              log.c    nd_log
  *              csv.c    csv_*         CSV out (csv.h)
@@ -161,6 +162,12 @@ struct req {
 	size_t		 out_len;
 	const char	*out_type;	/* Content-Type of a raw body, or of a
 					   2xx JSON answer (application/fhir+json) */
+	/* A listing of records audited as one row (audit_list()): with
+	 * LISTING set, jo_row() and jo_rows_max() note the id (column 0) of
+	 * each row they write, up to ND_LIST_MAX. */
+	int		 listing;
+	size_t		 nlisted;
+	long long	 listed[ND_LIST_MAX];
 };
 
 struct route {
@@ -297,8 +304,6 @@ void	 db_today(char *);
 #define AUTH_COOKIE		"nd_session"
 #define AUTH_IDLE_SECONDS	(4 * 3600)	/* idle expiry */
 #define AUTH_ABSOLUTE_SECONDS	(14 * 3600)	/* absolute expiry: a clinic day */
-#define AUTH_LOCK_FAILURES	5		/* failures before a pause */
-#define AUTH_LOCK_SECONDS	(5 * 60)	/* length of that pause */
 int	 auth_hash_password(const char *, char *, size_t);
 int	 auth_verify_password(const char *, const char *);
 int	 auth_session_lookup(struct req *);
@@ -341,15 +346,18 @@ int	 valid_vitals(struct req *, yajl_val, struct vitals_in *,
 	    const struct vitals_in *);
 
 /* audit.c */
+#define AUDIT_FIELDS	10	/* of a journal line; a line of 9 has no detail */
+#define AUDIT_LINE_MAX	8192	/* longest journal line (a listing's detail) */
 int	 audit_init(void);
 void	 audit_fini(void);
 int	 audit(struct req *, const char *, const char *, long long, long long);
+int	 audit_list(struct req *, const char *, const char *);
 int	 audit_operator(const char *, const char *, const char *, long long);
 long long audit_import(void);
 int	 audit_tick(void);
 size_t	 audit_journal_line(char *, size_t, const struct req *, const char *,
-	    const char *, long long, long long);
-int	 audit_journal_parse(char *, char *[9]);
+	    const char *, long long, long long, const char *);
+int	 audit_journal_parse(char *, char *[AUDIT_FIELDS]);
 
 /* log.c: one line to stderr (the journal); never patient data. */
 void	 nd_log(const char *, ...) __attribute__((format(printf, 1, 2)));

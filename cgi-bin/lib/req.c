@@ -445,13 +445,14 @@ json_parse_body(struct req *r, size_t max)
 	if (!YAJL_IS_OBJECT(r->json))
 		return http_error(r, 400, "malformed_json",
 		    "The request body must be a JSON object.", NULL);
-	/* No route takes more: this also bounds json_dup_keys()' work. */
+	/* No route takes more top-level fields. */
 	if (r->json->u.object.len > ND_JSON_MEMBERS)
 		return http_error(r, 400, "malformed_json",
 		    "The request body has too many fields.", NULL);
 	if (json_dup_keys(r->json))
 		return http_error(r, 400, "malformed_json",
-		    "The request body names a field twice.", NULL);
+		    "The request body names a field twice (at some depth).",
+		    NULL);
 	return 0;
 }
 

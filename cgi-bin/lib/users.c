@@ -3,10 +3,15 @@
  *
  * Every new password, whoever sets it (an admin creating or resetting an
  * account, a user changing their own, the operator's `nalamdesk-admin
- * user add/passwd`), passes through users_new_password() before it is
- * stored: that is where a rule on passwords goes.  Hashing (argon2id,
+ * user add/passwd`), passes through users_new_password() (userspw.c, so
+ * that only the programs that set passwords link libpwquality) before it
+ * is stored: that is where a rule on passwords goes.  Hashing (argon2id,
  * ~0.2 s) happens there, before the caller's write transaction, so the
  * write lock is never held for it.
+ *
+ * Wrong passwords (at sign-in, and the current password of a password
+ * change) are counted and locked per (username, client address) here:
+ * see users_locked() below.
  *
  * Invariants kept inside the caller's write transaction, so that two
  * admins cannot break them together: the clinic always has an active
@@ -15,6 +20,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "nd.h"
 #include "users.h"
@@ -25,7 +31,15 @@
 	" CASE u.active WHEN 1 THEN 'true' ELSE 'false' END AS \"@active\"," \
 	" u.version, u.created_at, u.updated_at, u.language," \
 	" (SELECT a.ts FROM audit a WHERE a.user_id = u.id" \
-	" AND a.action = 'auth.login' ORDER BY a.ts DESC LIMIT 1) AS last_login_at"
+	" AND a.action = 'auth.login' ORDER BY a.ts DESC LIMIT 1) AS last_login_at," \
+	" (SELECT strftime('%Y-%m-%dT%H:%M:%SZ', max(f.locked_until), 'unixepoch')" \
+	" FROM login_failures f WHERE f.username = u.username" \
+	" AND f.locked_until > CAST(strftime('%s', 'now') AS INTEGER))" \
+	" AS locked_until," \
+	" CASE WHEN EXISTS (SELECT 1 FROM login_failures f" \
+	" WHERE f.username = u.username" \
+	" AND f.locked_until > CAST(strftime('%s', 'now') AS INTEGER))" \
+	" THEN 'true' ELSE 'false' END AS \"@locked\""
 
 enum stmt {
 	STMT_LIST,
@@ -38,6 +52,10 @@ enum stmt {
 	STMT_ID,
 	STMT_NAME,
 	STMT_COUNT,
+	STMT_LOCKED,
+	STMT_FAILED,
+	STMT_CLEAR,
+	STMT_UNLOCK,
 	STMT_IMPORT,
 	STMT_IMPORTED,
 	STMT_LANGUAGE,
@@ -73,6 +91,25 @@ static const char *const sql[STMT__MAX] = {
 	"SELECT username FROM users WHERE id = ?1",
 	/* STMT_COUNT */
 	"SELECT count(*) FROM users",
+	/* STMT_LOCKED: ?3 now; the pair's lock, else the old per-username one */
+	"SELECT max(locked_until) FROM login_failures WHERE username = ?1"
+	" AND ip IN (?2, '*') AND locked_until > ?3",
+	/* STMT_FAILED: ?3 now, ?4 failures that lock, ?5 the window and the
+	 * lock (seconds).  A window that has passed starts again; the
+	 * ?4-th failure inside one locks the pair and starts the count anew. */
+	"INSERT INTO login_failures (username, ip, failures, window_start,"
+	" locked_until) VALUES (?1, ?2, 1, ?3, CASE WHEN ?4 <= 1 THEN ?3 + ?5"
+	" ELSE 0 END) ON CONFLICT (username, ip) DO UPDATE SET"
+	" failures = CASE WHEN window_start + ?5 <= ?3 THEN 1"
+	" WHEN failures + 1 >= ?4 THEN 0 ELSE failures + 1 END,"
+	" locked_until = CASE WHEN window_start + ?5 > ?3 AND failures + 1 >= ?4"
+	" THEN ?3 + ?5 ELSE locked_until END,"
+	" window_start = CASE WHEN window_start + ?5 <= ?3 OR failures + 1 >= ?4"
+	" THEN ?3 ELSE window_start END",
+	/* STMT_CLEAR: a success from that address */
+	"DELETE FROM login_failures WHERE username = ?1 AND ip = ?2",
+	/* STMT_UNLOCK: every address */
+	"DELETE FROM login_failures WHERE username = ?1",
 	/*
 	 * STMT_IMPORT: an account brought from another program, inactive and
 	 * with a password hash no password matches ("!" is no argon2 encoding):
@@ -102,29 +139,6 @@ void
 users_fini(void)
 {
 	db_finalize_all(st, STMT__MAX);
-}
-
-/*
- * The one way in for a new password PW of USERNAME: checks it and hashes
- * it into HASH (encoded argon2id, SIZE bytes).  Returns 1 hashed; 0
- * refused, *WHY (may be NULL) a sentence for the user (the caller answers
- * 422 naming its password field); -1 the hash failed (500).  Call it
- * before db_begin().
- */
-int
-users_new_password(const char *username, const char *pw, char *hash,
-    size_t size, const char **why)
-{
-	(void)username;		/* for a rule that compares the two */
-	if (why != NULL)
-		*why = NULL;
-	if (pw == NULL || !valid_password(pw)) {
-		if (why != NULL)
-			*why = "The password must be 10 to 128 characters, "
-			    "not all the same.";
-		return 0;
-	}
-	return auth_hash_password(pw, hash, size) ? 1 : -1;
 }
 
 /*
@@ -376,6 +390,85 @@ users_change(struct req *r, long long id, long long version, const char *name,
 	    "user", id, 0)) != SQLITE_OK))
 		return -rc;
 	return 0;
+}
+
+/*
+ * Signing in and changing one's password: wrong passwords are counted per
+ * (KEY, IP), KEY the username as typed, lower-cased (known or not, so the
+ * answer does not tell which usernames exist), IP the client's address.
+ * USERS_LOCK_FAILURES of them within USERS_LOCK_SECONDS lock that pair
+ * (never the account as a whole: the right password from another machine
+ * still works) for USERS_LOCK_SECONDS; a success from that address, or an
+ * admin's unlock (users_unlock()), clears them.
+ */
+
+/* Seconds the pair (KEY, IP) stays locked: 0 not locked, or -rc. */
+long long
+users_locked(const char *key, const char *ip)
+{
+	sqlite3_stmt	*s = st[STMT_LOCKED];
+	long long	 now = (long long)time(NULL), until = 0;
+	int		 rc;
+
+	db_bind_text(s, 1, key);
+	db_bind_text(s, 2, ip != NULL ? ip : "");
+	db_bind_int(s, 3, now);
+	if ((rc = db_step(s)) == SQLITE_ROW)
+		until = sqlite3_column_int64(s, 0);
+	db_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -(long long)rc;
+	return until > now ? until - now : 0;
+}
+
+/*
+ * Counts a wrong password for (KEY, IP) inside the caller's write
+ * transaction.  Returns SQLITE_OK or the error.
+ */
+int
+users_failed(const char *key, const char *ip)
+{
+	sqlite3_stmt	*s = st[STMT_FAILED];
+
+	db_bind_text(s, 1, key);
+	db_bind_text(s, 2, ip != NULL ? ip : "");
+	db_bind_int(s, 3, (long long)time(NULL));
+	db_bind_int(s, 4, USERS_LOCK_FAILURES);
+	db_bind_int(s, 5, USERS_LOCK_SECONDS);
+	return db_run(s);
+}
+
+/*
+ * Forgets the wrong passwords of (KEY, IP) after a right one, inside the
+ * caller's write transaction.  Returns SQLITE_OK or the error.
+ */
+int
+users_succeeded(const char *key, const char *ip)
+{
+	sqlite3_stmt	*s = st[STMT_CLEAR];
+
+	db_bind_text(s, 1, key);
+	db_bind_text(s, 2, ip != NULL ? ip : "");
+	return db_run(s);
+}
+
+/*
+ * Clears every lock and count of USERNAME, from every address, inside the
+ * caller's write transaction (the admin's unlock; the caller audits it).
+ * Returns SQLITE_OK or the error; *CLEARED (may be NULL) says whether
+ * there was anything to clear.
+ */
+int
+users_unlock(const char *username, int *cleared)
+{
+	sqlite3_stmt	*s = st[STMT_UNLOCK];
+	int		 rc;
+
+	db_bind_text(s, 1, username);
+	rc = db_run(s);
+	if (cleared != NULL)
+		*cleared = rc == SQLITE_OK && sqlite3_changes(db) > 0;
+	return rc;
 }
 
 /*

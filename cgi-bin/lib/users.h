@@ -3,12 +3,18 @@
  * and of the rules on them (every new password, the last active admin,
  * no deactivating oneself).  The admin program's user routes, the auth
  * program's password change and the admin tool's `user add/passwd` call
- * it.  Signing in (the pause after failures) stays with the auth program.
+ * it, and the rules on wrong passwords: counted per (username, client
+ * address), locked after USERS_LOCK_FAILURES within USERS_LOCK_SECONDS,
+ * cleared by a success from that address or an admin's unlock.
+ * users_new_password() is in userspw.c (libpwquality).
  */
 #ifndef USERS_H
 #define USERS_H
 
 #include "nd.h"
+
+#define USERS_LOCK_FAILURES	5		/* wrong passwords that lock... */
+#define USERS_LOCK_SECONDS	(15 * 60)	/* ...within this; and the lock's length */
 
 int	 users_init(void);
 void	 users_fini(void);
@@ -27,6 +33,10 @@ int	 users_reply(struct req *, long long);
 int	 users_list(struct req *, const char *, long long, long long);
 int	 users_change(struct req *, long long, long long, const char *,
 	    const char *, int, int, const char *);
+long long users_locked(const char *, const char *);
+int	 users_failed(const char *, const char *);
+int	 users_succeeded(const char *, const char *);
+int	 users_unlock(const char *, int *);
 void	 users_language(long long, char *, size_t);
 int	 users_set_language(struct req *, long long, const char *);
 

@@ -26,6 +26,7 @@
 
 #include "nd.h"
 #include "users.h"
+#include "text.h"
 #include "migrations.h"
 #include "pkey.h"
 #include "tool.h"
@@ -97,11 +98,44 @@ opt(int argc, char **argv, const char *name)
 }
 
 /*
+ * user unlock --username U: forgets U's wrong passwords and clears every
+ * lock, from every address (lib/users.c).  Audited "user.unlock".
+ */
+static int
+user_unlock(const char *u)
+{
+	long long	 id;
+	int		 cleared = 0, rc = EXIT_FAIL;
+
+	if (!tool_open(0) || !users_init())
+		goto out;
+	if ((id = users_id(u)) <= 0) {
+		fprintf(stderr, "nalamdesk-admin: no user %s\n", u);
+		goto out;
+	}
+	if (db_begin() != SQLITE_OK)
+		goto out;
+	if (users_unlock(u, &cleared) != SQLITE_OK ||
+	    audit_operator(TOOL_NAME, "user.unlock", "user", id) != SQLITE_OK) {
+		db_rollback();
+		goto out;
+	}
+	if (db_commit() == SQLITE_OK) {
+		rc = EXIT_OK;
+		printf(cleared ? "unlocked %s\n" : "%s was not locked\n", u);
+	}
+out:
+	users_fini();
+	return rc;
+}
+
+/*
  * user add --username U --name N --role R | user passwd --username U |
- * user count: the password is the first line of standard input.  The
- * accounts module (lib/users.c) does the writing; a new password ends the
- * user's sessions, and `passwd` makes the account active again (the
- * operator's recovery).  Audited as "user.add" / "user.passwd".
+ * user unlock --username U | user count: the password is the first line
+ * of standard input.  The accounts module (lib/users.c) does the writing;
+ * a new password ends the user's sessions, and `passwd` makes the account
+ * active again (the operator's recovery).  Audited as "user.add" /
+ * "user.passwd" / "user.unlock".
  */
 static int
 cmd_user(int argc, char **argv)
@@ -111,7 +145,8 @@ cmd_user(int argc, char **argv)
 	const char	*name = opt(argc, argv, "name");
 	const char	*role = opt(argc, argv, "role");
 	const char	*why;
-	char		 pw[256], hash[256];
+	char		 pw[256] = "", hash[256], nname[512];
+	enum text_refusal refusal;
 	long long	 id = 0;
 	int		 add, rc = EXIT_FAIL, dbrc;
 
@@ -121,6 +156,11 @@ cmd_user(int argc, char **argv)
 		printf("%lld\n", users_count());
 		users_fini();
 		return EXIT_OK;
+	}
+	if (strcmp(sub, "unlock") == 0) {
+		if (u == NULL)
+			return EXIT_USAGE;
+		return user_unlock(u);
 	}
 	if ((add = strcmp(sub, "add") == 0)) {
 		if (u == NULL || name == NULL || role == NULL)
@@ -132,6 +172,12 @@ cmd_user(int argc, char **argv)
 			    "or nurse; name is 1-100 characters\n");
 			return EXIT_USAGE;
 		}
+		if (text_norm(name, nname, sizeof(nname), &refusal, NULL) != 1 ||
+		    nname[0] == '\0') {
+			fprintf(stderr, "nalamdesk-admin: the name: %s\n",
+			    text_why(refusal));
+			return EXIT_USAGE;
+		}
 	} else if (strcmp(sub, "passwd") == 0) {
 		if (u == NULL)
 			return EXIT_USAGE;
@@ -139,19 +185,20 @@ cmd_user(int argc, char **argv)
 		return EXIT_USAGE;
 	if (!read_password(pw, sizeof(pw)))
 		return EXIT_FAIL;
+	/* The sessions a new password ends are lib/auth.c's; the database
+	 * is open first, for the password's check of the clinic's name. */
+	if (!tool_open(0) || !auth_init() || !users_init())
+		goto out;
 	if (users_new_password(u, pw, hash, sizeof(hash), &why) != 1) {
 		fprintf(stderr, "nalamdesk-admin: %s\n", why != NULL ? why :
 		    "the password could not be hashed");
-		return EXIT_FAIL;
+		goto out;
 	}
 	explicit_bzero(pw, sizeof(pw));
-	/* The sessions a new password ends are lib/auth.c's. */
-	if (!tool_open(0) || !auth_init() || !users_init())
-		goto out;
 	if (db_begin() != SQLITE_OK)
 		goto out;
 	if (add) {
-		if ((dbrc = users_create(u, name, role, hash, &id)) !=
+		if ((dbrc = users_create(u, nname, role, hash, &id)) !=
 		    SQLITE_OK) {
 			fprintf(stderr, "nalamdesk-admin: %s\n",
 			    dbrc == SQLITE_CONSTRAINT ?
@@ -171,6 +218,7 @@ cmd_user(int argc, char **argv)
 		printf("%s %s\n", add ? "added" : "password set for", u);
 	}
 out:
+	explicit_bzero(pw, sizeof(pw));
 	explicit_bzero(hash, sizeof(hash));
 	if (rc != EXIT_OK && db != NULL)
 		db_rollback();
@@ -239,6 +287,8 @@ static const struct command {
 	    "user add --username U --name N --role admin|doctor|frontdesk|nurse\n"
 	    "                        add a user; password from stdin\n"
 	    "  user passwd --username U  set a password (stdin); ends sessions\n"
+	    "  user unlock --username U  clear the locks that wrong passwords put\n"
+	    "                        on U, from every computer\n"
 	    "  user count              print how many users exist" },
 	{ "audit-import", cmd_audit_import,
 	    "audit-import            move the audit journal's rows (reads) into\n"

@@ -43,6 +43,9 @@ int	 cmd_backup_wait(int, char **);
 int	 cmd_verify(int, char **);
 int	 cmd_restore(int, char **);
 
+/* names.c */
+int	 tool_pending_steps(int);
+
 /* import.c */
 int	 cmd_import_nalamdesk(int, char **);
 

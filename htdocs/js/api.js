@@ -231,6 +231,7 @@ export const api = {
 	users: () => every(page => call('GET', qs('/api/users', page), listIn('users', STAFF))),
 	addUser: b => call('POST', '/api/users', inKey('user', STAFF), body(b)),
 	updateUser: (uid, b) => call('PATCH', `/api/users/${id(uid)}`, inKey('user', STAFF), body(b)),
+	unlockUser: uid => call('POST', `/api/users/${id(uid)}/unlock`, inKey('user', STAFF)),
 
 	// [4.2] settings and logo
 	settings: () => call('GET', '/api/settings', SETTINGS),

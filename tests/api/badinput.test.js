@@ -18,6 +18,9 @@ const bodyCases = [
   ['an unknown field', '{"username":"newuser4","name":"N","role":"frontdesk","password":"long-enough-1","is_admin":true}', 422, 'unknown_field'],
   ['a missing field', '{"username":"newuser5","role":"frontdesk","password":"long-enough-1"}', 422, 'invalid'],
   ['a duplicated field', '{"username":"newuser6","username":"x","name":"N","role":"frontdesk","password":"long-enough-1"}', 400, 'malformed_json'],
+  ['a key repeated inside a nested object', '{"username":"newuser8","name":"N","role":"frontdesk","password":"long-enough-1","x":{"a":{"k":1,"k":2}}}', 400, 'malformed_json'],
+  ['a key repeated inside an array', '{"username":"newuser9","name":"N","role":"frontdesk","password":"long-enough-1","x":[1,{"k":1,"k":2}]}', 400, 'malformed_json'],
+  ['the same key in sibling objects (not a repeat)', '{"username":"newuser10","name":"N","role":"frontdesk","password":"long-enough-1","x":[{"k":1},{"k":2}]}', 422, 'unknown_field'],
   ['a huge number', '{"username":"newuser7","name":"N","role":"frontdesk","password":"long-enough-1","x":1e999999}', 422, 'unknown_field'],
 ];
 

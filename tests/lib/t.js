@@ -146,7 +146,7 @@ function counts() {
   // Ordinary rowid tables (FTS shadow tables without rowid are covered by their content table).
   const tables = db("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
     + " AND wr = 0 AND name NOT LIKE 'sqlite_%'"
-    + " AND name NOT IN ('audit', 'sessions', 'login_attempts')").map((r) => r.name);
+    + " AND name NOT IN ('audit', 'sessions', 'login_failures')").map((r) => r.name);
   const out = {};
   for (const t of tables) out[t] = db(`SELECT count(*) AS n, coalesce(max(rowid), 0) AS m FROM "${t}"`)[0];
   out.rev = db('SELECT n FROM rev')[0].n;

@@ -62,7 +62,7 @@ USER_BEFORE=0
 id -u nalamdesk >/dev/null 2>&1 && USER_BEFORE=1
 cd "$ROOT"
 
-if NALAMDESK_ADMIN_PASSWORD=first-admin-pw-1 make --no-print-directory install >"$T/install.log" 2>&1; then
+if NALAMDESK_ADMIN_PASSWORD=first-login-pw-77 make --no-print-directory install >"$T/install.log" 2>&1; then
 	ok "sudo make install completes"
 else
 	fail "sudo make install completes" "$(tail -4 "$T/install.log" | tr '\n' ' ')"
@@ -133,7 +133,7 @@ pkill -P "$POOL" 2>/dev/null
 wait "$POOL" 2>/dev/null
 
 # Upgrade: run again; a checked backup first, the user and the data kept.
-printf 'frontdesk-pw-12\n' | nalamdesk-admin user add --username frontdesk1 --name FD --role frontdesk >/dev/null
+printf 'front-counter-pw-12\n' | nalamdesk-admin user add --username frontdesk1 --name FD --role frontdesk >/dev/null
 if make --no-print-directory install >"$T/upgrade.log" 2>&1 && ls "$S"/backups/pre-upgrade-*.db >/dev/null 2>&1 &&
 	[[ $(nalamdesk-admin user count) == 2 ]] && grep -q 'upgraded in place' "$T/upgrade.log"; then
 	ok "re-install upgrades in place: backup first, data kept"
@@ -147,7 +147,7 @@ mkdir -p "$T/bin"
 printf '#!/bin/sh\necho "$*" >>%s/systemctl.log\n' "$T" >"$T/bin/systemctl"
 chmod +x "$T/bin/systemctl"
 pre=$(ls "$S"/backups/pre-upgrade-*.db | head -1)
-printf 'doctor-pw-12345\n' | nalamdesk-admin user add --username doctor1 --name Dr --role doctor >/dev/null
+printf 'ward-round-pw-1234\n' | nalamdesk-admin user add --username doctor1 --name Dr --role doctor >/dev/null
 if PATH=$T/bin:$PATH nalamdesk-admin restore "$pre" >"$T/restore.log" 2>&1 &&
 	[[ $(paste -sd, "$T/systemctl.log") == "stop nalamdesk.target,start nalamdesk.target" ]] &&
 	[[ $(stat -c %U "$S/db/nalamdesk.db") == nalamdesk ]] && [[ $(nalamdesk-admin user count) == 2 ]]; then

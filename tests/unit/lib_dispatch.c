@@ -74,6 +74,8 @@ main(void)
 	/* The audit journal's import record: audit_init() prepares for it. */
 	CHECK("audit journal schema applies",
 	    unit_schema_apply("006_audit_journal.sql"));
+	/* The audit row's detail column (a listing's ids). */
+	CHECK("sign-in schema applies", unit_schema_apply_topic("signin.sql"));
 	CHECK("library statements prepare", db_prepare_all(NULL, 0, NULL) &&
 	    auth_init() && audit_init());
 	auth_token_hash(token, hash);

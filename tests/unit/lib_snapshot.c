@@ -59,6 +59,8 @@ main(void)
 	/* The audit journal's import record, for the read's audit line. */
 	CHECK("audit journal schema applies",
 	    unit_schema_apply("006_audit_journal.sql"));
+	/* The audit row's detail column (a listing's ids). */
+	CHECK("sign-in schema applies", unit_schema_apply_topic("signin.sql"));
 	CHECK("library statements prepare", db_prepare_all(NULL, 0, NULL) &&
 	    auth_init() && audit_init());
 	CHECK("a second connection opens", sqlite3_open(path, &other) ==

@@ -94,6 +94,32 @@ unit_schema_apply_all(void)
 	return ok ? done : 0;
 }
 
+/*
+ * Runs the migration whose file is schema/NNN_TOPIC (e.g. "signin.sql"),
+ * whatever its number (numbers are given at merge time).  Returns 1 or 0.
+ */
+static __attribute__((unused)) int
+unit_schema_apply_topic(const char *topic)
+{
+	char	 dir[4096];
+	struct dirent **names = NULL;
+	int	 n, i, ok = 0;
+
+	snprintf(dir, sizeof(dir), "%s/schema",
+	    getenv("ND_ROOT") ? getenv("ND_ROOT") : ".");
+	if ((n = scandir(dir, &names, NULL, alphasort)) < 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const char *u = strchr(names[i]->d_name, '_');
+
+		if (!ok && u != NULL && strcmp(u + 1, topic) == 0)
+			ok = unit_schema_apply(names[i]->d_name);
+		free(names[i]);
+	}
+	free(names);
+	return ok;
+}
+
 /* Whether the flock at PATH is free: tried on a descriptor of our own. */
 static __attribute__((unused)) int
 unit_lock_free(const char *path)

@@ -1,5 +1,6 @@
 // users.js — staff accounts (admin): list, add, change role or name,
-// deactivate/reactivate and reset a password. Every PATCH carries the version.
+// deactivate/reactivate, reset a password, and unlock an account that wrong
+// passwords locked (on some computer). Every PATCH carries the version.
 import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, bindForm, field, input, select, dialog, toast, fmtDateTime, act } from '../ui.js';
 import { session } from '../session.js';
@@ -51,9 +52,19 @@ export function render(root) {
 		language.addEventListener('change', () => patch(u, { language: language.value }, t('users.language_set', { u: u.username, lang: language.selectedOptions[0].text }))
 			.catch(err => { language.value = u.language || 'en'; toast(err.message, 'error'); }));
 		const active = u.active;
+		const unlock = act(async () => {
+			await api.unlockUser(u.id);
+			toast(t('users.unlocked', { u: u.username }), 'ok');
+			load();
+		});
 		return h('tr', { 'data-testid': 'user-row', 'data-id': u.id, 'data-username': u.username, class: active ? '' : 'inactive' },
 			h('td', { translate: 'no' }, u.username), h('td', { translate: 'no' }, u.name), h('td', {}, role), h('td', {}, language),
-			h('td', {}, t(active ? 'users.active' : 'users.deactivated')),
+			h('td', {}, t(active ? 'users.active' : 'users.deactivated'), u.locked ? ' ' : null,
+				u.locked ? h('span', { class: 'badge bad', 'data-testid': 'user-locked',
+					title: t('users.locked_until', { at: fmtDateTime(u.locked_until || '') }) }, t('users.locked')) : null,
+				u.locked ? ' ' : null,
+				u.locked ? btn(t('users.unlock'), unlock, { class: 'btn small', 'data-testid': 'user-unlock',
+					'aria-label': t('users.unlock_of', { u: u.username }) }) : null),
 			h('td', {}, fmtDateTime(u.last_login_at || '')),
 			h('td', { class: 'row-actions' },
 				btn(t('users.rename'), () => rename(u), { class: 'btn small', 'data-testid': 'user-rename' }),

@@ -1,0 +1,169 @@
+/*
+ * names.c — the tool's one-time steps after the migrations (the table
+ * pending_steps), and the one it knows: 'normalise_names', which brings
+ * every patient's and staff member's name stored before names were
+ * checked into the form new ones are stored in (lib/text.c: NFKC, white
+ * space collapsed, refused characters taken out).  A name that would be
+ * left empty keeps what it had, and is counted.  Run in one transaction
+ * with the removal of the step, so it runs once, whole or not at all.
+ * A patient whose name changes gets a new version, like any edit, and
+ * loses its sound key, which the tool makes anew right after (pkey.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "nd.h"
+#include "text.h"
+#include "tool.h"
+
+enum stmt {
+	STMT_PENDING,
+	STMT_PATIENTS,
+	STMT_PATIENT_SET,
+	STMT_USERS,
+	STMT_USER_SET,
+	STMT_DONE,
+	STMT__MAX
+};
+static const char *const sql[STMT__MAX] = {
+	/* STMT_PENDING */
+	"SELECT 1 FROM pending_steps WHERE name = 'normalise_names'",
+	/* STMT_PATIENTS */
+	"SELECT id, name FROM patients ORDER BY id",
+	/* STMT_PATIENT_SET: the sound key is made anew from the new name
+	 * (pkey_fill(), right after) */
+	"UPDATE patients SET name = ?2, name_key = NULL, version = version + 1,"
+	" updated_at = ?3 WHERE id = ?1",
+	/* STMT_USERS */
+	"SELECT id, name FROM users ORDER BY id",
+	/* STMT_USER_SET */
+	"UPDATE users SET name = ?2, version = version + 1, updated_at = ?3"
+	" WHERE id = ?1",
+	/* STMT_DONE */
+	"DELETE FROM pending_steps WHERE name = 'normalise_names'",
+};
+_Static_assert(ND_NELEM(sql) == STMT__MAX, "names sql");
+
+/* Takes the first UTF-8 encoding of code point C out of S. */
+static void
+take_out(char *s, unsigned c)
+{
+	char	 u[5];
+	char	*p;
+	size_t	 n;
+
+	if (c < 0x80) {
+		u[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | c >> 6);
+		u[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | c >> 12);
+		u[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | c >> 18);
+		u[1] = (char)(0x80 | (c >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	u[n] = '\0';
+	if ((p = strstr(s, u)) != NULL)
+		memmove(p, p + n, strlen(p + n) + 1);
+}
+
+/*
+ * NAME in the form of lib/text.c into OUT of SIZE, refused characters
+ * taken out one by one.  Returns 1 when OUT differs from NAME, 0 when it
+ * is the same or cannot be made (it keeps NAME).
+ */
+static int
+renamed(const char *name, char *out, size_t size)
+{
+	char			 work[2048];
+	enum text_refusal	 why;
+	unsigned		 at;
+	int			 tries, rc = 0;
+
+	if (snprintf(work, sizeof(work), "%s", name) >= (int)sizeof(work))
+		return 0;
+	for (tries = 0; tries < 512; tries++) {
+		if ((rc = text_norm(work, out, size, &why, &at)) != 0)
+			break;
+		take_out(work, at);
+	}
+	return rc == 1 && out[0] != '\0' && strcmp(out, name) != 0;
+}
+
+/* Normalises the names of one table: rows of LIST, written by SET. */
+static int
+table_names(sqlite3_stmt *list, sqlite3_stmt *set, const char *now,
+    long long *changed)
+{
+	char		 out[2048];
+	const char	*name;
+	int		 rc;
+
+	while ((rc = db_step(list)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(list, 1);
+		if (name == NULL || !renamed(name, out, sizeof(out)))
+			continue;
+		db_bind_int(set, 1, sqlite3_column_int64(list, 0));
+		db_bind_text(set, 2, out);
+		db_bind_text(set, 3, now);
+		if ((rc = db_run(set)) != SQLITE_OK)
+			break;
+		(*changed)++;
+	}
+	db_reset(list);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/*
+ * Runs the pending steps of the open database (after tool_migrate()).
+ * Returns EXIT_OK or EXIT_FAIL; QUIET: says nothing when all went well.
+ */
+int
+tool_pending_steps(int quiet)
+{
+	sqlite3_stmt	*st[STMT__MAX] = { NULL };
+	char		 now[21];
+	long long	 changed = 0;
+	int		 rc = SQLITE_ERROR, ok = EXIT_FAIL;
+
+	if (db_int_sql("SELECT count(*) FROM sqlite_schema WHERE type = "
+	    "'table' AND name = 'pending_steps'", 0) != 1)
+		return EXIT_OK;		/* a database older than the steps */
+	if (!db_prepare_all(sql, STMT__MAX, st))
+		goto out;
+	if (db_int1(st[STMT_PENDING], 0) != 1) {
+		ok = EXIT_OK;
+		goto out;
+	}
+	db_now(now);
+	if ((rc = db_begin()) != SQLITE_OK)
+		goto out;
+	if ((rc = table_names(st[STMT_PATIENTS], st[STMT_PATIENT_SET], now,
+	    &changed)) != SQLITE_OK ||
+	    (rc = table_names(st[STMT_USERS], st[STMT_USER_SET], now,
+	    &changed)) != SQLITE_OK ||
+	    (rc = db_run(st[STMT_DONE])) != SQLITE_OK ||
+	    (rc = db_commit()) != SQLITE_OK) {
+		db_rollback();
+		goto out;
+	}
+	ok = EXIT_OK;
+	if (!quiet || changed > 0)
+		printf("names in normal form: %lld changed\n", changed);
+out:
+	if (ok != EXIT_OK)
+		fprintf(stderr, "nalamdesk-admin: the names could not be put "
+		    "in normal form (%s); run migrate again\n",
+		    db != NULL ? sqlite3_errmsg(db) : "no database");
+	db_finalize_all(st, STMT__MAX);
+	return ok;
+}
