@@ -219,12 +219,14 @@ t.test('offline: what needs a person after the return, one click each (duplicate
 		(await cachedIds(page, 'patients')).includes(q.id) && (await cachedIds(page, 'queue')).includes(ew.id));
 	await S.ctx.setOffline(true);
 	const dup = `Devi Twice${S.tag}`;
+	// A phone no other test registers (the whole suite's patients are in the cache too).
+	S.dupPhone = `9${String(Date.now()).slice(-9)}`;
 	await page.evaluate(() => { location.hash = '#/register'; });
 	await page.waitForSelector('#register-name');
 	await page.fill('#register-name', dup);
 	await page.selectOption('#register-sex', 'F');
 	await page.fill('#register-age', '39');
-	await page.fill('#register-phone', '9123456780');
+	await page.fill('#register-phone', S.dupPhone);
 	await page.click('#register-submit-queue');
 	await page.waitForSelector('#patient-search');
 	await page.evaluate((id) => { location.hash = `#/patient/${id}`; }, q.id);	// from the cache
@@ -235,7 +237,7 @@ t.test('offline: what needs a person after the return, one click each (duplicate
 	await page.locator(`[data-testid=queue-row][data-id="${ew.id}"] [data-testid=queue-no_show]`).click();
 	await page.waitForSelector(`[data-testid=queue-row][data-id="${ew.id}"] [data-testid=queue-pending]`);
 	// Meanwhile at the other desk: the same person registered, Q queued, W called in.
-	const existing = (await t.api('POST', '/api/patients', { cookie: other.cookie, body: { name: dup, sex: 'F', age_years: 39, phone: '9123456780' } })).json;
+	const existing = (await t.api('POST', '/api/patients', { cookie: other.cookie, body: { name: dup, sex: 'F', age_years: 39, phone: S.dupPhone } })).json;
 	t.status(await t.api('POST', '/api/queue', { cookie: other.cookie, body: { patient_id: q.id } }), 201, 'Q queued by the other desk');
 	t.status(await t.api('PATCH', `/api/queue/${ew.id}`, { cookie: other.cookie, body: { status: 'in_consult' } }), 200, 'W called in');
 	await S.ctx.setOffline(false);
