@@ -164,29 +164,13 @@ static const char *const sql[STMT__MAX] = {
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "billing sql");
 static sqlite3_stmt *st[STMT__MAX];
 
-/* S without the white space around it; its length into *LEN. */
-static const char *
-trim(const char *s, size_t *len)
-{
-	const char	*e;
-
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-	    e[-1] == '\r'))
-		e--;
-	*len = (size_t)(e - s);
-	return s;
-}
-
 /* Binds text S trimmed (the field tables have checked it is text). */
 static void
 bind_trimmed(sqlite3_stmt *s, int i, const char *v)
 {
 	size_t	 n;
 
-	v = trim(v, &n);
+	v = valid_trim(v, &n);
 	db_bind_textn(s, i, v, n);
 }
 
@@ -901,9 +885,9 @@ charges_put(struct req *r)
 		if ((rc = valid_object(r, list->u.array.values[i],
 		    charge_fields, path)) != 0)
 			return rc;
-		a = trim(json_str(list->u.array.values[i], "description"), &na);
+		a = valid_trim(json_str(list->u.array.values[i], "description"), &na);
 		for (j = 0; j < i; j++) {
-			b = trim(json_str(list->u.array.values[j],
+			b = valid_trim(json_str(list->u.array.values[j],
 			    "description"), &nb);
 			if (na == nb && strncasecmp(a, b, na) == 0) {
 				snprintf(path, sizeof(path),

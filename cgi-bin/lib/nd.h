@@ -322,6 +322,7 @@ void	 auth_fini(void);
 /* valid.c */
 int	 valid_utf8(const char *, size_t);
 size_t	 valid_utf8_chars(const char *);
+const char *valid_trim(const char *, size_t *);
 int	 valid_date(const char *);
 int	 valid_time(const char *);
 int	 valid_phone(const char *);

@@ -142,6 +142,25 @@ users_fini(void)
 }
 
 /*
+ * Steps insert S (bound; it returns the new row's id), its id into *ID.
+ * Returns SQLITE_OK, SQLITE_CONSTRAINT when the username is taken, or the
+ * error.
+ */
+static int
+insert_id(sqlite3_stmt *s, long long *id)
+{
+	int	 rc;
+
+	if ((rc = db_step(s)) == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	db_reset(s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return SQLITE_CONSTRAINT;
+	return rc == SQLITE_ROW ? SQLITE_OK : rc == SQLITE_DONE ?
+	    SQLITE_ERROR : rc;
+}
+
+/*
  * Adds user USERNAME (NAME, ROLE, password HASH from users_new_password())
  * inside the caller's write transaction; its id into *ID.  Returns
  * SQLITE_OK, SQLITE_CONSTRAINT when the username is taken, or the error.
@@ -152,7 +171,6 @@ users_create(const char *username, const char *name, const char *role,
 {
 	sqlite3_stmt	*s = st[STMT_ADD];
 	char		 now[21];
-	int		 rc;
 
 	db_now(now);
 	db_bind_text(s, 1, username);
@@ -160,13 +178,7 @@ users_create(const char *username, const char *name, const char *role,
 	db_bind_text(s, 3, role);
 	db_bind_text(s, 4, hash);
 	db_bind_text(s, 5, now);
-	if ((rc = db_step(s)) == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	db_reset(s);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return SQLITE_CONSTRAINT;
-	return rc == SQLITE_ROW ? SQLITE_OK : rc == SQLITE_DONE ?
-	    SQLITE_ERROR : rc;
+	return insert_id(s, id);
 }
 
 /*
@@ -182,7 +194,6 @@ users_import(const char *username, const char *name, const char *role,
     long long *id)
 {
 	sqlite3_stmt	*s = st[STMT_IMPORT];
-	int		 rc;
 
 	db_bind_text(s, 1, username);
 	db_bind_text(s, 2, name);
@@ -190,13 +201,7 @@ users_import(const char *username, const char *name, const char *role,
 	db_bind_text(s, 4, created);
 	db_bind_int(s, 5, import_id);
 	db_bind_int(s, 6, old_id);
-	if ((rc = db_step(s)) == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	db_reset(s);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return SQLITE_CONSTRAINT;
-	return rc == SQLITE_ROW ? SQLITE_OK : rc == SQLITE_DONE ?
-	    SQLITE_ERROR : rc;
+	return insert_id(s, id);
 }
 
 /* The id of the account import IMPORT_ID made of OLD_ID, or 0. */

@@ -286,3 +286,19 @@ valid_plain_text(const char *s)
 			return 0;
 	return 1;
 }
+
+/* S without the spaces, tabs and line ends around it; its length into *LEN. */
+const char *
+valid_trim(const char *s, size_t *len)
+{
+	const char	*e;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		e--;
+	*len = (size_t)(e - s);
+	return s;
+}

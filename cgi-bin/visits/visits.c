@@ -622,29 +622,13 @@ visit_commit(struct req *r, const char *action, long long id, long long pid,
 	return visit_reply(r, id, status, NULL);
 }
 
-/* S without the white space around it; *LEN gets its length in bytes. */
-static const char *
-trim(const char *s, size_t *len)
-{
-	const char	*e;
-
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-	    e[-1] == '\r'))
-		e--;
-	*len = (size_t)(e - s);
-	return s;
-}
-
 /* Binds text S trimmed, or NULL when S is NULL or only white space. */
 static void
 bind_text_trim(sqlite3_stmt *s, int i, const char *v)
 {
 	size_t	 n;
 
-	if (v != NULL && (v = trim(v, &n), n > 0))
+	if (v != NULL && (v = valid_trim(v, &n), n > 0))
 		db_bind_textn(s, i, v, n);
 	else
 		db_bind_null(s, i);
@@ -1368,7 +1352,7 @@ medicine_search(struct req *r)
 		return http_error(r, 422, "invalid_parameter", "q must be text "
 		    "of at most 100 characters.", "q");
 	if (rc == 1)
-		q = trim(buf, &n);
+		q = valid_trim(buf, &n);
 	if ((rc = req_paging(r, &limit, &offset)) != 0)
 		return rc;
 	if (n == 0) {
