@@ -211,6 +211,7 @@ int	 req_query_int(struct req *, const char *, long long, long long,
 int	 req_query_date(struct req *, const char *, char *);
 int	 req_paging(struct req *, long long *, long long *);
 int	 req_cookie(const struct req *, const char *, char *, size_t);
+int	 req_etag_match(const char *, const char *);
 void	 req_header(struct req *, const char *, const char *);
 int	 req_render(struct req *, int, char **, size_t *);
 int	 http_error(struct req *, int, const char *, const char *, const char *);
