@@ -26,6 +26,7 @@
  *                                     one request, its errors, its answer
  *              jout.c   jo_*          JSON out
  *              fields.c valid_fields, valid_object  the field tables (422)
+ *              payment.c payment_items_check  a bill's lines (payment.h)
  *   bottom     db.c     db_*          SQLite, transactions, the clinic's time
  *   (no HTTP)  json.c   json_*        JSON values (a yajl tree)
  *              valid.c  valid_*       pure validators
