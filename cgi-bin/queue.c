@@ -51,38 +51,6 @@ build_id(void)
 }
 
 /*
- * Returns 1 if the If-None-Match header INM (a list of entity tags, each
- * perhaps weak "W/", or "*") names ETAG (quoted).  Weak comparison, as
- * RFC 9110 asks for If-None-Match.
- */
-static int
-etag_match(const char *inm, const char *etag)
-{
-	const char	*p = inm, *q;
-	size_t		 n = strlen(etag);
-
-	if (p == NULL)
-		return 0;
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (*p == '\0')
-			return 0;
-		if (*p == '*')
-			return 1;
-		if (p[0] == 'W' && p[1] == '/')
-			p += 2;
-		if (*p != '"')
-			return 0;	/* malformed: no match, answer 200 */
-		if ((q = strchr(p + 1, '"')) == NULL)
-			return 0;
-		if ((size_t)(q + 1 - p) == n && strncmp(p, etag, n) == 0)
-			return 1;
-		p = q + 1;
-	}
-}
-
-/*
  * The caching part of a poll: sets ETag (KIND, REV, DATE, build) and
  * Cache-Control on R.  Returns 1 when the client already holds it (the
  * caller answers 304), else 0.  "no-cache": every use revalidates;
@@ -99,7 +67,7 @@ etag_fresh(struct req *r, char kind, long long rev, const char *date)
 	req_header(r, "ETag", etag);
 	req_header(r, "Cache-Control", kind == 'q' ? "private, no-cache" :
 	    "no-cache");
-	return etag_match(r->if_none_match, etag);
+	return req_etag_match(r->if_none_match, etag);
 }
 
 /*

@@ -10,9 +10,7 @@
 #include <string.h>
 
 #include "admin.h"
-
-/* The largest logo accepted, decoded. */
-#define LOGO_MAX	(256 * 1024)
+#include "logo.h"
 
 /* The text settings PUT may change, in the order they are written. */
 static const char *const text_keys[] = {
@@ -140,71 +138,6 @@ settings_put(struct req *r)
 
 /* --- logo ---------------------------------------------------------- */
 
-/* Shaped like req.c's hexval(): another alphabet (RFC 4648 base64). */
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/*
- * Decodes standard base64 IN (length a multiple of 4, '=' padding only at
- * the end, no white space) into OUT of at most MAX bytes.
- * Returns the decoded length, or -1 if IN is not such base64 or too long.
- */
-static long
-b64_decode(const char *in, unsigned char *out, size_t max)
-{
-	size_t	 n = strlen(in), i, o = 0, pad = 0;
-	int	 v[4], k;
-
-	if (n == 0 || n % 4 != 0)
-		return -1;
-	if (in[n - 1] == '=')
-		pad++;
-	if (in[n - 2] == '=')
-		pad++;
-	if (n / 4 * 3 - pad > max)
-		return -1;
-	for (i = 0; i < n; i += 4) {
-		for (k = 0; k < 4; k++) {
-			if (i + 4 == n && k >= 4 - (int)pad)
-				v[k] = 0;
-			else if ((v[k] = b64val((unsigned char)in[i + k])) < 0)
-				return -1;
-		}
-		out[o++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
-		if (i + 4 < n || pad < 2)
-			out[o++] = (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);
-		if (i + 4 < n || pad < 1)
-			out[o++] = (unsigned char)((v[2] & 3) << 6 | v[3]);
-	}
-	return (long)o;
-}
-
-/* The image type of the N bytes of P by their magic, or NULL. */
-static const char *
-image_type(const unsigned char *p, size_t n)
-{
-	if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return "image/png";
-	if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
-		return "image/jpeg";
-	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
-		return "image/webp";
-	return NULL;
-}
-
 /*
  * GET /api/settings/logo: 200 the image with its own Content-Type and an
  * ETag (If-None-Match → 304); 404 when there is none.
@@ -258,24 +191,14 @@ logo_get(struct req *r)
 int
 logo_put(struct req *r)
 {
-	static const char *const types[] = { "image/png", "image/jpeg",
-	    "image/webp" };
-	const char	*url = json_str(r->json, "data_url"), *b64 = NULL;
-	const char	*type = NULL;
+	const char	*b64 = NULL, *type;
 	unsigned char	*img = NULL;
-	char		 hash[65], now[21], prefix[40];
+	char		 hash[65], now[21];
 	sqlite3_stmt	*s = st[STMT_LOGO_SET];
 	long		 n;
-	size_t		 i;
 	int		 rc, status;
 
-	for (i = 0; i < ND_NELEM(types); i++) {
-		snprintf(prefix, sizeof(prefix), "data:%s;base64,", types[i]);
-		if (strncmp(url, prefix, strlen(prefix)) == 0) {
-			type = types[i];
-			b64 = url + strlen(prefix);
-		}
-	}
+	type = logo_data_url(json_str(r->json, "data_url"), &b64);
 	if (type == NULL)
 		return http_error(r, 422, "invalid", "The logo must be a PNG, "
 		    "JPEG or WebP image sent as a base64 data: URL.",
@@ -283,14 +206,18 @@ logo_put(struct req *r)
 	if ((img = malloc(LOGO_MAX)) == NULL)
 		return http_error(r, 503, "busy",
 		    "The server is short of memory. Please try again.", NULL);
-	if ((n = b64_decode(b64, img, LOGO_MAX)) < 0) {
-		status = http_error(r, 422, "invalid", strlen(b64) / 4 * 3 >
-		    LOGO_MAX + 2 ? "The logo may be at most 256 KiB." :
+	switch (logo_decode(b64, type, img, LOGO_MAX, &n)) {
+	case LOGO_OK:
+		break;
+	case LOGO_TOO_BIG:
+		status = http_error(r, 422, "invalid",
+		    "The logo may be at most 256 KiB.", "data_url");
+		goto out;
+	case LOGO_BAD_BASE64:
+		status = http_error(r, 422, "invalid",
 		    "The logo's base64 is not valid.", "data_url");
 		goto out;
-	}
-	if (image_type(img, (size_t)n) == NULL ||
-	    strcmp(image_type(img, (size_t)n), type) != 0) {
+	default:
 		status = http_error(r, 422, "invalid", "The file is not the "
 		    "PNG, JPEG or WebP image it claims to be.", "data_url");
 		goto out;

@@ -26,6 +26,7 @@
  *                                     one request, its errors, its answer
  *              jout.c   jo_*          JSON out
  *              fields.c valid_fields, valid_object  the field tables (422)
+ *              payment.c payment_items_check  a bill's lines (payment.h)
  *   bottom     db.c     db_*          SQLite, transactions, the clinic's time
  *   (no HTTP)  json.c   json_*        JSON values (a yajl tree)
  *              valid.c  valid_*       pure validators
@@ -211,6 +212,7 @@ int	 req_query_int(struct req *, const char *, long long, long long,
 int	 req_query_date(struct req *, const char *, char *);
 int	 req_paging(struct req *, long long *, long long *);
 int	 req_cookie(const struct req *, const char *, char *, size_t);
+int	 req_etag_match(const char *, const char *);
 void	 req_header(struct req *, const char *, const char *);
 int	 req_render(struct req *, int, char **, size_t *);
 int	 http_error(struct req *, int, const char *, const char *, const char *);

@@ -28,4 +28,11 @@
 /* The ways a payment is made (FT_ENUM). */
 #define PAYMENT_MODES		"cash,upi,card"
 
+#include <yajl/yajl_tree.h>
+
+struct req;
+
+/* payment.c */
+int	 payment_items_check(struct req *, yajl_val, long long);
+
 #endif /* PAYMENT_H */

@@ -250,6 +250,38 @@ req_cookie(const struct req *r, const char *name, char *buf, size_t size)
 	return 0;
 }
 
+/*
+ * Returns 1 if the If-None-Match header INM (a list of entity tags, each
+ * perhaps weak "W/", or "*") names ETAG (quoted).  Weak comparison, as
+ * RFC 9110 asks for If-None-Match.
+ */
+int
+req_etag_match(const char *inm, const char *etag)
+{
+	const char	*p = inm, *q;
+	size_t		 n = strlen(etag);
+
+	if (p == NULL)
+		return 0;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			return 0;
+		if (*p == '*')
+			return 1;
+		if (p[0] == 'W' && p[1] == '/')
+			p += 2;
+		if (*p != '"')
+			return 0;	/* malformed: no match, answer 200 */
+		if ((q = strchr(p + 1, '"')) == NULL)
+			return 0;
+		if ((size_t)(q + 1 - p) == n && strncmp(p, etag, n) == 0)
+			return 1;
+		p = q + 1;
+	}
+}
+
 /* Adds one response header; header injection is refused. */
 void
 req_header(struct req *r, const char *name, const char *value)
