@@ -174,6 +174,20 @@ t.test('contract (original): patients, queue with ETag, visits, payments, daily 
   t.ok(au.json.entries.every((x) => x.patient_id === p.json.id), 'filtered by patient');
   const bk = await t.api('GET', '/api/backups', { cookie: S.admin });
   t.status(bk, 200, 'backups');
+  t.ok(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(p.json.created_at), `timestamps ISO-8601 UTC: ${p.json.created_at}`);
+  // tokens unique under concurrent adds
+  const pids = [];
+  for (let i = 0; i < 8; i++) pids.push(await t.patient(c));
+  const adds = await Promise.all(pids.map((id) => t.api('POST', '/api/queue', { cookie: c, body: { patient_id: id } })));
+  const tokens = adds.map((r) => r.json && r.json.token);
+  t.ok(adds.every((r) => r.status === 201) && new Set(tokens).size === 8, `eight concurrent adds, eight tokens: ${tokens}`);
+  // lists, sizes, unknown paths
+  t.eq((await t.api('GET', '/api/patients?limit=201', { cookie: c })).status, 422, 'limit over 200');
+  t.eq((await t.api('GET', '/api/patients?limit=2&offset=1', { cookie: c })).json.patients.length, 2, 'limit and offset');
+  const big = await t.api('POST', '/api/patients', { cookie: c, raw: JSON.stringify({ name: 'x'.repeat(70000), sex: 'O', age_years: 1 }) });
+  t.eq(big.status, 413, 'a body too large');
+  const nf = await t.api('GET', '/api/no-such-thing', { cookie: c });
+  t.eq([nf.status, nf.json && nf.json.error && nf.json.error.code], [404, 'not_found'], 'an unknown path');
 });
 
 // ---- Roles ------------------------------------------------------------------------------------
