@@ -517,3 +517,45 @@ users_set_language(struct req *r, long long id, const char *lang)
 		return SQLITE_NOTFOUND;
 	return audit(r, "user.language", "user", id, 0);
 }
+
+/*
+ * The admin tool's one-time step that brings every staff member's name
+ * into normal form: each name that FIX changes (FIX(name, out, size)
+ * returns 1 with the new name in OUT) is written with a new version at
+ * NOW, inside the caller's transaction; *CHANGED counts them.  Prepares
+ * its statements itself (the tool need not have called users_init()).
+ * Returns SQLITE_OK or the error.
+ */
+int
+users_rename_all(int (*fix)(const char *, char *, size_t), const char *now,
+    long long *changed)
+{
+	static const char *const q[2] = {
+		"SELECT id, name FROM users ORDER BY id",
+		"UPDATE users SET name = ?2, version = version + 1,"
+		" updated_at = ?3 WHERE id = ?1",
+	};
+	sqlite3_stmt	*s[2] = { NULL, NULL };
+	char		 out[2048];
+	const char	*name;
+	int		 rc;
+
+	if (!db_in_tx())
+		return SQLITE_MISUSE;
+	if (!db_prepare_all(q, 2, s))
+		return SQLITE_ERROR;
+	while ((rc = db_step(s[0])) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(s[0], 1);
+		if (name == NULL || !fix(name, out, sizeof(out)))
+			continue;
+		db_bind_int(s[1], 1, sqlite3_column_int64(s[0], 0));
+		db_bind_text(s[1], 2, out);
+		db_bind_text(s[1], 3, now);
+		if ((rc = db_run(s[1])) != SQLITE_OK)
+			break;
+		(*changed)++;
+	}
+	db_reset(s[0]);
+	db_finalize_all(s, 2);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}

@@ -39,5 +39,7 @@ int	 users_succeeded(const char *, const char *);
 int	 users_unlock(const char *, int *);
 void	 users_language(long long, char *, size_t);
 int	 users_set_language(struct req *, long long, const char *);
+int	 users_rename_all(int (*)(const char *, char *, size_t), const char *,
+	    long long *);
 
 #endif /* USERS_H */

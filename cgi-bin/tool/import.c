@@ -1002,7 +1002,7 @@ cmd_import_nalamdesk(int argc, char **argv)
 	db_bind_text(st[STMT_IMPORT_SUMMARY], 2, out);
 	if ((dbrc = db_run(st[STMT_IMPORT_SUMMARY])) != SQLITE_OK ||
 	    (dbrc = audit_operator(TOOL_NAME, "import.nalamdesk", "import",
-	    im.id)) != SQLITE_OK)
+	    im.id, 0)) != SQLITE_OK)
 		goto out;
 	if (dry) {
 		db_rollback();

@@ -14,14 +14,13 @@
 
 #include "nd.h"
 #include "text.h"
+#include "users.h"
 #include "tool.h"
 
 enum stmt {
 	STMT_PENDING,
 	STMT_PATIENTS,
 	STMT_PATIENT_SET,
-	STMT_USERS,
-	STMT_USER_SET,
 	STMT_DONE,
 	STMT__MAX
 };
@@ -34,11 +33,6 @@ static const char *const sql[STMT__MAX] = {
 	 * (pkey_fill(), right after) */
 	"UPDATE patients SET name = ?2, name_key = NULL, version = version + 1,"
 	" updated_at = ?3 WHERE id = ?1",
-	/* STMT_USERS */
-	"SELECT id, name FROM users ORDER BY id",
-	/* STMT_USER_SET */
-	"UPDATE users SET name = ?2, version = version + 1, updated_at = ?3"
-	" WHERE id = ?1",
 	/* STMT_DONE */
 	"DELETE FROM pending_steps WHERE name = 'normalise_names'",
 };
@@ -99,9 +93,13 @@ renamed(const char *name, char *out, size_t size)
 	return rc == 1 && out[0] != '\0' && strcmp(out, name) != 0;
 }
 
-/* Normalises the names of one table: rows of LIST, written by SET. */
+/*
+ * Normalises the patients' names: rows of LIST, written by SET, each
+ * audited "patient.name_normalised" with the patient (the staff's names:
+ * users_rename_all(), the accounts module's).
+ */
 static int
-table_names(sqlite3_stmt *list, sqlite3_stmt *set, const char *now,
+patient_names(sqlite3_stmt *list, sqlite3_stmt *set, const char *now,
     long long *changed)
 {
 	char		 out[2048];
@@ -115,7 +113,10 @@ table_names(sqlite3_stmt *list, sqlite3_stmt *set, const char *now,
 		db_bind_int(set, 1, sqlite3_column_int64(list, 0));
 		db_bind_text(set, 2, out);
 		db_bind_text(set, 3, now);
-		if ((rc = db_run(set)) != SQLITE_OK)
+		if ((rc = db_run(set)) != SQLITE_OK ||
+		    (rc = audit_operator(TOOL_NAME, "patient.name_normalised",
+		    "patient", sqlite3_column_int64(list, 0),
+		    sqlite3_column_int64(list, 0))) != SQLITE_OK)
 			break;
 		(*changed)++;
 	}
@@ -147,10 +148,9 @@ tool_pending_steps(int quiet)
 	db_now(now);
 	if ((rc = db_begin()) != SQLITE_OK)
 		goto out;
-	if ((rc = table_names(st[STMT_PATIENTS], st[STMT_PATIENT_SET], now,
+	if ((rc = patient_names(st[STMT_PATIENTS], st[STMT_PATIENT_SET], now,
 	    &changed)) != SQLITE_OK ||
-	    (rc = table_names(st[STMT_USERS], st[STMT_USER_SET], now,
-	    &changed)) != SQLITE_OK ||
+	    (rc = users_rename_all(renamed, now, &changed)) != SQLITE_OK ||
 	    (rc = db_run(st[STMT_DONE])) != SQLITE_OK ||
 	    (rc = db_commit()) != SQLITE_OK) {
 		db_rollback();

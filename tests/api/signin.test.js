@@ -237,11 +237,20 @@ t.test('nalamdesk-admin migrate puts names stored before the check into normal f
       + " VALUES (1, 'Jose' || char(769) || ' Kumar', 'M', 30, '2026-01-01', 'x', 'x'),"
       + " (2, char(8238) || 'ramuK ivaR', 'M', 30, '2026-01-01', 'x', 'x'),"
       + " (3, 'Lak' || char(8203) || 'shmi  R', 'F', 30, '2026-01-01', 'x', 'x');"
+      + " INSERT INTO users (username, name, role, password_hash, created_at, updated_at)"
+      + " VALUES ('oldnurse', 'Me' || char(8203) || 'ena', 'nurse', '!', 'x', 'x');"
       + " INSERT INTO pending_steps (name) VALUES ('normalise_names');"]);
     const r = run('migrate');
-    t.ok(r.status === 0 && r.stdout.includes('names in normal form: 3 changed'), `migrate again: ${r.stdout} ${r.stderr}`);
+    t.ok(r.status === 0 && r.stdout.includes('names in normal form: 4 changed'), `migrate again: ${r.stdout} ${r.stderr}`);
     const rows = JSON.parse(execFileSync('sqlite3', ['-json', file, 'SELECT name, version FROM patients ORDER BY clinic_no'], { encoding: 'utf8' }));
     t.eq(rows, [{ name: 'José Kumar', version: 2 }, { name: 'ramuK ivaR', version: 2 }, { name: 'Lakshmi R', version: 2 }], 'names');
+    const staff = JSON.parse(execFileSync('sqlite3', ['-json', file, "SELECT name FROM users WHERE username = 'oldnurse'"], { encoding: 'utf8' }));
+    t.eq(staff, [{ name: 'Meena' }], "a staff member's name too");
+    // Each patient's renaming is in the trail, under the patient.
+    const trail = JSON.parse(execFileSync('sqlite3', ['-json', file, "SELECT username, patient_id FROM audit"
+      + " WHERE action = 'patient.name_normalised' ORDER BY patient_id"], { encoding: 'utf8' }));
+    const pids = JSON.parse(execFileSync('sqlite3', ['-json', file, 'SELECT id AS patient_id FROM patients ORDER BY id'], { encoding: 'utf8' }));
+    t.eq(trail, pids.map((p) => ({ username: 'nalamdesk-admin', patient_id: p.patient_id })), 'audited per patient');
     t.eq(run('migrate').stdout.trim(), '', 'the step ran once');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
