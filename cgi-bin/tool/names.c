@@ -38,38 +38,6 @@ static const char *const sql[STMT__MAX] = {
 };
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "names sql");
 
-/* Takes the first UTF-8 encoding of code point C out of S. */
-static void
-take_out(char *s, unsigned c)
-{
-	char	 u[5];
-	char	*p;
-	size_t	 n;
-
-	if (c < 0x80) {
-		u[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | c >> 6);
-		u[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | c >> 12);
-		u[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | c >> 18);
-		u[1] = (char)(0x80 | (c >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (c >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	u[n] = '\0';
-	if ((p = strstr(s, u)) != NULL)
-		memmove(p, p + n, strlen(p + n) + 1);
-}
-
 /*
  * NAME in the form of lib/text.c into OUT of SIZE, refused characters
  * taken out one by one.  Returns 1 when OUT differs from NAME, 0 when it
@@ -78,19 +46,8 @@ take_out(char *s, unsigned c)
 static int
 renamed(const char *name, char *out, size_t size)
 {
-	char			 work[2048];
-	enum text_refusal	 why;
-	unsigned		 at;
-	int			 tries, rc = 0;
-
-	if (snprintf(work, sizeof(work), "%s", name) >= (int)sizeof(work))
-		return 0;
-	for (tries = 0; tries < 512; tries++) {
-		if ((rc = text_norm(work, out, size, &why, &at)) != 0)
-			break;
-		take_out(work, at);
-	}
-	return rc == 1 && out[0] != '\0' && strcmp(out, name) != 0;
+	return text_clean(name, out, size) == 1 && out[0] != '\0' &&
+	    strcmp(out, name) != 0;
 }
 
 /*
