@@ -54,6 +54,7 @@ enum stmt {
 	STMT_COUNT,
 	STMT_LOCKED,
 	STMT_FAILED,
+	STMT_FAILED_PRUNE,
 	STMT_CLEAR,
 	STMT_UNLOCK,
 	STMT_IMPORT,
@@ -106,6 +107,12 @@ static const char *const sql[STMT__MAX] = {
 	" THEN ?3 + ?5 ELSE locked_until END,"
 	" window_start = CASE WHEN window_start + ?5 <= ?3 OR failures + 1 >= ?4"
 	" THEN ?3 ELSE window_start END",
+	/* STMT_FAILED_PRUNE: ?1 now, ?2 the window and the lock (seconds),
+	 * ?3 rows at most: pairs neither locked nor in a window count for
+	 * nothing (STMT_FAILED starts them anew), so they go */
+	"DELETE FROM login_failures WHERE (username, ip) IN (SELECT username, ip"
+	" FROM login_failures WHERE locked_until <= ?1 AND window_start + ?2 <= ?1"
+	" LIMIT ?3)",
 	/* STMT_CLEAR: a success from that address */
 	"DELETE FROM login_failures WHERE username = ?1 AND ip = ?2",
 	/* STMT_UNLOCK: every address */
@@ -428,13 +435,22 @@ users_locked(const char *key, const char *ip)
 
 /*
  * Counts a wrong password for (KEY, IP) inside the caller's write
- * transaction.  Returns SQLITE_OK or the error.
+ * transaction, after forgetting up to USERS_PRUNE_BATCH pairs that count
+ * for nothing any more: guesses at made-up usernames, each its own pair,
+ * do not pile up.  Returns SQLITE_OK or the error.
  */
 int
 users_failed(const char *key, const char *ip)
 {
-	sqlite3_stmt	*s = st[STMT_FAILED];
+	sqlite3_stmt	*s = st[STMT_FAILED_PRUNE];
+	int		 rc;
 
+	db_bind_int(s, 1, (long long)time(NULL));
+	db_bind_int(s, 2, USERS_LOCK_SECONDS);
+	db_bind_int(s, 3, USERS_PRUNE_BATCH);
+	if ((rc = db_run(s)) != SQLITE_OK)
+		return rc;
+	s = st[STMT_FAILED];
 	db_bind_text(s, 1, key);
 	db_bind_text(s, 2, ip != NULL ? ip : "");
 	db_bind_int(s, 3, (long long)time(NULL));

@@ -15,6 +15,7 @@
 
 #define USERS_LOCK_FAILURES	5		/* wrong passwords that lock... */
 #define USERS_LOCK_SECONDS	(15 * 60)	/* ...within this; and the lock's length */
+#define USERS_PRUNE_BATCH	16		/* stale pairs forgotten per wrong password */
 
 int	 users_init(void);
 void	 users_fini(void);
