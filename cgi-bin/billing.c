@@ -115,7 +115,7 @@ static const char *const sql[STMT__MAX] = {
 	"UPDATE payments SET voided_at = ?2, voided_by = ?3, void_reason = ?4"
 	" WHERE id = ?1 AND " PAYMENT_COUNTS " RETURNING patient_id",
 	/* STMT_VOID_STATE: 1 voided, 0 counts, no row: no such payment */
-	"SELECT voided_at IS NOT NULL FROM payments WHERE id = ?1",
+	"SELECT NOT " PAYMENT_COUNTS " FROM payments WHERE id = ?1",
 	/*
 	 * STMT_RANGE: ?1 the days as a JSON array of [date, lo, hi], where
 	 * lo and hi bound the clinic-local day in UTC, written

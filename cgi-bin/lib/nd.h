@@ -355,7 +355,8 @@ int	 audit_init(void);
 void	 audit_fini(void);
 int	 audit(struct req *, const char *, const char *, long long, long long);
 int	 audit_list(struct req *, const char *, const char *);
-int	 audit_operator(const char *, const char *, const char *, long long);
+int	 audit_operator(const char *, const char *, const char *, long long,
+	    long long);
 long long audit_import(void);
 int	 audit_tick(void);
 size_t	 audit_journal_line(char *, size_t, const struct req *, const char *,

@@ -25,6 +25,7 @@
 
 #include "nd.h"
 #include "qentry.h"
+#include "payment.h"
 
 const char *const qentry_status_names[QS__MAX] = {
 	"waiting",	/* QS_WAITING */
@@ -127,7 +128,7 @@ unsigned long qentry_table_checks;
 	" p.phone AS \"patient.phone\"," \
 	" (SELECT coalesce(sum(y.amount_paise), 0) FROM payments y" \
 	" WHERE y.patient_id = q.patient_id AND y.day = q.day" \
-	" AND y.voided_at IS NULL) AS paid_paise," \
+	" AND " PAYMENT_COUNTS_Y ") AS paid_paise," \
 	" q.appointment_id," \
 	" CASE WHEN q.vitals_at IS NULL THEN 'false' ELSE 'true' END" \
 	" AS \"@vitals_recorded\"," \

@@ -116,7 +116,7 @@ user_unlock(const char *u)
 	if (db_begin() != SQLITE_OK)
 		goto out;
 	if (users_unlock(u, &cleared) != SQLITE_OK ||
-	    audit_operator(TOOL_NAME, "user.unlock", "user", id) != SQLITE_OK) {
+	    audit_operator(TOOL_NAME, "user.unlock", "user", id, 0) != SQLITE_OK) {
 		db_rollback();
 		goto out;
 	}
@@ -211,7 +211,7 @@ cmd_user(int argc, char **argv)
 		goto out;
 	}
 	if (audit_operator(TOOL_NAME, add ? "user.add" : "user.passwd", "user",
-	    id) != SQLITE_OK)
+	    id, 0) != SQLITE_OK)
 		goto out;
 	if (db_commit() == SQLITE_OK) {
 		rc = EXIT_OK;
