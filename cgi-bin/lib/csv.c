@@ -1,7 +1,8 @@
 /*
  * csv.c — CSV out (csv.h).  Every export that a spreadsheet opens (the
- * audit trail, the admin's exports of patients, visits and payments) is
- * written here, so that quoting and the formula guard live in one place.
+ * audit trail, the admin's exports of patients, visits and payments, the
+ * reports over a range of days) is written here, so that quoting and the
+ * formula guard live in one place; req_csv() (req.c) answers it.
  *
  * A cell is written by its SQLite type: NULL as nothing, an integer bare,
  * a real as its shortest exact text, text in double quotes with quotes
