@@ -22,6 +22,8 @@
  *              fhir.c   fhir_*        a patient as a FHIR R4 Bundle (fhir.h)
  *              pkey.c   pkey_*        patients' sound keys in bulk (pkey.h)
  *              payment.h PAYMENT_*    which payments count (not voided)
+ *              patient.h PATIENT_*    a patient's age on a day (SQL)
+ *              appointment.h APPT_*   an appointment as the API shows it (SQL)
  *   request    req.c    req_*, http_*, json_parse_body, db_fail
  *                                     one request, its errors, its answer
  *              jout.c   jo_*          JSON out
