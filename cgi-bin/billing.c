@@ -104,10 +104,10 @@ static const char *const sql[STMT__MAX] = {
 	"SELECT 1 FROM patients WHERE id = ?1",
 	/* STMT_VISIT_PATIENT */
 	"SELECT patient_id FROM visits WHERE id = ?1",
-	/* STMT_ADD: the next receipt number (under BEGIN IMMEDIATE) */
+	/* STMT_ADD: the next receipt number (under the write lock) */
 	"INSERT INTO payments (receipt_no, patient_id, visit_id, amount_paise,"
 	" mode, note, day, created_at, created_by)"
-	" SELECT coalesce(max(receipt_no), 0) + 1, ?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	" SELECT " PAYMENT_NEXT_RECEIPT ", ?1, ?2, ?3, ?4, ?5, ?6, ?7,"
 	" ?8 FROM payments RETURNING id",
 	/* STMT_ITEM_ADD: line ?2 of payment ?1 */
 	"INSERT INTO payment_items (payment_id, line, description, amount_paise)"
