@@ -504,6 +504,10 @@ t.test('system status: admin sees everything, the doctor only the warnings, fron
   const pool = (name) => s.pools.find((p) => p.program === name);
   t.ok(pool('admin') && pool('admin').workers >= 1, `admin pool: ${JSON.stringify(s.pools)}`);
   t.ok(pool('auth') && pool('auth').workers >= 1, 'auth pool');
+  // The sign-in pool runs the auth program through its own link and is listed by that name,
+  // not counted among auth's workers.
+  t.ok(pool('signin') && pool('signin').workers >= 1, `signin pool listed on its own: ${JSON.stringify(s.pools)}`);
+  t.ok(pool('auth').workers <= 2, `auth counts its own workers only (${pool('auth').workers})`);
   t.ok(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(pool('admin').oldest_started_at || ''), 'oldest_started_at');
   const d = await t.api('GET', '/api/system', { cookie: doc.cookie });
   t.status(d, 200, 'doctor');
