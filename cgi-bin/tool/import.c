@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "nd.h"
+#include "payment.h"
 #include "users.h"
 #include "legacy.h"
 #include "pkey.h"
@@ -110,7 +111,7 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_PAYMENT_ADD: the next receipt number, under the write lock */
 	"INSERT INTO payments (receipt_no, patient_id, visit_id, amount_paise,"
 	" mode, note, day, created_at, import_id, old_id)"
-	" SELECT coalesce(max(receipt_no), 0) + 1, ?1, ?2, ?3, 'cash', ?4, ?5,"
+	" SELECT " PAYMENT_NEXT_RECEIPT ", ?1, ?2, ?3, 'cash', ?4, ?5,"
 	" ?6, ?7, ?8 FROM payments",
 	/* STMT_SETTING_SET: only a setting still at its first value */
 	"UPDATE settings SET value = ?2 WHERE key = ?1 AND (value = ''"
