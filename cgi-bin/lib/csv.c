@@ -191,7 +191,8 @@ csv_flush(struct csv *c)
 {
 	if (c->flush == NULL || c->len == 0)
 		return;
-	c->flush(c->ctx, c->p, c->len);
+	if (c->flush(c->ctx, c->p, c->len) != 0)
+		c->ok = 0;
 	c->len = 0;
 }
 

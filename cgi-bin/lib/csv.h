@@ -19,8 +19,10 @@ struct csv {
 	int	 col;		/* cells written on the current row */
 	/* When set, what is written goes out through FLUSH(CTX, bytes, n)
 	 * every CSV_CHUNK bytes, so that the buffer stays that small however
-	 * long the document (req_csv_stream(): a whole table's export). */
-	void	(*flush)(void *, const char *, size_t);
+	 * long the document (req_csv_stream(): a whole table's export); it
+	 * returns 0, or -1 when the bytes cannot go (the client left): ok
+	 * then turns 0 and the writer stops. */
+	int	(*flush)(void *, const char *, size_t);
 	void	*ctx;
 };
 #define CSV_INIT	{ NULL, 0, 0, 1, 0, NULL, NULL }

@@ -170,7 +170,7 @@ struct req {
 	 * and headers are sent and the body follows through the sink while
 	 * the handler runs (2: it was cut short, the connection is dropped
 	 * so that the client sees an incomplete answer, not a short file). */
-	void		(*sink)(void *, const char *, size_t);
+	int		(*sink)(void *, const char *, size_t);	/* 0 or -1 */
 	void		*sink_ctx;
 	int		 streamed;
 	/* A listing of records audited as one row (audit_list()): with

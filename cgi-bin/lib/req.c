@@ -298,7 +298,7 @@ req_csv(struct req *r, struct csv *c, int rc, const char *filename,
 	if (r->streamed) {
 		if (c->ok && rc == SQLITE_DONE)
 			csv_flush(c);
-		else
+		if (!c->ok || rc != SQLITE_DONE)
 			r->streamed = 2;	/* headers gone: cut it short */
 		csv_free(c);
 		return 200;
@@ -321,12 +321,12 @@ req_csv(struct req *r, struct csv *c, int rc, const char *filename,
 }
 
 /* A CSV document's chunk, out through R's sink (csv.h flush). */
-static void
+static int
 req_sink_csv(void *ctx, const char *p, size_t n)
 {
 	struct req	*r = ctx;
 
-	r->sink(r->sink_ctx, p, n);
+	return r->sink(r->sink_ctx, p, n);
 }
 
 /*
@@ -360,7 +360,8 @@ req_csv_stream(struct req *r, struct csv *c, const char *filename)
 		r->streamed = 0;
 		return 0;
 	}
-	r->sink(r->sink_ctx, head, len);
+	if (r->sink(r->sink_ctx, head, len) != 0)
+		c->ok = 0;	/* the client left: req_csv() cuts it */
 	free(head);
 	c->flush = req_sink_csv;
 	c->ctx = r;

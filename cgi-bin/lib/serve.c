@@ -152,11 +152,11 @@ render_db_error(int rc, char **out, size_t *len)
 }
 
 /* A streamed answer's bytes (req.c sink) in CGI mode: to stdout. */
-static void
+static int
 cgi_sink(void *ctx, const char *p, size_t n)
 {
 	(void)ctx;
-	fwrite(p, 1, n, stdout);
+	return fwrite(p, 1, n, stdout) == n ? 0 : -1;
 }
 
 /* One request from ENVP and stdin to stdout: --cgi, for tests. */
@@ -238,11 +238,12 @@ fcgi_answer(FCGX_Request *fr, char *out, size_t len, int close)
 	fcgi_end(fr, close);
 }
 
-/* A streamed answer's bytes (req.c sink): into the request's stream. */
-static void
+/* A streamed answer's bytes (req.c sink): into the request's stream;
+ * -1 once nginx has gone (the client left: EPIPE). */
+static int
 fcgi_sink(void *ctx, const char *p, size_t n)
 {
-	FCGX_PutStr(p, (int)n, (FCGX_Stream *)ctx);
+	return FCGX_PutStr(p, (int)n, (FCGX_Stream *)ctx) == (int)n ? 0 : -1;
 }
 
 /*

@@ -60,7 +60,7 @@ struct sink {
 	int	 calls;
 };
 
-static void
+static int
 sink_put(void *ctx, const char *p, size_t n)
 {
 	struct sink	*k = ctx;
@@ -68,10 +68,11 @@ sink_put(void *ctx, const char *p, size_t n)
 	k->calls++;
 	if (n > k->biggest)
 		k->biggest = n;
-	if (k->len + n <= k->cap) {
-		memcpy(k->p + k->len, p, n);
-		k->len += n;
-	}
+	if (k->len + n > k->cap)
+		return -1;
+	memcpy(k->p + k->len, p, n);
+	k->len += n;
+	return 0;
 }
 
 /* 20,000 rows written with and without a flush: the same bytes. */
@@ -104,6 +105,18 @@ streamed(void)
 		    " at most %zu, %zu of %zu bytes\n", b.len, b.cap, k.calls,
 		    k.biggest, k.len, a.len);
 	csv_free(&a);
+	csv_free(&b);
+	/* A receiver that fails (the client left) stops the writer. */
+	k.len = 0;
+	k.cap = CSV_CHUNK;
+	b.flush = sink_put;
+	b.ctx = &k;
+	for (i = 0; i < 20000 && b.ok; i++) {
+		csv_int(&b, i);
+		csv_text(&b, "Murugan");
+		csv_end(&b);
+	}
+	ok = ok && !b.ok && i < 20000;
 	csv_free(&b);
 	return ok;
 }
