@@ -371,9 +371,10 @@ static const struct route routes[] = {
 	{ METHOD_GET, "/api/backups/copy", R_ADMIN, NULL, backup_copy_read, 0 },
 	{ METHOD_PUT, "/api/backups/copy", R_ADMIN, copy_fields,
 	    backup_copy_put, 0 },
-	/* The doctor sees only the warnings (system.c shapes the answer). */
-	{ METHOD_GET, "/api/system", R_ADMIN | R_DOCTOR, NULL, system_status,
-	    0 },
+	{ METHOD_GET, "/api/system", R_ADMIN, NULL, system_status, 0 },
+	/* The banner's three warnings: the doctor must see them too. */
+	{ METHOD_GET, "/api/system/warnings", R_ADMIN | R_DOCTOR, NULL,
+	    system_warnings, 0 },
 };
 
 int

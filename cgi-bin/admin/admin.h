@@ -72,5 +72,6 @@ int	 backups_gather(struct backup **, size_t *);
 
 /* system.c */
 int	 system_status(struct req *);
+int	 system_warnings(struct req *);
 
 #endif /* ADMIN_H */

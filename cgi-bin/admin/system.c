@@ -245,9 +245,8 @@ pools_read(struct pool *p)
  * over a day old), backup_never (there is none yet), backup_copy:{dir,
  * last_file, last_at} (the second copy, off this PC: where, and the last
  * one written there, nulls when none), certificate_expires (YYYY-MM-DD|
- * null), pools:[{program, workers, oldest_started_at}]}.
- * A doctor gets {backup_stale, backup_never, disk_low} only: the route admits the doctor
- * for those warnings, and this is where the answer is cut to them.
+ * null), pools:[{program, workers, oldest_started_at}]} (admin).  The
+ * doctor's banner reads GET /api/system/warnings instead.
  */
 int
 system_status(struct req *r)
@@ -272,14 +271,6 @@ system_status(struct req *r)
 		return db_fail(r, rc);
 	jo_open(r);
 	age = backup_age(v, n);
-	if (r->user.role != ROLE_ADMIN) {
-		jo_bool(r, "backup_stale", age == BACKUP_OLD);
-		jo_bool(r, "backup_never", age == BACKUP_NEVER);
-		jo_bool(r, "disk_low", disk_low);
-		jo_close(r);
-		free(v);
-		return 200;
-	}
 	jo_str(r, "version", ND_VERSION);
 	jo_int(r, "schema_version", db_int1(st[STMT_SCHEMA_VERSION], 0));
 	jo_int(r, "database_bytes", file_size(dbpath));
@@ -339,6 +330,36 @@ system_status(struct req *r)
 		jo_obj_close(r);
 	}
 	jo_arr_close(r);
+	jo_close(r);
+	return 200;
+}
+
+/*
+ * GET /api/system/warnings (admin, doctor): 200 {backup_stale,
+ * backup_never, disk_low}, GET /api/system's three warnings alone, for
+ * the banner of the screens of those who must act on them.
+ */
+int
+system_warnings(struct req *r)
+{
+	const char	*dbpath = getenv("NALAMDESK_DB");
+	unsigned long long avail = 0, total = 0;
+	struct backup	*v;
+	enum backup_age	 age;
+	size_t		 n;
+	int		 rc;
+
+	if (dbpath == NULL)
+		dbpath = "";
+	if ((rc = backups_gather(&v, &n)) != SQLITE_OK)
+		return db_fail(r, rc);
+	age = backup_age(v, n);
+	free(v);
+	jo_open(r);
+	jo_bool(r, "backup_stale", age == BACKUP_OLD);
+	jo_bool(r, "backup_never", age == BACKUP_NEVER);
+	jo_bool(r, "disk_low", disk_space(dbpath, &avail, &total) &&
+	    (avail < DISK_LOW_BYTES || avail * 100 < total * DISK_LOW_PERCENT));
 	jo_close(r);
 	return 200;
 }

@@ -164,7 +164,7 @@ const RX_ITEM = rec('prescription', 'visit_id', 'date', 'medicines');
 const AUDIT_ROW = rec('audit row', 'id', 'ts', 'first_ts', 'count', 'actions', 'username', 'user_name', 'role', 'ip', 'action',
 	'action_text', 'entity', 'entity_id', 'patient');
 const BACKUP = rec('backup', 'file', 'size_bytes', 'created_at', 'integrity', 'present');
-const SYSTEM = rec('system status', 'backup_stale', 'backup_never', 'disk_low');	// a doctor gets these three only
+const SYSTEM = rec('system status', 'backup_stale', 'backup_never', 'disk_low');	// /api/system/warnings: these three only
 const BACKUP_COPY = rec('backup copy', 'dir', 'reachable', 'last_file', 'last_at');
 const QUEUE = {
 	what: '{date, rev, entries: [queue entry]}',
@@ -253,6 +253,7 @@ export const api = {
 	visitsCsvUrl: () => '/api/export/visits.csv',
 	paymentsCsvUrl: () => '/api/export/payments.csv',
 	system: (opts = {}) => call('GET', '/api/system', SYSTEM, opts),
+	systemWarnings: (opts = {}) => call('GET', '/api/system/warnings', SYSTEM, opts),
 
 	// [5] patients
 	searchPatients: (q, limit = 20) => call('GET', qs('/api/patients', { q, limit }), listIn('patients', PATIENT)),

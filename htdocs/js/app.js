@@ -111,7 +111,7 @@ async function checkSystem() {
 	if (!hasRole('admin', 'doctor')) return;
 	const banner = $('#system-banner');
 	try {
-		const s = await api.system({ auth: false });
+		const s = await api.systemWarnings({ auth: false });
 		const warn = [];
 		if (s.backup_never) warn.push(t('system.backup_never'));
 		if (s.backup_stale) warn.push(t('system.backup_stale'));

@@ -511,10 +511,15 @@ t.test('system status: admin sees everything, the doctor only the warnings, fron
   t.ok(pool('signin') && pool('signin').workers >= 1, `signin pool listed on its own: ${JSON.stringify(s.pools)}`);
   t.ok(pool('auth').workers <= 2, `auth counts its own workers only (${pool('auth').workers})`);
   t.ok(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(pool('admin').oldest_started_at || ''), 'oldest_started_at');
-  const d = await t.api('GET', '/api/system', { cookie: doc.cookie });
-  t.status(d, 200, 'doctor');
+  t.status(await t.api('GET', '/api/system', { cookie: doc.cookie }), 403, 'doctor: the status is the admin\'s');
+  const d = await t.api('GET', '/api/system/warnings', { cookie: doc.cookie });
+  t.status(d, 200, 'doctor: the warnings');
   t.eq(Object.keys(d.json).sort(), ['backup_never', 'backup_stale', 'disk_low'], 'doctor sees only the warnings');
+  t.eq(d.json.backup_stale, s.backup_stale, 'the same backup_stale as the admin\'s status');
+  t.eq(d.json.backup_never, s.backup_never, 'the same backup_never');
+  t.eq(d.json.disk_low, s.disk_low, 'the same disk_low');
   t.status(await t.api('GET', '/api/system', { cookie: desk.cookie }), 403, 'front desk');
+  t.status(await t.api('GET', '/api/system/warnings', { cookie: desk.cookie }), 403, 'front desk: warnings');
 });
 
 t.test('role matrix: doctor and front desk get 403 on admin routes, no session 401; nothing written', async () => {

@@ -1,7 +1,8 @@
 'use strict';
 // hardening.test.js — the security review's checks of this round's surface, each one a case
 // that failed before its fix: a password never kept as an idempotent request's body hash; the
-// admin's CSV exports written out as they are read, never a whole table in the worker's memory.
+// admin's CSV exports written out as they are read, never a whole table in the worker's memory;
+// the system status, whose handler cut its answer by the caller's role, split into two routes.
 const t = require('../lib/t.js');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -95,6 +96,23 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// admin/system.c: no handler looks at the caller's role. GET /api/system answered the doctor a
+// cut-down object chosen inside the handler; the doctor's three warnings now have their own route.
+t.test('hardening: the doctor reads the system warnings by a route of their own', async () => {
+  const doc = (await t.user('doctor')).cookie;
+  const nurse = (await t.user('nurse')).cookie;
+  const sys = t.routes().filter((r) => r.pattern.startsWith('/api/system'));
+  t.eq(sys.map((r) => `${r.method} ${r.pattern} ${r.roles.join(',')}`).sort(),
+    ['GET /api/system admin', 'GET /api/system/warnings admin,doctor'], 'the route table');
+  t.status(await t.api('GET', '/api/system', { cookie: doc }), 403, 'doctor: GET /api/system');
+  const w = await t.api('GET', '/api/system/warnings', { cookie: doc });
+  t.status(w, 200, 'doctor: GET /api/system/warnings');
+  t.eq(Object.keys(w.json).sort(), ['backup_never', 'backup_stale', 'disk_low'], 'the three warnings');
+  t.ok(Object.values(w.json).every((v) => typeof v === 'boolean'), `booleans: ${w.text}`);
+  t.status(await t.api('GET', '/api/system/warnings', { cookie: nurse }), 403, 'nurse');
+  t.status(await t.api('GET', '/api/system/warnings'), 401, 'no session');
 });
 
 t.run();
