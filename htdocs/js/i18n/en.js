@@ -665,6 +665,7 @@ export default {
 	'rx.vl_ht': "Ht {n} cm",
 
 	// the consultation
+	'cs.strength_hint': "500 mg",
 	'cs.form_hint': "tablet",
 
 	// appointments
@@ -891,4 +892,11 @@ export default {
 
 	// the consultation: allergies
 	'cs.override_hint': "Reason to give it anyway",
+
+	// the waiting-room board (display.html; ?lang=ta or ?lang=hi adds that language under the English)
+	'board.now_serving': "Now serving",
+	'board.next': "Next",
+	'board.wait': "Please wait",
+	'board.reconnecting': "Reconnecting…",
+	'board.fullscreen': "Full screen (F)",
 };

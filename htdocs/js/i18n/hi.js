@@ -657,6 +657,7 @@ export default {
 	'rx.vl_ht': "लंबाई {n} से.मी.",
 
 	// the consultation
+	'cs.strength_hint': "500 mg",
 	'cs.form_hint': "tablet",
 
 	// appointments
@@ -883,4 +884,11 @@ export default {
 
 	// the consultation: allergies
 	'cs.override_hint': "फिर भी देने का कारण",
+
+	// the waiting-room board
+	'board.now_serving': "अभी का टोकन",
+	'board.next': "अगले",
+	'board.wait': "कृपया प्रतीक्षा करें",
+	'board.reconnecting': "फिर से जुड़ रहा है…",
+	'board.fullscreen': "पूरी स्क्रीन (F)",
 };

@@ -657,6 +657,7 @@ export default {
 	'rx.vl_ht': "உயரம் {n} செ.மீ.",
 
 	// the consultation
+	'cs.strength_hint': "500 mg",
 	'cs.form_hint': "tablet",
 
 	// appointments
@@ -883,4 +884,11 @@ export default {
 
 	// the consultation: allergies
 	'cs.override_hint': "இருந்தும் எழுதக் காரணம்",
+
+	// the waiting-room board
+	'board.now_serving': "தற்போதைய டோக்கன்",
+	'board.next': "அடுத்து",
+	'board.wait': "சற்று காத்திருங்கள்",
+	'board.reconnecting': "மீண்டும் இணைக்கிறது…",
+	'board.fullscreen': "முழுத் திரை (F)",
 };

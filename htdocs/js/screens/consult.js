@@ -132,7 +132,7 @@ function showRxWarnings(rxBody, warnings = [], conflicts = []) {
 function rxRow(m = {}, onChange) {
 	const med = input('rx_medicine', { class: 'rx-medicine', value: m.medicine || '', 'aria-label': t('cs.medicine'), placeholder: t('cs.medicine'), 'data-key': 'medicine' });
 	const list = h('ul', { class: 'dropdown' });
-	const strength = input('rx_strength', { class: 'rx-strength', value: m.strength || '', 'aria-label': t('cs.strength'), placeholder: '500 mg', 'data-key': 'strength' });
+	const strength = input('rx_strength', { class: 'rx-strength', value: m.strength || '', 'aria-label': t('cs.strength'), placeholder: t('cs.strength_hint'), 'data-key': 'strength' });
 	const form = input('rx_form', { class: 'rx-form', value: m.form || '', list: 'rx-forms', 'aria-label': t('cs.form'), placeholder: t('cs.form_hint'), 'data-key': 'form' });
 	const dose = input('rx_dose', { class: 'rx-dose', value: m.dose || '', 'aria-label': t('cs.dose'), placeholder: '1-0-1', 'data-key': 'dose' });
 	const timing = select('rx_timing', TIMINGS, { class: 'rx-timing', 'aria-label': t('cs.timing'), 'data-key': 'timing' });
