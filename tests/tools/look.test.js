@@ -3,7 +3,9 @@
 // printed sheet as PDF and PNG. Not part of `make test` (it takes minutes); run it with
 //   bash tests/run tests/tools/look.test.js        (LOOK_OUT=/some/dir keeps the pictures there;
 //                                                   LOOK_QUICK=1: English and Tamil at 1366 only;
-//                                                   LOOK_SHEETS=1: the printed sheets only)
+//                                                   LOOK_SHEETS=1: the printed sheets only;
+//                                                   LOOK_ROLES="admin nurse", LOOK_COMBOS="ta,768,en-IN"
+//                                                   narrow the screens down)
 // It fills a realistic day through the API (patients with Tamil and Hindi names, a queue with
 // an emergency, a nurse's vitals, a finalized prescription with brands and an allergy override,
 // a ten-medicine one, payments with items and one voided, appointments, follow-ups), then signs
@@ -180,8 +182,17 @@ function measure(page) {
 		const se = document.scrollingElement;
 		if (se.scrollWidth > W + 1) out.push(`page ${se.scrollWidth}px wide in a ${W}px window`);
 		const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden' && !el.closest('[hidden]'); };
-		const label = (el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} "${(el.innerText || el.value || '').trim().slice(0, 40)}"`;
-		for (const el of document.querySelectorAll('button, a.button, .btn, select, label, th, .badge, nav a, .tabs a, input[type=submit]')) {
+		const label = (el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} "${(el.tagName === 'SELECT' ? el.selectedOptions[0]?.text : el.textContent || el.value || '').trim().replace(/\s+/g, ' ').slice(0, 40)}"`;
+		// A drop-down cuts its chosen option's words without a scroll width to show it: measured.
+		const ctx = document.createElement('canvas').getContext('2d');
+		for (const el of document.querySelectorAll('select')) {
+			if (!visible(el) || !el.selectedOptions[0]) continue;
+			const cs = getComputedStyle(el);
+			ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+			const need = ctx.measureText(el.selectedOptions[0].text).width + parseFloat(cs.paddingLeft) + 18;
+			if (need > el.clientWidth + 1) out.push(`drop-down too narrow: ${label(el)} (${Math.round(need)} > ${el.clientWidth})`);
+		}
+		for (const el of document.querySelectorAll('button, a.button, .btn, label, th, .badge, nav a, .tabs a, input[type=submit]')) {
 			if (!visible(el)) continue;
 			if (el.scrollWidth > el.clientWidth + 2 && getComputedStyle(el).overflowX !== 'auto') out.push(`text does not fit: ${label(el)} (${el.scrollWidth} > ${el.clientWidth})`);
 			const r = el.getBoundingClientRect();
@@ -212,14 +223,16 @@ async function shoot(page, name) {
 }
 
 const who = () => ({ frontdesk: S.desk, nurse: S.nurse, doctor: S.doc, admin: S.adm });
-const COMBOS = QUICK
-	? [['en', 1366, 'en-IN'], ['ta', 1366, 'en-IN']]
+// LOOK_COMBOS="ta,768,en-IN hi,1366,en-IN" and LOOK_ROLES="admin nurse" narrow a run down.
+const COMBOS = process.env.LOOK_COMBOS ? process.env.LOOK_COMBOS.trim().split(/\s+/).map((c) => { const [l, w, loc] = c.split(','); return [l, Number(w), loc || 'en-IN']; })
+	: QUICK ? [['en', 1366, 'en-IN'], ['ta', 1366, 'en-IN']]
 	: [['en', 1366, 'en-IN'], ['en', 1366, 'en-US'], ['en', 768, 'en-US'], ['ta', 1366, 'en-IN'], ['ta', 768, 'en-IN'], ['hi', 1366, 'en-IN'], ['hi', 768, 'en-IN'], ['en', 768, 'en-IN']];
 
 for (const role of Object.keys(SCREENS)) {
 	t.test(`look: ${role}'s screens`, async () => {
 		if (!S.browser) t.skip('no browser');
 		if (SHEETS_ONLY) t.skip('LOOK_SHEETS=1');
+		if (process.env.LOOK_ROLES && !process.env.LOOK_ROLES.split(/\s+/).includes(role)) t.skip('not in LOOK_ROLES');
 		const u = who()[role];
 		const bad = [];
 		for (const [lang, width, locale] of COMBOS) {
@@ -258,7 +271,7 @@ t.test('look: the sign-in form and the waiting-room board', async () => {
 		await page.goto(`${t.BASE}/`);
 		await page.waitForSelector('#login-username');
 		await shoot(page, `login-${lang}-${width}`);
-		await page.goto(`${t.BASE}/display.html`);
+		await page.goto(`${t.BASE}/display.html${lang === 'en' ? '' : `?lang=${lang}`}`);
 		await page.waitForLoadState('networkidle');
 		await page.waitForTimeout(500);
 		await shoot(page, `board-${lang}-${width}`);
