@@ -899,4 +899,10 @@ export default {
 	'board.wait': "Please wait",
 	'board.reconnecting': "Reconnecting…",
 	'board.fullscreen': "Full screen (F)",
+
+	// offline: the appointments kept, a write waiting for another
+	'ob.blocked': "Waits for “{what}”, which needs you first; it is sent by itself once that is settled.",
+	'ob.discarded_dep': "a write that was discarded",
+	'ap.offline': "Offline: the appointments as last seen on this computer.",
+	'ap.offline_none': "No appointments kept for this day.",
 };

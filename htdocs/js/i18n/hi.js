@@ -891,4 +891,10 @@ export default {
 	'board.wait': "कृपया प्रतीक्षा करें",
 	'board.reconnecting': "फिर से जुड़ रहा है…",
 	'board.fullscreen': "पूरी स्क्रीन (F)",
+
+	// offline: the appointments kept, a write waiting for another
+	'ob.blocked': "“{what}” का इंतज़ार है, जिसे पहले आपको देखना है; उसके निपटते ही यह अपने-आप भेज दिया जाएगा।",
+	'ob.discarded_dep': "छोड़ा गया एक बदलाव",
+	'ap.offline': "ऑफ़लाइन: इस कंप्यूटर पर आखिरी बार देखे गए अपॉइंटमेंट।",
+	'ap.offline_none': "इस दिन के कोई अपॉइंटमेंट इस कंप्यूटर पर नहीं हैं।",
 };

@@ -891,4 +891,10 @@ export default {
 	'board.wait': "சற்று காத்திருங்கள்",
 	'board.reconnecting': "மீண்டும் இணைக்கிறது…",
 	'board.fullscreen': "முழுத் திரை (F)",
+
+	// offline: the appointments kept, a write waiting for another
+	'ob.blocked': "“{what}” க்காகக் காத்திருக்கிறது; அதை முதலில் நீங்கள் பார்க்க வேண்டும். அது முடிந்ததும் இது தானாக அனுப்பப்படும்.",
+	'ob.discarded_dep': "கைவிடப்பட்ட ஒரு பதிவு",
+	'ap.offline': "இணைப்பு இல்லை: இந்தக் கணினியில் கடைசியாகப் பார்த்த முன்பதிவுகள்.",
+	'ap.offline_none': "இந்த நாளுக்கு இந்தக் கணினியில் முன்பதிவுகள் இல்லை.",
 };

@@ -30,7 +30,7 @@ export function render(root, params, query) {
 	// Without the network: the day's appointments as kept on this computer (today and later).
 	const offlineList = async () => {
 		const rows = await cachedAppointments(day).catch(() => []);
-		replace(list, notice('Offline: the appointments as last seen on this computer.', 'warn'), rows.length ? table(rows) : notice('No appointments kept for this day.'));
+		replace(list, notice(t('ap.offline'), 'warn'), rows.length ? table(rows) : notice(t('ap.offline_none')));
 	};
 	const setDay = d => { if (d) { day = d; load(); form.elements.date.value = d; form.elements.date.echo(); } };
 
