@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "nd.h"
+#include "appointment.h"
 #include "qentry.h"
 
 /* How an appointment's status may move. */
@@ -38,16 +39,6 @@ static const unsigned char legal[AS__MAX][AS__MAX] = {
 	/* AS_CANCELLED */	{ 0, 0, 0 },
 };
 _Static_assert(ND_NELEM(legal) == AS__MAX, "legal");
-
-/* One appointment as the API shows it (jo_row); token once arrived. */
-#define APPT_COLUMNS \
-	"SELECT a.id, a.day AS date, a.time, a.reason, a.status, a.version," \
-	" a.queue_id, q.token," \
-	" p.id AS \"patient.id\", p.name AS \"patient.name\"," \
-	" p.clinic_no AS \"patient.clinic_no\", p.phone AS \"patient.phone\"," \
-	" a.created_at, a.updated_at" \
-	" FROM appointments a JOIN patients p ON p.id = a.patient_id" \
-	" LEFT JOIN queue q ON q.id = a.queue_id"
 
 enum stmt {
 	STMT_LIST,

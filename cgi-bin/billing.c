@@ -35,6 +35,7 @@
 #include <qrencode.h>
 
 #include "nd.h"
+#include "csv.h"
 #include "payment.h"
 
 #define RANGE_DAYS_MAX	366	/* the longest report: a leap year */
@@ -103,10 +104,10 @@ static const char *const sql[STMT__MAX] = {
 	"SELECT 1 FROM patients WHERE id = ?1",
 	/* STMT_VISIT_PATIENT */
 	"SELECT patient_id FROM visits WHERE id = ?1",
-	/* STMT_ADD: the next receipt number (under BEGIN IMMEDIATE) */
+	/* STMT_ADD: the next receipt number (under the write lock) */
 	"INSERT INTO payments (receipt_no, patient_id, visit_id, amount_paise,"
 	" mode, note, day, created_at, created_by)"
-	" SELECT coalesce(max(receipt_no), 0) + 1, ?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	" SELECT " PAYMENT_NEXT_RECEIPT ", ?1, ?2, ?3, ?4, ?5, ?6, ?7,"
 	" ?8 FROM payments RETURNING id",
 	/* STMT_ITEM_ADD: line ?2 of payment ?1 */
 	"INSERT INTO payment_items (payment_id, line, description, amount_paise)"
@@ -115,7 +116,7 @@ static const char *const sql[STMT__MAX] = {
 	"UPDATE payments SET voided_at = ?2, voided_by = ?3, void_reason = ?4"
 	" WHERE id = ?1 AND " PAYMENT_COUNTS " RETURNING patient_id",
 	/* STMT_VOID_STATE: 1 voided, 0 counts, no row: no such payment */
-	"SELECT voided_at IS NOT NULL FROM payments WHERE id = ?1",
+	"SELECT NOT " PAYMENT_COUNTS " FROM payments WHERE id = ?1",
 	/*
 	 * STMT_RANGE: ?1 the days as a JSON array of [date, lo, hi], where
 	 * lo and hi bound the clinic-local day in UTC, written
@@ -641,66 +642,40 @@ report_daily(struct req *r)
 	return 200;
 }
 
-/* Appends rupees of PAISE (>= 0), e.g. "1234.50", to B at *LEN. */
-static void
-csv_rupees(char *b, size_t size, size_t *len, long long paise, int last)
-{
-	int	 k;
-
-	k = snprintf(b + *len, size - *len, "%lld.%02lld%s", paise / 100,
-	    paise % 100, last ? "\r\n" : ",");
-	if (k > 0 && (size_t)k < size - *len)
-		*len += (size_t)k;
-}
-
 /*
- * The days of the bound STMT_RANGE S as CSV into R's raw answer: UTF-8
- * with a byte-order mark (so a spreadsheet reads it as UTF-8), a header
- * row, one row a day, money in rupees.  Returns 200, or db_fail/503.
+ * The days of the bound STMT_RANGE S as CSV into R's raw answer (csv.c):
+ * UTF-8 with a byte-order mark (so a spreadsheet reads it as UTF-8), a
+ * header row, one row a day, money in rupees.  Returns 200, or
+ * db_fail/503.
  */
 static int
 range_csv(struct req *r, sqlite3_stmt *s, const char *from, const char *to)
 {
-	static const char head[] = "\xef\xbb\xbf" "date,patients_seen,"
-	    "new_patients,tokens_issued,cash_rupees,upi_rupees,card_rupees,"
-	    "total_rupees\r\n";
-	size_t		 size = sizeof(head) + (RANGE_DAYS_MAX + 1) * 128, len;
-	char		*b, disp[96];
-	int		 rc, k;
+	static const char *const head[] = { "date", "patients_seen",
+	    "new_patients", "tokens_issued", "cash_rupees", "upi_rupees",
+	    "card_rupees", "total_rupees" };
+	struct csv	 c = CSV_INIT;
+	char		 file[64];
+	size_t		 i;
+	int		 rc;
 
-	if ((b = malloc(size)) == NULL) {
-		db_reset(s);
-		return http_error(r, 503, "busy",
-		    "The server is short of memory. Please try again.", NULL);
-	}
-	memcpy(b, head, sizeof(head) - 1);
-	len = sizeof(head) - 1;
-	while ((rc = db_step(s)) == SQLITE_ROW) {
-		k = snprintf(b + len, size - len, "%s,%lld,%lld,%lld,",
-		    (const char *)sqlite3_column_text(s, 0),
-		    (long long)sqlite3_column_int64(s, 1),
-		    (long long)sqlite3_column_int64(s, 2),
-		    (long long)sqlite3_column_int64(s, 3));
-		if (k > 0 && (size_t)k < size - len)
-			len += (size_t)k;
-		csv_rupees(b, size, &len, sqlite3_column_int64(s, 4), 0);
-		csv_rupees(b, size, &len, sqlite3_column_int64(s, 5), 0);
-		csv_rupees(b, size, &len, sqlite3_column_int64(s, 6), 0);
-		csv_rupees(b, size, &len, sqlite3_column_int64(s, 7), 1);
+	csv_bom(&c);
+	for (i = 0; i < ND_NELEM(head); i++)
+		csv_bare(&c, head[i]);
+	csv_end(&c);
+	while ((rc = db_step(s)) == SQLITE_ROW && c.ok) {
+		/* the day is a YYYY-MM-DD the statement made */
+		csv_bare(&c, (const char *)sqlite3_column_text(s, 0));
+		for (i = 1; i <= 3; i++)
+			csv_int(&c, sqlite3_column_int64(s, (int)i));
+		for (i = 4; i <= 7; i++)
+			csv_rupees(&c, sqlite3_column_int64(s, (int)i));
+		csv_end(&c);
 	}
 	db_reset(s);
-	if (rc != SQLITE_DONE) {
-		free(b);
-		return db_fail(r, rc);
-	}
-	snprintf(disp, sizeof(disp), "attachment; filename=\"nalamdesk-report-"
-	    "%s-to-%s.csv\"", from, to);
-	req_header(r, "Content-Disposition", disp);
-	r->out = b;
-	r->out_len = len;
-	r->out_type = "text/csv; charset=utf-8";
-	r->raw = 1;
-	return 200;
+	snprintf(file, sizeof(file), "nalamdesk-report-%s-to-%s.csv", from, to);
+	return req_csv(r, &c, rc, file,
+	    "The server is short of memory. Please try again.");
 }
 
 /*

@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "nd.h"
+#include "appointment.h"
 #include "changes.h"
+#include "patient.h"
 #include "qentry.h"
 
 #define CHANGES_LIMIT_DEFAULT	500	/* records a page, by default */
@@ -40,25 +42,13 @@ static const char *const sql[STMT__MAX] = {
 	" ORDER BY seq LIMIT ?3",
 	/* STMT_LAST */
 	"SELECT coalesce(max(seq), 0) FROM change_log",
-	/* STMT_PATIENT: what the desk's cache keeps of a patient (?2 today;
-	 * the age as patients.c AGE_TODAY works it out) */
+	/* STMT_PATIENT: what the desk's cache keeps of a patient (?2 today) */
 	"SELECT p.id, p.clinic_no, p.name, p.sex, p.dob,"
-	" CASE WHEN p.dob IS NOT NULL THEN"
-	" substr(?2, 1, 4) - substr(p.dob, 1, 4) -"
-	" (substr(?2, 6) < substr(p.dob, 6))"
-	" ELSE p.age_years + max(0, coalesce("
-	" substr(?2, 1, 4) - substr(p.age_on, 1, 4) -"
-	" (substr(?2, 6) < substr(p.age_on, 6)), 0)) END AS age_years,"
+	" " PATIENT_AGE_ON("?2") " AS age_years,"
 	" p.phone, p.language, p.version, p.created_at, p.updated_at"
 	" FROM patients p WHERE p.id = ?1",
 	/* STMT_APPOINTMENT: as GET /api/appointments shows one */
-	"SELECT a.id, a.day AS date, a.time, a.reason, a.status, a.version,"
-	" a.queue_id, q.token,"
-	" p.id AS \"patient.id\", p.name AS \"patient.name\","
-	" p.clinic_no AS \"patient.clinic_no\", p.phone AS \"patient.phone\","
-	" a.created_at, a.updated_at"
-	" FROM appointments a JOIN patients p ON p.id = a.patient_id"
-	" LEFT JOIN queue q ON q.id = a.queue_id WHERE a.id = ?1",
+	APPT_COLUMNS " WHERE a.id = ?1",
 };
 /* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "sql");

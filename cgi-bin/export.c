@@ -111,7 +111,7 @@ csv_answer(struct req *r, sqlite3_stmt *s, const char *action,
     const char *name)
 {
 	struct csv	 c = CSV_INIT;
-	char		 today[11], disp[128];
+	char		 today[11], file[64];
 	int		 rc;
 
 	if ((rc = audit(r, action, "export", 0, 0)) != SQLITE_OK)
@@ -121,24 +121,10 @@ csv_answer(struct req *r, sqlite3_stmt *s, const char *action,
 	while ((rc = db_step(s)) == SQLITE_ROW && c.ok)
 		csv_row(&c, s);
 	db_reset(s);
-	if (!c.ok) {
-		csv_free(&c);
-		return http_error(r, 503, "busy",
-		    "The server is short of memory for this export.", NULL);
-	}
-	if (rc != SQLITE_DONE) {
-		csv_free(&c);
-		return db_fail(r, rc);
-	}
 	db_today(today);
-	snprintf(disp, sizeof(disp),
-	    "attachment; filename=\"nalamdesk-%s-%s.csv\"", name, today);
-	req_header(r, "Content-Disposition", disp);
-	r->out = c.p;
-	r->out_len = c.len;
-	r->out_type = "text/csv; charset=utf-8";
-	r->raw = 1;
-	return 200;
+	snprintf(file, sizeof(file), "nalamdesk-%s-%s.csv", name, today);
+	return req_csv(r, &c, rc, file,
+	    "The server is short of memory for this export.");
 }
 
 /* GET /api/export/patients.csv: 200 text/csv; audited "export.patients". */

@@ -36,25 +36,14 @@
 #include <string.h>
 
 #include "nd.h"
+#include "patient.h"
 #include "phonetic.h"
 #include "text.h"
-
-/*
- * Age in whole years on ?1 (today, YYYY-MM-DD): from the date of birth,
- * else the age given plus the years since it was given.
- */
-#define AGE_TODAY \
-	"CASE WHEN p.dob IS NOT NULL THEN" \
-	" substr(?1, 1, 4) - substr(p.dob, 1, 4) -" \
-	" (substr(?1, 6) < substr(p.dob, 6))" \
-	" ELSE p.age_years + max(0, coalesce(" \
-	" substr(?1, 1, 4) - substr(p.age_on, 1, 4) -" \
-	" (substr(?1, 6) < substr(p.age_on, 6)), 0)) END"
 
 /* A patient as the API shows it (jo_row); ?1 is today. */
 #define PATIENT_COLUMNS \
 	"SELECT p.id AS id, p.clinic_no AS clinic_no, p.name AS name," \
-	" p.sex AS sex, p.dob AS dob, " AGE_TODAY " AS age_years," \
+	" p.sex AS sex, p.dob AS dob, " PATIENT_AGE_ON("?1") " AS age_years," \
 	" p.phone AS phone, p.address AS address, p.abha_id AS abha_id," \
 	" p.allergies AS allergies, p.notes AS notes, p.version AS version," \
 	" p.created_at AS created_at, p.updated_at AS updated_at," \

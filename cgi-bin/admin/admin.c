@@ -102,6 +102,16 @@
 	" WHEN 'audit.read' THEN 'Looked at the audit log'" \
 	" WHEN 'user.language' THEN 'Changed a screen language'" \
 	" WHEN 'followup.list' THEN 'Looked at the follow-ups'" \
+	" WHEN 'changes.read' THEN 'Brought the desk''s offline copy up to date'" \
+	" WHEN 'patient.fhir' THEN 'Exported a patient''s record (FHIR)'" \
+	" WHEN 'patient.fhir_export' THEN 'Exported a patient''s record (FHIR, command line)'" \
+	" WHEN 'patient.name_normalised' THEN 'Put a patient''s name in normal form (command line)'" \
+	" WHEN 'export.patients' THEN 'Exported every patient (CSV)'" \
+	" WHEN 'export.visits' THEN 'Exported every visit (CSV)'" \
+	" WHEN 'export.payments' THEN 'Exported every payment (CSV)'" \
+	" WHEN 'import.nalamdesk' THEN 'Imported the NalamDesk app''s records (command line)'" \
+	" WHEN 'patient.import' THEN 'Brought a patient from the NalamDesk app (command line)'" \
+	" WHEN 'request.replay' THEN 'Sent a request again (answered from the first time)'" \
 	" END"
 /* The columns of a readable entry, from audit a (the newest row of a
  * folded entry), users u, patients p; then FROM and the joins. */

@@ -183,7 +183,7 @@ auditlog_csv(struct req *r)
 	struct csv	 b = CSV_INIT;
 	sqlite3_stmt	*s;
 	long long	 limit, offset;
-	char		 today[11], disp[96];
+	char		 today[11], file[48];
 	int		 rc;
 
 	if ((rc = filter_read(r, &f)) != 0 ||
@@ -198,22 +198,8 @@ auditlog_csv(struct req *r)
 	while ((rc = db_step(s)) == SQLITE_ROW && b.ok)
 		csv_row(&b, s);
 	db_reset(s);
-	if (!b.ok) {
-		csv_free(&b);
-		return http_error(r, 503, "busy",
-		    "The server is short of memory. Ask for fewer rows.", NULL);
-	}
-	if (rc != SQLITE_DONE) {
-		csv_free(&b);
-		return db_fail(r, rc);
-	}
 	db_today(today);
-	snprintf(disp, sizeof(disp),
-	    "attachment; filename=\"nalamdesk-audit-%s.csv\"", today);
-	req_header(r, "Content-Disposition", disp);
-	r->out = b.p;
-	r->out_len = b.len;
-	r->out_type = "text/csv; charset=utf-8";
-	r->raw = 1;
-	return 200;
+	snprintf(file, sizeof(file), "nalamdesk-audit-%s.csv", today);
+	return req_csv(r, &b, rc, file,
+	    "The server is short of memory. Ask for fewer rows.");
 }

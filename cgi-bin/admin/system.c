@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +145,38 @@ pool_cmp(const void *a, const void *b)
 }
 
 /*
+ * The name a pool goes by: the last part of process PID's argv[0] when it
+ * is a plain lower-case name (a pool started through a link in VAR/app/bin,
+ * as the signin pool runs auth), else EXE, the executable's own name.
+ */
+static const char *
+pool_name(const char *pid, const char *exe, char *buf, size_t size)
+{
+	char		 path[300], cmd[512];
+	const char	*base;
+	ssize_t		 k;
+	size_t		 i;
+	int		 fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return exe;
+	k = read(fd, cmd, sizeof(cmd) - 1);
+	close(fd);
+	if (k <= 0)
+		return exe;
+	cmd[k] = '\0';		/* argv[0] ends at its own NUL */
+	base = strrchr(cmd, '/') != NULL ? strrchr(cmd, '/') + 1 : cmd;
+	for (i = 0; base[i] != '\0'; i++)
+		if (base[i] < 'a' || base[i] > 'z' || i + 1 >= size)
+			return exe;
+	if (i == 0)
+		return exe;
+	memcpy(buf, base, i + 1);
+	return buf;
+}
+
+/*
  * The worker pools: processes whose executable is VAR/app/bin/<program>,
  * counted per program with the start of the oldest.  Only processes of
  * this service's user can be seen, which the pools are.
@@ -155,7 +188,8 @@ pools_read(struct pool *p)
 	DIR		*d;
 	struct dirent	*de;
 	char		 bin[4200], real[PATH_MAX], exe[PATH_MAX + 16];
-	char		 link[300], *name, *del;
+	char		 link[300], arg0[64], *del;
+	const char	*name;
 	size_t		 n = 0, blen, i;
 	ssize_t		 k;
 	time_t		 btime = boot_time(), start;
@@ -179,6 +213,9 @@ pools_read(struct pool *p)
 		name = exe + blen + 1;
 		if (*name == '\0' || strchr(name, '/') != NULL)
 			continue;
+		/* A pool started through a link names itself by it (VAR/app/bin/signin
+		 * runs auth): argv[0]'s last part, when it is a plain name. */
+		name = pool_name(de->d_name, name, arg0, sizeof(arg0));
 		start = proc_start(de->d_name, btime);
 		for (i = 0; i < n; i++)
 			if (strcmp(p[i].program, name) == 0)

@@ -82,8 +82,8 @@ static const char *const sql[STMT__MAX] = {
 	"INSERT OR REPLACE INTO audit_import (id, fingerprint, rows, skipped,"
 	" ts) VALUES (1, ?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ'))",
 	/* STMT_AUDIT_OPERATOR: the admin tool's rows, named by the tool */
-	"INSERT INTO audit (ts, username, action, entity, entity_id)"
-	" VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'), ?1, ?2, ?3, ?4)",
+	"INSERT INTO audit (ts, username, action, entity, entity_id, patient_id)"
+	" VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'), ?1, ?2, ?3, ?4, ?5)",
 };
 /* As in every module with SQL (style.md 5): its own table, checked and prepared once. */
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "audit sql");
@@ -306,14 +306,14 @@ audit_list(struct req *r, const char *action, const char *entity)
 /*
  * Appends one audit row of the operator's command line (WHO, e.g.
  * "nalamdesk-admin": no user, no address) for ACTION on ENTITY with
- * ENTITY_ID (0: none), inside the caller's open transaction.  Prepares the
+ * ENTITY_ID and PATIENT_ID (0: none), inside the caller's open transaction.  Prepares the
  * module's statements if nobody did (the tool does not run nd_main()).
  * Returns SQLITE_OK or the error.
  */
 /* Binds like audit_insert() and qentry_add(): each statement's own binds. */
 int
 audit_operator(const char *who, const char *action, const char *entity,
-    long long entity_id)
+    long long entity_id, long long patient_id)
 {
 	sqlite3_stmt	*s;
 
@@ -327,6 +327,8 @@ audit_operator(const char *who, const char *action, const char *entity,
 	db_bind_text(s, 3, entity);
 	if (entity_id > 0)
 		db_bind_int(s, 4, entity_id);
+	if (patient_id > 0)
+		db_bind_int(s, 5, patient_id);
 	return db_run(s);
 }
 

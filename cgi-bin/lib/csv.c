@@ -1,7 +1,8 @@
 /*
  * csv.c — CSV out (csv.h).  Every export that a spreadsheet opens (the
- * audit trail, the admin's exports of patients, visits and payments) is
- * written here, so that quoting and the formula guard live in one place.
+ * audit trail, the admin's exports of patients, visits and payments, the
+ * reports over a range of days) is written here, so that quoting and the
+ * formula guard live in one place; req_csv() (req.c) answers it.
  *
  * A cell is written by its SQLite type: NULL as nothing, an integer bare,
  * a real as its shortest exact text, text in double quotes with quotes
@@ -79,6 +80,19 @@ csv_text(struct csv *c, const char *t)
 	csv_put(c, "\"", 1);
 }
 
+/*
+ * A cell written as it is, without quotes or the formula guard: only for
+ * text the program itself made and knows needs neither (a column's name,
+ * a YYYY-MM-DD date), never for what was typed.  NULL: an empty cell.
+ */
+void
+csv_bare(struct csv *c, const char *t)
+{
+	csv_sep(c);
+	if (t != NULL)
+		csv_put(c, t, strlen(t));
+}
+
 void
 csv_int(struct csv *c, long long v)
 {
@@ -87,6 +101,18 @@ csv_int(struct csv *c, long long v)
 
 	csv_sep(c);
 	n = snprintf(num, sizeof(num), "%lld", v);
+	csv_put(c, num, (size_t)n);
+}
+
+/* Money: PAISE (>= 0) as rupees with two decimals, bare ("1234.50"). */
+void
+csv_rupees(struct csv *c, long long paise)
+{
+	char	 num[32];
+	int	 n;
+
+	csv_sep(c);
+	n = snprintf(num, sizeof(num), "%lld.%02lld", paise / 100, paise % 100);
 	csv_put(c, num, (size_t)n);
 }
 
@@ -133,11 +159,8 @@ csv_header(struct csv *c, sqlite3_stmt *s)
 {
 	int	 i, n = sqlite3_column_count(s);
 
-	for (i = 0; i < n; i++) {
-		csv_sep(c);
-		csv_put(c, sqlite3_column_name(s, i),
-		    strlen(sqlite3_column_name(s, i)));
-	}
+	for (i = 0; i < n; i++)
+		csv_bare(c, sqlite3_column_name(s, i));
 	csv_end(c);
 }
 

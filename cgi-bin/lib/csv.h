@@ -22,7 +22,9 @@ struct csv {
 
 void	 csv_bom(struct csv *);
 void	 csv_text(struct csv *, const char *);
+void	 csv_bare(struct csv *, const char *);
 void	 csv_int(struct csv *, long long);
+void	 csv_rupees(struct csv *, long long);
 void	 csv_null(struct csv *);
 void	 csv_col(struct csv *, sqlite3_stmt *, int);
 void	 csv_header(struct csv *, sqlite3_stmt *);

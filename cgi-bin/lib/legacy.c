@@ -488,3 +488,54 @@ legacy_rx_parse(const char *text, size_t len,
 	yajl_tree_free(root);
 	return count;
 }
+
+/*
+ * IN (the old file's text: any bytes) as this server keeps free text,
+ * into OUT of SIZE: valid UTF-8 (a byte that starts no whole character is
+ * left out), no control character but tab, newline and carriage return
+ * (the others become spaces: valid_plain_text()), cut at a character's
+ * end when it does not fit.  Returns 1 when OUT differs from IN.
+ */
+int
+legacy_plain(const char *in, char *out, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t		 o = 0, n;
+	int		 changed = 0;
+
+	if (size == 0)
+		return 1;
+	while (*p != '\0') {
+		if (*p < 0x80)
+			n = 1;
+		else if (*p >= 0xc2 && *p <= 0xdf)
+			n = 2;
+		else if (*p >= 0xe0 && *p <= 0xef)
+			n = 3;
+		else if (*p >= 0xf0 && *p <= 0xf4)
+			n = 4;
+		else
+			n = 0;
+		if (n == 0 || strnlen((const char *)p, n) < n ||
+		    !valid_utf8((const char *)p, n)) {
+			p++;		/* no character starts here */
+			changed = 1;
+			continue;
+		}
+		if (o + n >= size) {
+			changed = 1;	/* cut */
+			break;
+		}
+		if (n == 1 && ((*p < 0x20 && *p != '\t' && *p != '\n' &&
+		    *p != '\r') || *p == 0x7f)) {
+			out[o++] = ' ';
+			changed = 1;
+		} else {
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	out[o] = '\0';
+	return changed;
+}

@@ -42,5 +42,6 @@ const char *legacy_timing(const char *);
 int	 legacy_rx_parse(const char *, size_t,
 	    int (*)(const struct legacy_rx *, void *), void *, int *);
 void	 legacy_trim(char *);
+int	 legacy_plain(const char *, char *, size_t);
 
 #endif /* LEGACY_H */

@@ -22,6 +22,8 @@
  *              fhir.c   fhir_*        a patient as a FHIR R4 Bundle (fhir.h)
  *              pkey.c   pkey_*        patients' sound keys in bulk (pkey.h)
  *              payment.h PAYMENT_*    which payments count (not voided)
+ *              patient.h PATIENT_*    a patient's age on a day (SQL)
+ *              appointment.h APPT_*   an appointment as the API shows it (SQL)
  *   request    req.c    req_*, http_*, json_parse_body, db_fail
  *                                     one request, its errors, its answer
  *              jout.c   jo_*          JSON out
@@ -201,6 +203,8 @@ extern int (*nd_tick)(void);
 extern int (*nd_init)(void);
 extern void (*nd_fini)(void);
 
+struct csv;
+
 /* req.c */
 void	 req_init(struct req *);
 void	 req_free(struct req *);
@@ -214,6 +218,7 @@ int	 req_paging(struct req *, long long *, long long *);
 int	 req_cookie(const struct req *, const char *, char *, size_t);
 int	 req_etag_match(const char *, const char *);
 void	 req_header(struct req *, const char *, const char *);
+int	 req_csv(struct req *, struct csv *, int, const char *, const char *);
 int	 req_render(struct req *, int, char **, size_t *);
 int	 http_error(struct req *, int, const char *, const char *, const char *);
 void	 http_error_begin(struct req *, const char *, const char *,
@@ -355,7 +360,8 @@ int	 audit_init(void);
 void	 audit_fini(void);
 int	 audit(struct req *, const char *, const char *, long long, long long);
 int	 audit_list(struct req *, const char *, const char *);
-int	 audit_operator(const char *, const char *, const char *, long long);
+int	 audit_operator(const char *, const char *, const char *, long long,
+	    long long);
 long long audit_import(void);
 int	 audit_tick(void);
 size_t	 audit_journal_line(char *, size_t, const struct req *, const char *,

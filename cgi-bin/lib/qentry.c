@@ -24,7 +24,9 @@
 #include <string.h>
 
 #include "nd.h"
+#include "patient.h"
 #include "qentry.h"
+#include "payment.h"
 
 const char *const qentry_status_names[QS__MAX] = {
 	"waiting",	/* QS_WAITING */
@@ -96,21 +98,6 @@ _Static_assert(ND_NELEM(refusal) == QM__MAX, "refusal");
 unsigned long qentry_table_checks;
 
 /*
- * Age in whole years on the entry's day: from dob, else from age_years.
- * Every date here is stored YYYY-MM-DD, so the year is substr(d, 1, 4)
- * and the month and day substr(d, 6): strftime() parsed each date again,
- * 8 calls a row, ~1 µs a row of CPU.
- */
-#define AGE_ON_DAY \
-	"CASE WHEN p.dob IS NOT NULL THEN" \
-	" substr(q.day, 1, 4) - substr(p.dob, 1, 4) -" \
-	" (substr(q.day, 6) < substr(p.dob, 6))" \
-	" WHEN p.age_on IS NOT NULL THEN p.age_years + max(0," \
-	" substr(q.day, 1, 4) - substr(p.age_on, 1, 4) -" \
-	" (substr(q.day, 6) < substr(p.age_on, 6)))" \
-	" ELSE p.age_years END"
-
-/*
  * The columns of one entry as the API shows it (jo_row), among the entries
  * of its day: position counts the waiting in call order, so it needs them
  * all (a window).  paid_paise: the patient's payments of the entry's day
@@ -123,11 +110,11 @@ unsigned long qentry_table_checks;
 	" AS position, q.reason," \
 	" p.id AS \"patient.id\", p.name AS \"patient.name\"," \
 	" p.clinic_no AS \"patient.clinic_no\", p.sex AS \"patient.sex\"," \
-	" " AGE_ON_DAY " AS \"patient.age_years\"," \
+	" " PATIENT_AGE_ON("q.day") " AS \"patient.age_years\"," \
 	" p.phone AS \"patient.phone\"," \
 	" (SELECT coalesce(sum(y.amount_paise), 0) FROM payments y" \
 	" WHERE y.patient_id = q.patient_id AND y.day = q.day" \
-	" AND y.voided_at IS NULL) AS paid_paise," \
+	" AND " PAYMENT_COUNTS_Y ") AS paid_paise," \
 	" q.appointment_id," \
 	" CASE WHEN q.vitals_at IS NULL THEN 'false' ELSE 'true' END" \
 	" AS \"@vitals_recorded\"," \

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "nd.h"
+#include "csv.h"
 
 const char *const method_names[METHOD__MAX] = {
 	"GET",		/* METHOD_GET */
@@ -280,6 +281,35 @@ req_etag_match(const char *inm, const char *etag)
 			return 1;
 		p = q + 1;
 	}
+}
+
+/*
+ * Answers the CSV document C (csv.h), whose rows ended with the step code
+ * RC, as the attachment FILENAME: 200, C's buffer handed to R (req_free
+ * frees it).  503 "busy" with MSG if C ran short of memory, db_fail() if
+ * RC is not SQLITE_DONE; C is freed then.
+ */
+int
+req_csv(struct req *r, struct csv *c, int rc, const char *filename,
+    const char *msg)
+{
+	char	 disp[160];
+
+	if (!c->ok) {
+		csv_free(c);
+		return http_error(r, 503, "busy", msg, NULL);
+	}
+	if (rc != SQLITE_DONE) {
+		csv_free(c);
+		return db_fail(r, rc);
+	}
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", filename);
+	req_header(r, "Content-Disposition", disp);
+	r->out = c->p;
+	r->out_len = c->len;
+	r->out_type = "text/csv; charset=utf-8";
+	r->raw = 1;
+	return 200;
 }
 
 /* Adds one response header; header injection is refused. */

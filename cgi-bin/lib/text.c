@@ -19,6 +19,7 @@
  *     characters of one of those scripts.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <unicode/uchar.h>
@@ -194,4 +195,61 @@ text_why(enum text_refusal w)
 	};
 
 	return w < TEXT__MAX ? why[w] : why[TEXT_BAD];
+}
+
+/* Takes the first UTF-8 encoding of code point C out of S. */
+static void
+take_out(char *s, unsigned c)
+{
+	char	 u[5];
+	char	*p;
+	size_t	 n;
+
+	if (c < 0x80) {
+		u[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | c >> 6);
+		u[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | c >> 12);
+		u[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | c >> 18);
+		u[1] = (char)(0x80 | (c >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	u[n] = '\0';
+	if ((p = strstr(s, u)) != NULL)
+		memmove(p, p + n, strlen(p + n) + 1);
+}
+
+/*
+ * IN (NUL-terminated UTF-8, e.g. a name stored before names were checked,
+ * or brought from another program) in normal form, as text_norm() makes
+ * it, with each refused character taken out, into OUT of SIZE.  Returns 1
+ * done (OUT may be ""), 0 when it cannot be made (not UTF-8, too long).
+ */
+int
+text_clean(const char *in, char *out, size_t size)
+{
+	char			 work[2048];
+	enum text_refusal	 why;
+	unsigned		 at;
+	int			 tries, rc = 0;
+
+	if (snprintf(work, sizeof(work), "%s", in) >= (int)sizeof(work))
+		return 0;
+	for (tries = 0; tries < 512; tries++) {
+		if ((rc = text_norm(work, out, size, &why, &at)) != 0 ||
+		    at == 0)
+			break;	/* done, or nothing to take out (not UTF-8) */
+		take_out(work, at);
+	}
+	return rc == 1;
 }

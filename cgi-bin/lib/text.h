@@ -23,5 +23,6 @@ enum text_refusal {
 int		 text_norm(const char *, char *, size_t, enum text_refusal *,
 		    unsigned *);
 const char	*text_why(enum text_refusal);
+int		 text_clean(const char *, char *, size_t);
 
 #endif /* TEXT_H */

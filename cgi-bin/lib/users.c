@@ -54,6 +54,7 @@ enum stmt {
 	STMT_COUNT,
 	STMT_LOCKED,
 	STMT_FAILED,
+	STMT_FAILED_PRUNE,
 	STMT_CLEAR,
 	STMT_UNLOCK,
 	STMT_IMPORT,
@@ -106,6 +107,12 @@ static const char *const sql[STMT__MAX] = {
 	" THEN ?3 + ?5 ELSE locked_until END,"
 	" window_start = CASE WHEN window_start + ?5 <= ?3 OR failures + 1 >= ?4"
 	" THEN ?3 ELSE window_start END",
+	/* STMT_FAILED_PRUNE: ?1 now, ?2 the window and the lock (seconds),
+	 * ?3 rows at most: pairs neither locked nor in a window count for
+	 * nothing (STMT_FAILED starts them anew), so they go */
+	"DELETE FROM login_failures WHERE (username, ip) IN (SELECT username, ip"
+	" FROM login_failures WHERE locked_until <= ?1 AND window_start + ?2 <= ?1"
+	" LIMIT ?3)",
 	/* STMT_CLEAR: a success from that address */
 	"DELETE FROM login_failures WHERE username = ?1 AND ip = ?2",
 	/* STMT_UNLOCK: every address */
@@ -428,13 +435,22 @@ users_locked(const char *key, const char *ip)
 
 /*
  * Counts a wrong password for (KEY, IP) inside the caller's write
- * transaction.  Returns SQLITE_OK or the error.
+ * transaction, after forgetting up to USERS_PRUNE_BATCH pairs that count
+ * for nothing any more: guesses at made-up usernames, each its own pair,
+ * do not pile up.  Returns SQLITE_OK or the error.
  */
 int
 users_failed(const char *key, const char *ip)
 {
-	sqlite3_stmt	*s = st[STMT_FAILED];
+	sqlite3_stmt	*s = st[STMT_FAILED_PRUNE];
+	int		 rc;
 
+	db_bind_int(s, 1, (long long)time(NULL));
+	db_bind_int(s, 2, USERS_LOCK_SECONDS);
+	db_bind_int(s, 3, USERS_PRUNE_BATCH);
+	if ((rc = db_run(s)) != SQLITE_OK)
+		return rc;
+	s = st[STMT_FAILED];
 	db_bind_text(s, 1, key);
 	db_bind_text(s, 2, ip != NULL ? ip : "");
 	db_bind_int(s, 3, (long long)time(NULL));
@@ -516,4 +532,46 @@ users_set_language(struct req *r, long long id, const char *lang)
 	if (sqlite3_changes(db) != 1)
 		return SQLITE_NOTFOUND;
 	return audit(r, "user.language", "user", id, 0);
+}
+
+/*
+ * The admin tool's one-time step that brings every staff member's name
+ * into normal form: each name that FIX changes (FIX(name, out, size)
+ * returns 1 with the new name in OUT) is written with a new version at
+ * NOW, inside the caller's transaction; *CHANGED counts them.  Prepares
+ * its statements itself (the tool need not have called users_init()).
+ * Returns SQLITE_OK or the error.
+ */
+int
+users_rename_all(int (*fix)(const char *, char *, size_t), const char *now,
+    long long *changed)
+{
+	static const char *const q[2] = {
+		"SELECT id, name FROM users ORDER BY id",
+		"UPDATE users SET name = ?2, version = version + 1,"
+		" updated_at = ?3 WHERE id = ?1",
+	};
+	sqlite3_stmt	*s[2] = { NULL, NULL };
+	char		 out[2048];
+	const char	*name;
+	int		 rc;
+
+	if (!db_in_tx())
+		return SQLITE_MISUSE;
+	if (!db_prepare_all(q, 2, s))
+		return SQLITE_ERROR;
+	while ((rc = db_step(s[0])) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(s[0], 1);
+		if (name == NULL || !fix(name, out, sizeof(out)))
+			continue;
+		db_bind_int(s[1], 1, sqlite3_column_int64(s[0], 0));
+		db_bind_text(s[1], 2, out);
+		db_bind_text(s[1], 3, now);
+		if ((rc = db_run(s[1])) != SQLITE_OK)
+			break;
+		(*changed)++;
+	}
+	db_reset(s[0]);
+	db_finalize_all(s, 2);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }

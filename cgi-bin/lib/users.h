@@ -15,6 +15,7 @@
 
 #define USERS_LOCK_FAILURES	5		/* wrong passwords that lock... */
 #define USERS_LOCK_SECONDS	(15 * 60)	/* ...within this; and the lock's length */
+#define USERS_PRUNE_BATCH	16		/* stale pairs forgotten per wrong password */
 
 int	 users_init(void);
 void	 users_fini(void);
@@ -39,5 +40,7 @@ int	 users_succeeded(const char *, const char *);
 int	 users_unlock(const char *, int *);
 void	 users_language(long long, char *, size_t);
 int	 users_set_language(struct req *, long long, const char *);
+int	 users_rename_all(int (*)(const char *, char *, size_t), const char *,
+	    long long *);
 
 #endif /* USERS_H */

@@ -672,7 +672,7 @@ restore_swap(struct restore *r)
 	if (db_begin() != SQLITE_OK ||
 	    db_exec("DELETE FROM sessions") != SQLITE_OK ||
 	    changes_new_epoch() != SQLITE_OK ||
-	    audit_operator(TOOL_NAME, "backup.restore", "database", 0) !=
+	    audit_operator(TOOL_NAME, "backup.restore", "database", 0, 0) !=
 	    SQLITE_OK ||
 	    db_commit() != SQLITE_OK)
 		goto out;	/* db_close() rolls back */

@@ -48,7 +48,8 @@ audit_one(long long id, void *arg)
 {
 	int	*rc = arg;
 
-	*rc = audit_operator(TOOL_NAME, "patient.fhir_export", "patient", id);
+	*rc = audit_operator(TOOL_NAME, "patient.fhir_export", "patient", id,
+	    id);
 	return *rc != SQLITE_OK;
 }
 

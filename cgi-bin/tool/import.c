@@ -44,15 +44,19 @@
 #include <unistd.h>
 
 #include "nd.h"
+#include "payment.h"
 #include "users.h"
 #include "legacy.h"
 #include "pkey.h"
+#include "text.h"
 #include "vitals.h"
 #include "tool.h"
 
 #define LINES_SHOWN	100	/* detail lines per section before "and N more" */
 #define NOTES_MAX	4000	/* bytes of a patient's or a visit's notes */
 #define RAW_RX_MAX	2000	/* bytes of unreadable prescription_json kept */
+#define TEXT_MAX	16384	/* bytes of any one text kept (cut at a character) */
+#define NAME_CHARS	100	/* a name's characters, as the API allows */
 
 /* This database's statements. */
 enum stmt {
@@ -107,7 +111,7 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_PAYMENT_ADD: the next receipt number, under the write lock */
 	"INSERT INTO payments (receipt_no, patient_id, visit_id, amount_paise,"
 	" mode, note, day, created_at, import_id, old_id)"
-	" SELECT coalesce(max(receipt_no), 0) + 1, ?1, ?2, ?3, 'cash', ?4, ?5,"
+	" SELECT " PAYMENT_NEXT_RECEIPT ", ?1, ?2, ?3, 'cash', ?4, ?5,"
 	" ?6, ?7, ?8 FROM payments",
 	/* STMT_SETTING_SET: only a setting still at its first value */
 	"UPDATE settings SET value = ?2 WHERE key = ?1 AND (value = ''"
@@ -182,14 +186,20 @@ static void
 say(struct section *s, const char *fmt, ...)
 {
 	va_list	 ap;
+	char	 line[1024], plain[1024], *c;
 
 	if (s->lines++ >= LINES_SHOWN || s->f == NULL)
 		return;
-	fputs("  ", s->f);
 	va_start(ap, fmt);
-	vfprintf(s->f, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fputc('\n', s->f);
+	/* The old file's text, quoted in it, is shown on a terminal and kept
+	 * in imports.summary: one line, no escape sequences. */
+	legacy_plain(line, plain, sizeof(plain));
+	for (c = plain; *c != '\0'; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
+	fprintf(s->f, "  %s\n", plain);
 }
 
 /* Column I of S as text, "" for NULL. */
@@ -288,14 +298,54 @@ join(char *buf, size_t size, const char *part, const char *sep)
 	snprintf(buf + n, size - n, "%s%s", n > 0 ? sep : "", p);
 }
 
-/* Binds text T to parameter I of S, NULL when it is empty. */
+/*
+ * Binds text T of the old file to parameter I of S as the API would have
+ * stored it: valid UTF-8 without control characters (legacy_plain()).
+ */
+static void
+bind_plain(sqlite3_stmt *s, int i, const char *t)
+{
+	static char	 buf[TEXT_MAX];
+
+	legacy_plain(t != NULL ? t : "", buf, sizeof(buf));
+	db_bind_text(s, i, buf);
+}
+
+/* bind_plain(), NULL when T is empty. */
 static void
 bind_opt(sqlite3_stmt *s, int i, const char *t)
 {
 	if (t == NULL || *t == '\0')
 		db_bind_null(s, i);
 	else
-		db_bind_text(s, i, t);
+		bind_plain(s, i, t);
+}
+
+/*
+ * A name of the old file (RAW) as the API stores one, into OUT of SIZE:
+ * valid UTF-8, in normal form with the characters the API refuses taken
+ * out (lib/text.c), at most NAME_CHARS characters.  Returns 1 when OUT
+ * differs from RAW trimmed; OUT is "" when nothing of it is left.
+ */
+static int
+import_name(const char *raw, char *out, size_t size)
+{
+	char	 plain[2048], was[2048];
+	size_t	 n, chars;
+
+	legacy_plain(raw, plain, sizeof(plain));
+	if (!text_clean(plain, out, size))
+		out[0] = '\0';
+	for (n = 0, chars = 0; out[n] != '\0'; n++)
+		if (((unsigned char)out[n] & 0xc0) != 0x80 &&
+		    ++chars > NAME_CHARS) {
+			out[n] = '\0';
+			legacy_trim(out);
+			break;
+		}
+	snprintf(was, sizeof(was), "%s", raw);
+	legacy_trim(was);
+	return strcmp(out, was) != 0;
 }
 
 /* One patient row P of the old file.  Returns SQLITE_OK or the error. */
@@ -307,12 +357,16 @@ import_patient(struct imp *im, sqlite3_stmt *p)
 	char		 name[512], dob[11], phone[16], address[1024];
 	char		 notes[NOTES_MAX], created[21], day[11], today[11];
 	char		 sex, buf[600];
+	long long	 pid;
 	int		 age = -1, rc;
 
 	im->patients_seen++;
 	db_today(today);
-	snprintf(name, sizeof(name), "%s", ctext(p, P_NAME));
-	legacy_trim(name);
+	if (import_name(ctext(p, P_NAME), name, sizeof(name)) && name[0] != '\0')
+		say(&im->changed, "patient #%lld: name \"%s\" kept as \"%s\" "
+		    "(normal form, at most %d characters, no invisible or "
+		    "control characters)", old, ctext(p, P_NAME), name,
+		    NAME_CHARS);
 	if (!legacy_utc(ctext(p, P_CREATED), created)) {
 		if (has(p, P_CREATED))
 			say(&im->changed, "patient #%lld: registration time "
@@ -382,7 +436,7 @@ import_patient(struct imp *im, sqlite3_stmt *p)
 		    ctext(p, P_INSURANCE), ctext(p, P_POLICY));
 		join(notes, sizeof(notes), buf, " ");
 	}
-	db_bind_text(s, 1, name);
+	db_bind_text(s, 1, name);	/* import_name() */
 	db_bind_textn(s, 2, &sex, 1);
 	bind_opt(s, 3, dob);
 	if (dob[0] == '\0') {
@@ -391,14 +445,17 @@ import_patient(struct imp *im, sqlite3_stmt *p)
 	}
 	bind_opt(s, 6, phone);
 	bind_opt(s, 7, address);
-	db_bind_text(s, 8, notes);
+	bind_plain(s, 8, notes);
 	db_bind_text(s, 9, created);
 	db_bind_int(s, 10, im->id);
 	db_bind_int(s, 11, old);
 	if ((rc = db_step(s)) == SQLITE_ROW)
-		im->patients++;
+		pid = sqlite3_column_int64(s, 0);
 	db_reset(s);
-	return rc == SQLITE_ROW ? SQLITE_OK : rc;
+	if (rc != SQLITE_ROW)
+		return rc;
+	im->patients++;
+	return audit_operator(TOOL_NAME, "patient.import", "patient", pid, pid);
 }
 
 /* The state of one visit's prescription lines while they are read. */
@@ -440,10 +497,10 @@ import_line(const struct legacy_rx *rx, void *arg)
 	}
 	db_bind_int(s, 1, l->visit);
 	db_bind_int(s, 2, l->pos++);
-	db_bind_text(s, 3, rx->medicine);
+	bind_plain(s, 3, rx->medicine);
 	bind_opt(s, 4, rx->dosage);
 	bind_opt(s, 5, rx->form);
-	db_bind_text(s, 6, rx->frequency[0] != '\0' ? rx->frequency :
+	bind_plain(s, 6, rx->frequency[0] != '\0' ? rx->frequency :
 	    "as directed");
 	bind_opt(s, 7, legacy_timing(rx->instruction));
 	if (days > 0)
@@ -576,7 +633,7 @@ import_visit(struct imp *im, sqlite3_stmt *v)
 		db_bind_int(st[STMT_DIAGNOSIS_ADD], 2, 0);
 		snprintf(notes, sizeof(notes), "%s", ctext(v, OV_DIAGNOSIS));
 		legacy_trim(notes);
-		db_bind_text(st[STMT_DIAGNOSIS_ADD], 3, notes);
+		bind_plain(st[STMT_DIAGNOSIS_ADD], 3, notes);
 		if ((rc = db_run(st[STMT_DIAGNOSIS_ADD])) != SQLITE_OK)
 			return rc;
 	}
@@ -647,9 +704,8 @@ import_user(struct imp *im, sqlite3_stmt *u)
 	base[n] = '\0';
 	if (n < 3)
 		snprintf(base, sizeof(base), "nduser%lld", old % 100000000);
-	snprintf(name, sizeof(name), "%s", ctext(u, U_NAME));
-	legacy_trim(name);
-	if (name[0] == '\0' || valid_utf8_chars(name) > 100)
+	import_name(ctext(u, U_NAME), name, sizeof(name));
+	if (name[0] == '\0')
 		snprintf(name, sizeof(name), "%s", base);
 	role = legacy_role(ctext(u, U_ROLE), &known);
 	if (role_parse(role) < 0)
@@ -717,7 +773,7 @@ import_settings(struct imp *im)
 			if (!has(s, (int)i))
 				continue;
 			db_bind_text(set, 1, cols[i]);
-			db_bind_text(set, 2, ctext(s, (int)i));
+			bind_plain(set, 2, ctext(s, (int)i));
 			if ((rc = db_run(set)) != SQLITE_OK)
 				break;
 			if (sqlite3_changes(db) > 0)
@@ -1002,7 +1058,7 @@ cmd_import_nalamdesk(int argc, char **argv)
 	db_bind_text(st[STMT_IMPORT_SUMMARY], 2, out);
 	if ((dbrc = db_run(st[STMT_IMPORT_SUMMARY])) != SQLITE_OK ||
 	    (dbrc = audit_operator(TOOL_NAME, "import.nalamdesk", "import",
-	    im.id)) != SQLITE_OK)
+	    im.id, 0)) != SQLITE_OK)
 		goto out;
 	if (dry) {
 		db_rollback();

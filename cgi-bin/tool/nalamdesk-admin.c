@@ -116,7 +116,7 @@ user_unlock(const char *u)
 	if (db_begin() != SQLITE_OK)
 		goto out;
 	if (users_unlock(u, &cleared) != SQLITE_OK ||
-	    audit_operator(TOOL_NAME, "user.unlock", "user", id) != SQLITE_OK) {
+	    audit_operator(TOOL_NAME, "user.unlock", "user", id, 0) != SQLITE_OK) {
 		db_rollback();
 		goto out;
 	}
@@ -211,7 +211,7 @@ cmd_user(int argc, char **argv)
 		goto out;
 	}
 	if (audit_operator(TOOL_NAME, add ? "user.add" : "user.passwd", "user",
-	    id) != SQLITE_OK)
+	    id, 0) != SQLITE_OK)
 		goto out;
 	if (db_commit() == SQLITE_OK) {
 		rc = EXIT_OK;
@@ -349,10 +349,37 @@ usage(FILE *f)
 	    "Commands:\n");
 	for (i = 0; i < ND_NELEM(commands); i++)
 		fprintf(f, "  %s\n", commands[i].usage);
-	fprintf(f, "export-fhir and import-nalamdesk also take --var DIR after "
-	    "their name.\n"
+	fprintf(f, "--var DIR may also come after the command's name.\n"
 	    "Exit status: 0 done, 1 failed, 2 wrong command line, 3 refused\n"
 	    "(nothing changed).\n");
+}
+
+/*
+ * Takes "--var DIR" out of a command's arguments ARGV (ARGC of them), where
+ * it may stand anywhere an option may: every other "--NAME" but --dry-run
+ * takes a value, which is skipped (a value "--var" stays a value).  Returns
+ * the number of arguments left, or -1 for a --var without its DIR.
+ */
+static int
+take_var(int argc, char **argv)
+{
+	int	 i = 0;
+
+	while (i < argc) {
+		if (strcmp(argv[i], "--var") == 0) {
+			if (i + 1 == argc)
+				return -1;
+			snprintf(tool_var, sizeof(tool_var), "%s", argv[i + 1]);
+			memmove(argv + i, argv + i + 2,
+			    (size_t)(argc - i - 2) * sizeof(*argv));
+			argc -= 2;
+		} else if (strncmp(argv[i], "--", 2) == 0 &&
+		    strcmp(argv[i], "--dry-run") != 0)
+			i += 2;
+		else
+			i++;
+	}
+	return argc;
 }
 
 int
@@ -379,11 +406,11 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	snprintf(tool_db, sizeof(tool_db), "%s/db/nalamdesk.db", tool_var);
-	if (argc == 0) {
+	if (argc == 0 || (argc = take_var(argc - 1, argv + 1) + 1) == 0) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	snprintf(tool_db, sizeof(tool_db), "%s/db/nalamdesk.db", tool_var);
 	for (i = 0; i < ND_NELEM(commands); i++) {
 		if (strcmp(argv[0], commands[i].name) != 0)
 			continue;

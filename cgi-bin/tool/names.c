@@ -14,14 +14,13 @@
 
 #include "nd.h"
 #include "text.h"
+#include "users.h"
 #include "tool.h"
 
 enum stmt {
 	STMT_PENDING,
 	STMT_PATIENTS,
 	STMT_PATIENT_SET,
-	STMT_USERS,
-	STMT_USER_SET,
 	STMT_DONE,
 	STMT__MAX
 };
@@ -34,47 +33,10 @@ static const char *const sql[STMT__MAX] = {
 	 * (pkey_fill(), right after) */
 	"UPDATE patients SET name = ?2, name_key = NULL, version = version + 1,"
 	" updated_at = ?3 WHERE id = ?1",
-	/* STMT_USERS */
-	"SELECT id, name FROM users ORDER BY id",
-	/* STMT_USER_SET */
-	"UPDATE users SET name = ?2, version = version + 1, updated_at = ?3"
-	" WHERE id = ?1",
 	/* STMT_DONE */
 	"DELETE FROM pending_steps WHERE name = 'normalise_names'",
 };
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "names sql");
-
-/* Takes the first UTF-8 encoding of code point C out of S. */
-static void
-take_out(char *s, unsigned c)
-{
-	char	 u[5];
-	char	*p;
-	size_t	 n;
-
-	if (c < 0x80) {
-		u[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | c >> 6);
-		u[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | c >> 12);
-		u[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | c >> 18);
-		u[1] = (char)(0x80 | (c >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (c >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	u[n] = '\0';
-	if ((p = strstr(s, u)) != NULL)
-		memmove(p, p + n, strlen(p + n) + 1);
-}
 
 /*
  * NAME in the form of lib/text.c into OUT of SIZE, refused characters
@@ -84,24 +46,17 @@ take_out(char *s, unsigned c)
 static int
 renamed(const char *name, char *out, size_t size)
 {
-	char			 work[2048];
-	enum text_refusal	 why;
-	unsigned		 at;
-	int			 tries, rc = 0;
-
-	if (snprintf(work, sizeof(work), "%s", name) >= (int)sizeof(work))
-		return 0;
-	for (tries = 0; tries < 512; tries++) {
-		if ((rc = text_norm(work, out, size, &why, &at)) != 0)
-			break;
-		take_out(work, at);
-	}
-	return rc == 1 && out[0] != '\0' && strcmp(out, name) != 0;
+	return text_clean(name, out, size) == 1 && out[0] != '\0' &&
+	    strcmp(out, name) != 0;
 }
 
-/* Normalises the names of one table: rows of LIST, written by SET. */
+/*
+ * Normalises the patients' names: rows of LIST, written by SET, each
+ * audited "patient.name_normalised" with the patient (the staff's names:
+ * users_rename_all(), the accounts module's).
+ */
 static int
-table_names(sqlite3_stmt *list, sqlite3_stmt *set, const char *now,
+patient_names(sqlite3_stmt *list, sqlite3_stmt *set, const char *now,
     long long *changed)
 {
 	char		 out[2048];
@@ -115,7 +70,10 @@ table_names(sqlite3_stmt *list, sqlite3_stmt *set, const char *now,
 		db_bind_int(set, 1, sqlite3_column_int64(list, 0));
 		db_bind_text(set, 2, out);
 		db_bind_text(set, 3, now);
-		if ((rc = db_run(set)) != SQLITE_OK)
+		if ((rc = db_run(set)) != SQLITE_OK ||
+		    (rc = audit_operator(TOOL_NAME, "patient.name_normalised",
+		    "patient", sqlite3_column_int64(list, 0),
+		    sqlite3_column_int64(list, 0))) != SQLITE_OK)
 			break;
 		(*changed)++;
 	}
@@ -147,10 +105,9 @@ tool_pending_steps(int quiet)
 	db_now(now);
 	if ((rc = db_begin()) != SQLITE_OK)
 		goto out;
-	if ((rc = table_names(st[STMT_PATIENTS], st[STMT_PATIENT_SET], now,
+	if ((rc = patient_names(st[STMT_PATIENTS], st[STMT_PATIENT_SET], now,
 	    &changed)) != SQLITE_OK ||
-	    (rc = table_names(st[STMT_USERS], st[STMT_USER_SET], now,
-	    &changed)) != SQLITE_OK ||
+	    (rc = users_rename_all(renamed, now, &changed)) != SQLITE_OK ||
 	    (rc = db_run(st[STMT_DONE])) != SQLITE_OK ||
 	    (rc = db_commit()) != SQLITE_OK) {
 		db_rollback();

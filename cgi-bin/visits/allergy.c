@@ -22,6 +22,7 @@
  * tests/fuzz/fuzz_allergy.c, tested by tests/unit/visits_allergy.c.
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -386,4 +387,91 @@ allergy_shared(const struct allergy_line *a, const struct allergy_line *b,
 		}
 	}
 	return 0;
+}
+
+/*
+ * Writes NAME into KEY of SIZE bytes as the class table matches it: ASCII
+ * letters in lower case, '-' and '/' as spaces, one space before and one
+ * after ("Co-trimoxazole" → " co trimoxazole ").  A NAME too long is cut
+ * (the cut keeps the key's closing space).  Returns the key's length, 0
+ * when SIZE is below 3.
+ */
+size_t
+allergy_class_key(const char *name, char *key, size_t size)
+{
+	size_t		 o = 0;
+	unsigned char	 c;
+
+	if (size < 3) {
+		if (size > 0)
+			key[0] = '\0';
+		return 0;
+	}
+	key[o++] = ' ';
+	for (; (c = (unsigned char)*name) != '\0' && o < size - 2; name++) {
+		if (c == '-' || c == '/')
+			c = ' ';
+		else if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		key[o++] = (char)c;
+	}
+	key[o++] = ' ';
+	key[o] = '\0';
+	return o;
+}
+
+static int
+class_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * The allergy classes of the ingredients LIST (names joined by the byte
+ * SEP, e.g. char(31)): each class of the N entries of TABLE whose ingredient is a
+ * run of whole words of one of the names (ASCII case ignored; '-' and '/'
+ * count as spaces: "Amoxicillin" is in "Amoxicillin + Clavulanic acid",
+ * "Penicillin" is not in "Benzylpenicillin"), each class once, in byte
+ * order.  Writes at most MAX (≤ ALLERGY_NAMES_MAX) of TABLE's class
+ * strings into OUT.  Returns how many.
+ */
+size_t
+allergy_classes(const char *list, int sep, const struct allergy_class *table,
+    size_t n, const char **out, size_t max)
+{
+	char		 name[ALLERGY_KEY_MAX], key[ALLERGY_KEY_MAX];
+	const char	*found[4 * ALLERGY_NAMES_MAX], *end;
+	size_t		 nfound = 0, len, i, j;
+
+	if (list == NULL)
+		return 0;
+	for (;;) {
+		end = strchr(list, sep);
+		len = end != NULL ? (size_t)(end - list) : strlen(list);
+		if (len >= sizeof(name))
+			len = sizeof(name) - 1;
+		memcpy(name, list, len);
+		name[len] = '\0';
+		allergy_class_key(name, key, sizeof(key));
+		for (i = 0; i < n && nfound < sizeof(found) / sizeof(found[0]); i++) {
+			if (strstr(key, table[i].key) == NULL)
+				continue;
+			for (j = 0; j < nfound; j++)
+				if (strcmp(found[j], table[i].class) == 0)
+					break;
+			if (j == nfound)
+				found[nfound++] = table[i].class;
+		}
+		if (end == NULL)
+			break;
+		list = end + 1;
+	}
+	qsort(found, nfound, sizeof(found[0]), class_cmp);
+	if (max > ALLERGY_NAMES_MAX)
+		max = ALLERGY_NAMES_MAX;
+	if (nfound > max)
+		nfound = max;
+	for (i = 0; i < nfound; i++)
+		out[i] = found[i];
+	return nfound;
 }

@@ -21,6 +21,20 @@ struct allergy_line {
 	size_t		 nclasses;
 };
 
+/*
+ * An allergy class of an active ingredient (the drug_classes table), its
+ * ingredient in the form allergy_class_key() gives it.
+ */
+struct allergy_class {
+	const char	*key;		/* e.g. " benzathine penicillin " */
+	const char	*class;		/* e.g. "penicillin" */
+};
+
+#define ALLERGY_KEY_MAX	256	/* bytes of a key, its end included */
+
+size_t	 allergy_class_key(const char *, char *, size_t);
+size_t	 allergy_classes(const char *, int, const struct allergy_class *,
+	    size_t, const char **, size_t);
 int	 allergy_match(const char *, const struct allergy_line *, char *,
 	    size_t, char *, size_t);
 int	 allergy_shared(const struct allergy_line *,

@@ -131,6 +131,7 @@ enum stmt {
 	STMT_MED_TOP,
 	STMT_BRAND_USED,
 	STMT_RX_FACTS,
+	STMT_DRUG_CLASSES,
 	STMT_VISIT_ALLERGIES,
 	STMT_RX_SHEET,
 	STMT_RX_LIST,
@@ -256,26 +257,20 @@ static const char *const sql[STMT__MAX] = {
 	" (SELECT brand FROM prescriptions WHERE visit_id = ?1)",
 	/* STMT_RX_FACTS: each line of visit ?1 with what the allergy check
 	 * reads: its ingredients (its brand's, else the catalogue's for its
-	 * name, else the name cut at " + "), and their allergy classes (an
-	 * ingredient of drug_classes as whole words of one of them), each
-	 * list joined by char(31) */
-	"WITH l AS (SELECT p.pos AS pos, p.medicine AS medicine,"
-	" coalesce(p.brand, '') AS brand,"
-	" coalesce(p.allergy_override, '') <> '' AS overridden,"
-	" coalesce((SELECT m.ingredients FROM medicine_brands b"
+	 * name, else the name cut at " + ") joined by char(31); their allergy
+	 * classes are found in C (classes_load(), allergy_classes()) */
+	"SELECT p.pos, p.medicine, coalesce(p.brand, ''),"
+	" coalesce(p.allergy_override, '') <> '',"
+	" (SELECT group_concat(value, char(31)) FROM json_each(coalesce("
+	" (SELECT m.ingredients FROM medicine_brands b"
 	" JOIN medicines m ON m.id = b.medicine_id WHERE b.brand = p.brand),"
 	" (SELECT m.ingredients FROM medicines m"
 	" WHERE m.name = p.medicine COLLATE NOCASE"
 	" ORDER BY m.seeded DESC, m.id LIMIT 1),"
-	" '[' || replace(json_quote(p.medicine), ' + ', '\",\"') || ']')"
-	" AS ing FROM prescriptions p WHERE p.visit_id = ?1)"
-	" SELECT pos, medicine, brand, overridden,"
-	" (SELECT group_concat(value, char(31)) FROM json_each(l.ing)),"
-	" (SELECT group_concat(class, char(31)) FROM (SELECT DISTINCT"
-	" d.class AS class FROM json_each(l.ing) j, drug_classes d"
-	" WHERE ' ' || lower(replace(replace(j.value, '-', ' '), '/', ' '))"
-	" || ' ' LIKE '% ' || lower(d.ingredient) || ' %' ORDER BY 1))"
-	" FROM l ORDER BY pos",
+	" '[' || replace(json_quote(p.medicine), ' + ', '\",\"') || ']')))"
+	" FROM prescriptions p WHERE p.visit_id = ?1 ORDER BY p.pos",
+	/* STMT_DRUG_CLASSES: the allergy class of each ingredient that has one */
+	"SELECT ingredient, class FROM drug_classes",
 	/* STMT_VISIT_ALLERGIES: the allergies of visit ?1's patient */
 	"SELECT coalesce(p.allergies, '') FROM visits v"
 	" JOIN patients p ON p.id = v.patient_id WHERE v.id = ?1",
@@ -436,6 +431,62 @@ static struct fact facts[RX_MAX];
 static char allergies[ALLERGY_TEXT_MAX + 1];
 
 /*
+ * The drug_classes table, read once by classes_load(): only the migrations
+ * write it, and they run before the pools start (deploy/run.sh).  Matching
+ * a line's ingredients against it in C costs microseconds; the same match
+ * in SQL (LIKE '% ' || ingredient || ' %' over every row, for every
+ * ingredient of every line) made each visit answer several times dearer.
+ */
+#define CLASSES_MAX	512		/* rows of drug_classes */
+#define CLASS_POOL	(CLASSES_MAX * 64)	/* bytes of their keys and classes */
+static struct allergy_class dclasses[CLASSES_MAX];
+static size_t ndclasses;
+static int dclasses_loaded;
+static char dclass_pool[CLASS_POOL];
+
+/* Reads drug_classes into dclasses[] unless done.  Returns SQLITE_OK, or
+ * the error (SQLITE_TOOBIG: more rows or text than the arrays hold). */
+static int
+classes_load(void)
+{
+	sqlite3_stmt	*s = st[STMT_DRUG_CLASSES];
+	char		 key[ALLERGY_KEY_MAX];
+	const char	*cls;
+	size_t		 at = 0, klen, clen;
+	int		 rc;
+
+	if (dclasses_loaded)
+		return SQLITE_OK;
+	ndclasses = 0;
+	while ((rc = db_step(s)) == SQLITE_ROW) {
+		klen = allergy_class_key((const char *)sqlite3_column_text(s,
+		    0), key, sizeof(key));
+		cls = (const char *)sqlite3_column_text(s, 1);
+		clen = cls != NULL ? strlen(cls) : 0;
+		if (ndclasses == CLASSES_MAX ||
+		    klen + clen + 2 > sizeof(dclass_pool) - at) {
+			rc = SQLITE_TOOBIG;
+			break;
+		}
+		memcpy(dclass_pool + at, key, klen + 1);
+		dclasses[ndclasses].key = dclass_pool + at;
+		at += klen + 1;
+		if (clen > 0)
+			memcpy(dclass_pool + at, cls, clen);
+		dclass_pool[at + clen] = '\0';
+		dclasses[ndclasses++].class = dclass_pool + at;
+		at += clen + 1;
+	}
+	db_reset(s);
+	if (rc != SQLITE_DONE) {
+		ndclasses = 0;
+		return rc;
+	}
+	dclasses_loaded = 1;
+	return SQLITE_OK;
+}
+
+/*
  * Appends column I of S to F's text at *AT and returns where it starts;
  * cut (at a character's end) when the text is full.
  */
@@ -493,6 +544,8 @@ facts_load(long long id, size_t *n)
 
 	*n = 0;
 	allergies[0] = '\0';
+	if ((rc = classes_load()) != SQLITE_OK)
+		return rc;
 	db_bind_int(s, 1, id);
 	if ((rc = db_step(s)) == SQLITE_ROW)
 		snprintf(allergies, sizeof(allergies), "%s",
@@ -510,10 +563,11 @@ facts_load(long long id, size_t *n)
 		f->l.medicine = fact_put(f, &at, s, 1);
 		f->l.brand = fact_put(f, &at, s, 2);
 		f->overridden = sqlite3_column_int(s, 3);
+		f->l.nclasses = allergy_classes((const char *)
+		    sqlite3_column_text(s, 4), '\x1f', dclasses, ndclasses,
+		    f->l.classes, ALLERGY_NAMES_MAX);
 		f->l.ningredients = fact_split(fact_put(f, &at, s, 4),
 		    f->l.ingredients);
-		f->l.nclasses = fact_split(fact_put(f, &at, s, 5),
-		    f->l.classes);
 	}
 	db_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;

@@ -66,8 +66,9 @@ t.test('export: a finalized visit with every vital, diagnoses and prescriptions'
   S.doc = doc.cookie;
   S.docName = doc.username;
   S.name = t.uniq('முருகன் ');
+  S.phone = t.mobile();
   S.pid = await t.patient(S.desk, {
-    name: S.name, sex: 'M', dob: '1961-04-14', phone: '9876543210', abha_id: '12-3456-7890-1234',
+    name: S.name, sex: 'M', dob: '1961-04-14', phone: S.phone, abha_id: '12-3456-7890-1234',
     address: 'Door 5, "Lakshmi Nilayam"\nMadurai', allergies: 'Penicillin, Sulfa drugs; nil', notes: '=1+1 call back',
     language: 'ta',
   });
@@ -133,7 +134,7 @@ t.test('export: the Patient: identifiers, Tamil name, gender, birth date, phone,
   t.eq(abha && abha.value, '12-3456-7890-1234', 'the ABHA number under the ABDM system');
   t.eq(pt.name[0].text, S.name, 'the Tamil name as written');
   t.eq([pt.gender, pt.birthDate], ['male', '1961-04-14'], 'gender and birth date');
-  t.eq(pt.telecom, [{ system: 'phone', value: '9876543210', use: 'mobile' }], 'telecom');
+  t.eq(pt.telecom, [{ system: 'phone', value: S.phone, use: 'mobile' }], 'telecom');
   t.eq(pt.address[0].text, 'Door 5, "Lakshmi Nilayam"\nMadurai', 'address');
   t.eq(pt.communication, [{ language: { coding: [{ system: 'urn:ietf:bcp:47', code: 'ta' }] }, preferred: true }],
     'the language the patient reads');
@@ -205,7 +206,7 @@ t.test('export: patients.csv — BOM, quoting, formula guard, Tamil intact', asy
   t.ok(me, 'the Tamil name reads back intact');
   t.eq(me.address, 'Door 5, "Lakshmi Nilayam"\nMadurai', 'commas, quotes and a line break survive');
   t.eq(me.notes, "'=1+1 call back", 'a cell starting with = is defused');
-  t.eq([me.sex, me.dob, me.phone, me.abha_id, me.language], ['M', '1961-04-14', '9876543210', '12-3456-7890-1234', 'ta'], 'fields');
+  t.eq([me.sex, me.dob, me.phone, me.abha_id, me.language], ['M', '1961-04-14', S.phone, '12-3456-7890-1234', 'ta'], 'fields');
   t.eq(rows.length, t.db('SELECT count(*) AS n FROM patients')[0].n, 'every patient');
   for (const who of ['desk', 'doc']) {
     t.status(await t.api('GET', '/api/export/patients.csv', { cookie: S[who] }), 403, `${who} may not`);

@@ -189,4 +189,35 @@ t.test('import: a later copy of the same clinic is refused; a dry run changes no
   t.eq(usage.code, 2, 'no file: usage');
 });
 
+t.test('import: the old file\'s texts are stored as the API stores them: names in normal form, no controls, valid UTF-8; each patient audited', async () => {
+  need();
+  const odd = path.join(DIR, 'odd.db');
+  const long = 'Ab'.repeat(80);
+  execFileSync('sqlite3', [odd, `CREATE TABLE patients (id INTEGER PRIMARY KEY, name TEXT, mobile TEXT, age INTEGER,
+    gender TEXT, address TEXT, created_at DATETIME);
+    CREATE TABLE visits (id INTEGER PRIMARY KEY, patient_id INTEGER, date DATETIME, diagnosis TEXT, symptoms TEXT);
+    INSERT INTO patients VALUES (1, 'Ra' || char(8238) || 'vi' || char(27) || '[31m  Kumar', NULL, 40, 'M',
+      'No. 5' || char(7) || ' Street', '2019-03-01 10:00:00'),
+    (2, CAST(X'53656cff7669' AS TEXT), NULL, 30, 'F', NULL, '2019-03-01 10:01:00'),
+    (3, '${long}', NULL, 20, 'F', NULL, '2019-03-01 10:02:00');
+    INSERT INTO visits VALUES (1, 1, '2019-03-01 10:05:00', 'Fever' || char(0x202e), 'cough' || char(1) || ' and cold');`]);
+  const r = tool('import-nalamdesk', '--var', process.env.ND_VAR, odd);
+  t.eq(r.code, 0, `exit 0: ${r.err}`);
+  t.ok(!/[\x00-\x08\x0b-\x1f\x7f]/.test(r.out), `the summary holds no control character: ${JSON.stringify(r.out)}`);
+  const imp = t.db('SELECT id FROM imports ORDER BY id DESC LIMIT 1')[0].id;
+  const rows = t.db(`SELECT id, name, address, hex(name) AS h FROM patients WHERE import_id = ${imp} ORDER BY old_id`);
+  t.eq(rows.map((p) => p.name), ['Ravi [31m Kumar', 'Selvi', 'Ab'.repeat(50)], 'names as the API would store them');
+  t.eq(rows[0].address, 'No. 5  Street', 'no control character in the address');
+  for (const p of rows) {
+    const res = await t.api('GET', `/api/patients/${p.id}`, { cookie: S.desk });
+    t.ok(res.status === 200 && res.json.name === p.name, `the API answers it: ${res.text.slice(0, 200)}`);
+  }
+  const v = t.db(`SELECT complaint, (SELECT text FROM visit_diagnoses WHERE visit_id = v.id) AS d FROM visits v
+    WHERE import_id = ${imp}`);
+  t.eq(v, [{ complaint: 'cough  and cold', d: 'Fever\u202e' }], 'the visit\'s texts: controls out (free text keeps other characters)');
+  const aud = t.db(`SELECT patient_id FROM audit WHERE action = 'patient.import' AND username = 'nalamdesk-admin'
+    AND patient_id IN (${rows.map((p) => p.id).join(',')}) ORDER BY patient_id`);
+  t.eq(aud.map((a) => a.patient_id), rows.map((p) => p.id), 'each imported patient is in their own audit trail');
+});
+
 t.run();

@@ -73,6 +73,25 @@ t.test('a lock from another computer leaves the right password working on this o
   t.eq(audit.map((a) => a.ip), Array(5).fill(OTHER), 'each failure audited with its address');
 });
 
+t.test('guesses at made-up usernames do not pile up: a wrong password forgets 16 stale pairs', async () => {
+  // Stale pairs (window and lock long over) written as old guesses would have left them.
+  const file = path.join(VAR, 'db', 'nalamdesk.db');
+  const old = Math.floor(Date.now() / 1000) - 3600;
+  const vals = Array.from({ length: 20 }, (_, i) => `('stale-guess-${i}', '${OTHER}', 3, ${old}, 0)`);
+  vals.push(`('stale-but-locked', '${OTHER}', 5, ${old}, ${old + 7200})`);
+  execFileSync('sqlite3', [file, '.timeout 5000',
+    `INSERT INTO login_failures (username, ip, failures, window_start, locked_until) VALUES ${vals.join(',')}`]);
+  const stale = () => t.db("SELECT count(*) AS n FROM login_failures WHERE username LIKE 'stale-guess-%'")[0].n;
+  t.eq(stale(), 20, 'twenty stale pairs written');
+  const r = authAs(OTHER, '/api/auth/login', { username: 'someone-new', password: 'wrong-guess-x1' });
+  t.eq(r.status, 401, `a wrong password: ${r.text}`);
+  t.eq(stale(), 4, 'sixteen stale pairs forgotten by one wrong password');
+  t.eq(rowsOf('stale-but-locked').length, 1, 'a pair still locked is kept');
+  t.eq(rowsOf('someone-new').map((x) => x.failures), [1], 'the new guess counted');
+  authAs(OTHER, '/api/auth/login', { username: 'someone-new2', password: 'wrong-guess-x2' });
+  t.eq(stale(), 0, 'the rest on the next one');
+});
+
 t.test('the users list shows a lock; POST /api/users/{id}/unlock (admin) clears it, audited', async () => {
   const u = await t.user('doctor');
   lockFromOther(u.username);
@@ -237,11 +256,20 @@ t.test('nalamdesk-admin migrate puts names stored before the check into normal f
       + " VALUES (1, 'Jose' || char(769) || ' Kumar', 'M', 30, '2026-01-01', 'x', 'x'),"
       + " (2, char(8238) || 'ramuK ivaR', 'M', 30, '2026-01-01', 'x', 'x'),"
       + " (3, 'Lak' || char(8203) || 'shmi  R', 'F', 30, '2026-01-01', 'x', 'x');"
+      + " INSERT INTO users (username, name, role, password_hash, created_at, updated_at)"
+      + " VALUES ('oldnurse', 'Me' || char(8203) || 'ena', 'nurse', '!', 'x', 'x');"
       + " INSERT INTO pending_steps (name) VALUES ('normalise_names');"]);
     const r = run('migrate');
-    t.ok(r.status === 0 && r.stdout.includes('names in normal form: 3 changed'), `migrate again: ${r.stdout} ${r.stderr}`);
+    t.ok(r.status === 0 && r.stdout.includes('names in normal form: 4 changed'), `migrate again: ${r.stdout} ${r.stderr}`);
     const rows = JSON.parse(execFileSync('sqlite3', ['-json', file, 'SELECT name, version FROM patients ORDER BY clinic_no'], { encoding: 'utf8' }));
     t.eq(rows, [{ name: 'José Kumar', version: 2 }, { name: 'ramuK ivaR', version: 2 }, { name: 'Lakshmi R', version: 2 }], 'names');
+    const staff = JSON.parse(execFileSync('sqlite3', ['-json', file, "SELECT name FROM users WHERE username = 'oldnurse'"], { encoding: 'utf8' }));
+    t.eq(staff, [{ name: 'Meena' }], "a staff member's name too");
+    // Each patient's renaming is in the trail, under the patient.
+    const trail = JSON.parse(execFileSync('sqlite3', ['-json', file, "SELECT username, patient_id FROM audit"
+      + " WHERE action = 'patient.name_normalised' ORDER BY patient_id"], { encoding: 'utf8' }));
+    const pids = JSON.parse(execFileSync('sqlite3', ['-json', file, 'SELECT id AS patient_id FROM patients ORDER BY id'], { encoding: 'utf8' }));
+    t.eq(trail, pids.map((p) => ({ username: 'nalamdesk-admin', patient_id: p.patient_id })), 'audited per patient');
     t.eq(run('migrate').stdout.trim(), '', 'the step ran once');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

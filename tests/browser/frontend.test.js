@@ -53,7 +53,7 @@ t.test('browser: chromium starts and the sign-in form shows', async () => {
 	const admin = await t.admin();
 	S.name = t.uniq('Lakshmi');
 	const res = await t.api('POST', '/api/patients', {
-		cookie: S.desk.cookie, body: { name: S.name, sex: 'F', age_years: 42, phone: '9876501234', allergies: 'Penicillin' },
+		cookie: S.desk.cookie, body: { name: S.name, sex: 'F', age_years: 42, phone: t.mobile(), allergies: 'Penicillin' },
 	});
 	t.status(res, 201, 'POST /api/patients');
 	S.pid = res.json.id;

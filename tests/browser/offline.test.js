@@ -93,7 +93,19 @@ t.test('offline: a reload with no network finds the app, and a cached patient', 
 	await page.fill('#patient-search', '');
 	await page.type('#patient-search', `Kavya Offline${S.tag}`.slice(0, 12));
 	await page.waitForSelector(`#patient-results [data-id="${S.p0.id}"]`);
-	t.ok(true, 'found in the cache');
+	// The service worker keeps no API answer: its caches hold the shell's files and the logo,
+	// and an API read with no network fails instead of being answered from a cache.
+	const cached = await page.evaluate(async () => {
+		const out = [];
+		for (const k of await caches.keys()) for (const r of await (await caches.open(k)).keys()) out.push(new URL(r.url).pathname);
+		return out;
+	});
+	t.ok(cached.includes('/index.html') && cached.length > 10, `the shell is cached (${cached.length} files)`);
+	t.eq(cached.filter((p) => p.startsWith('/api/') && p !== '/api/settings/logo'), [], 'no API answer in any cache');
+	const reads = await page.evaluate(async () => Promise.all(['/api/auth/me', '/api/queue', '/api/changes'].map(async (u) => {
+		try { return `${u} ${(await fetch(u)).status}`; } catch { return `${u} unreachable`; }
+	})));
+	t.eq(reads, ['/api/auth/me unreachable', '/api/queue unreachable', '/api/changes unreachable'], 'API reads offline reach no cache');
 });
 
 t.test('offline: register two and queue both, a payment, a no-show: all kept, nothing invented', async () => {

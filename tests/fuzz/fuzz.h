@@ -77,6 +77,24 @@ fz_has_surrogate_escape(const uint8_t *data, size_t size)
 	return 0;
 }
 
+/*
+ * Code points of S without the white space (space, tab, CR, LF) around it:
+ * how the field tables count a string's length (written apart from the
+ * library, so that a driver checks it rather than repeats it).
+ */
+static long long __attribute__((unused))
+fz_trimmed_chars(const char *s)
+{
+	size_t		 a = strspn(s, " \t\r\n"), e = strlen(s);
+	long long	 n = 0;
+
+	while (e > a && strchr(" \t\r\n", s[e - 1]) != NULL)
+		e--;
+	for (; a < e; a++)
+		n += ((unsigned char)s[a] & 0xc0) != 0x80;
+	return n;
+}
+
 /* The input as a C string, cut at its first NUL (as the environment is). */
 static char * __attribute__((unused))
 fz_cstr(const uint8_t *data, size_t size)

@@ -9,6 +9,9 @@
  * size; a match names a non-empty allergy that is a part of the input and a
  * name the line has (the medicine or brand without the blanks around it); the answer is the same every time and for every
  * buffer size; a line always shares its ingredients with itself.
+ * allergy_classes() of the medicine (its '+' the separator) against a
+ * table of a few classes and the brand's key: each class once, in byte
+ * order, at most the count asked, and a class of the table.
  */
 #include "fuzz.h"
 #include "visits/allergy.c"
@@ -65,6 +68,33 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					k = 1;
 			FZ_ASSERT(k || strlen(what) >= 159,
 			    "\"%s\" is no name of the line", what);
+		}
+	}
+	{
+		static char bkey[ALLERGY_KEY_MAX];
+		struct allergy_class tab[] = {
+			{ " amoxicillin ", "penicillin" },
+			{ " mefenamic acid ", "nsaid" },
+			{ " ofloxacin ", "fluoroquinolone" },
+			{ bkey, "brand" },
+		};
+		const char	*cls[ALLERGY_NAMES_MAX];
+		size_t		 nc, j, max;
+
+		allergy_class_key(brand, bkey, sizeof(bkey));
+		for (max = 0; max <= ALLERGY_NAMES_MAX; max += 4) {
+			nc = allergy_classes(med, '+', tab, ND_NELEM(tab), cls,
+			    max);
+			FZ_ASSERT(nc <= max, "classes: %zu of %zu", nc, max);
+			for (j = 0; j < nc; j++) {
+				FZ_ASSERT(cls[j] == tab[0].class ||
+				    cls[j] == tab[1].class ||
+				    cls[j] == tab[2].class ||
+				    cls[j] == tab[3].class, "classes: not "
+				    "of the table");
+				FZ_ASSERT(j == 0 || strcmp(cls[j - 1], cls[j]) <
+				    0, "classes: not in order or twice");
+			}
 		}
 	}
 	got = allergy_shared(&l, &l, ing, sizeof(ing));

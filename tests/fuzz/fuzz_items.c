@@ -16,19 +16,6 @@
 #include "fuzz.h"
 #include "payment.h"
 
-static long long
-trimmed_chars(const char *s)
-{
-	size_t		 a = strspn(s, " \t\r\n"), e = strlen(s);
-	long long	 n = 0;
-
-	while (e > a && strchr(" \t\r\n", s[e - 1]) != NULL)
-		e--;
-	for (; a < e; a++)
-		n += ((unsigned char)s[a] & 0xc0) != 0x80;
-	return n;
-}
-
 /* The rendered answer of R for STATUS: the one error shape. */
 static void
 check_error(struct req *r, int status)
@@ -108,8 +95,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < items->u.array.len; i++) {
 			it = items->u.array.values[i];
 			d = json_str(it, "description");
-			FZ_ASSERT(d != NULL && trimmed_chars(d) >= 1 &&
-			    trimmed_chars(d) <= 100, "line %zu's description "
+			FZ_ASSERT(d != NULL && fz_trimmed_chars(d) >= 1 &&
+			    fz_trimmed_chars(d) <= 100, "line %zu's description "
 			    "accepted", i);
 		}
 	}

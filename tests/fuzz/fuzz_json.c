@@ -133,21 +133,6 @@ check_render(struct req *r, int status)
 	free(out);
 }
 
-/* Code points of S without the white space (space, tab, CR, LF) around it:
- * how field lengths are counted. */
-static long long
-trimmed(const char *s)
-{
-	size_t		 a = strspn(s, " \t\r\n"), e = strlen(s);
-	long long	 n = 0;
-
-	while (e > a && strchr(" \t\r\n", s[e - 1]) != NULL)
-		e--;
-	for (; a < e; a++)
-		n += ((unsigned char)s[a] & 0xc0) != 0x80;
-	return n;
-}
-
 /* Members of "vitals" and of each item of "items" (valid_object). */
 static const struct field sub[] = {
 	{ "bp", FT_STRING, 0, 3, 7, NULL, NULL, NULL },
@@ -213,8 +198,9 @@ check_accepted(struct req *r, const struct field *fields)
 			 * not make the decoded text otherwise. */
 			FZ_ASSERT(relax_utf8 || valid_utf8(s, strlen(s)),
 			    "%s: accepted text is not strict UTF-8", f->name);
-			FZ_ASSERT(trimmed(s) >= f->min && trimmed(s) <= f->max,
-			    "%s: length", f->name);
+			FZ_ASSERT(fz_trimmed_chars(s) >= f->min &&
+			    fz_trimmed_chars(s) <= f->max, "%s: length",
+			    f->name);
 			FZ_ASSERT(valid_plain_text(s), "%s: control", f->name);
 			FZ_ASSERT(f->check == NULL || f->check(s), "%s: check",
 			    f->name);

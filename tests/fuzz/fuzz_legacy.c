@@ -2,13 +2,16 @@
  * fuzz_legacy — the readers of the Electron NalamDesk's values (lib/legacy.c), which take
  * whatever that app stored, on the input: prescription_json (legacy_rx_parse), and the input
  * as a gender, a date, a zoneless UTC time (and its clinic-local day), an age, a phone, a
- * duration, a role, a food timing, and as a dose read as a FHIR Timing (lib/fhir.c).
+ * duration, a role, a food timing, as free text kept (legacy_plain), and as a dose read as a
+ * FHIR Timing (lib/fhir.c).
  *
  * Properties: legacy_rx_parse() answers -1 or the number of lines it passed (at most
  * LEGACY_RX_LINES), each field NUL-terminated within its limit and valid UTF-8 when the input
  * was; every other reader answers "" / -1 or a value of its stated form (a real calendar date,
  * "YYYY-MM-DDTHH:MM:SSZ" whose day is a real date, an age of 0-130, a phone valid_phone()
- * takes, 1-3650 days, one of the four roles), and a Timing of 0-4 a day.
+ * takes, 1-3650 days, one of the four roles), and a Timing of 0-4 a day; free text comes out
+ * within its buffer, valid UTF-8 and without control characters (valid_plain_text), and as it
+ * went in (answer 0) when it was already so and fitted.
  */
 #include "fuzz.h"
 #include "legacy.h"
@@ -98,6 +101,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    strcmp(role, "nurse") == 0 || strcmp(role, "frontdesk") == 0,
 	    "role \"%s\"", role);
 	(void)legacy_timing(in);
+	{
+		char	 text[256];
+		size_t	 cap = 1 + size % sizeof(text), len;
+		int	 changed = legacy_plain(in, text, cap);
+
+		len = strlen(text);
+		FZ_ASSERT(len < cap && valid_utf8(text, len) &&
+		    valid_plain_text(text), "plain text \"%s\"", text);
+		if (s.utf8 && valid_plain_text(in) && strlen(in) < cap)
+			FZ_ASSERT(!changed && strcmp(text, in) == 0,
+			    "plain text changed what was plain");
+		else
+			FZ_ASSERT(changed, "a change not said");
+	}
 	fhir_dose_timing(in, &t);
 	FZ_ASSERT(t.frequency >= 0 && t.frequency <= 4 && t.quantity >= 0 &&
 	    t.quantity <= 2, "timing %d x %g", t.frequency, t.quantity);

@@ -6,7 +6,8 @@
  *    answers 1, 0 or -1; a refusal names a reason and a code point the
  *    input holds (its UTF-8 bytes are in the input); a result is valid
  *    UTF-8 with no leading, trailing or doubled space, no tab or line
- *    break, and is its own normal form (text_norm() of it is itself).
+ *    break, and is its own normal form (text_norm() of it is itself); what
+ *    text_clean() makes of it is a normal form text_norm() takes as it is.
  * 2. The input as JSON: when yajl parses it, json_dup_keys() agrees with a
  *    reference that compares every pair of keys of every object.
  */
@@ -80,6 +81,11 @@ check_text(const uint8_t *data, size_t size)
 		rc = text_norm(out, again, sizeof(again), &why2, NULL);
 		FZ_ASSERT(rc == 1 && strcmp(out, again) == 0,
 		    "not its own normal form (%d)", rc);
+	}
+	if (text_clean(in, out, sizeof(out)) == 1) {
+		rc = text_norm(out, again, sizeof(again), &why2, NULL);
+		FZ_ASSERT(rc == 1 && strcmp(out, again) == 0,
+		    "clean text is not a normal form (%d)", rc);
 	}
 	free(in);
 }

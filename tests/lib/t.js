@@ -91,6 +91,19 @@ function uniq(prefix = 'x') {
   return `${prefix}${process.pid.toString(36)}${counter}${crypto.randomBytes(2).toString('hex')}`;
 }
 
+// A mobile number (10 digits from 9) and a Chennai landline (044 and 8 digits from 2) that no
+// other test of the shared stack uses: every file's patients stay in the one database, so a
+// fixed number would also find, or be offered as a duplicate of, another file's patients.
+const numbersGiven = new Set();
+function number(prefix, first, digits) {
+  for (;;) {
+    const n = `${prefix}${first}${String(crypto.randomInt(0, 10 ** (digits - 1))).padStart(digits - 1, '0')}`;
+    if (!numbersGiven.has(n)) { numbersGiven.add(n); return n; }
+  }
+}
+const mobile = () => number('', '9', 10);
+const landline = () => number('044', '2', 8);
+
 // A fresh signed-in user of ROLE: {id, username, password, cookie}.
 async function user(role) {
   const username = uniq(role.slice(0, 4)).toLowerCase();
@@ -173,5 +186,5 @@ async function run() {
 }
 
 module.exports = {
-  BASE, test, ok, eq, status, skip, api, login, admin, user, patient, db, counts, routes, uniq, cookieOf, run, agent,
+  BASE, test, ok, eq, status, skip, api, login, admin, user, patient, db, counts, routes, uniq, mobile, landline, cookieOf, run, agent,
 };

@@ -110,7 +110,7 @@ fi
 
 mode=$(stat -c %a "$X/Patient.ndjson")
 [[ $mode == 600 ]] && ok "files are private (600)" || fail "files are private (600)" "$mode"
-n=$(q "SELECT count(*) FROM audit WHERE action = 'patient.fhir_export'")
+n=$(q "SELECT count(*) FROM audit WHERE action = 'patient.fhir_export' AND patient_id = entity_id")
 [[ $n -eq 306 ]] && ok "each patient exported is audited" || fail "each patient exported is audited" "$n rows"
 
 touch "$T/file"

@@ -12,6 +12,15 @@
 #include "legacy.h"
 #include "fhir.h"
 
+/* 1 if legacy_plain() makes IN into WANT in SIZE bytes, saying CHANGED. */
+static int
+plain_is(const char *in, size_t size, const char *want, int changed)
+{
+	char	 out[64];
+
+	return legacy_plain(in, out, size) == changed && strcmp(out, want) == 0;
+}
+
 static int
 sex_is(const char *in, int known, char want)
 {
@@ -260,5 +269,18 @@ main(void)
 	CHECK("uuid differs by id", strcmp(u1, u3) != 0);
 	CHECK("uuid shape: version 8, RFC variant", strlen(u1) == 36 && u1[8] == '-' &&
 	    u1[14] == '8' && strchr("89ab", u1[19]) != NULL);
+	/* free text of the old file as this server keeps it */
+	CHECK("plain: text as it is", plain_is("cough, cold\n2 days", 64,
+	    "cough, cold\n2 days", 0));
+	CHECK("plain: Tamil as it is", plain_is("\xe0\xae\xae\xe0\xaf\x81", 64,
+	    "\xe0\xae\xae\xe0\xaf\x81", 0));
+	CHECK("plain: controls become spaces", plain_is("a\x1b[31mb\x07" "c\x7f", 64,
+	    "a [31mb c ", 1));
+	CHECK("plain: bytes that start no character left out",
+	    plain_is("Sel\xffvi\xc3", 64, "Selvi", 1));
+	CHECK("plain: an overlong form left out", plain_is("a\xc0\xaf" "b", 64, "ab", 1));
+	CHECK("plain: a surrogate left out", plain_is("a\xed\xa0\x80" "b", 64, "ab", 1));
+	CHECK("plain: cut at a character's end",
+	    plain_is("ab\xe0\xae\xae", 5, "ab", 1));
 	UNIT_END();
 }

@@ -7,6 +7,17 @@
 #include "text.h"
 #include "unit.h"
 
+/* 1 if text_clean() makes IN into WANT (NULL: it cannot). */
+static int
+clean_is(const char *in, const char *want)
+{
+	char	 out[512] = "junk";
+
+	if (want == NULL)
+		return text_clean(in, out, sizeof(out)) == 0;
+	return text_clean(in, out, sizeof(out)) == 1 && strcmp(out, want) == 0;
+}
+
 /* 1 if IN normalises to WANT. */
 static int
 norm_is(const char *in, const char *want)
@@ -112,5 +123,19 @@ main(void)
 		snprintf(s + n, sizeof(s) - n, ",\"k1999\":2}}");
 		CHECK("json: the 2001st repeats one", has_dup(s) == 1);
 	}
+	/* text_clean(): a stored or imported name, refused characters out */
+	CHECK("clean: a clean name as it is", clean_is("Ravi Kumar", "Ravi Kumar"));
+	CHECK("clean: bidi, zero-width and BOM taken out",
+	    clean_is("\xe2\x80\xaeRa\xe2\x80\x8bvi \xef\xbb\xbfKumar", "Ravi Kumar"));
+	CHECK("clean: a control taken out, spaces collapsed",
+	    clean_is(" Ravi\x1b  Kumar ", "Ravi Kumar"));
+	CHECK("clean: decomposed made NFC", clean_is("Jose\xcc\x81", "Jos\xc3\xa9"));
+	CHECK("clean: ZWJ inside a Tamil word kept",
+	    clean_is("\xe0\xae\x95\xe0\xaf\x8d\xe2\x80\x8d\xe0\xae\xb7",
+	    "\xe0\xae\x95\xe0\xaf\x8d\xe2\x80\x8d\xe0\xae\xb7"));
+	CHECK("clean: nothing but refused characters is empty",
+	    clean_is("\xe2\x80\x8b\xe2\x80\xae", ""));
+	/* Not UTF-8: refused whole, never cut byte by byte from the front. */
+	CHECK("clean: not UTF-8 cannot be made", clean_is("Sel\xffvi", NULL));
 	UNIT_END();
 }

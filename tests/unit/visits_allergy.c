@@ -137,5 +137,54 @@ main(void)
 	a.ningredients = 0;	/* unknown: its medicine stands for it */
 	CHECK("shared: a line without ingredients counts as its medicine",
 	    allergy_shared(&a, &b, what, sizeof(what)) == 1);
+	/* The classes of a line's ingredients (the drug_classes table). */
+	{
+		static const char *const tab[][2] = {
+			{ "Amoxicillin", "penicillin" },
+			{ "Penicillin", "penicillin" },
+			{ "Benzathine penicillin", "penicillin" },
+			{ "Sulfamethoxazole", "sulfonamide" },
+			{ "Ofloxacin", "fluoroquinolone" },
+			{ "Ornidazole", "nitroimidazole" },
+		};
+		static char keys[ND_NELEM(tab)][ALLERGY_KEY_MAX];
+		struct allergy_class t[ND_NELEM(tab)];
+		const char	*cls[ALLERGY_NAMES_MAX];
+		size_t		 k, nc;
+
+		for (k = 0; k < ND_NELEM(tab); k++) {
+			allergy_class_key(tab[k][0], keys[k], sizeof(keys[k]));
+			t[k].key = keys[k];
+			t[k].class = tab[k][1];
+		}
+		CHECK("classes: the key is lower case, spaced, - and / as spaces",
+		    allergy_class_key("Co-Trimoxazole/X", keys[0], 64) == 18 &&
+		    strcmp(keys[0], " co trimoxazole x ") == 0);
+		allergy_class_key(tab[0][0], keys[0], sizeof(keys[0]));
+		nc = allergy_classes("Ornidazole\x1fOFLOXACIN", '\x1f', t,
+		    ND_NELEM(t), cls, ALLERGY_NAMES_MAX);
+		CHECK("classes: of each ingredient, any case, in byte order",
+		    nc == 2 && strcmp(cls[0], "fluoroquinolone") == 0 &&
+		    strcmp(cls[1], "nitroimidazole") == 0);
+		nc = allergy_classes("Amoxicillin\x1f" "Benzathine penicillin",
+		    '\x1f', t, ND_NELEM(t), cls, ALLERGY_NAMES_MAX);
+		CHECK("classes: a class once, multi-word ingredients",
+		    nc == 1 && strcmp(cls[0], "penicillin") == 0);
+		CHECK("classes: whole words only (no penicillin in "
+		    "Benzylpenicillin)", allergy_classes("Benzylpenicillin",
+		    '\x1f', t, ND_NELEM(t), cls, ALLERGY_NAMES_MAX) == 0);
+		CHECK("classes: a word of a longer name, '-' a space",
+		    allergy_classes("Co-Sulfamethoxazole-DS", '\x1f', t,
+		    ND_NELEM(t), cls, ALLERGY_NAMES_MAX) == 1 &&
+		    strcmp(cls[0], "sulfonamide") == 0);
+		CHECK("classes: none for no ingredients",
+		    allergy_classes("", '\x1f', t, ND_NELEM(t), cls,
+		    ALLERGY_NAMES_MAX) == 0 && allergy_classes(NULL, '\x1f',
+		    t, ND_NELEM(t), cls, ALLERGY_NAMES_MAX) == 0);
+		CHECK("classes: at most MAX",
+		    allergy_classes("Ofloxacin\x1fOrnidazole", '\x1f', t,
+		    ND_NELEM(t), cls, 1) == 1 &&
+		    strcmp(cls[0], "fluoroquinolone") == 0);
+	}
 	UNIT_END();
 }

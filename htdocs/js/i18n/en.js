@@ -576,7 +576,6 @@ export default {
 	'pay.title': "Payments",
 	'pay.take': "Take a payment",
 	'pay.new_payment': "New payment (Esc)",
-	'pay.print': "Print (P)",
 	'pay.receipt': "Receipt",
 
 	// payments
@@ -590,7 +589,6 @@ export default {
 	'cs.saving': "Saving…",
 	'cs.offline': "Offline, kept on this computer",
 	'cs.not_saved': "Not saved",
-	'cs.print': "Print (P)",
 	'cs.patient': "Patient",
 	'cs.back': "Back to queue",
 	'cs.vitals': "Vitals",

@@ -571,7 +571,6 @@ export default {
 	'pay.title': "भुगतान",
 	'pay.take': "भुगतान लें",
 	'pay.new_payment': "नया भुगतान (Esc)",
-	'pay.print': "प्रिंट करें (P)",
 	'pay.receipt': "रसीद",
 
 	// payments
@@ -582,7 +581,6 @@ export default {
 	'cs.saving': "सहेजा जा रहा है…",
 	'cs.offline': "ऑफ़लाइन, इस कंप्यूटर पर रखा है",
 	'cs.not_saved': "सहेजा नहीं गया",
-	'cs.print': "प्रिंट करें (P)",
 	'cs.patient': "मरीज़",
 	'cs.back': "कतार पर वापस",
 	'cs.vitals': "वाइटल्स",

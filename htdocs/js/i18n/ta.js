@@ -571,7 +571,6 @@ export default {
 	'pay.title': "கட்டணங்கள்",
 	'pay.take': "கட்டணம் பெறுக",
 	'pay.new_payment': "புதிய கட்டணம் (Esc)",
-	'pay.print': "அச்சிடு (P)",
 	'pay.receipt': "ரசீது",
 
 	// payments
@@ -582,7 +581,6 @@ export default {
 	'cs.saving': "சேமிக்கிறது…",
 	'cs.offline': "இணைப்பு இல்லை, இந்தக் கணினியில் வைக்கப்பட்டுள்ளது",
 	'cs.not_saved': "சேமிக்கப்படவில்லை",
-	'cs.print': "அச்சிடு (P)",
 	'cs.patient': "நோயாளி",
 	'cs.back': "வரிசைக்குத் திரும்பு",
 	'cs.vitals': "அளவீடுகள்",

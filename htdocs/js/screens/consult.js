@@ -16,7 +16,7 @@ import { DOSE_PRESETS, TIMINGS, FORMS, normaliseDose, isFinal, visitSummary } fr
 import { VITALS, plainVitals, vitalsBrief } from '../shared/vitals.js';
 import { callNextPatient, askFinishAndNext } from '../shared/queue-actions.js';
 import { prescriptionSheet } from '../shared/prescription-sheet.js';
-import { applyPage, paperSelect } from '../shared/print-sheet.js';
+import { printFrame } from '../shared/print-sheet.js';
 import { t } from '../i18n.js';
 
 const SAVE_DELAY_MS = 1000;
@@ -32,17 +32,12 @@ const searchMedicines = q => api.medicines(q);
 // The finalized visit V of patient P as its printed prescription (the same
 // sheet as the print address #/print/prescription/<id>), on the clinic's paper.
 function showPrint(page, v, p) {
-	const sheet = prescriptionSheet({ ...v, patient: p });
-	const printBtn = btn(t('cs.print'), () => window.print(), { id: 'rx-print', class: 'btn primary', 'data-testid': 'rx-print' });
-	replace(page,
-		h('div', { class: 'page-head no-print' }, h('h1', {}, t('cs.title_print', { name: p.name })),
-			h('div', { class: 'page-actions' }, paperSelect(sheet, 'rx-paper'), printBtn,
-				btn(t('cs.patient'), () => go(`/patient/${p.id}`), { id: 'rx-patient' }),
-				btn(t('cs.back'), () => go('/queue'), { id: 'rx-back', 'data-testid': 'rx-back' }))),
-		h('div', { class: 'sheet-wrap' }, sheet));
-	applyPage(sheet);
-	printBtn.focus();
-	return onKeys({ p: () => window.print() });
+	return printFrame(page, prescriptionSheet({ ...v, patient: p }), {
+		title: t('cs.title_print', { name: p.name }), address: false,
+		ids: { print: 'rx-print', paper: 'rx-paper' },
+		actions: [btn(t('cs.patient'), () => go(`/patient/${p.id}`), { id: 'rx-patient' }),
+			btn(t('cs.back'), () => go('/queue'), { id: 'rx-back', 'data-testid': 'rx-back' })],
+	});
 }
 
 // ---------- the editor ----------

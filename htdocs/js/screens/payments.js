@@ -9,7 +9,7 @@ import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, se
 import { session, hasRole } from '../session.js';
 import { patientPicker } from '../shared/patient-picker.js';
 import { receiptSheet, PAY_MODES, modeLabel } from '../shared/receipt.js';
-import { applyPage, paperSelect } from '../shared/print-sheet.js';
+import { printFrame } from '../shared/print-sheet.js';
 import { go } from '../nav.js';
 import { send, waitFor } from '../offline/outbox.js';
 import { t, tIn } from '../i18n.js';
@@ -237,13 +237,12 @@ export function render(root, params, query) {
 		const sheet = receiptSheet(r);
 		const again = () => { query.delete('patient'); query.delete('visit'); day = todayISO(); showMain(); };
 		const newBtn = btn(t('pay.new_payment'), again, { id: 'receipt-new', 'data-testid': 'receipt-new' });
-		applyPage(sheet);	// the page rule of its paper (print-sheet.js)
-		const printBtn = btn(t('pay.print'), () => window.print(), { id: 'receipt-print', class: 'btn primary', 'data-testid': 'receipt-print' });
 		const linkBtn = btn(t('pay.address'), () => go(`/print/receipt/${r.id}`), { id: 'receipt-address', 'data-testid': 'receipt-address' });
-		replace(page, h('div', { class: 'page-head no-print' }, h('h1', {}, t('pay.receipt')),
-			h('div', { class: 'page-actions' }, paperSelect(sheet, 'receipt-paper'), printBtn, linkBtn, newBtn)), h('div', { class: 'sheet-wrap' }, sheet));
-		printBtn.focus();
-		cleanupKeys = onKeys({ p: () => window.print(), Escape: again });
+		cleanupKeys = printFrame(page, sheet, {
+			title: t('pay.receipt'), address: false,
+			ids: { print: 'receipt-print', paper: 'receipt-paper' },
+			actions: [linkBtn, newBtn], keys: { Escape: again },
+		});
 	};
 
 	// A payment kept in the outbox: its receipt shows no number, and cannot be printed, until the

@@ -13,6 +13,7 @@ import { hasRole } from '../session.js';
 import { go } from '../nav.js';
 import { addToQueueDialog, setQueueStatus, openConsultation, postponeDialog, callNextPatient, PRIORITIES, priorityBadge } from '../shared/queue-actions.js';
 import { vitalsMark } from '../shared/vitals.js';
+import { pollQueue } from '../shared/queue-poll.js';
 import { t } from '../i18n.js';
 import { cachedQueue } from '../offline/cache.js';
 import { items as outboxItems, overlayQueue } from '../offline/outbox.js';
@@ -38,10 +39,7 @@ export function render(root) {
 	const isNurse = hasRole('nurse');
 	const canMove = hasRole('frontdesk', 'doctor');
 	let entries = [];
-	let etag = null;
 	let selected = null;	// id of the highlighted entry
-	let timer = null;
-	let stopped = false;
 	let late = false;	// a redraw waits for the priority box to lose focus
 
 	const sync = h('span', { id: 'queue-sync', class: 'sync', 'data-testid': 'queue-sync', 'aria-live': 'polite' });
@@ -150,33 +148,12 @@ export function render(root) {
 	};
 	const current = () => entries.find(e => e.id === selected);
 
-	let gen = 0;	// only the newest refresh may draw and schedule the next one
-	async function refresh(force = false) {
-		const mine = ++gen;
-		clearTimeout(timer);
-		if (stopped) return;
-		try {
-			const r = await api.pollQueue(force ? null : etag);
-			if (stopped || mine !== gen) return;
-			if (!r.notModified) {
-				etag = r.etag;
-				entries = r.data.entries;
-				draw();
-			}
-			sync.textContent = t('q.updated', { time: fmtTime(new Date().toISOString()) });
-			sync.classList.remove('error');
-		} catch (err) {
-			sync.textContent = err.status === 0 ? t('q.offline') : err.message;
-			sync.classList.add('error');
-			if (mine !== gen) return;
-			if (err.status === 0) {
-				entries = await offlineEntries(todayISO());
-				etag = null;
-				if (!stopped && mine === gen) draw();
-			}
-		}
-		if (!stopped) timer = setTimeout(refresh, document.hidden ? POLL_MS * 5 : POLL_MS);
-	}
+	const poll = pollQueue({
+		sync, ms: POLL_MS, lost: t('q.offline'),
+		onEntries: list => { entries = list; draw(); },
+		onLost: () => offlineEntries(todayISO()),
+	});
+	const refresh = poll.refresh;
 
 	const onVisible = () => { if (!document.hidden) refresh(); };
 	document.addEventListener('visibilitychange', onVisible);
@@ -209,8 +186,7 @@ export function render(root) {
 		}),
 	});
 	return () => {
-		stopped = true;
-		clearTimeout(timer);
+		poll.stop();
 		removeKeys();
 		document.removeEventListener('visibilitychange', onVisible);
 	};

@@ -10,18 +10,16 @@ import { api } from '../api.js';
 import { h, pageHead, replace, notice, field, input, toast, fmtTime, patientMeta, setFieldError, clearErrors, $, $$, act } from '../ui.js';
 import { VITALS, readVitals, plainVitals, vitalsMark } from '../shared/vitals.js';
 import { priorityBadge } from '../shared/queue-actions.js';
+import { pollQueue } from '../shared/queue-poll.js';
 import { t } from '../i18n.js';
 
 const POLL_MS = 3000;
 
 export function render(root, _params, query) {
 	let entries = [];	// today's waiting, in call order
-	let etag = null;
 	let chosen = Number(query.get('entry')) || null;
 	let loaded = null;	// id whose vitals fill the form
 	let version = null;
-	let timer = null;
-	let stopped = false;
 	let edited = false;	// typing since the form was filled
 
 	const list = h('ol', { id: 'vitals-list', class: 'vitals-list', 'data-testid': 'vitals-list', 'aria-label': t('vs.waiting_patients') });
@@ -164,28 +162,11 @@ export function render(root, _params, query) {
 	};
 	list.addEventListener('keydown', listKeys);
 
-	let gen = 0;
-	async function refresh(force = false) {
-		const mine = ++gen;
-		clearTimeout(timer);
-		if (stopped) return;
-		try {
-			const r = await api.pollQueue(force ? null : etag);
-			if (stopped || mine !== gen) return;
-			if (!r.notModified) {
-				etag = r.etag;
-				entries = r.data.entries.filter(e => e.status === 'waiting');
-				drawList();
-			}
-			sync.textContent = t('q.updated', { time: fmtTime(new Date().toISOString()) });
-			sync.classList.remove('error');
-		} catch (err) {
-			sync.textContent = err.status === 0 ? t('vs.lost') : err.message;
-			sync.classList.add('error');
-			if (mine !== gen) return;
-		}
-		if (!stopped) timer = setTimeout(refresh, document.hidden ? POLL_MS * 5 : POLL_MS);
-	}
+	const poll = pollQueue({
+		sync, ms: POLL_MS, lost: t('vs.lost'),
+		onEntries: list => { entries = list.filter(e => e.status === 'waiting'); drawList(); },
+	});
+	const refresh = poll.refresh;
 
 	replace(root,
 		pageHead(t('vs.title'), sync),
@@ -195,8 +176,7 @@ export function render(root, _params, query) {
 		h('p', { class: 'hint' }, t('vs.hint')));
 	refresh();
 	return () => {
-		stopped = true;
-		clearTimeout(timer);
+		poll.stop();
 		list.removeEventListener('keydown', listKeys);
 	};
 }

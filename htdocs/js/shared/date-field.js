@@ -5,7 +5,7 @@
 // year is the latest one not in the future. Beside it, the date in words ("Mon 12 May 1980") so
 // nobody misreads it. The form's value stays what was typed; dayFirstISO() turns it into
 // YYYY-MM-DD for the API, and setValues() of a YYYY-MM-DD shows it day first.
-import { h, field, input, todayISO } from '../ui.js';
+import { h, field, input, todayISO, fmtDate } from '../ui.js';
 import { t, lang } from '../i18n.js';
 
 // The date in words in the screens' language ("Mon 12 May 1980", "திங்., 12 மே, 1980").
@@ -32,12 +32,6 @@ export function dayFirstISO(text) {
 	return iso;
 }
 
-// '1980-05-12' → '12/05/1980' (anything else as it is).
-export function isoDayFirst(iso) {
-	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso ?? ''));
-	return m ? `${m[3]}/${m[2]}/${m[1]}` : (iso ?? '');
-}
-
 // dateField(label, name, attrs, {hint}) → the field (label, text input, the date in words, error
 // slot). The input is field.control; its .echo() (called by setValues) shows a YYYY-MM-DD value
 // day first and refreshes the words.
@@ -45,7 +39,7 @@ export function dateField(label, name, attrs = {}, { hint = t('date.hint') } = {
 	const inp = input(name, { inputmode: 'numeric', maxlength: 10, placeholder: t('date.placeholder'), autocomplete: 'off', ...attrs });
 	const words = h('span', { class: 'date-echo', 'data-testid': `${inp.id || name}-echo`, 'aria-live': 'polite' });
 	inp.echo = () => {
-		if (/^\d{4}-\d{2}-\d{2}$/.test(inp.value)) inp.value = isoDayFirst(inp.value);
+		if (/^\d{4}-\d{2}-\d{2}$/.test(inp.value)) inp.value = fmtDate(inp.value);
 		const iso = dayFirstISO(inp.value);
 		words.textContent = iso ? inWords().format(new Date(`${iso}T00:00:00Z`)) : '';
 	};

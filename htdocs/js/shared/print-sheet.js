@@ -110,21 +110,27 @@ export function paperSelect(el, id = `${el.id}-paper`) {
 	return sel;
 }
 
-// The print address's page: a toolbar (Print, the way back) and SHEET alone.
-// BACK: [[label, path], …]. P prints. Returns the cleanup for the router.
-export function printFrame(root, el, { title, back = [] } = {}) {
+// The page of a printed sheet EL in ROOT: a toolbar (the paper, Print, then ACTIONS: buttons;
+// BACK: [[label, path], …] made into buttons that go there) above the sheet. P prints; KEYS
+// adds other keys of the page. IDS names the Print button and the paper choice (the screens'
+// own: rx-print, receipt-print). A print address of its own (ADDRESS, the default) shows the
+// sheet alone, without the app's header, and says when it prints on the clinic's pad; the
+// consultation and the payments screen show their sheet in place. Returns the cleanup.
+export function printFrame(root, el, { title, back = [], actions = [], keys = {}, ids = {}, address = true } = {}) {
+	const { print = 'print-now', paper = 'print-paper' } = ids;
 	applyPage(el);
-	const printBtn = btn(t('ps.print'), () => window.print(), { id: 'print-now', class: 'btn primary', 'data-testid': 'print-now' });
+	const printBtn = btn(t('ps.print'), () => window.print(), { id: print, class: 'btn primary', 'data-testid': print });
 	replace(root,
 		h('div', { class: 'page-head no-print' }, h('h1', {}, title || ''),
 			h('div', { class: 'page-actions' },
-				paperSelect(el, 'print-paper'),
-				el.printPrefs?.letterhead === false ? h('span', { class: 'muted', 'data-testid': 'print-pad' }, t('ps.pad')) : null,
+				paperSelect(el, paper),
+				address && el.printPrefs?.letterhead === false ? h('span', { class: 'muted', 'data-testid': 'print-pad' }, t('ps.pad')) : null,
 				printBtn,
+				actions,
 				back.map(([label, path], i) => btn(label, () => go(path), { id: `print-back-${i}`, 'data-testid': `print-back-${i}` })))),
 		h('div', { class: 'sheet-wrap' }, el));
 	printBtn.focus();
-	document.body.classList.add('printing-sheet');
-	const keys = onKeys({ p: () => window.print() });
-	return () => { keys(); document.body.classList.remove('printing-sheet'); };
+	if (address) document.body.classList.add('printing-sheet');
+	const off = onKeys({ ...keys, p: () => window.print() });
+	return () => { off(); if (address) document.body.classList.remove('printing-sheet'); };
 }
