@@ -469,6 +469,8 @@ export default {
 	// day-first date fields
 	'date.hint': "Day first: dd/mm/yyyy",
 	'date.placeholder': "dd/mm/yyyy",
+	'date.day_first': "Type the day first: dd/mm/yyyy.",
+	'date.past': "The date has passed.",
 
 	// vitals (units stay as clinics write them)
 	'vit.bp_systolic': "BP systolic",

@@ -464,6 +464,8 @@ export default {
 	// day-first date fields
 	'date.hint': "दिन पहले: दिन/महीना/साल",
 	'date.placeholder': "दि/मा/साल",
+	'date.day_first': "दिन पहले लिखें: दिन/महीना/साल।",
+	'date.past': "वह तारीख निकल चुकी है।",
 
 	// vitals (units stay as clinics write them)
 	'vit.bp_systolic': "BP (ऊपर)",

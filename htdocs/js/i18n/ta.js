@@ -464,6 +464,8 @@ export default {
 	// day-first date fields
 	'date.hint': "நாள் முதலில்: நாள்/மாதம்/ஆண்டு",
 	'date.placeholder': "நா/மா/ஆண்டு",
+	'date.day_first': "நாளை முதலில் எழுதுங்கள்: நாள்/மாதம்/ஆண்டு.",
+	'date.past': "அந்தத் தேதி கடந்துவிட்டது.",
 
 	// vitals (units stay as clinics write them)
 	'vit.bp_systolic': "BP (மேல்)",
