@@ -128,7 +128,8 @@ backup_copy_read(struct req *r)
 /*
  * PUT /api/backups/copy {dir}: sets the second copy's place (an absolute
  * path, or "" / null for none); the next scheduled backup writes there.
- * 200 as GET; 422 (field dir) for a relative path or "..".  A folder that
+ * 200 as GET; 422 (field dir) for a relative path or "..", or for a
+ * place inside VAR (the copy must leave it).  A folder that
  * is not there now (the USB disk unplugged) is accepted: reachable says
  * so.  Audited settings.update.
  */
@@ -137,13 +138,20 @@ backup_copy_put(struct req *r)
 {
 	struct backup_copy	 c;
 	const char		*dir = json_str(r->json, "dir");
+	char			 var[4096];
 	int			 rc;
 
 	if (dir == NULL)
 		dir = "";
-	if (!backup_copy_dir_ok(dir))
+	if (!backup_copy_dir_ok(dir, NULL))
 		return http_error(r, 422, "invalid", "Give the folder's full "
 		    "path, starting with / (for example /media/usb/backups).",
+		    "dir");
+	if (admin_var_path("", var, sizeof(var)) &&
+	    !backup_copy_dir_ok(dir, var))
+		return http_error(r, 422, "invalid", "The copy must leave "
+		    "NalamDesk's own folder: give a USB disk or another "
+		    "computer's folder (for example /media/usb/backups).",
 		    "dir");
 	if ((rc = db_begin()) != SQLITE_OK)
 		return db_fail(r, rc);

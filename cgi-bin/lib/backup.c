@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -551,13 +552,31 @@ backup_copy_get(struct backup_copy *c)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Whether the absolute PATH is the folder DIR or inside it. */
+static int
+path_within(const char *path, const char *dir)
+{
+	size_t	 n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 1 && dir[0] == '/')
+		return 1;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 /*
  * A place for the second copy: "" (none), or an absolute path of at most
- * BACKUP_COPY_DIR_MAX bytes, one line, no "." or ".." component.  1 or 0.
+ * BACKUP_COPY_DIR_MAX bytes, one line, no "." or ".." component, and not
+ * the state folder VAR (NULL: unknown) nor inside it, as written or once
+ * links are followed: the copy must leave NalamDesk's own folder, whose
+ * app/htdocs the web server serves to every machine of the allow-list.
+ * 1 or 0.
  */
 int
-backup_copy_dir_ok(const char *dir)
+backup_copy_dir_ok(const char *dir, const char *var)
 {
+	char		 rvar[PATH_MAX], rdir[PATH_MAX];
 	size_t		 n = strlen(dir);
 	const char	*p;
 
@@ -568,9 +587,18 @@ backup_copy_dir_ok(const char *dir)
 	for (p = dir; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return 0;
-	return strstr(dir, "/../") == NULL && strstr(dir, "/./") == NULL &&
-	    (n < 3 || strcmp(dir + n - 3, "/..") != 0) &&
-	    (n < 2 || strcmp(dir + n - 2, "/.") != 0);
+	if (strstr(dir, "/../") != NULL || strstr(dir, "/./") != NULL ||
+	    (n >= 3 && strcmp(dir + n - 3, "/..") == 0) ||
+	    (n >= 2 && strcmp(dir + n - 2, "/.") == 0))
+		return 0;
+	if (var == NULL || var[0] == '\0')
+		return 1;
+	if (var[0] == '/' && path_within(dir, var))
+		return 0;
+	if (realpath(var, rvar) != NULL && (path_within(dir, rvar) ||
+	    (realpath(dir, rdir) != NULL && path_within(rdir, rvar))))
+		return 0;
+	return 1;
 }
 
 /* Sets the key KEY of the copy's settings to VALUE.  SQLITE_OK or rc. */

@@ -67,7 +67,7 @@ int	 backup_gather(const char *, struct backup **, size_t *);
 void	 backup_json(struct req *, const struct backup *);
 time_t	 backup_next(time_t);
 int	 backup_copy_get(struct backup_copy *);
-int	 backup_copy_dir_ok(const char *);
+int	 backup_copy_dir_ok(const char *, const char *);
 int	 backup_copy_set_dir(const char *);
 int	 backup_copy_done(const char *, const char *);
 enum backup_age backup_age(const struct backup *, size_t);

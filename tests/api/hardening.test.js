@@ -2,7 +2,8 @@
 // hardening.test.js — the security review's checks of this round's surface, each one a case
 // that failed before its fix: a password never kept as an idempotent request's body hash; the
 // admin's CSV exports written out as they are read, never a whole table in the worker's memory;
-// the system status, whose handler cut its answer by the caller's role, split into two routes.
+// the system status, whose handler cut its answer by the caller's role, split into two routes;
+// the second backup copy's folder never inside VAR (whose app/htdocs nginx serves).
 const t = require('../lib/t.js');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -113,6 +114,33 @@ t.test('hardening: the doctor reads the system warnings by a route of their own'
   t.ok(Object.values(w.json).every((v) => typeof v === 'boolean'), `booleans: ${w.text}`);
   t.status(await t.api('GET', '/api/system/warnings', { cookie: nurse }), 403, 'nurse');
   t.status(await t.api('GET', '/api/system/warnings'), 401, 'no session');
+});
+
+// lib/backup.c backup_copy_dir_ok(): the second copy must leave VAR. Set to VAR/app/htdocs, the
+// scheduled backup would write the clinic's (encrypted) records into the web root, for any
+// machine of the allow-list to download.
+t.test('hardening: the second copy of the backups cannot be put inside VAR', async () => {
+  const admin = S.admin || await t.admin();
+  const fs = require('node:fs');
+  const VAR = process.env.ND_VAR;
+  const sib = `${VAR}-usb`;
+  const link = `${sib}/link-to-var`;
+  fs.mkdirSync(sib, { recursive: true });
+  try {
+    try { fs.symlinkSync(VAR, link); } catch { /* there already */ }
+    for (const dir of [`${VAR}/app/htdocs`, VAR, `${VAR}/`, `${VAR}/backups/copy`, `${link}/app/htdocs`]) {
+      const r = await t.api('PUT', '/api/backups/copy', { cookie: admin, body: { dir } });
+      t.status(r, 422, `PUT /api/backups/copy ${dir}`);
+      t.eq(r.json.error.field, 'dir', 'the field named');
+    }
+    const ok = await t.api('PUT', '/api/backups/copy', { cookie: admin, body: { dir: sib } });
+    t.status(ok, 200, `a sibling folder whose name starts like VAR's: ${sib}`);
+    t.eq(ok.json.dir, sib, 'saved');
+  } finally {
+    t.status(await t.api('PUT', '/api/backups/copy', { cookie: admin, body: { dir: null } }), 200, 'cleared');
+    fs.rmSync(sib, { recursive: true, force: true });
+  }
+  t.eq((await t.api('GET', '/api/backups/copy', { cookie: admin })).json.dir, null, 'none set afterwards');
 });
 
 t.run();
