@@ -3,7 +3,8 @@
 // that failed before its fix: a password never kept as an idempotent request's body hash; the
 // admin's CSV exports written out as they are read, never a whole table in the worker's memory;
 // the system status, whose handler cut its answer by the caller's role, split into two routes;
-// the second backup copy's folder never inside VAR (whose app/htdocs nginx serves).
+// the second backup copy's folder never inside VAR (whose app/htdocs nginx serves); a large
+// consultation's body kept in nginx's memory, never written to a temp file.
 const t = require('../lib/t.js');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -141,6 +142,28 @@ t.test('hardening: the second copy of the backups cannot be put inside VAR', asy
     fs.rmSync(sib, { recursive: true, force: true });
   }
   t.eq((await t.api('GET', '/api/backups/copy', { cookie: admin })).json.dir, null, 'none set afterwards');
+});
+
+// conf/nginx.conf.in: /api/ keeps request bodies in memory (client_body_buffer_size = the largest
+// body), "never in temp files"; /api/visits/ raised the largest body to 160k but not the buffer,
+// so a consultation of more than 64 KiB went to VAR/nginx/tmp/client_body on disk. A file made
+// there (and removed) changes the folder's modification time.
+t.test('hardening: a 100 KiB consultation never goes through a temp file of nginx', async () => {
+  const fs = require('node:fs');
+  const tmp = path.join(process.env.ND_VAR, 'nginx', 'tmp', 'client_body');
+  const doc = (await t.user('doctor')).cookie;
+  const desk = (await t.user('frontdesk')).cookie;
+  const pid = await t.patient(desk, {});
+  const v = await t.api('POST', '/api/visits', { cookie: doc, body: { patient_id: pid } });
+  t.status(v, 201, 'POST /api/visits');
+  const body = JSON.stringify({ version: v.json.version, complaint: 'Fever for 3 days' });
+  const raw = body.slice(0, -1) + ' '.repeat(100 * 1024) + '}';
+  const before = fs.existsSync(tmp) ? fs.statSync(tmp).mtimeMs : null;
+  const r = await t.api('PATCH', `/api/visits/${v.json.id}`, { cookie: doc, raw });
+  t.status(r, 200, `PATCH /api/visits/{id} with a ${raw.length}-byte body`);
+  t.eq(r.json.complaint, 'Fever for 3 days', 'saved');
+  const after = fs.existsSync(tmp) ? fs.statSync(tmp).mtimeMs : null;
+  t.eq(after, before, `${tmp} untouched (no body written to disk)`);
 });
 
 t.run();
