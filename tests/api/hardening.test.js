@@ -122,7 +122,6 @@ t.test('hardening: the doctor reads the system warnings by a route of their own'
 // machine of the allow-list to download.
 t.test('hardening: the second copy of the backups cannot be put inside VAR', async () => {
   const admin = S.admin || await t.admin();
-  const fs = require('node:fs');
   const VAR = process.env.ND_VAR;
   const sib = `${VAR}-usb`;
   const link = `${sib}/link-to-var`;
@@ -149,7 +148,6 @@ t.test('hardening: the second copy of the backups cannot be put inside VAR', asy
 // so a consultation of more than 64 KiB went to VAR/nginx/tmp/client_body on disk. A file made
 // there (and removed) changes the folder's modification time.
 t.test('hardening: a 100 KiB consultation never goes through a temp file of nginx', async () => {
-  const fs = require('node:fs');
   const tmp = path.join(process.env.ND_VAR, 'nginx', 'tmp', 'client_body');
   const doc = (await t.user('doctor')).cookie;
   const desk = (await t.user('frontdesk')).cookie;
