@@ -50,9 +50,11 @@ day_bound(const char *day, int add, char *out)
 }
 
 /*
- * Before the trail is shown: the reading itself is audited (with the
+ * Before the CSV is made: the reading itself is audited (with the
  * filter's patient), then the journal's rows join the table so that the
  * reads are shown too.  Returns 0, or the status of the error written.
+ * (The page, which names patients, is audited once written, with their
+ * ids: auditlog_list().)
  */
 static int
 read_audited(struct req *r, const struct filter *f)
@@ -146,7 +148,10 @@ filter_bind(const struct filter *f, enum stmt first, long long limit,
  * ids); 422 for a malformed filter.  ?action= matches exactly, a family
  * ("patient") or a verb ("login").  ?fold=1: the reads of one user about
  * one patient in one clinic-local hour are one entry (count, first_ts,
- * actions; the other fields those of the newest).
+ * actions; the other fields those of the newest).  The page names
+ * patients, so its "audit.read" row (with the filter's patient) is written
+ * once the page is, with the query and their ids; it is in the next page
+ * read, not in its own.
  */
 int
 auditlog_list(struct req *r)
@@ -160,14 +165,18 @@ auditlog_list(struct req *r)
 	    (rc = req_paging(r, &limit, &offset)) != 0 ||
 	    (rc = req_query_int(r, "fold", 0, 0, 1, &fold)) != 0)
 		return rc;
-	if ((rc = read_audited(r, &f)) != 0)
-		return rc;
+	if (audit_import() < 0)		/* the journal's reads too */
+		return db_fail(r, SQLITE_BUSY);
 	s = filter_bind(&f, fold ? STMT_AUDIT_FOLD : STMT_AUDIT_READ, limit,
 	    offset);
+	audit_listing(r);
 	jo_open(r);
 	if ((rc = jo_rows(r, "entries", s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	jo_close(r);
+	if ((rc = audit_list_patient(r, "audit.read", "audit",
+	    f.patient_id)) != SQLITE_OK)
+		return db_fail(r, rc);
 	return 200;
 }
 

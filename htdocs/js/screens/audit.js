@@ -1,6 +1,7 @@
 // audit.js — who did what (admin), as people say it: the staff member's name, the patient's name
 // and clinic number, the action in words, and the reads of one person about one patient in one
-// hour folded into one line ("Opened a patient's record · 12 times, 10:02–10:57"). The filters
+// hour folded into one line ("Opened a patient's record · 12 times, 10:02–10:57"); a listing
+// (a search, the queue, a day's payments...) says how many patients it named. The filters
 // stay as they were set when the screen is opened again (this tab's sessionStorage); the CSV
 // download takes the same filters (raw rows).
 import { api } from '../api.js';
@@ -34,11 +35,21 @@ function what(a) {
 	return t('audit.times', { what: words, n: a.count, span });
 }
 
+// How many patients a listing's row names (its detail: the query and the ids returned), or null.
+function listed(a) {
+	try {
+		const d = a.detail ? JSON.parse(a.detail) : null;
+		return d && Array.isArray(d.ids) ? d.ids.length + (Number.isInteger(d.unlisted) ? d.unlisted : 0) : null;
+	} catch { return null; }
+}
+
 // The record concerned: the patient by name and clinic number (and the receipt, with a void's
 // reason), a staff account by name.
 function record(a) {
 	if (a.patient) return [data(a.patient.name), ` · ${clinicNo(a.patient)}`, a.entity === 'payment' && a.entity_name ? [' · ', data(a.entity_name)] : null];
 	if (a.entity === 'user' && a.entity_name) return data(t('audit.staff', { name: a.entity_name }));
+	const n = listed(a);
+	if (n !== null) return t('audit.listed', { n });
 	if (a.entity === 'patient' && a.action === 'patient.search') return '';
 	return data([a.entity, a.entity_id].filter(x => x !== null && x !== undefined && x !== '').join(' #'));
 }
