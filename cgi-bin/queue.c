@@ -11,9 +11,10 @@
  * change counter (rev, bumped by triggers on queue, patients and
  * appointments) read BEFORE anything else, the date shown, and this
  * build's id.  A matching If-None-Match is answered 304 after that one
- * integer read: no query, no audit row (it returns no record).  Reading rev before the queue
- * means a change that lands in between makes the body newer than its ETag,
- * never older: the next poll simply fetches again.
+ * integer read: no query, no audit row (it returns no record).  Reading
+ * rev before the queue means a change that lands in between makes the
+ * body newer than its ETag, never older: the next poll simply fetches
+ * again.
  */
 #include <stdio.h>
 #include <stdlib.h>

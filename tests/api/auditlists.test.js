@@ -3,7 +3,8 @@
 // request whose detail holds the query it was asked with and the ids of the patients it
 // returned, each once, in the order first returned (as GET /api/patients does): the queue,
 // the appointments and payments of a day, the follow-ups, a page of the change feed and a page
-// of the audit trail. A 304 returns no record and writes no row; the reads still fold.
+// of the audit trail. A 304 returns no record and writes no row; the trail of one patient shows
+// the listings that named them; the reads still fold.
 const t = require('../lib/t.js');
 
 const S = {};
@@ -129,6 +130,31 @@ t.test('audit of listings: a page of the audit trail names patients, and is audi
   const last = got[got.length - 1];
   t.eq(last.patient_id, S.p[0], 'with the filter\'s patient');
   t.eq(last.detail, { query: `patient_id=${S.p[0]}&limit=50`, ids: [S.p[0]] }, 'and the patients the page named');
+});
+
+t.test('audit of listings: the trail of one patient shows the listings that named them', async () => {
+  need();
+  const admin = await t.admin();
+  const strict = await t.api('GET', `/api/audit?patient_id=${S.p[1]}&user_id=${S.nurse.id}`, { cookie: admin });
+  t.status(strict, 200, 'GET /api/audit?patient_id=&user_id=');
+  t.eq(strict.json.entries, [], 'patient_id alone: the rows of the patient, as before');
+  const mine = await t.api('GET', `/api/audit?patient_id=${S.p[1]}&user_id=${S.nurse.id}&listed=1`, { cookie: admin });
+  t.status(mine, 200, 'GET /api/audit?patient_id=&user_id=&listed=1');
+  t.eq(mine.json.entries.map((e) => e.action), ['queue.read', 'queue.read'],
+    'the nurse\'s two queue reads that listed the patient (not the empty day\'s)');
+  t.ok(mine.json.entries.every((e) => e.patient_id === null && JSON.parse(e.detail).ids.includes(S.p[1])), 'each names the patient in its ids');
+  const all = await t.api('GET', `/api/audit?patient_id=${S.p[1]}&listed=1`, { cookie: admin });
+  const acts = new Set(all.json.entries.map((e) => e.action));
+  for (const a of ['patient.create', 'queue.add', 'queue.read', 'appointment.create', 'appointment.list', 'changes.read']) t.ok(acts.has(a), `${a} in the patient's trail`);
+  t.ok(!acts.has('payment.list') && !acts.has('followup.list'), 'not the listings that did not name them');
+  const csv = await t.api('GET', `/api/audit.csv?patient_id=${S.p[1]}&user_id=${S.nurse.id}&listed=1`, { cookie: admin });
+  t.status(csv, 200, 'the CSV');
+  t.eq(csv.text.trim().split('\r\n').length, 3, 'the same two rows, and the header');
+  const other = await t.patient(S.desk.cookie, { name: t.uniq('Lst Never ') });
+  const none = await t.api('GET', `/api/audit?patient_id=${other}&action=read&listed=1`, { cookie: admin });
+  t.eq(none.json.entries, [], 'a patient no listing returned: no listing');
+  t.ok(all.json.entries.every((e) => e.patient_id === S.p[1] || JSON.parse(e.detail).ids.includes(S.p[1])), 'every entry is about the patient');
+  t.status(await t.api('GET', `/api/audit?patient_id=${S.p[1]}&listed=2`, { cookie: admin }), 422, 'listed is 0 or 1');
 });
 
 t.test('audit of listings: the listing reads fold per user and hour on the audit screen', async () => {
