@@ -27,6 +27,8 @@ csv_put(struct csv *c, const char *s, size_t n)
 
 	if (!c->ok || n == 0)
 		return;
+	if (c->flush != NULL && c->len > 0 && c->len + n > CSV_CHUNK)
+		csv_flush(c);
 	if (c->len + n > c->cap) {
 		cap = c->cap ? c->cap : 64 * 1024;
 		while (cap < c->len + n)
@@ -181,6 +183,16 @@ csv_end(struct csv *c)
 {
 	csv_put(c, "\r\n", 2);
 	c->col = 0;
+}
+
+/* Hands what is buffered to C's flush (when it has one) and empties it. */
+void
+csv_flush(struct csv *c)
+{
+	if (c->flush == NULL || c->len == 0)
+		return;
+	c->flush(c->ctx, c->p, c->len);
+	c->len = 0;
 }
 
 void

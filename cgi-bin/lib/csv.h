@@ -17,8 +17,14 @@ struct csv {
 	size_t	 len, cap;
 	int	 ok;
 	int	 col;		/* cells written on the current row */
+	/* When set, what is written goes out through FLUSH(CTX, bytes, n)
+	 * every CSV_CHUNK bytes, so that the buffer stays that small however
+	 * long the document (req_csv_stream(): a whole table's export). */
+	void	(*flush)(void *, const char *, size_t);
+	void	*ctx;
 };
-#define CSV_INIT	{ NULL, 0, 0, 1, 0 }
+#define CSV_INIT	{ NULL, 0, 0, 1, 0, NULL, NULL }
+#define CSV_CHUNK	(64 * 1024)
 
 void	 csv_bom(struct csv *);
 void	 csv_text(struct csv *, const char *);
@@ -30,6 +36,7 @@ void	 csv_col(struct csv *, sqlite3_stmt *, int);
 void	 csv_header(struct csv *, sqlite3_stmt *);
 void	 csv_row(struct csv *, sqlite3_stmt *);
 void	 csv_end(struct csv *);
+void	 csv_flush(struct csv *);
 void	 csv_free(struct csv *);
 
 #endif /* CSV_H */

@@ -167,10 +167,18 @@ struct req {
 	size_t		 out_len;
 	const char	*out_type;	/* Content-Type of a raw body, or of a
 					   2xx JSON answer (application/fhir+json) */
+	/* A streamed answer (req_csv_stream()): serve.c gives a read its
+	 * connection as SINK(SINK_CTX, bytes, n); once STREAMED, the status
+	 * and headers are sent and the body follows through the sink while
+	 * the handler runs (2: it was cut short, the connection is dropped
+	 * so that the client sees an incomplete answer, not a short file). */
+	void		(*sink)(void *, const char *, size_t);
+	void		*sink_ctx;
+	int		 streamed;
 	/* A listing of patients' records audited as one row (audit_list()):
 	 * after audit_listing(), jo_row() and jo_rows_max() note the patient
-	 * of each row they write (jo_note_patient()), each patient once, up
-	 * to ND_AUDIT_IDS; more are counted in NUNLISTED. */
+	 * of each row they write (jo_listed()), each patient once, up to
+	 * ND_AUDIT_IDS; more are counted in NUNLISTED. */
 	int		 listing;
 	const sqlite3_stmt *listed_st;	/* the statement LISTED_COL is of */
 	int		 listed_col;	/* its column of the patient's id */
@@ -225,6 +233,7 @@ int	 req_cookie(const struct req *, const char *, char *, size_t);
 int	 req_etag_match(const char *, const char *);
 void	 req_header(struct req *, const char *, const char *);
 int	 req_csv(struct req *, struct csv *, int, const char *, const char *);
+int	 req_csv_stream(struct req *, struct csv *, const char *);
 int	 req_render(struct req *, int, char **, size_t *);
 int	 http_error(struct req *, int, const char *, const char *, const char *);
 void	 http_error_begin(struct req *, const char *, const char *,

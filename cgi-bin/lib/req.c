@@ -295,6 +295,14 @@ req_csv(struct req *r, struct csv *c, int rc, const char *filename,
 {
 	char	 disp[160];
 
+	if (r->streamed) {
+		if (c->ok && rc == SQLITE_DONE)
+			csv_flush(c);
+		else
+			r->streamed = 2;	/* headers gone: cut it short */
+		csv_free(c);
+		return 200;
+	}
 	if (!c->ok) {
 		csv_free(c);
 		return http_error(r, 503, "busy", msg, NULL);
@@ -310,6 +318,53 @@ req_csv(struct req *r, struct csv *c, int rc, const char *filename,
 	r->out_type = "text/csv; charset=utf-8";
 	r->raw = 1;
 	return 200;
+}
+
+/* A CSV document's chunk, out through R's sink (csv.h flush). */
+static void
+req_sink_csv(void *ctx, const char *p, size_t n)
+{
+	struct req	*r = ctx;
+
+	r->sink(r->sink_ctx, p, n);
+}
+
+/*
+ * Starts answering the CSV document C as the attachment FILENAME while it
+ * is written, when R's connection allows it (serve.c gave it a sink): the
+ * status 200 and the headers go out now, and C then sends every CSV_CHUNK
+ * bytes, so that an export of a whole table never sits in memory.  Call
+ * it once every check that could refuse the request has passed; end with
+ * req_csv() as usual.  Returns 1 when streaming, 0 when C is buffered (no
+ * sink: req_csv() then answers it whole).
+ */
+int
+req_csv_stream(struct req *r, struct csv *c, const char *filename)
+{
+	char	 disp[160], *head = NULL;
+	size_t	 len = 0;
+
+	if (r->sink == NULL || r->streamed)
+		return 0;
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", filename);
+	req_header(r, "Content-Disposition", disp);
+	jo_reset(r);
+	free(r->out);
+	r->out = NULL;
+	r->out_len = 0;
+	r->out_type = "text/csv; charset=utf-8";
+	r->raw = 1;
+	r->streamed = 1;	/* req_render() writes the head alone */
+	if (!req_render(r, 200, &head, &len)) {
+		free(head);
+		r->streamed = 0;
+		return 0;
+	}
+	r->sink(r->sink_ctx, head, len);
+	free(head);
+	c->flush = req_sink_csv;
+	c->ctx = r;
+	return 1;
 }
 
 /* Adds one response header; header injection is refused. */
@@ -416,7 +471,7 @@ req_render(struct req *r, int status, char **out, size_t *len)
 	size_t			 blen = 0, hlen;
 	const char		*type = "application/json; charset=utf-8";
 	char			 head[1400];
-	int			 n, own_cache;
+	int			 n, own_cache, typed;
 
 	if (status == 204 || status == 304) {
 		body = NULL;
@@ -432,10 +487,12 @@ req_render(struct req *r, int status, char **out, size_t *len)
 		blen = sizeof(fallback500) - 1;
 	} else if (r->out_type != NULL && status < 300)
 		type = r->out_type;	/* JSON of a media type of its own */
+	/* A streamed body (req_csv_stream()) follows this head later. */
+	typed = blen > 0 || (r->raw && r->streamed);
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\n%s%s%s\r\n", status, http_reason(status),
-	    blen > 0 ? "Content-Type: " : "", blen > 0 ? type : "",
-	    blen > 0 ? "\r\n" : "");
+	    typed ? "Content-Type: " : "", typed ? type : "",
+	    typed ? "\r\n" : "");
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return 0;
 	/* Insert the extra headers before the blank line. */

@@ -205,6 +205,24 @@ route_idem(struct req *r, const struct route *rt)
 }
 
 /*
+ * Whether RT's body carries a secret (a field named like a password or a
+ * passphrase).  Its Idempotency-Key is then not kept: the kept row holds
+ * the body's plain SHA-256, a fast hash of the password that argon2id
+ * guards everywhere else.  The request runs as if it had no key.
+ */
+static int
+carries_secret(const struct route *rt)
+{
+	const struct field *f;
+
+	for (f = rt->fields; f != NULL && f->name != NULL; f++)
+		if (strstr(f->name, "password") != NULL ||
+		    strstr(f->name, "passphrase") != NULL)
+			return 1;
+	return 0;
+}
+
+/*
  * The part of route_dispatch() after the CSRF checks: session, role, then
  * (route_idem() for a write with an Idempotency-Key) route_handle().
  * Returns the HTTP status.
@@ -222,7 +240,8 @@ route_run(struct req *r, const struct route *rt)
 			    "Your role may not do this.", NULL);
 	}
 	/* Keys are a user's: without a session (sign-in) there is none. */
-	if (is_write(r->method) && r->idem_key != NULL && r->user.id != 0)
+	if (is_write(r->method) && r->idem_key != NULL && r->user.id != 0 &&
+	    !carries_secret(rt))
 		return route_idem(r, rt);
 	return route_handle(r, rt);
 }

@@ -93,13 +93,21 @@ serve_read(struct req *r, size_t max_body, FCGX_Request *fr,
 	return 0;
 }
 
+/* What serve_render() did with a request's answer. */
+enum served {
+	SERVED_FAILED,		/* nothing rendered: send fixed500 */
+	SERVED_RENDERED,	/* in *OUT: send it */
+	SERVED_STREAMED,	/* sent through the sink already: end it */
+	SERVED_CUT		/* streamed, then cut short: drop the connection */
+};
+
 /*
  * Answers R, read by serve_read() with STATUS: its route when STATUS is 0,
- * the answer rendered into *OUT (LEN bytes, the caller frees it).  Frees R.
- * Returns 1, or 0 when the answer could not be rendered (*OUT NULL: send
- * fixed500).
+ * the answer rendered into *OUT (LEN bytes, the caller frees it), unless
+ * the handler streamed it through r->sink (req_csv_stream()).  Frees R.
+ * Returns what was done (enum served).
  */
-static int
+static enum served
 serve_render(struct req *r, int status, const struct route *routes, size_t n,
     char **out, size_t *len)
 {
@@ -109,12 +117,17 @@ serve_render(struct req *r, int status, const struct route *routes, size_t n,
 	*len = 0;
 	if (status == 0)
 		status = route_dispatch(r, routes, n);
+	if (r->streamed) {
+		ok = r->streamed == 1 ? SERVED_STREAMED : SERVED_CUT;
+		req_free(r);
+		return (enum served)ok;
+	}
 	if (!(ok = req_render(r, status, out, len))) {
 		free(*out);
 		*out = NULL;
 	}
 	req_free(r);
-	return ok;
+	return ok ? SERVED_RENDERED : SERVED_FAILED;
 }
 
 /*
@@ -138,6 +151,14 @@ render_db_error(int rc, char **out, size_t *len)
 	return ok;
 }
 
+/* A streamed answer's bytes (req.c sink) in CGI mode: to stdout. */
+static void
+cgi_sink(void *ctx, const char *p, size_t n)
+{
+	(void)ctx;
+	fwrite(p, 1, n, stdout);
+}
+
 /* One request from ENVP and stdin to stdout: --cgi, for tests. */
 static void
 serve_cgi(const struct route *routes, size_t n, size_t max_body,
@@ -150,10 +171,17 @@ serve_cgi(const struct route *routes, size_t n, size_t max_body,
 
 	req_init(&r);
 	status = serve_read(&r, max_body, NULL, envp, stdin);
-	if (serve_render(&r, status, routes, n, &out, &len))
+	r.sink = cgi_sink;
+	switch (serve_render(&r, status, routes, n, &out, &len)) {
+	case SERVED_RENDERED:
 		fwrite(out, 1, len, stdout);
-	else
+		break;
+	case SERVED_FAILED:
 		fwrite(fixed500, 1, sizeof(fixed500) - 1, stdout);
+		break;
+	default:
+		break;		/* streamed (cut short: the file is shorter) */
+	}
 	free(out);
 }
 
@@ -190,6 +218,8 @@ on_stop(int sig)
 	stop_requested = 1;
 }
 
+static void	fcgi_end(FCGX_Request *, int);
+
 /*
  * Sends OUT (LEN bytes; NULL: fixed500) as the answer of FR's request and
  * ends it, keeping the connection when nginx asked to.  What was not read
@@ -200,13 +230,51 @@ on_stop(int sig)
 static void
 fcgi_answer(FCGX_Request *fr, char *out, size_t len, int close)
 {
-	char	 skip[4096];
-
 	if (out != NULL)
 		FCGX_PutStr(out, (int)len, fr->out);
 	else
 		FCGX_PutStr(fixed500, (int)sizeof(fixed500) - 1, fr->out);
 	free(out);
+	fcgi_end(fr, close);
+}
+
+/* A streamed answer's bytes (req.c sink): into the request's stream. */
+static void
+fcgi_sink(void *ctx, const char *p, size_t n)
+{
+	FCGX_PutStr(p, (int)n, (FCGX_Stream *)ctx);
+}
+
+/*
+ * Ends FR's answer after what serve_render() did (W): sends the rendered
+ * OUT (freed) or fixed500, or only ends a streamed one; a stream cut
+ * short drops the connection unended, so that nginx and the client see a
+ * broken answer and not a complete-looking short file.
+ */
+static void
+fcgi_served(FCGX_Request *fr, enum served w, char *out, size_t len, int close)
+{
+	switch (w) {
+	case SERVED_STREAMED:
+		free(out);
+		fcgi_end(fr, close);
+		break;
+	case SERVED_CUT:
+		free(out);
+		FCGX_Free(fr, 1);	/* no END_REQUEST */
+		break;
+	default:		/* rendered, or failed: OUT is NULL */
+		fcgi_answer(fr, out, len, close);
+		break;
+	}
+}
+
+/* Ends FR's request: skips its unread body, finishes it (see fcgi_answer). */
+static void
+fcgi_end(FCGX_Request *fr, int close)
+{
+	char	 skip[4096];
+
 	while (FCGX_GetStr(skip, sizeof(skip), fr->in) == sizeof(skip))
 		continue;
 	FCGX_Finish_r(fr);
@@ -282,6 +350,7 @@ fcgi_round(FCGX_Request **rq, const int *close, size_t nr,
 	size_t		 i, nh = 0;
 	char		*out;
 	size_t		 len;
+	enum served	 w;
 	int		 pass, write[ND_CONN_MAX + 1], status[ND_CONN_MAX + 1];
 
 	for (i = 0; i < nr; i++) {
@@ -289,15 +358,20 @@ fcgi_round(FCGX_Request **rq, const int *close, size_t nr,
 		req_init(&r[i]);
 		status[i] = serve_read(&r[i], max_body, rq[i], rq[i]->envp,
 		    NULL);
+		/* A read may stream its answer (a whole table's export). */
+		if (!write[i]) {
+			r[i].sink = fcgi_sink;
+			r[i].sink_ctx = rq[i]->out;
+		}
 	}
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < nr; i++) {
 			if (write[i] != pass)
 				continue;
 			if (!pass || !nd_group_commit) {
-				serve_render(&r[i], status[i], routes, n, &out,
-				    &len);
-				fcgi_answer(rq[i], out, len, close[i]);
+				w = serve_render(&r[i], status[i], routes, n,
+				    &out, &len);
+				fcgi_served(rq[i], w, out, len, close[i]);
 				continue;
 			}
 			if (nh == 0)

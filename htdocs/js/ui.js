@@ -113,24 +113,8 @@ export function field(label, control, { hint, wide = false } = {}) {
 	return h('div', { class: wide ? 'field wide' : 'field' },
 		h('label', { for: control.id }, label),
 		control,
-		control.type === 'date' ? dateEcho(control) : null,
 		hint ? h('div', { class: 'hint' }, hint) : null,
 		err);
-}
-
-// Browsers show <input type=date> in their own locale (often MM/DD/YYYY); echo the
-// chosen date as "Tue 02/12/2026" beside it so nobody misreads day and month.
-// Code that sets .value directly calls input.echo() afterwards.
-const weekday = () => new Intl.DateTimeFormat(`${lang()}-IN`, { weekday: 'short', timeZone: 'UTC' });
-export function dateEcho(inp) {
-	const out = h('span', { class: 'date-echo', 'data-testid': `${inp.id || inp.name}-echo` });
-	inp.echo = () => {
-		out.textContent = /^\d{4}-\d{2}-\d{2}$/.test(inp.value) ? `${weekday().format(new Date(`${inp.value}T00:00:00Z`))} ${fmtDate(inp.value)}` : '';
-	};
-	inp.addEventListener('input', inp.echo);
-	inp.addEventListener('change', inp.echo);
-	inp.echo();
-	return out;
 }
 
 export function input(name, attrs = {}) {

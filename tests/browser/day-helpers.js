@@ -21,9 +21,10 @@ async function launch() {
 	return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }
 
-// A new context and page; page errors, console errors and CSP reports go to PROBLEMS.
-async function newPage(browser, problems, label) {
-	const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 }, ignoreHTTPSErrors: true, locale: 'en-IN' });
+// A new context and page; page errors, console errors and CSP reports go to PROBLEMS. LOCALE and
+// TIMEZONEID are the browser's (en-US and America/New_York: a month-first browser far from the clinic).
+async function newPage(browser, problems, label, { locale = 'en-IN', timezoneId } = {}) {
+	const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 }, ignoreHTTPSErrors: true, locale, ...(timezoneId ? { timezoneId } : {}) });
 	const page = await ctx.newPage();
 	page.setDefaultTimeout(15000);
 	watch(page, problems, label);
@@ -150,6 +151,33 @@ async function clinicToday(cookie) {
 	return new Intl.DateTimeFormat('en-CA', { timeZone: s.json.timezone || 'Asia/Kolkata' }).format(new Date());
 }
 
+// Dates for typing day first: addDays('2026-12-07', 3) → '2026-12-10'; dmy('2026-12-10', '-') →
+// '10-12-2026'; monthFirstTrap(today) → the first day after TODAY (before it with STEP -1) whose day
+// is 12 or less and not its month, so that a month-first reading of it is another real date
+// (10/12 → 12 October).
+function addDays(iso, n) {
+	const d = new Date(`${iso}T00:00:00Z`);
+	d.setUTCDate(d.getUTCDate() + n);
+	return d.toISOString().slice(0, 10);
+}
+const dmy = (iso, sep = '/') => iso.split('-').reverse().join(sep);
+function monthFirstTrap(today, step = 1) {
+	for (let n = step; ; n += step) {
+		const iso = addDays(today, n);
+		const [, m, d] = iso.split('-').map(Number);
+		if (d <= 12 && d !== m) return iso;
+	}
+}
+// The date in words as the screens say it in English ("10 December 2026").
+const inWords = (iso) => new Intl.DateTimeFormat('en-IN', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+
+// Replaces what the box SEL holds by TEXT, typed key by key as a person would.
+async function retype(page, sel, text) {
+	await page.focus(sel);
+	await page.keyboard.press('Control+a');
+	await page.keyboard.type(text);
+}
+
 // SHA-256 hex of a session cookie's token, as the sessions table keeps it.
 function tokenHash(cookie) {
 	const token = cookie.split(';')[0].split('=').slice(1).join('=');
@@ -183,4 +211,5 @@ const sq = (s) => `'${String(s).replace(/'/g, "''")}'`;	// SQL string literal fo
 module.exports = {
 	launch, newPage, watch, signIn, useCookie, typeAndPick, printToPdf, pageMm, norm,
 	mobile, tamilWord, clinicToday, tokenHash, setSettings, restoreSettings, sq,
+	addDays, dmy, monthFirstTrap, inWords, retype,
 };

@@ -91,6 +91,25 @@ t.test('desk: a date of birth typed day first (12/05/1980) is 12 May 1980 under 
   await p.click('#edit-cancel');
 });
 
+t.test('desk: the payments day is typed and shown day first under en-US (7/12 alone: the latest 7 December)', async () => {
+  need();
+  const p = S.page;
+  await p.goto(`${BASE}/#/payments`);
+  await p.waitForSelector('#pay-list-title');
+  const today = await H.clinicToday(S.desk.cookie);
+  t.eq(await p.getAttribute('#pay-date', 'type'), 'text', 'a text field, not the browser’s date control');
+  t.eq(await p.inputValue('#pay-date'), H.dmy(today), 'today, day first');
+  const day = H.monthFirstTrap(today, -1);	// its month-first reading is another real date
+  const [, m, d] = day.split('-').map(Number);
+  const asked = p.waitForResponse((r) => new URL(r.url()).pathname === '/api/payments' && new URL(r.url()).searchParams.get('date') === day);
+  await H.retype(p, '#pay-date', `${d}/${m}`);
+  await p.keyboard.press('Enter');
+  t.eq((await asked).status(), 200, `${d}/${m} asks for ${day}`);
+  await p.waitForFunction((v) => document.querySelector('#pay-list-title').textContent.includes(v), H.dmy(day));
+  t.eq(await p.inputValue('#pay-date'), H.dmy(day), 'shown day first');
+  t.ok((await p.innerText('[data-testid=pay-date-echo]')).includes(H.inWords(day)), `said in words: ${H.inWords(day)}`);
+});
+
 t.test('desk: one Escape closes “Add to queue”, even with its search list open', async () => {
   need();
   const p = S.page;

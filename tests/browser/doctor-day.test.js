@@ -108,7 +108,8 @@ t.test('doctor day: letterhead set, a patient with allergies, one earlier finali
 	t.eq(t.db(`SELECT count(*) AS n FROM queue WHERE day = '${S.today}' AND status = 'waiting' AND token < ${S.token}`)[0].n, 0,
 		'no one waiting ahead of the patient');
 	S.browser = await H.launch();
-	({ ctx: S.ctx, page: S.page } = await H.newPage(S.browser, S.problems, 'doctor'));
+	// a month-first browser far from the clinic (en-US, New York): the review date is still typed day first
+	({ ctx: S.ctx, page: S.page } = await H.newPage(S.browser, S.problems, 'doctor', { locale: 'en-US', timezoneId: 'America/New_York' }));
 });
 
 t.test('doctor day: from the queue, N calls the next patient in and the consultation opens', async () => {
@@ -238,6 +239,46 @@ t.test('doctor day: a reload half-way loses nothing (server copy + the copy kept
 	await saved();
 	await p.waitForFunction(() => document.querySelector('#consult-status').dataset.state === 'saved');
 	t.eq(rxInDb(), wantRx(3), 'three prescription lines stored');
+});
+
+const followUpInDb = () => t.db(`SELECT follow_up_date AS d FROM visits WHERE id = ${S.visit}`)[0].d;
+
+t.test('doctor day: the follow-up typed day first in an en-US browser is stored as that day; a wrong one is said and holds finalizing', async () => {
+	need('visit');
+	const p = S.page;
+	t.eq(await p.evaluate(() => navigator.language), 'en-US', 'the browser says en-US');
+	t.eq(await p.getAttribute('#consult-follow-up', 'type'), 'text', 'a text field, not the browser’s date control');
+	const err = () => p.innerText('#consult-follow-up-error');
+	// a day that is no date: said on leaving the box, not sent
+	await H.retype(p, '#consult-follow-up', '31/4');
+	await p.keyboard.press('Tab');
+	t.eq(await err(), 'Type the day first: dd/mm/yyyy.', '31/4: the catalogue’s message under the box');
+	t.eq(await p.getAttribute('#consult-follow-up', 'aria-invalid'), 'true', 'the box is marked');
+	// a past day: said, and Ctrl+Enter does not finalize but goes back to the box
+	await H.retype(p, '#consult-follow-up', H.dmy(H.addDays(S.today, -1)));
+	await p.keyboard.press('Tab');
+	t.eq(await err(), 'The date has passed.', 'yesterday: the date has passed');
+	await p.keyboard.press('Control+Enter');
+	await p.waitForSelector('#consult-follow-up:focus');
+	t.eq(t.db(`SELECT status FROM visits WHERE id = ${S.visit}`)[0].status, 'draft', 'not finalized with a wrong review date');
+	await saved();
+	t.eq(followUpInDb(), null, 'the server never got the wrong dates');
+	// a day whose month-first reading is another real date (10/12 would be 12 October)
+	const day = H.monthFirstTrap(S.today);
+	await H.retype(p, '#consult-follow-up', H.dmy(day));
+	t.eq(await err(), '', 'the message goes as soon as the date reads well');
+	t.ok((await p.innerText('[data-testid=consult-follow-up-echo]')).includes(H.inWords(day)), `said back in words: ${H.inWords(day)}`);
+	await saved();
+	t.eq(followUpInDb(), day, `typed ${H.dmy(day)}, stored ${day}`);
+	// the quick pick, then ArrowDown a day back
+	await p.click('[data-testid=followup-plus-7]');
+	t.eq(await p.inputValue('#consult-follow-up'), H.dmy(H.addDays(S.today, 7)), '+7 days shown day first');
+	await p.focus('#consult-follow-up');
+	await p.keyboard.press('ArrowDown');
+	t.eq(await p.inputValue('#consult-follow-up'), H.dmy(H.addDays(S.today, 6)), 'ArrowDown: a day back');
+	await p.waitForFunction(() => document.querySelector('#consult-status').dataset.state === 'saved');
+	await saved();
+	t.eq(followUpInDb(), H.addDays(S.today, 6), 'stored: today + 6');
 });
 
 t.test('doctor day: Ctrl+Enter finalizes; the visit is read-only and the queue entry done', async () => {

@@ -74,7 +74,10 @@ t.test('frontdesk day: clinic name set, chromium starts, a fresh front-desk user
 	S.desk2 = await t.user('frontdesk');
 	S.today = await H.clinicToday(S.desk.cookie);
 	S.browser = await H.launch();
-	({ ctx: S.ctx, page: S.page } = await H.newPage(S.browser, S.problems, 'desk 1'));
+	// desk 1 is a month-first browser far from the clinic (en-US, New York): every date is still
+	// typed and read day first
+	({ ctx: S.ctx, page: S.page } = await H.newPage(S.browser, S.problems, 'desk 1', { locale: 'en-US', timezoneId: 'America/New_York' }));
+	t.eq(await S.page.evaluate(() => navigator.language), 'en-US', 'desk 1’s browser says en-US');
 	await S.page.goto(`${BASE}/`);
 	await H.signIn(S.page, S.desk.username, S.desk.password);
 	t.eq(await S.page.locator('#whoami-role').innerText(), 'frontdesk', 'role in the header');
@@ -246,14 +249,56 @@ t.test('frontdesk day: a status changed on one desk shows on the other, both way
 	t.eq(await S.page2.evaluate(() => window.ndNotReloaded), true, 'desk 2’s page was not reloaded');
 });
 
+t.test('frontdesk day: an appointment typed day first (dd-mm-yyyy) in an en-US browser is booked for that day; the day box reads dates day first', async () => {
+	need('latin');
+	const p = S.page;
+	await p.click('#nav-appointments');
+	await p.waitForSelector('#appt-patient:focus');
+	t.eq(await p.getAttribute('#appt-form-date', 'type'), 'text', 'the booking date is a text field, not the browser’s date control');
+	t.eq(await p.getAttribute('#appt-date', 'type'), 'text', 'so is the day shown');
+	t.eq(await p.inputValue('#appt-date'), H.dmy(S.today), 'the day shown: today, day first');
+	// A day whose month-first reading is another real date (10/12 would be 12 October).
+	S.apptDay = H.monthFirstTrap(S.today);
+	await H.typeAndPick(p, { listSel: '#appt-patient-list', apiPath: '/api/patients', query: S.latin.name, id: S.latin.id });
+	await p.waitForSelector(`#appt-patient-chosen [data-id="${S.latin.id}"]`);
+	await H.retype(p, '#appt-form-date', H.dmy(S.apptDay, '-'));
+	t.ok((await p.innerText('[data-testid=appt-form-date-echo]')).includes(H.inWords(S.apptDay)), `said back in words: ${H.inWords(S.apptDay)}`);
+	await p.fill('#appt-time', '10:15');
+	await p.fill('#appt-reason', 'Dressing');
+	await p.press('#appt-reason', 'Enter');
+	await p.waitForSelector('[data-testid=toast]:has-text("Booked")');
+	const a = t.db(`SELECT id, day, time, status FROM appointments WHERE patient_id = ${S.latin.id}`);
+	t.eq(a.map((r) => ({ ...r, id: undefined })), [{ day: S.apptDay, time: '10:15', status: 'booked' }], `booked for ${S.apptDay}, typed ${H.dmy(S.apptDay, '-')}`);
+	await p.waitForSelector(`[data-testid=appt-row][data-id="${a[0].id}"]`);
+	t.eq(await p.inputValue('#appt-date'), H.dmy(S.apptDay), 'the list moved to that day, shown day first');
+	// The day box: a date it cannot read says so and the list stays; 7/12 alone is the next one.
+	await H.retype(p, '#appt-date', '31/4');
+	await p.keyboard.press('Enter');
+	t.eq(await p.getAttribute('#appt-date', 'aria-invalid'), 'true', '31/4 is marked wrong');
+	t.eq(await p.innerText('#appt-date-echo'), 'Type the day first: dd/mm/yyyy.', 'and said so from the catalogue');
+	t.ok(await p.isVisible(`[data-testid=appt-row][data-id="${a[0].id}"]`), 'the list stays');
+	const [, m, d] = S.today.split('-').map(Number);
+	const listed = p.waitForResponse((r) => r.url().includes(`/api/appointments?date=${S.today}`));
+	await H.retype(p, '#appt-date', `${d}/${m}`);
+	await p.keyboard.press('Enter');
+	t.eq((await listed).status(), 200, `${d}/${m} asks for ${S.today}`);
+	await p.waitForFunction((v) => document.querySelector('#appt-date').value === v, H.dmy(S.today));
+	await p.click('#nav-queue');	// the next check opens the screen afresh
+	await p.waitForSelector('#queue-add');
+});
+
 t.test('frontdesk day: an appointment booked for today and marked arrived joins the queue', async () => {
 	need('tamil', 'page2');
 	const p = S.page;
 	await p.click('#nav-appointments');
 	await p.waitForSelector('#appt-patient:focus');
-	t.eq(await p.inputValue('#appt-form-date'), S.today, 'the form offers today');
+	t.eq(await p.inputValue('#appt-form-date'), H.dmy(S.today), 'the form offers today, day first');
 	await H.typeAndPick(p, { listSel: '#appt-patient-list', apiPath: '/api/patients', query: S.tamil.name.split(' ').slice(0, 2).join(' '), id: S.tamil.id });
 	await p.waitForSelector(`#appt-patient-chosen [data-id="${S.tamil.id}"]`);
+	// today typed the short way (day/month): the next such day is today
+	const [, m, d] = S.today.split('-').map(Number);
+	await H.retype(p, '#appt-form-date', `${d}/${m}`);
+	t.ok((await p.innerText('[data-testid=appt-form-date-echo]')).includes(H.inWords(S.today)), `${d}/${m} said back as ${H.inWords(S.today)}`);
 	await p.fill('#appt-time', '18:30');
 	await p.fill('#appt-reason', 'Review of sugar');
 	await p.press('#appt-reason', 'Enter');

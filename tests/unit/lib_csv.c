@@ -3,7 +3,8 @@
  * spreadsheet opens: the formula guard for each character that starts a
  * formula (= + - @ tab CR) and for nothing else, quotes doubled, commas and
  * line breaks kept inside a cell, NULL empty, integers bare, reals exact,
- * the byte-order mark, CRLF rows.
+ * the byte-order mark, CRLF rows; with a flush (a streamed export) the
+ * same bytes go out in chunks and the buffer stays CSV_CHUNK small.
  */
 #include <string.h>
 
@@ -52,6 +53,61 @@ rows(sqlite3 *db, const char *sql, const char *want)
 	return ok;
 }
 
+/* A streamed export's receiver: the bytes, and the biggest chunk. */
+struct sink {
+	char	*p;
+	size_t	 len, cap, biggest;
+	int	 calls;
+};
+
+static void
+sink_put(void *ctx, const char *p, size_t n)
+{
+	struct sink	*k = ctx;
+
+	k->calls++;
+	if (n > k->biggest)
+		k->biggest = n;
+	if (k->len + n <= k->cap) {
+		memcpy(k->p + k->len, p, n);
+		k->len += n;
+	}
+}
+
+/* 20,000 rows written with and without a flush: the same bytes. */
+static int
+streamed(void)
+{
+	static char	 got[4 * 1024 * 1024];
+	struct csv	 a = CSV_INIT, b = CSV_INIT;
+	struct sink	 k = { got, 0, sizeof(got), 0, 0 };
+	int		 i, ok;
+
+	b.flush = sink_put;
+	b.ctx = &k;
+	csv_bom(&a);
+	csv_bom(&b);
+	for (i = 0; i < 20000; i++) {
+		csv_int(&a, i);
+		csv_int(&b, i);
+		csv_text(&a, "Murugan, \"=Selvam\" முருகன்");
+		csv_text(&b, "Murugan, \"=Selvam\" முருகன்");
+		csv_end(&a);
+		csv_end(&b);
+	}
+	csv_flush(&b);
+	ok = a.ok && b.ok && a.len > 3 * CSV_CHUNK && b.len == 0 &&
+	    b.cap <= CSV_CHUNK && k.biggest <= CSV_CHUNK && k.calls > 3 &&
+	    k.len == a.len && memcmp(k.p, a.p, a.len) == 0;
+	if (!ok)
+		printf("# streamed: %zu bytes buffered, cap %zu, %d chunks of"
+		    " at most %zu, %zu of %zu bytes\n", b.len, b.cap, k.calls,
+		    k.biggest, k.len, a.len);
+	csv_free(&a);
+	csv_free(&b);
+	return ok;
+}
+
 int
 main(void)
 {
@@ -97,5 +153,7 @@ main(void)
 	    "n,r,t,z,s\r\n1,0.1,38.4,,\"'=x\"\r\n"
 	    "-7,1e+300,0.3333333333333333,,\"'@y\"\r\n"));
 	sqlite3_close(db);
+	CHECK("csv: streamed in chunks of CSV_CHUNK, the same bytes",
+	    streamed());
 	UNIT_END();
 }

@@ -482,6 +482,8 @@ export default {
 	// day-first date fields
 	'date.hint': "Day first: dd/mm/yyyy",
 	'date.placeholder': "dd/mm/yyyy",
+	'date.day_first': "Type the day first: dd/mm/yyyy.",
+	'date.past': "The date has passed.",
 
 	// vitals (units stay as clinics write them)
 	'vit.bp_systolic': "BP systolic",
@@ -676,6 +678,7 @@ export default {
 	'rx.vl_ht': "Ht {n} cm",
 
 	// the consultation
+	'cs.strength_hint': "500 mg",
 	'cs.form_hint': "tablet",
 
 	// appointments
@@ -902,4 +905,17 @@ export default {
 
 	// the consultation: allergies
 	'cs.override_hint': "Reason to give it anyway",
+
+	// the waiting-room board (display.html; ?lang=ta or ?lang=hi adds that language under the English)
+	'board.now_serving': "Now serving",
+	'board.next': "Next",
+	'board.wait': "Please wait",
+	'board.reconnecting': "Reconnecting…",
+	'board.fullscreen': "Full screen (F)",
+
+	// offline: the appointments kept, a write waiting for another
+	'ob.blocked': "Waits for “{what}”, which needs you first; it is sent by itself once that is settled.",
+	'ob.discarded_dep': "a write that was discarded",
+	'ap.offline': "Offline: the appointments as last seen on this computer.",
+	'ap.offline_none': "No appointments kept for this day.",
 };

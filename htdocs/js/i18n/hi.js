@@ -71,7 +71,7 @@ export default {
 	'password.current': "मौजूदा पासवर्ड",
 	'password.new': "नया पासवर्ड",
 	'password.again': "नया पासवर्ड दोबारा",
-	'password.hint': "कम से कम 10 अक्षर",
+	'password.hint': "कम से कम 10 अक्षर; आम पासवर्ड न हो, न यूज़रनेम या क्लिनिक के नाम से बना हो",
 	'password.too_short': "कम से कम 10 अक्षर रखें।",
 	'password.differ': "दोनों नए पासवर्ड अलग हैं।",
 	'password.wrong': "मौजूदा पासवर्ड गलत है।",
@@ -198,7 +198,7 @@ export default {
 	'users.active': "सक्रिय",
 	'users.deactivated': "निष्क्रिय",
 	'users.locked': "लॉक",
-	'users.locked_until': "बहुत से गलत पासवर्ड; {at} तक लॉक",
+	'users.locked_until': "कई बार गलत पासवर्ड; यहाँ अनलॉक न करें तो {at} तक लॉक रहेगा",
 	'users.unlock': "अनलॉक करें",
 	'users.unlock_of': "{u} को अनलॉक करें",
 	'users.unlocked': "{u} अनलॉक किया गया",
@@ -214,7 +214,7 @@ export default {
 	'users.reactivated_done': "{u} फिर से सक्रिय किया गया",
 	'users.new_password_for': "{u} के लिए नया पासवर्ड",
 	'users.set_password': "पासवर्ड सेट करें",
-	'users.password_hint': "कम से कम 10 अक्षर। उपयोगकर्ता को खुद जाकर बताएँ।",
+	'users.password_hint': "कम से कम 10 अक्षर; आम पासवर्ड न हो, न यूज़रनेम या क्लिनिक के नाम से बना हो। उपयोगकर्ता को खुद जाकर बताएँ।",
 	'users.password_reset': "{u} का पासवर्ड रीसेट हुआ",
 	'users.name_of': "{u} का नाम",
 	'users.full_name': "पूरा नाम",
@@ -265,9 +265,9 @@ export default {
 	'pf.name': "नाम",
 	'pf.sex': "लिंग",
 	'pf.choose': "चुनें…",
-	'pf.sex_M': "पुरुष",
-	'pf.sex_F': "महिला",
-	'pf.sex_O': "अन्य",
+	'pf.sex_M': "M — पुरुष",
+	'pf.sex_F': "F — महिला",
+	'pf.sex_O': "O — अन्य",
 	'pf.dob': "या जन्म तिथि",
 	'pf.age': "उम्र (वर्ष)",
 	'pf.age_hint': "या नीचे जन्म तिथि",
@@ -361,7 +361,7 @@ export default {
 	'q.col_reason': "कारण",
 	'q.col_status': "स्थिति",
 	'q.col_time': "समय",
-	'q.paid': "भुगतान {amount}",
+	'q.paid': "भुगतान हुआ {amount}",
 	'q.priority_of': "टोकन {token} की प्राथमिकता",
 	'q.counts': "इंतज़ार में {waiting} · डॉक्टर के पास {consult} · हो गया {done} · कुल {total}",
 	'q.counts_urgent': "इंतज़ार में {waiting} ({urgent} ज़रूरी या इमरजेंसी) · डॉक्टर के पास {consult} · हो गया {done} · कुल {total}",
@@ -477,6 +477,8 @@ export default {
 	// day-first date fields
 	'date.hint': "दिन पहले: दिन/महीना/साल",
 	'date.placeholder': "दि/मा/साल",
+	'date.day_first': "दिन पहले लिखें: दिन/महीना/साल।",
+	'date.past': "वह तारीख निकल चुकी है।",
 
 	// vitals (units stay as clinics write them)
 	'vit.bp_systolic': "BP (ऊपर)",
@@ -601,7 +603,7 @@ export default {
 	'cs.none_recorded': " — कुछ दर्ज नहीं (Alt+V)",
 	'cs.history': "इतिहास",
 	'cs.medicine': "दवा",
-	'cs.strength': "ताक़त (mg)",
+	'cs.strength': "स्ट्रेंथ",
 	'cs.form': "प्रकार",
 	'cs.dose': "खुराक",
 	'cs.timing': "कब",
@@ -668,6 +670,7 @@ export default {
 	'rx.vl_ht': "लंबाई {n} से.मी.",
 
 	// the consultation
+	'cs.strength_hint': "500 mg",
 	'cs.form_hint': "tablet",
 
 	// appointments
@@ -755,7 +758,7 @@ export default {
 	'pay.kept': "भुगतान इस कंप्यूटर पर रखा है: कनेक्शन लौटते ही रसीद को नंबर मिलेगा।",
 	'pay.no_pending': "कनेक्शन लौटने पर मिलेगा",
 	'pay.print_waits': "प्रिंट करें (रसीद नंबर का इंतज़ार)",
-	'pay.not_sent': "भेजा नहीं गया: ऊपर “आपकी ज़रूरत” देखें",
+	'pay.not_sent': "भेजा नहीं गया: ऊपर “आपको देखना है” देखें",
 
 	// payments: list, void, bill
 	'pay.report_of': "{date} की रिपोर्ट",
@@ -848,7 +851,7 @@ export default {
 
 	// offline: the panel
 	'off.back': "कनेक्शन लौट आया: रखा हुआ भेजा जा रहा है…",
-	'off.needs_you': "आपकी ज़रूरत",
+	'off.needs_you': "आपको देखना है",
 	'off.sent': "कनेक्शन लौटने के बाद भेजे गए",
 	'off.clear': "ठीक है, यह सूची साफ़ करें",
 	'off.new_patient': "नया मरीज़: दर्ज करें",
@@ -894,4 +897,17 @@ export default {
 
 	// the consultation: allergies
 	'cs.override_hint': "फिर भी देने का कारण",
+
+	// the waiting-room board
+	'board.now_serving': "अभी का टोकन",
+	'board.next': "अगले",
+	'board.wait': "कृपया प्रतीक्षा करें",
+	'board.reconnecting': "फिर से जुड़ रहा है…",
+	'board.fullscreen': "पूरी स्क्रीन (F)",
+
+	// offline: the appointments kept, a write waiting for another
+	'ob.blocked': "“{what}” का इंतज़ार है, जिसे पहले आपको देखना है; उसके निपटते ही यह अपने-आप भेज दिया जाएगा।",
+	'ob.discarded_dep': "छोड़ा गया एक बदलाव",
+	'ap.offline': "ऑफ़लाइन: इस कंप्यूटर पर आखिरी बार देखे गए अपॉइंटमेंट।",
+	'ap.offline_none': "इस दिन के कोई अपॉइंटमेंट इस कंप्यूटर पर नहीं हैं।",
 };

@@ -71,7 +71,7 @@ export default {
 	'password.current': "இப்போதைய கடவுச்சொல்",
 	'password.new': "புதிய கடவுச்சொல்",
 	'password.again': "புதிய கடவுச்சொல் மீண்டும்",
-	'password.hint': "குறைந்தது 10 எழுத்துகள்",
+	'password.hint': "குறைந்தது 10 எழுத்துகள்; எளிதில் ஊகிக்கக்கூடியதாகவோ பயனர் பெயர், கிளினிக் பெயரைக் கொண்டதாகவோ இருக்கக் கூடாது",
 	'password.too_short': "குறைந்தது 10 எழுத்துகள் வேண்டும்.",
 	'password.differ': "இரண்டு புதிய கடவுச்சொற்களும் ஒன்றாக இல்லை.",
 	'password.wrong': "இப்போதைய கடவுச்சொல் தவறு.",
@@ -127,7 +127,7 @@ export default {
 	'audit.title': "தணிக்கைப் பதிவு",
 	'audit.anyone': "யாராயினும்",
 	'audit.csv': "CSV பதிவிறக்கு",
-	'audit.from': "இருந்து",
+	'audit.from': "முதல்",
 	'audit.to': "வரை",
 	'audit.user': "பயனர்",
 	'audit.patient': "நோயாளி எண் (id)",
@@ -148,7 +148,7 @@ export default {
 	'status.version': "பதிப்பு",
 	'status.schema_version': "தரவுத்தள அமைப்பு",
 	'status.database_bytes': "தரவுத்தள அளவு",
-	'status.wal_bytes': "முன்பதிவுக் கோப்பு (WAL)",
+	'status.wal_bytes': "WAL பதிவுக் கோப்பு",
 	'status.disk_free_bytes': "வட்டில் காலி இடம்",
 	'status.disk_total_bytes': "வட்டு அளவு",
 	'status.last_backup': "கடைசி காப்புப் பிரதி",
@@ -198,7 +198,7 @@ export default {
 	'users.active': "செயலில்",
 	'users.deactivated': "நிறுத்தப்பட்டது",
 	'users.locked': "பூட்டப்பட்டது",
-	'users.locked_until': "பல தவறான கடவுச்சொற்கள்; {at} வரை பூட்டப்பட்டது",
+	'users.locked_until': "பல முறை தவறான கடவுச்சொல்; இங்கே திறக்காவிட்டால் {at} வரை பூட்டியிருக்கும்",
 	'users.unlock': "திற",
 	'users.unlock_of': "{u} ஐத் திற",
 	'users.unlocked': "{u} திறக்கப்பட்டது",
@@ -214,7 +214,7 @@ export default {
 	'users.reactivated_done': "{u} மீண்டும் செயல்படுத்தப்பட்டார்",
 	'users.new_password_for': "{u} க்குப் புதிய கடவுச்சொல்",
 	'users.set_password': "கடவுச்சொல் அமை",
-	'users.password_hint': "குறைந்தது 10 எழுத்துகள். பயனரிடம் நேரில் சொல்லுங்கள்.",
+	'users.password_hint': "குறைந்தது 10 எழுத்துகள்; எளிதில் ஊகிக்கக்கூடியதாகவோ பயனர் பெயர், கிளினிக் பெயரைக் கொண்டதாகவோ இருக்கக் கூடாது. பயனரிடம் நேரில் சொல்லுங்கள்.",
 	'users.password_reset': "{u} கடவுச்சொல் மீட்டமைக்கப்பட்டது",
 	'users.name_of': "{u} பெயர்",
 	'users.full_name': "முழுப் பெயர்",
@@ -265,9 +265,9 @@ export default {
 	'pf.name': "பெயர்",
 	'pf.sex': "பாலினம்",
 	'pf.choose': "தேர்வு செய்க…",
-	'pf.sex_M': "ஆண்",
-	'pf.sex_F': "பெண்",
-	'pf.sex_O': "மற்றவர்",
+	'pf.sex_M': "M — ஆண்",
+	'pf.sex_F': "F — பெண்",
+	'pf.sex_O': "O — மற்றவர்",
 	'pf.dob': "அல்லது பிறந்த தேதி",
 	'pf.age': "வயது (ஆண்டுகள்)",
 	'pf.age_hint': "அல்லது கீழே பிறந்த தேதி",
@@ -477,6 +477,8 @@ export default {
 	// day-first date fields
 	'date.hint': "நாள் முதலில்: நாள்/மாதம்/ஆண்டு",
 	'date.placeholder': "நா/மா/ஆண்டு",
+	'date.day_first': "நாளை முதலில் எழுதுங்கள்: நாள்/மாதம்/ஆண்டு.",
+	'date.past': "அந்தத் தேதி கடந்துவிட்டது.",
 
 	// vitals (units stay as clinics write them)
 	'vit.bp_systolic': "BP (மேல்)",
@@ -601,7 +603,7 @@ export default {
 	'cs.none_recorded': " — எதுவும் பதியவில்லை (Alt+V)",
 	'cs.history': "முந்தைய விவரம்",
 	'cs.medicine': "மருந்து",
-	'cs.strength': "அளவு (mg)",
+	'cs.strength': "அளவு",
 	'cs.form': "வகை",
 	'cs.dose': "வேளை",
 	'cs.timing': "எப்போது",
@@ -668,6 +670,7 @@ export default {
 	'rx.vl_ht': "உயரம் {n} செ.மீ.",
 
 	// the consultation
+	'cs.strength_hint': "500 mg",
 	'cs.form_hint': "tablet",
 
 	// appointments
@@ -787,7 +790,7 @@ export default {
 	'rep.collected': "வசூல்",
 	'rep.new': "புதிய நோயாளிகள்",
 	'rep.tokens': "கொடுத்த டோக்கன்கள்",
-	'rep.from': "இருந்து",
+	'rep.from': "முதல்",
 	'rep.to_label': "வரை",
 	'rep.choose': "காலத்தைத் தேர்வு செய்க…",
 	'rep.range': "காலம்",
@@ -893,5 +896,18 @@ export default {
 	'rep.hint2': "தேதிகளை நாள் முதலில் எழுதுங்கள் (நாள்/மாதம்/ஆண்டு); Enter அந்தக் காலத்தைக் காட்டும். ← / → முந்தைய அல்லது அடுத்த காலத்துக்கு நகர்த்தும் (பெட்டிக்கு வெளியே). ரத்து செய்த ரசீதுகள் கணக்கில் இல்லை. CSV ஒரு விரிதாளில் திறக்கும்; அதில் தொகைகள் ரூபாயில்.",
 
 	// the consultation: allergies
-	'cs.override_hint': "எழுதுவதற்கான காரணம்",
+	'cs.override_hint': "இருந்தும் எழுதக் காரணம்",
+
+	// the waiting-room board
+	'board.now_serving': "தற்போதைய டோக்கன்",
+	'board.next': "அடுத்து",
+	'board.wait': "சற்று காத்திருங்கள்",
+	'board.reconnecting': "மீண்டும் இணைக்கிறது…",
+	'board.fullscreen': "முழுத் திரை (F)",
+
+	// offline: the appointments kept, a write waiting for another
+	'ob.blocked': "“{what}” க்காகக் காத்திருக்கிறது; அதை முதலில் நீங்கள் பார்க்க வேண்டும். அது முடிந்ததும் இது தானாக அனுப்பப்படும்.",
+	'ob.discarded_dep': "கைவிடப்பட்ட ஒரு பதிவு",
+	'ap.offline': "இணைப்பு இல்லை: இந்தக் கணினியில் கடைசியாகப் பார்த்த முன்பதிவுகள்.",
+	'ap.offline_none': "இந்த நாளுக்கு இந்தக் கணினியில் முன்பதிவுகள் இல்லை.",
 };

@@ -134,7 +134,7 @@ export function replay() {
 				if (body === 'wait') break;
 				if (body === 'blocked') {
 					item.state = 'review';
-					item.review = { reason: 'blocked', message: `Waits for “${dep ? describe(dep) : 'a write that was discarded'}”, which needs you first; it is sent by itself once that is settled.` };
+					item.review = { reason: 'blocked', message: t('ob.blocked', { what: dep ? describe(dep) : t('ob.discarded_dep') }) };
 					await save(item);
 					continue;
 				}

@@ -3,22 +3,24 @@
 import { api } from '../api.js';
 import { send } from '../offline/outbox.js';
 import { cachedAppointments } from '../offline/cache.js';
-import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, onKeys, toast, todayISO, addDays, fmtDate, fmtClock, patientMeta, act } from '../ui.js';
+import { h, pageHead, replace, notice, btn, bindForm, field, input, onKeys, toast, todayISO, addDays, fmtDate, fmtClock, patientMeta, act } from '../ui.js';
 import { patientPicker } from '../shared/patient-picker.js';
+import { dateField, dayBox, dayFirstISO } from '../shared/date-field.js';
 import { t } from '../i18n.js';
 
 const LABEL = { booked: 'ap.booked', arrived: 'ap.arrived', cancelled: 'ap.cancelled' };
 
 export function render(root, params, query) {
-	let day = query.get('date') || todayISO();
-	const dateInput = input('date', { id: 'appt-date', type: 'date', value: day, 'data-testid': 'appt-date', 'aria-label': t('ap.day') });
+	let day = dayFirstISO(query.get('date')) || todayISO();
+	// The day shown, typed day first like every date (the browser's date box said 12/07/2026 for
+	// 7 December under en-US); 7/12 is the next 7 December.
+	const dayPick = dayBox({ id: 'appt-date', label: t('ap.day'), yearless: 'ahead', onDay: d => setDay(d) });
 	const title = h('h2', { id: 'appt-title' });
 	const list = h('div', { id: 'appt-list' });
 
 	const load = async () => {
 		title.textContent = t(day === todayISO() ? 'ap.on_today' : 'ap.on', { date: fmtDate(day) });
-		dateInput.value = day;
-		dateInput.echo();
+		dayPick.set(day);
 		try {
 			const rows = await api.appointments(day);	// in time order
 			replace(list, rows.length ? table(rows) : notice(t('ap.none')));
@@ -30,7 +32,7 @@ export function render(root, params, query) {
 	// Without the network: the day's appointments as kept on this computer (today and later).
 	const offlineList = async () => {
 		const rows = await cachedAppointments(day).catch(() => []);
-		replace(list, notice('Offline: the appointments as last seen on this computer.', 'warn'), rows.length ? table(rows) : notice('No appointments kept for this day.'));
+		replace(list, notice(t('ap.offline'), 'warn'), rows.length ? table(rows) : notice(t('ap.offline_none')));
 	};
 	const setDay = d => { if (d) { day = d; load(); form.elements.date.value = d; form.elements.date.echo(); } };
 
@@ -55,7 +57,9 @@ export function render(root, params, query) {
 	const picker = patientPicker({ id: 'appt-patient' });
 	const form = h('form', { id: 'appt-form', class: 'grid-form', 'data-testid': 'appt-form' },
 		picker.el,
-		field(t('ap.date'), input('date', { id: 'appt-form-date', type: 'date', value: day, 'data-testid': 'appt-form-date' })),
+		// typed day first whatever the browser's locale (a date box said 12/07 for 7 December under
+		// en-US); 7/12 alone is the next 7 December, ArrowUp / ArrowDown a day on / back
+		dateField(t('ap.date'), 'date', { id: 'appt-form-date', value: day, 'data-testid': 'appt-form-date' }, { yearless: 'ahead' }),
 		field(t('ap.time'), input('time', { id: 'appt-time', type: 'time', step: 300, 'data-testid': 'appt-time' })),
 		field(t('ap.reason'), input('reason', { id: 'appt-reason', maxlength: 200, 'data-testid': 'appt-reason' }), { wide: true }),
 		h('div', { class: 'actions wide' },
@@ -63,13 +67,16 @@ export function render(root, params, query) {
 	bindForm(form, {
 		validate: v => {
 			const p = picker.check();
+			const iso = form.elements.date.iso();
 			if (!v.date) p.date = t('ap.need_date');
-			else if (v.date < todayISO()) p.date = t('ap.past');
+			else if (!iso) p.date = t('date.day_first');
+			else if (iso < todayISO()) p.date = t('ap.past');
 			if (!v.time) p.time = t('ap.need_time');
 			return p;
 		},
-		cancel: () => { picker.set(null); form.reset(); form.elements.date.value = day; },
-		submit: async v => {
+		cancel: () => { picker.set(null); form.reset(); form.elements.date.value = day; form.elements.date.echo(); },
+		submit: async raw => {
+			const v = { ...raw, date: form.elements.date.iso() };
 			const r = await send('appointment', { patient_id: picker.value.id, date: v.date, time: v.time, ...(v.reason ? { reason: v.reason } : {}) },
 				{ name: picker.value.name, date: fmtDate(v.date), time: fmtClock(v.time) });
 			if (r.pending) toast(t('ap.booked_pending', { name: picker.value.name, date: fmtDate(v.date), time: fmtClock(v.time) }), 'warn');
@@ -81,11 +88,10 @@ export function render(root, params, query) {
 		},
 	});
 
-	dateInput.addEventListener('change', () => setDay(dateInput.value));
 	root.append(
 		pageHead(t('ap.title'),
 			btn(t('ap.prev'), () => setDay(addDays(day, -1)), { id: 'appt-prev', 'data-testid': 'appt-prev' }),
-			dateInput, dateEcho(dateInput),
+			dayPick.el,
 			btn(t('ap.today'), () => setDay(todayISO()), { id: 'appt-today', 'data-testid': 'appt-today' }),
 			btn(t('ap.next'), () => setDay(addDays(day, 1)), { id: 'appt-next', 'data-testid': 'appt-next' })),
 		h('div', { class: 'two-col' },

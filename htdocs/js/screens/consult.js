@@ -8,7 +8,7 @@
 // Vitals (often the nurse's, already recorded) and history fold away so the
 // pad sits above the fold.
 import { api } from '../api.js';
-import { h, $, $$, replace, notice, btn, field, dateEcho, clinicNo, input, select, textarea, searchList, debounce, toast, onKeys,
+import { h, $, $$, replace, notice, btn, field, clinicNo, input, select, textarea, searchList, debounce, toast, onKeys,
 	setFieldError, clearErrors, fmtDate, todayISO, addDays, ageOf, sexLabel, act } from '../ui.js';
 import { session, DRAFT_PREFIX } from '../session.js';
 import { go } from '../nav.js';
@@ -17,6 +17,7 @@ import { VITALS, plainVitals, vitalsBrief } from '../shared/vitals.js';
 import { callNextPatient, askFinishAndNext } from '../shared/queue-actions.js';
 import { prescriptionSheet } from '../shared/prescription-sheet.js';
 import { printFrame } from '../shared/print-sheet.js';
+import { dateField } from '../shared/date-field.js';
 import { t } from '../i18n.js';
 
 const SAVE_DELAY_MS = 1000;
@@ -26,6 +27,12 @@ const RX_KEYS = ['medicine', 'strength', 'form', 'dose', 'timing', 'duration_day
 const STATUS_TEXT = { saved: t('cs.saved'), saving: t('cs.saving'), offline: t('cs.offline'), error: t('cs.not_saved'), conflict: t('cs.not_saved') };
 
 const searchMedicines = q => api.medicines(q);
+
+// FIELD (a date field) with the quick-pick chips under its box, above its hint and error.
+function withPresets(fieldEl, presets) {
+	fieldEl.control.nextElementSibling.after(presets);	// after the date in words
+	return fieldEl;
+}
 
 // ---------- the printout ----------
 
@@ -127,7 +134,7 @@ function showRxWarnings(rxBody, warnings = [], conflicts = []) {
 function rxRow(m = {}, onChange) {
 	const med = input('rx_medicine', { class: 'rx-medicine', value: m.medicine || '', 'aria-label': t('cs.medicine'), placeholder: t('cs.medicine'), 'data-key': 'medicine' });
 	const list = h('ul', { class: 'dropdown' });
-	const strength = input('rx_strength', { class: 'rx-strength', value: m.strength || '', 'aria-label': t('cs.strength'), placeholder: '500 mg', 'data-key': 'strength' });
+	const strength = input('rx_strength', { class: 'rx-strength', value: m.strength || '', 'aria-label': t('cs.strength'), placeholder: t('cs.strength_hint'), 'data-key': 'strength' });
 	const form = input('rx_form', { class: 'rx-form', value: m.form || '', list: 'rx-forms', 'aria-label': t('cs.form'), placeholder: t('cs.form_hint'), 'data-key': 'form' });
 	const dose = input('rx_dose', { class: 'rx-dose', value: m.dose || '', 'aria-label': t('cs.dose'), placeholder: '1-0-1', 'data-key': 'dose' });
 	const timing = select('rx_timing', TIMINGS, { class: 'rx-timing', 'aria-label': t('cs.timing'), 'data-key': 'timing' });
@@ -220,7 +227,23 @@ export async function render(root, { id }) {
 	const dxInput = input('dx_new', { id: 'consult-diagnosis-input', placeholder: t('cs.dx_hint'), 'data-testid': 'consult-diagnosis-input', 'aria-keyshortcuts': 'Alt+D' });
 	const dxList = h('ul', { id: 'consult-diagnoses', class: 'chips', 'data-testid': 'consult-diagnoses', 'data-field': 'diagnoses' });
 	const rxBody = h('tbody', { id: 'rx-rows' });
-	const followUp = input('follow_up_date', { id: 'consult-follow-up', type: 'date', min: todayISO(), 'data-testid': 'consult-follow-up' });
+	// The review date typed day first whatever the browser's locale (a date box read 08/12 as 12 August
+	// under en-US); 7/12 alone is the next 7 December, ArrowUp / ArrowDown a day on / back, and the
+	// chips below fill it.
+	const followUpField = dateField(t('cs.follow_up'), 'follow_up_date', { id: 'consult-follow-up', 'data-testid': 'consult-follow-up' }, { yearless: 'ahead' });
+	const followUp = followUpField.control;
+	// What is wrong with the typed review date (null: nothing; empty is no review).
+	const followUpProblem = () => {
+		const iso = followUp.iso();
+		return iso === null ? t('date.day_first') : iso && iso < (visit.date || todayISO()) ? t('date.past') : null;
+	};
+	// Said under the box once the doctor leaves it (or finalizes), gone as soon as it reads well.
+	const checkFollowUp = () => {
+		const problem = followUpProblem();
+		if (problem) setFieldError(form, 'follow_up_date', problem);
+		else if (followUp.hasAttribute('aria-invalid')) { followUp.removeAttribute('aria-invalid'); $('#consult-follow-up-error', form).textContent = ''; }
+		return !problem;
+	};
 
 	const dxItem = d => h('li', { class: 'chip', 'data-testid': 'diagnosis', 'data-text': d.text, 'data-code': d.code || '' },
 		d.code ? `${d.text} (${d.code})` : d.text,
@@ -242,8 +265,9 @@ export async function render(root, { id }) {
 
 	form.append(
 		vitalsBox(vitalsFieldset(), data.vitals),
-		field(t('cs.complaints'), textarea('complaint', { id: 'consult-complaint', rows: 2, 'data-testid': 'consult-complaint' }), { wide: true }),
-		field(t('cs.notes'), textarea('notes', { id: 'consult-notes', rows: 3, 'data-testid': 'consult-notes' }), { wide: true }),
+		// complaints and notes side by side: the prescription starts higher on a 1366x768 screen
+		field(t('cs.complaints'), textarea('complaint', { id: 'consult-complaint', rows: 2, 'data-testid': 'consult-complaint' })),
+		field(t('cs.notes'), textarea('notes', { id: 'consult-notes', rows: 2, 'data-testid': 'consult-notes' })),
 		h('div', { class: 'field wide' }, h('label', { for: dxInput.id }, t('cs.diagnosis')),
 			h('div', { class: 'inline' }, dxInput, btn(t('cs.add'), addDx, { id: 'consult-diagnosis-add', class: 'btn small' })), dxList,
 			h('div', { class: 'field-error', id: 'consult-diagnoses-error' })),
@@ -258,12 +282,10 @@ export async function render(root, { id }) {
 				btn(t('cs.repeat'), act(() => repeatLast()), { id: 'consult-repeat', 'data-testid': 'consult-repeat' })),
 			h('p', { class: 'hint' }, t('cs.dose_hint'))),
 		field(t('cs.advice'), textarea('advice', { id: 'consult-advice', rows: 2, 'data-testid': 'consult-advice' }), { wide: true }),
-		h('div', { class: 'field' }, h('label', { for: followUp.id }, t('cs.follow_up')), followUp, dateEcho(followUp),
-			h('div', { class: 'presets' }, [3, 5, 7, 15, 30].map(n => h('button', {
-				type: 'button', class: 'chip', 'data-testid': `followup-plus-${n}`,
-				onclick: () => { followUp.value = addDays(todayISO(), n); followUp.echo(); changed(); },
-			}, n === 30 ? t('cs.plus_month') : t('cs.plus_days', { n })))),
-			h('div', { class: 'field-error', id: 'consult-follow-up-error' })),
+		withPresets(followUpField, h('div', { class: 'presets' }, [3, 5, 7, 15, 30].map(n => h('button', {
+			type: 'button', class: 'chip', 'data-testid': `followup-plus-${n}`,
+			onclick: () => { followUp.value = addDays(todayISO(), n); followUp.echo(); changed(); },
+		}, n === 30 ? t('cs.plus_month') : t('cs.plus_days', { n }))))),
 		h('div', { class: 'form-error wide', role: 'alert' }),
 		h('div', { class: 'actions wide' },
 			h('button', { type: 'button', class: 'btn', id: 'consult-save', 'data-testid': 'consult-save', 'aria-keyshortcuts': 'Control+S', onclick: () => save() }, t('cs.save_now')),
@@ -309,7 +331,9 @@ export async function render(root, { id }) {
 			diagnoses: $$('li[data-text]', dxList).map(li => li.dataset.code ? { text: li.dataset.text, code: li.dataset.code } : { text: li.dataset.text }),
 			prescriptions: $$('tr', rxBody).map(readRx).filter(m => forServer ? m.medicine && m.dose : Object.keys(m).length),
 			advice: form.elements.advice.value.trim(),
-			follow_up_date: followUp.value || null,
+			// the server gets a date only once it reads well (until then it keeps the last one); the
+			// copy on this computer keeps the typing as it is
+			...(forServer && followUpProblem() ? {} : { follow_up_date: followUp.iso() || (forServer ? null : followUp.value.trim() || null) }),
 		};
 	};
 	const keepLocal = () => {
@@ -365,6 +389,7 @@ export async function render(root, { id }) {
 				version = r.version;
 				showRxWarnings(rxBody, r.warnings);
 				clearErrors(form);
+				if (document.activeElement !== followUp) checkFollowUp();	// still not a date: keep saying so
 				if (edits === mark) dirty = false;
 				keepLocal();
 				setStatus(dirty ? 'saving' : 'saved');
@@ -412,6 +437,7 @@ export async function render(root, { id }) {
 	// finalize() → true once the visit is final and its printout shown.
 	async function finalize() {
 		if (incompleteRx()) return false;
+		if (!checkFollowUp()) { followUp.focus(); return false; }
 		if (!(await save())) { toast(t('cs.not_finalized'), 'error'); return false; }
 		try {
 			visit = await api.finalize(visit.id);
@@ -452,7 +478,11 @@ export async function render(root, { id }) {
 		if (e.target.dataset.vital) updateBmi(form);
 		changed();
 	});
-	form.addEventListener('change', e => { if (e.target.tagName === 'SELECT' || e.target.type === 'date') changed(); });
+	form.addEventListener('change', e => {
+		if (e.target === followUp) checkFollowUp();
+		if (e.target.tagName === 'SELECT') changed();
+	});
+	followUp.addEventListener('input', () => { if (followUp.hasAttribute('aria-invalid')) checkFollowUp(); });
 	form.addEventListener('focusout', () => { if (dirty && later.pending()) save(); });
 	form.addEventListener('submit', e => { e.preventDefault(); act(finalize)(e); });
 	form.addEventListener('keydown', e => {

@@ -10,7 +10,7 @@ const GROUPS = ['today', 'tomorrow', 'week'];
 function row(f) {
 	const p = f.patient;
 	return h('tr', { 'data-testid': 'followup-row', 'data-id': p.id, 'data-when': f.when },
-		h('td', {}, h('a', { href: `#/patient/${p.id}`, translate: 'no' }, p.name), ' ', h('span', { class: 'muted' }, clinicNo(p))),
+		h('td', {}, h('a', { href: `#/patient/${p.id}`, translate: 'no' }, p.name), ' ', h('span', { class: 'muted nowrap' }, clinicNo(p))),
 		h('td', {}, t('followups.due', { date: fmtDate(f.follow_up_date) })),
 		h('td', { class: 'followup-links' },
 			f.tel ? h('a', { class: 'btn small', href: f.tel, 'data-testid': 'followup-call' }, t('followups.call'), ' ', p.phone) :

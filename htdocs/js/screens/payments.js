@@ -4,12 +4,13 @@
 // admin, a void with a reason; and the day's report. The admin reads all of
 // it but takes no payment. The receipt itself is drawn by shared/receipt.js.
 import { api } from '../api.js';
-import { h, pageHead, replace, notice, btn, bindForm, field, input, dateEcho, select, onKeys, toast, dialog, money,
+import { h, pageHead, replace, notice, btn, bindForm, field, input, select, onKeys, toast, dialog, money,
 	rupeesToPaise, paiseToRupees, todayISO, addDays, fmtDate, fmtTime, clinicNo } from '../ui.js';
 import { session, hasRole } from '../session.js';
 import { patientPicker } from '../shared/patient-picker.js';
 import { receiptSheet, PAY_MODES, modeLabel } from '../shared/receipt.js';
 import { printFrame } from '../shared/print-sheet.js';
+import { dayBox } from '../shared/date-field.js';
 import { go } from '../nav.js';
 import { send, waitFor } from '../offline/outbox.js';
 import { t, tIn } from '../i18n.js';
@@ -111,7 +112,9 @@ export function render(root, params, query) {
 	let cleanupKeys = () => {};
 	let charges = null;	// the clinic's list, read once
 
-	const dateInput = input('date', { id: 'pay-date', type: 'date', 'data-testid': 'pay-date', 'aria-label': t('ap.day') });
+	// The day shown, typed day first like every date (the browser's date box follows its locale:
+	// 12/07/2026 for 7 December under en-US); 7/12 is the latest 7 December.
+	const dayPick = dayBox({ id: 'pay-date', label: t('ap.day'), yearless: 'behind', onDay: d => setDay(d) });
 	const listTitle = h('h2', { id: 'pay-list-title' });
 	const listBox = h('div', { id: 'pay-list' });
 	const reportBox = h('section', { class: 'card', id: 'report', 'data-testid': 'report' });
@@ -145,8 +148,7 @@ export function render(root, params, query) {
 				isAdmin && !p.voided ? btn(t('pay.void'), () => voidIt(p), { class: 'btn small danger', 'data-testid': 'pay-void' }) : null)))));
 
 	const load = async () => {
-		dateInput.value = day;
-		dateInput.echo?.();
+		dayPick.set(day);
 		listTitle.textContent = t(day === todayISO() ? 'pay.receipts_of_today' : 'pay.receipts_of', { date: fmtDate(day) });
 		report(reportBox, day);
 		try {
@@ -161,7 +163,6 @@ export function render(root, params, query) {
 		}
 	};
 	const setDay = d => { if (/^\d{4}-\d{2}-\d{2}$/.test(d || '')) { day = d; load(); } };
-	dateInput.addEventListener('change', () => setDay(dateInput.value));
 
 	const takeForm = () => {
 		const picker = patientPicker({ id: 'pay-patient' });
@@ -219,7 +220,7 @@ export function render(root, params, query) {
 		replace(page,
 			pageHead(t('pay.title'),
 				btn(t('ap.prev'), () => setDay(addDays(day, -1)), { id: 'pay-prev', 'data-testid': 'pay-prev' }),
-				dateInput, dateEcho(dateInput),
+				dayPick.el,
 				btn(t('ap.today'), () => setDay(todayISO()), { id: 'pay-today', 'data-testid': 'pay-today' }),
 				btn(t('ap.next'), () => setDay(addDays(day, 1)), { id: 'pay-next', 'data-testid': 'pay-next' }),
 				h('a', { class: 'btn', href: '#/reports', id: 'pay-reports', 'data-testid': 'pay-reports' }, t('pay.reports'))),
