@@ -15,7 +15,9 @@
  * pad stores: a pattern of 2 to 4 times of the day (2: morning and night;
  * 3: morning, afternoon, night; 4: morning, afternoon, evening, night;
  * the times with 0 are left out), a keyword (SOS, STAT, OD, BD, TDS, QID,
- * HS), or the doctor's own words, written as they are.  A timing that is
+ * HS), an amount and how often ("5 ml TDS", "2.5 ml thrice a day": the
+ * keyword's words, then the amount: "தினமும் மூன்று வேளை, 5 ml"), or the
+ * doctor's own words, written as they are.  A timing that is
  * not one of visits.c's and a duration outside 1..365 days are left out.
  *
  * The words are those a pharmacist or a receptionist of the language
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "nd.h"
 #include "dose.h"
@@ -167,6 +170,97 @@ pattern_words(struct out *o, enum dose_lang lang, const char *pat)
 	}
 }
 
+/* How often, as doctors write it after an amount, and its keyword. */
+static const char *const often_words[][2] = {
+	{ "once a day", "OD" }, { "once daily", "OD" }, { "daily", "OD" },
+	{ "twice a day", "BD" }, { "twice daily", "BD" },
+	{ "thrice a day", "TDS" }, { "thrice daily", "TDS" },
+	{ "three times a day", "TDS" }, { "three times daily", "TDS" },
+	{ "four times a day", "QID" }, { "four times daily", "QID" },
+	{ "at bedtime", "HS" }, { "when needed", "SOS" },
+	{ "as needed", "SOS" },
+};
+
+#define AMOUNT_MAX	24	/* bytes of "2.5 ml", "10 drops", "½ tab" */
+
+/*
+ * 1 if the N bytes at S are an amount: a number (digits with "." or "/",
+ * or "½") and at most one word of ASCII letters after a space.
+ */
+static int
+is_amount(const char *s, size_t n)
+{
+	size_t	 i = 0, digits = 0;
+
+	if (n == 0 || n > AMOUNT_MAX)
+		return 0;
+	if (n >= 2 && memcmp(s, "\xc2\xbd", 2) == 0) {	/* ½ */
+		i = 2;
+		digits = 1;
+	}
+	for (; i < n && ((s[i] >= '0' && s[i] <= '9') || (digits > 0 &&
+	    (s[i] == '.' || s[i] == '/'))); i++)
+		digits += s[i] >= '0' && s[i] <= '9';
+	if (digits == 0 || (i > 0 && (s[i - 1] == '.' || s[i - 1] == '/')))
+		return 0;
+	if (i == n)
+		return 1;
+	if (s[i++] != ' ' || i == n)
+		return 0;
+	for (; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z')))
+			return 0;
+	return 1;
+}
+
+/*
+ * TEXT (dose_parse()'s free text: one space between words) as an amount
+ * and how often, in LANG: "5 ml TDS", "5 ml, thrice a day" → "Three times
+ * a day, 5 ml".  Returns 0 (nothing written) when it is not of that shape.
+ */
+static int
+amount_often(struct out *o, enum dose_lang lang, const char *text)
+{
+	char		 kw[DOSE_OUT_MAX];
+	const char	*key = NULL, *last;
+	size_t		 n = strlen(text), amount = n, k, i;
+
+	for (i = 0; i < ND_NELEM(often_words); i++) {	/* the longest */
+		k = strlen(often_words[i][0]);
+		if (n > k + 1 && n - k - 1 < amount && text[n - k - 1] == ' ' &&
+		    strcasecmp(text + n - k, often_words[i][0]) == 0) {
+			key = often_words[i][1];
+			amount = n - k - 1;
+		}
+	}
+	if (key == NULL && (last = strrchr(text, ' ')) != NULL &&
+	    dose_parse(last + 1, kw, sizeof(kw)) == DOSE_KEYWORD &&
+	    strcmp(kw, "STAT") != 0) {
+		key = kw;
+		amount = (size_t)(last - text);
+	}
+	if (key == NULL)
+		return 0;
+	if (text[amount - 1] == ',')
+		amount--;
+	if (!is_amount(text, amount))
+		return 0;
+	for (i = 0; i < ND_NELEM(keyword_words); i++)
+		if (strcmp(key, keyword_words[i][0]) == 0) {
+			add(o, keyword_words[i][1 + lang]);
+			add(o, ", ");
+			if (!o->full && o->len + amount + 1 <= o->size) {
+				memcpy(o->buf + o->len, text, amount);
+				o->len += amount;
+				o->buf[o->len] = '\0';
+			} else
+				o->full = 1;
+			return 1;
+		}
+	return 0;
+}
+
 /*
  * Writes the dosing of a prescription line in LANG into OUT of SIZE bytes
  * (DOSE_WORDS_MAX is always enough): DOSE (any bytes; as the pad sends it
@@ -200,7 +294,8 @@ dose_words(enum dose_lang lang, const char *dose, const char *timing,
 				add(&o, keyword_words[i][1 + lang]);
 		break;
 	case DOSE_FREE:
-		add(&o, norm);
+		if (!amount_often(&o, lang, norm))
+			add(&o, norm);
 		break;
 	case DOSE_INVALID:
 		return 0;

@@ -122,6 +122,30 @@ static const struct row rows[] = {
 	{ "10 ml  thrice", "after_food", 3, { "10 ml thrice — after food — 3 days",
 	  "10 ml thrice — உணவுக்குப் பின் — 3 நாட்கள்",
 	  "10 ml thrice — खाने के बाद — 3 दिन" } },
+	/* an amount and how often: the keyword's words, then the amount */
+	{ "5 ml thrice a day", "after_food", 5, {
+	  "Three times a day, 5 ml — after food — 5 days",
+	  "தினமும் மூன்று வேளை, 5 ml — உணவுக்குப் பின் — 5 நாட்கள்",
+	  "दिन में तीन बार, 5 ml — खाने के बाद — 5 दिन" } },
+	{ "2.5 ml  TDS", NULL, 0, { "Three times a day, 2.5 ml",
+	  "தினமும் மூன்று வேளை, 2.5 ml", "दिन में तीन बार, 2.5 ml" } },
+	{ "10 drops, Twice Daily", NULL, 0, { "Twice a day, 10 drops",
+	  "தினமும் இரண்டு வேளை, 10 drops", "दिन में दो बार, 10 drops" } },
+	{ "½ tab b.i.d.", NULL, 0, { "Twice a day, ½ tab",
+	  "தினமும் இரண்டு வேளை, ½ tab", "दिन में दो बार, ½ tab" } },
+	{ "2 puffs sos", NULL, 0, { "Only when needed, 2 puffs",
+	  "தேவைப்படும்போது மட்டும், 2 puffs",
+	  "ज़रूरत पड़ने पर ही, 2 puffs" } },
+	{ "1 daily", NULL, 0, { "Once a day, 1", "தினமும் ஒரு வேளை, 1",
+	  "दिन में एक बार, 1" } },
+	/* not an amount, or no "how often": as written */
+	{ "5 ml stat", NULL, 0, { "5 ml stat", "5 ml stat", "5 ml stat" } },
+	{ "apply thin layer twice a day", NULL, 0, {
+	  "apply thin layer twice a day", "apply thin layer twice a day",
+	  "apply thin layer twice a day" } },
+	{ "5. ml BD", NULL, 0, { "5. ml BD", "5. ml BD", "5. ml BD" } },
+	{ "thrice a day", NULL, 0, { "thrice a day", "thrice a day",
+	  "thrice a day" } },
 	{ "இரவு ஒன்று", NULL, 0, { "இரவு ஒன்று", "இரவு ஒன்று",
 	  "இரவு ஒன்று" } },
 	/* nothing to say */
