@@ -76,7 +76,8 @@ static sqlite3_stmt *st[STMT__MAX];
  * GET /api/appointments?date=YYYY-MM-DD (default today): 200 {date,
  * appointments:[...]} by time.  A day's list is its own page (a clinic
  * books tens a day), so it takes no ?limit=.  422 for a bad date.
- * Audited "appointment.list": it names patients.
+ * Audited "appointment.list": it names patients, so its one row holds the
+ * query and their ids (audit_list()).
  */
 static int
 appt_list(struct req *r)
@@ -87,10 +88,11 @@ appt_list(struct req *r)
 
 	if ((rc = req_query_date(r, "date", date)) != 0)
 		return rc;
-	if ((rc = audit(r, "appointment.list", "appointment", 0, 0)) !=
-	    SQLITE_OK)
-		return db_fail(r, rc);
+	audit_listing(r);
 	if ((rc = jo_day_rows(r, date, "appointments", s)) != SQLITE_OK)
+		return db_fail(r, rc);
+	if ((rc = audit_list(r, "appointment.list", "appointment")) !=
+	    SQLITE_OK)
 		return db_fail(r, rc);
 	return 200;
 }

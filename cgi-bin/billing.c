@@ -428,7 +428,8 @@ payment_upi_qr(struct req *r)
  * GET /api/payments?date=YYYY-MM-DD (default today): 200 {date,
  * payments:[...]} by receipt number, voided ones included (voided: true).
  * A day's list is its own page, so it takes no ?limit=.  422 for a bad
- * date.  Audited "payment.list".
+ * date.  Audited "payment.list", one row with the query and the ids of
+ * the patients named (audit_list()).
  */
 static int
 payment_list(struct req *r)
@@ -439,9 +440,10 @@ payment_list(struct req *r)
 
 	if ((rc = req_query_date(r, "date", date)) != 0)
 		return rc;
-	if ((rc = audit(r, "payment.list", "payment", 0, 0)) != SQLITE_OK)
-		return db_fail(r, rc);
+	audit_listing(r);
 	if ((rc = jo_day_rows(r, date, "payments", s)) != SQLITE_OK)
+		return db_fail(r, rc);
+	if ((rc = audit_list(r, "payment.list", "payment")) != SQLITE_OK)
 		return db_fail(r, rc);
 	return 200;
 }

@@ -133,7 +133,8 @@ write_one(struct req *r, enum kind k, long long id, const char *today)
  * most `limit` (default 500, at most 1000) in all, oldest change first;
  * `more` says whether another page follows (ask again with the new
  * cursor).  409 epoch_changed for a cursor from before a restore, 422
- * for a malformed one.  Audited "changes.read" once a page.
+ * for a malformed one.  Audited "changes.read" once a page: one row with
+ * the query and the ids of the patients its records name (audit_list()).
  */
 static int
 changes_list(struct req *r)
@@ -187,10 +188,7 @@ changes_list(struct req *r)
 		status = db_fail(r, SQLITE_BUSY);
 		goto out;
 	}
-	if ((rc = audit(r, "changes.read", "change_log", 0, 0)) != SQLITE_OK) {
-		status = db_fail(r, rc);
-		goto out;
-	}
+	audit_listing(r);
 	snprintf(cursor, sizeof(cursor), "%s.%lld", epoch, last);
 	jo_open(r);
 	jo_str(r, "epoch", epoch);
@@ -204,6 +202,10 @@ changes_list(struct req *r)
 		jo_arr_close(r);
 	}
 	jo_close(r);
+	if ((rc = audit_list(r, "changes.read", "change_log")) != SQLITE_OK) {
+		status = db_fail(r, rc);
+		goto out;
+	}
 	status = 200;
 out:
 	free(ids);

@@ -908,7 +908,7 @@ patient_search(struct req *r)
 	query_norm(qtext, sizeof(qtext));
 	search_parse(qtext, &q);
 	db_today(today);
-	r->listing = 1;		/* the ids go into the audit row */
+	audit_listing(r);	/* the ids go into the audit row */
 
 	jo_open(r);
 	jo_arr(r, "patients");
@@ -1011,7 +1011,7 @@ patient_duplicates(struct req *r)
 		    "Enter a 10-digit mobile number or a landline with its STD "
 		    "code.", "phone");
 	db_today(today);
-	r->listing = 1;		/* the ids go into the audit row */
+	audit_listing(r);	/* the ids go into the audit row */
 	memset(&q, 0, sizeof(q));
 	q.kind = QK_NAME;
 	search_words(nbuf, &q);

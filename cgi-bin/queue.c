@@ -11,9 +11,10 @@
  * change counter (rev, bumped by triggers on queue, patients and
  * appointments) read BEFORE anything else, the date shown, and this
  * build's id.  A matching If-None-Match is answered 304 after that one
- * integer read: no query, no audit row.  Reading rev before the queue
- * means a change that lands in between makes the body newer than its ETag,
- * never older: the next poll simply fetches again.
+ * integer read: no query, no audit row (it returns no record).  Reading
+ * rev before the queue means a change that lands in between makes the
+ * body newer than its ETag, never older: the next poll simply fetches
+ * again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +75,9 @@ etag_fresh(struct req *r, char kind, long long rev, const char *date)
  * GET /api/queue?date=YYYY-MM-DD (default today): 200 {date, rev,
  * entries:[...]} in call order (QENTRY_CALL_ORDER) with an ETag, or 304 when If-None-Match
  * holds it (one integer read, nothing else).  422 for a bad date, 503
- * when the database does not answer.  Each 200 is audited "queue.read".
+ * when the database does not answer.  Each 200 is audited "queue.read",
+ * one row with the query and the patients listed (audit_list()); a 304
+ * returns no record and writes no row.
  */
 static int
 queue_list(struct req *r)
@@ -89,14 +92,15 @@ queue_list(struct req *r)
 		return db_fail(r, SQLITE_BUSY);
 	if (etag_fresh(r, 'q', rev, date))
 		return 304;
-	if ((rc = audit(r, "queue.read", "queue", 0, 0)) != SQLITE_OK)
-		return db_fail(r, rc);
+	audit_listing(r);
 	jo_open(r);
 	jo_str(r, "date", date);
 	jo_int(r, "rev", rev);
 	if ((rc = qentry_list(r, "entries", date)) != SQLITE_OK)
 		return db_fail(r, rc);
 	jo_close(r);
+	if ((rc = audit_list(r, "queue.read", "queue")) != SQLITE_OK)
+		return db_fail(r, rc);
 	return 200;
 }
 

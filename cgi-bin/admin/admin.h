@@ -25,15 +25,21 @@ enum stmt {
 	STMT_LOGO_GET,
 	STMT_LOGO_SET,
 	STMT_LOGO_DELETE,
+	/* Each family of audit statements in this order (filter_bind()):
+	 * by time, one user, one patient, one patient with the listings
+	 * that named them. */
 	STMT_AUDIT_LIST,
 	STMT_AUDIT_LIST_USER,
 	STMT_AUDIT_LIST_PATIENT,
+	STMT_AUDIT_LIST_NAMED,
 	STMT_AUDIT_READ,
 	STMT_AUDIT_READ_USER,
 	STMT_AUDIT_READ_PATIENT,
+	STMT_AUDIT_READ_NAMED,
 	STMT_AUDIT_FOLD,
 	STMT_AUDIT_FOLD_USER,
 	STMT_AUDIT_FOLD_PATIENT,
+	STMT_AUDIT_FOLD_NAMED,
 	STMT_SCHEMA_VERSION,
 	STMT__MAX
 };

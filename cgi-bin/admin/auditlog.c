@@ -24,6 +24,7 @@ struct filter {
 	char		 to[32];	/* UTC bound, exclusive */
 	long long	 user_id;	/* 0 = any */
 	long long	 patient_id;	/* 0 = any */
+	long long	 listed;	/* 1: and the listings naming patient_id */
 	char		 action[ACTION_MAX + 1];	/* "" = any */
 };
 
@@ -50,9 +51,11 @@ day_bound(const char *day, int add, char *out)
 }
 
 /*
- * Before the trail is shown: the reading itself is audited (with the
+ * Before the CSV is made: the reading itself is audited (with the
  * filter's patient), then the journal's rows join the table so that the
  * reads are shown too.  Returns 0, or the status of the error written.
+ * (The page, which names patients, is audited once written, with their
+ * ids: auditlog_list().)
  */
 static int
 read_audited(struct req *r, const struct filter *f)
@@ -90,7 +93,8 @@ filter_read(struct req *r, struct filter *f)
 	if ((rc = req_query_int(r, "user_id", 0, 1, ID_MAX,
 	    &f->user_id)) != 0 ||
 	    (rc = req_query_int(r, "patient_id", 0, 1, ID_MAX,
-	    &f->patient_id)) != 0)
+	    &f->patient_id)) != 0 ||
+	    (rc = req_query_int(r, "listed", 0, 0, 1, &f->listed)) != 0)
 		return rc;
 	if ((rc = req_query(r, "action", f->action, sizeof(f->action))) < 0)
 		return http_error(r, 422, "invalid_parameter", "An action is "
@@ -107,8 +111,9 @@ filter_read(struct req *r, struct filter *f)
 
 /*
  * The statement for F, bound, with LIMIT and OFFSET: of the family FIRST
- * (the raw rows, readable, or folded: each three statements in a row, by
- * time, one user, one patient).
+ * (the raw rows, readable, or folded: each four statements in a row, by
+ * time, one user, one patient, one patient and the listings that named
+ * them).
  */
 static sqlite3_stmt *
 filter_bind(const struct filter *f, enum stmt first, long long limit,
@@ -119,7 +124,8 @@ filter_bind(const struct filter *f, enum stmt first, long long limit,
 	struct tm	 tm;
 	time_t		 now = time(NULL);
 
-	s = st[first + (f->patient_id > 0 ? 2 : f->user_id > 0 ? 1 : 0)];
+	s = st[first + (f->patient_id > 0 ? 2 + (f->listed != 0) :
+	    f->user_id > 0 ? 1 : 0)];
 	/* The clinic's hours (TZ is the clinic's once db_today() ran). */
 	localtime_r(&now, &tm);
 	snprintf(shift, sizeof(shift), "%+ld minutes", tm.tm_gmtoff / 60);
@@ -138,15 +144,20 @@ filter_bind(const struct filter *f, enum stmt first, long long limit,
 }
 
 /*
- * GET /api/audit?from=&to=&user_id=&patient_id=&action=&fold=&limit=&offset=:
+ * GET /api/audit?from=&to=&user_id=&patient_id=&listed=&action=&fold=
+ * &limit=&offset=:
  * 200 {entries:[{id, ts, first_ts, count, actions, user_id, username,
  * user_name, role, ip, action, action_text, entity, entity_id,
  * entity_name, patient_id, patient:{id, name, clinic_no}|null, detail}]}
  * newest first (detail: JSON text or null, e.g. a listing's query and
- * ids); 422 for a malformed filter.  ?action= matches exactly, a family
- * ("patient") or a verb ("login").  ?fold=1: the reads of one user about
+ * ids); 422 for a malformed filter.  ?listed=1 with ?patient_id=: the
+ * listings whose ids name the patient too.  ?action= matches exactly, a
+ * family ("patient") or a verb ("login").  ?fold=1: the reads of one user about
  * one patient in one clinic-local hour are one entry (count, first_ts,
- * actions; the other fields those of the newest).
+ * actions; the other fields those of the newest).  The page names
+ * patients, so its "audit.read" row (with the filter's patient) is written
+ * once the page is, with the query and their ids; it is in the next page
+ * read, not in its own.
  */
 int
 auditlog_list(struct req *r)
@@ -160,14 +171,18 @@ auditlog_list(struct req *r)
 	    (rc = req_paging(r, &limit, &offset)) != 0 ||
 	    (rc = req_query_int(r, "fold", 0, 0, 1, &fold)) != 0)
 		return rc;
-	if ((rc = read_audited(r, &f)) != 0)
-		return rc;
+	if (audit_import() < 0)		/* the journal's reads too */
+		return db_fail(r, SQLITE_BUSY);
 	s = filter_bind(&f, fold ? STMT_AUDIT_FOLD : STMT_AUDIT_READ, limit,
 	    offset);
+	audit_listing(r);
 	jo_open(r);
 	if ((rc = jo_rows(r, "entries", s)) != SQLITE_OK)
 		return db_fail(r, rc);
 	jo_close(r);
+	if ((rc = audit_list_patient(r, "audit.read", "audit",
+	    f.patient_id)) != SQLITE_OK)
+		return db_fail(r, rc);
 	return 200;
 }
 

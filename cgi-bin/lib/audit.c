@@ -269,15 +269,43 @@ audit(struct req *r, const char *action, const char *entity,
 }
 
 /*
- * Appends the one audit row of a listing of ENTITY records (ACTION, e.g.
- * "patient.search"): its detail holds the request's query string as it
- * came and the ids of the records it returned, in order, which the
- * handler had noted by setting R->listing before writing them
- * ({"query": "q=ravi&limit=200&offset=0", "ids": [7, 3]}).  One row per
- * request, however many records.  Returns SQLITE_OK or the error.
+ * A listing of patients' records (a search, the queue, a day's
+ * appointments or payments, the follow-ups, a page of the change feed or
+ * of the audit trail) is audited as ONE row, whatever it returned: the
+ * handler calls audit_listing() before it writes the records, which then
+ * note their patients as they are written (jo_row(), jo_rows() and
+ * jo_rows_max(); audit_listed() for a record written field by field), and
+ * audit_list() once the answer is written, before it is sent.  An answer
+ * that returns no records (304, an error) writes no row.
+ */
+void
+audit_listing(struct req *r)
+{
+	r->listing = 1;
+	r->listed_st = NULL;
+	r->nlisted = 0;
+	r->nunlisted = 0;
+}
+
+/* Notes patient ID of a record written field by field (see above). */
+void
+audit_listed(struct req *r, long long id)
+{
+	jo_listed(r, id);
+}
+
+/*
+ * Appends the one audit row of a listing (ACTION on ENTITY, e.g.
+ * "queue.read" on "queue"; PATIENT_ID, 0: none, e.g. the audit trail's
+ * patient filter): its detail holds the request's query string as it came
+ * and the ids of the patients whose records it returned, each once, in
+ * the order first returned ({"query": "q=ravi&limit=200&offset=0", "ids":
+ * [7, 3]}); past ND_AUDIT_IDS patients, "unlisted" counts the rows of
+ * patients not named.  Returns SQLITE_OK or the error.
  */
 int
-audit_list(struct req *r, const char *action, const char *entity)
+audit_list_patient(struct req *r, const char *action, const char *entity,
+    long long patient_id)
 {
 	struct req	 d;
 	const char	*text;
@@ -292,15 +320,26 @@ audit_list(struct req *r, const char *action, const char *entity)
 	for (i = 0; i < r->nlisted; i++)
 		jo_val_int(&d, r->listed[i]);
 	jo_arr_close(&d);
+	if (r->nunlisted > 0)
+		jo_int(&d, "unlisted", r->nunlisted);
 	jo_close(&d);
-	/* At most ND_QUERY_MAX bytes of query and ND_LIST_MAX ids: it fits. */
+	/* ND_QUERY_MAX bytes of query (6 a byte at worst, escaped) and
+	 * ND_AUDIT_IDS ids of at most 16 digits: it fits. */
 	if (jo_text(&d, &text, &len) && len < sizeof(detail)) {
 		memcpy(detail, text, len);
 		detail[len] = '\0';
-		rc = audit_detail(r, action, entity, 0, 0, detail);
+		rc = audit_detail(r, action, entity, 0, patient_id, detail);
 	}
 	req_free(&d);
+	r->listing = 0;
 	return rc;
+}
+
+/* audit_list_patient() of no patient: the row of a listing. */
+int
+audit_list(struct req *r, const char *action, const char *entity)
+{
+	return audit_list_patient(r, action, entity, 0);
 }
 
 /*

@@ -506,12 +506,60 @@ write_row(struct req *r, sqlite3_stmt *st, const struct colplan *pl, int n,
 	jo_obj_close(r);
 }
 
-/* Notes the id (column 0) of the row of ST being written, for a listing's audit row. */
+/*
+ * Notes patient ID (> 0) for a listing's audit row (audit_listing()),
+ * once: the patients in the order first written; past ND_AUDIT_IDS they
+ * are only counted.  A listing is a day's queue, a page or a day of
+ * records, so the search of what was noted stays short.
+ */
+void
+jo_listed(struct req *r, long long id)
+{
+	size_t	 i;
+
+	if (!r->listing || id <= 0)
+		return;
+	for (i = r->nlisted; i > 0; i--)	/* the same patient: often the last */
+		if (r->listed[i - 1] == id)
+			return;
+	if (r->nlisted < ND_NELEM(r->listed))
+		r->listed[r->nlisted++] = id;
+	else
+		r->nunlisted++;
+}
+
+/*
+ * For a listing's audit row (audit_listing()): notes the patient of the
+ * row of ST being written, found once a statement: its column "patient.id"
+ * (a record that names its patient), else "patient_id", else column 0 (a
+ * patient's own row).  A row of no patient (NULL) notes nothing.
+ */
 static void
 jo_note_id(struct req *r, sqlite3_stmt *st)
 {
-	if (r->listing && r->nlisted < ND_NELEM(r->listed))
-		r->listed[r->nlisted++] = sqlite3_column_int64(st, 0);
+	const char	*name;
+	int		 i, n;
+
+	if (!r->listing)
+		return;
+	if (r->listed_st != st) {
+		r->listed_st = st;
+		r->listed_col = 0;
+		n = sqlite3_column_count(st);
+		for (i = 0; i < n; i++)
+			if ((name = sqlite3_column_name(st, i)) != NULL &&
+			    strcmp(name, "patient.id") == 0)
+				break;
+		if (i == n)
+			for (i = 0; i < n; i++)
+				if ((name = sqlite3_column_name(st, i)) !=
+				    NULL && strcmp(name, "patient_id") == 0)
+					break;
+		if (i < n)
+			r->listed_col = i;
+	}
+	if (sqlite3_column_type(st, r->listed_col) == SQLITE_INTEGER)
+		jo_listed(r, sqlite3_column_int64(st, r->listed_col));
 }
 
 /*

@@ -58,6 +58,8 @@
 #define ND_CONN_MAX	64		/* kept FastCGI connections per worker */
 #define ND_LIST_DEFAULT	50		/* ?limit= default */
 #define ND_LIST_MAX	200		/* ?limit= maximum */
+#define ND_AUDIT_IDS	1000		/* patients one listing's audit row names
+					   (a page of GET /api/changes) */
 #define ID_MAX		9007199254740991LL	/* 2^53 - 1: an id exact in JavaScript */
 
 enum role {
@@ -173,12 +175,16 @@ struct req {
 	int		(*sink)(void *, const char *, size_t);	/* 0 or -1 */
 	void		*sink_ctx;
 	int		 streamed;
-	/* A listing of records audited as one row (audit_list()): with
-	 * LISTING set, jo_row() and jo_rows_max() note the id (column 0) of
-	 * each row they write, up to ND_LIST_MAX. */
+	/* A listing of patients' records audited as one row (audit_list()):
+	 * after audit_listing(), jo_row() and jo_rows_max() note the patient
+	 * of each row they write (jo_listed()), each patient once, up to
+	 * ND_AUDIT_IDS; more are counted in NUNLISTED. */
 	int		 listing;
+	const sqlite3_stmt *listed_st;	/* the statement LISTED_COL is of */
+	int		 listed_col;	/* its column of the patient's id */
 	size_t		 nlisted;
-	long long	 listed[ND_LIST_MAX];
+	long long	 nunlisted;
+	long long	 listed[ND_AUDIT_IDS];
 };
 
 struct route {
@@ -270,6 +276,7 @@ void	 jo_val_str(struct req *, const char *);
 void	 jo_val_int(struct req *, long long);
 void	 jo_col(struct req *, sqlite3_stmt *, int);
 void	 jo_row(struct req *, sqlite3_stmt *);
+void	 jo_listed(struct req *, long long);
 int	 jo_rows(struct req *, const char *, sqlite3_stmt *);
 int	 jo_day_rows(struct req *, const char *, const char *, sqlite3_stmt *);
 int	 jo_rows_max(struct req *, sqlite3_stmt *, long long, long long *);
@@ -364,11 +371,15 @@ int	 valid_vitals(struct req *, yajl_val, struct vitals_in *,
 
 /* audit.c */
 #define AUDIT_FIELDS	10	/* of a journal line; a line of 9 has no detail */
-#define AUDIT_LINE_MAX	8192	/* longest journal line (a listing's detail) */
+#define AUDIT_LINE_MAX	32768	/* longest journal line (a listing's detail) */
 int	 audit_init(void);
 void	 audit_fini(void);
 int	 audit(struct req *, const char *, const char *, long long, long long);
+void	 audit_listing(struct req *);
+void	 audit_listed(struct req *, long long);
 int	 audit_list(struct req *, const char *, const char *);
+int	 audit_list_patient(struct req *, const char *, const char *,
+	    long long);
 int	 audit_operator(const char *, const char *, const char *, long long,
 	    long long);
 long long audit_import(void);

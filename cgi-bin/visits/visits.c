@@ -1435,7 +1435,8 @@ medicine_search(struct req *r)
  * tomorrow and the rest of the coming week (to today + 6 days), by date
  * and name.  tel and whatsapp are null without a phone; whatsapp is null
  * for a landline; its message is in the patient's language.
- * Audited "followup.list".
+ * Audited "followup.list": one row with the ids of the patients listed
+ * (audit_list()).
  */
 static int
 followup_list(struct req *r)
@@ -1448,6 +1449,7 @@ followup_list(struct req *r)
 	db_today(today);
 	db_bind_text(s, 1, today);
 	db_bind_int(s, 2, FOLLOWUPS_MAX);
+	audit_listing(r);
 	jo_open(r);
 	jo_str(r, "date", today);
 	jo_arr(r, "followups");
@@ -1468,6 +1470,7 @@ followup_list(struct req *r)
 		    (const char *)sqlite3_column_text(s, 1));
 		jo_str(r, "when", (const char *)sqlite3_column_text(s, 2));
 		jo_obj(r, "patient");
+		audit_listed(r, sqlite3_column_int64(s, 3));
 		jo_int(r, "id", sqlite3_column_int64(s, 3));
 		jo_str(r, "name", (const char *)sqlite3_column_text(s, 4));
 		jo_int(r, "clinic_no", sqlite3_column_int64(s, 5));
@@ -1490,7 +1493,7 @@ followup_list(struct req *r)
 		return db_fail(r, rc);
 	jo_arr_close(r);
 	jo_close(r);
-	if ((rc = audit(r, "followup.list", "patient", 0, 0)) != SQLITE_OK)
+	if ((rc = audit_list(r, "followup.list", "patient")) != SQLITE_OK)
 		return db_fail(r, rc);
 	return 200;
 }

@@ -4,7 +4,8 @@
 // Tab key spent in an empty field, a date of birth typed day first stored as that day, a
 // landline accepted, one Escape closing the "Add to queue" dialog even with its search list
 // open, every link of the header reachable on a 768-px tablet, and the owner's audit screen
-// naming people and patients, folding reads and keeping its filters.
+// naming people and patients, folding reads, showing the listings that named the patient and
+// keeping its filters.
 const fs = require('node:fs');
 const t = require('../lib/t.js');
 const H = require('./day-helpers.js');
@@ -157,13 +158,18 @@ t.test('desk: the owner’s audit screen names people and patients, folds reads,
   need();
   const pid = t.db(`SELECT id, clinic_no FROM patients WHERE name = '${S.dobName}'`)[0];
   for (let i = 0; i < 3; i++) t.status(await t.api('GET', `/api/patients/${pid.id}`, { cookie: S.desk.cookie }), 200, 'a read');
+  const found = await t.api('GET', `/api/patients?q=${encodeURIComponent(S.dobName)}`, { cookie: S.desk.cookie });
+  t.status(found, 200, 'a search that lists the patient');
   const { ctx, page: p } = await context({ width: 1366, height: 768 }, S.admin);
   await p.goto(`${BASE}/#/audit`);
   await p.waitForSelector('#audit-form');
   await p.fill('#audit-patient', String(pid.id));
   await p.fill('#audit-action', 'patient');
   await p.click('#audit-search');
-  await p.waitForFunction(() => document.querySelectorAll('[data-testid=audit-row]').length >= 2);
+  // The click submits at once (the form is busy until the filtered page is drawn): wait for
+  // that page, not the unfiltered one the screen opened with.
+  await p.waitForFunction(() => !document.querySelector('#audit-form').classList.contains('busy')
+    && document.querySelectorAll('[data-testid=audit-row]').length >= 2);
   const rows = await p.$$eval('[data-testid=audit-row]', (trs) => trs.map((tr) => ({
     action: tr.dataset.action, count: Number(tr.dataset.count),
     who: tr.querySelector('[data-testid=audit-who]').textContent,
@@ -172,11 +178,14 @@ t.test('desk: the owner’s audit screen names people and patients, folds reads,
   })));
   const reads = rows.filter((r) => r.action === 'patient.read');
   t.eq(reads.reduce((n, r) => n + r.count, 0) >= 4, true, `the reads folded: ${JSON.stringify(reads)}`);
-  t.ok(reads.length <= 2, 'into one line (two if an hour turned)');
+  t.ok(reads.length <= 2, `into one line (two if an hour turned): ${JSON.stringify(rows)}`);
   t.ok(/Opened a patient’s record|Opened a patient's record/.test(reads[0].what) && /times/.test(reads[0].what), `in words: ${reads[0].what}`);
   t.ok(reads[0].who.includes(`Test frontdesk ${S.desk.username}`), `the staff member by name: ${reads[0].who}`);
   t.ok(reads[0].record.includes(S.dobName) && reads[0].record.includes(`No. ${pid.clinic_no}`), `the patient by name and clinic number: ${reads[0].record}`);
   t.ok(!rows.some((r) => /patient #/.test(r.record)), 'no "patient #1"');
+  const search = rows.find((r) => r.action === 'patient.search');
+  t.ok(search && /Searched for patients/.test(search.what) && search.record === `Patients listed: ${found.json.patients.length}`,
+    `the search that listed the patient, and how many it named: ${JSON.stringify(search)}`);
   await p.screenshot({ path: `${SHOTS}/desk-1366-audit.png` });
   // Away and back: the filters are kept.
   await p.goto(`${BASE}/#/users`);

@@ -215,6 +215,42 @@ t.test('pad print: pre-printed pad mode: no letterhead, the first line at the se
 	t.eq(execFileSync('pdfimages', ['-list', pdf.file], { encoding: 'utf8' }).trim().split('\n').length - 2, 0, 'no logo');
 });
 
+t.test('pad print: a pad with a tall printed header: the type made a little smaller keeps one page; far too tall goes to page 2 at full size', async () => {
+	need('typical');
+	// The sheet's own height in mm at full size (the screen's sheet is as wide as the page's text).
+	const heightMm = () => S.page.evaluate(() => {
+		const el = document.querySelector('#prescription');
+		const top = el.getBoundingClientRect().top + parseFloat(getComputedStyle(el).paddingTop);
+		return (el.lastElementChild.getBoundingClientRect().bottom - top) / (96 / 25.4);
+	});
+	const fit = () => S.page.locator('#prescription').getAttribute('data-fit');
+	await printAddress(S.typical, 6);
+	t.eq(await fit(), '1', 'at 40 mm the sheet fits at full size');
+	t.eq(await S.page.evaluate(() => getComputedStyle(document.querySelector('#prescription')).fontSize), '13.3333px', '10 pt type');
+	const h = await heightMm();
+	// Room on A5 below a top margin M: 210 - M - 8 mm. 94 % of the sheet's height: fits smaller.
+	const tight = Math.round(202 - 0.94 * h);
+	t.ok(tight > 40 && tight <= 120, `a margin to try: ${tight} mm (sheet ${h.toFixed(1)} mm)`);
+	await putSettings({ print_letterhead: false, pad_margin_top_mm: tight, pad_margin_left_mm: 20 });
+	await S.page.goto('about:blank');
+	await printAddress(S.typical, 6);
+	const f = Number(await fit());
+	t.ok(f >= 0.88 && f < 0.98, `type made smaller: --fit ${f}`);
+	let pdf = await H.printToPdf(S.page, 'pad-fit');
+	pngs(pdf.file, 'pad-fit');
+	t.eq(pdf.info.Pages, '1', `one page below a ${tight} mm header`);
+	t.ok(H.norm(pdf.text).includes('Review on'), 'the review date and signature on that page');
+	// 75 % of the height: more than 12 % smaller would be needed, so full size on two pages.
+	const tall = Math.min(120, Math.round(202 - 0.75 * h));
+	await putSettings({ pad_margin_top_mm: tall });
+	await S.page.goto('about:blank');
+	await printAddress(S.typical, 6);
+	t.eq(await fit(), '1', `below a ${tall} mm header: full size`);
+	pdf = await H.printToPdf(S.page, 'pad-nofit');
+	t.eq(pdf.info.Pages, '2', 'two pages');
+	await putSettings({ pad_margin_top_mm: 40, pad_margin_left_mm: 20 });
+});
+
 t.test('pad print: a draft\'s print address says it is not finalized', async () => {
 	need('draft');
 	const p = S.page;

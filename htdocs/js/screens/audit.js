@@ -1,6 +1,8 @@
 // audit.js — who did what (admin), as people say it: the staff member's name, the patient's name
 // and clinic number, the action in words, and the reads of one person about one patient in one
-// hour folded into one line ("Opened a patient's record · 12 times, 10:02–10:57"). The filters
+// hour folded into one line ("Opened a patient's record · 12 times, 10:02–10:57"); a listing
+// (a search, the queue, a day's payments...) says how many patients it named, and is in the
+// trail of each patient it named. The filters
 // stay as they were set when the screen is opened again (this tab's sessionStorage); the CSV
 // download takes the same filters (raw rows).
 import { api } from '../api.js';
@@ -26,12 +28,23 @@ const data = text => h('span', { translate: 'no' }, text);
 const who = a => a.user_name ? [data(a.user_name), ' (', a.role ? t(`role.${a.role}`) : data(a.username), ')']
 	: a.username ? data(a.username) : a.user_id ? t('audit.user_n', { n: a.user_id }) : t('audit.not_signed_in');
 
-// What was done, in words; a folded entry says how often and between which times.
+// What was done, in words; a folded entry names each of its actions (a search and the queue
+// of one hour fold together) and says how often and between which times.
 function what(a) {
-	const words = known(`act.${a.action}`) ? t(`act.${a.action}`) : a.action_text || a.action || '';
+	const word = x => known(`act.${x}`) ? t(`act.${x}`) : x;
+	const words = Array.isArray(a.actions) && a.actions.length > 1 ? a.actions.map(word).join(', ')
+		: known(`act.${a.action}`) ? t(`act.${a.action}`) : a.action_text || a.action || '';
 	if (!a.count || a.count < 2) return words;
 	const span = fmtTime(a.first_ts) === fmtTime(a.ts) ? fmtTime(a.ts) : `${fmtTime(a.first_ts)}–${fmtTime(a.ts)}`;
 	return t('audit.times', { what: words, n: a.count, span });
+}
+
+// How many patients a listing's row names (its detail: the query and the ids returned), or null.
+function listed(a) {
+	try {
+		const d = a.detail ? JSON.parse(a.detail) : null;
+		return d && Array.isArray(d.ids) ? d.ids.length + (Number.isInteger(d.unlisted) ? d.unlisted : 0) : null;
+	} catch { return null; }
 }
 
 // The record concerned: the patient by name and clinic number (and the receipt, with a void's
@@ -39,6 +52,8 @@ function what(a) {
 function record(a) {
 	if (a.patient) return [data(a.patient.name), ` · ${clinicNo(a.patient)}`, a.entity === 'payment' && a.entity_name ? [' · ', data(a.entity_name)] : null];
 	if (a.entity === 'user' && a.entity_name) return data(t('audit.staff', { name: a.entity_name }));
+	const n = listed(a);
+	if (n !== null) return t('audit.listed', { n });
 	if (a.entity === 'patient' && a.action === 'patient.search') return '';
 	return data([a.entity, a.entity_id].filter(x => x !== null && x !== undefined && x !== '').join(' #'));
 }
@@ -88,9 +103,10 @@ export function render(root) {
 		},
 		submit: async typed => {
 			const v = { ...typed, from: dayFirstISO(typed.from), to: dayFirstISO(typed.to) };
-			filters = v;
 			sessionStorage.setItem(KEPT, JSON.stringify(v));
-			const { fold: _f, ...raw } = v;
+			// A patient's trail includes the lists that showed the patient (a search, the queue...).
+			filters = v.patient_id ? { ...v, listed: 1 } : v;
+			const { fold: _f, ...raw } = filters;
 			csv.href = api.auditCsvUrl(raw);
 			offset = 0;
 			rows = [];

@@ -3,7 +3,8 @@
 // margins from the clinic's settings (paper A5|A4, print_letterhead,
 // pad_margin_top_mm, pad_margin_left_mm), the letterhead with the address's
 // own line breaks, the page rule (@page: size, margins, and from page 2 on a
-// running line "<patient> · page 2 of 2"), and the frame a print address
+// running line "<patient> · page 2 of 2"), the type made a little smaller when
+// that keeps a sheet on one pre-printed pad sheet (fitOnePage), and the frame a print address
 // shows: the sheet alone with a Print button.
 //
 // Use:  const s = sheet({ kind: 'prescription', runningHead: patient.name });
@@ -19,6 +20,9 @@ import { t } from '../i18n.js';
 const MARGIN_MM = 8;		// the sheet's margins on plain paper
 const RUNNING_MM = 10;		// room for the running line on page 2 and after
 const MARGIN_MAX_MM = 120;	// the server's limit for the pad margins
+const PAPER_MM = { A5: 210, A4: 297 };	// the papers' heights
+const FIT_MIN = 0.88;		// the smallest type fitOnePage makes (8.8 pt on A5)
+const PX_PER_MM = 96 / 25.4;	// CSS pixels in a millimetre, at any zoom
 
 const clampMm = v => Math.min(MARGIN_MAX_MM, Math.max(0, Number(v) || 0));
 
@@ -94,6 +98,38 @@ export function applyPage(el) {
 	} catch { /* an old browser: the stylesheet's A5 rule stays */ }
 }
 
+// On a pre-printed pad, sheet EL's type made up to 12 % smaller when that keeps it on one
+// pad sheet: the pad's printed header leaves little room, and six medicines with the
+// patient's-language lines ran onto a second (paid-for) pad sheet for the advice and
+// signature alone. A sheet that needs more, and any sheet on plain paper, stays at full size
+// and runs on to page 2 with its running line. The screen's sheet is as wide as the printed
+// page's text (the same margins), so its height on screen is the printed height.
+// Sets --fit (app.css scales the sheet's type by it) and data-fit.
+export function fitOnePage(el) {
+	const p = el.printPrefs || printPrefs();
+	if (p.letterhead) {
+		el.style.setProperty('--fit', '1');
+		el.dataset.fit = '1';
+		return;
+	}
+	const room = (PAPER_MM[p.paper] - p.top - MARGIN_MM) * PX_PER_MM;
+	const used = () => {
+		const last = el.lastElementChild;
+		if (!last || !el.isConnected) return 0;
+		const top = el.getBoundingClientRect().top + parseFloat(getComputedStyle(el).paddingTop);
+		return last.getBoundingClientRect().bottom + parseFloat(getComputedStyle(last).marginBottom) - top;
+	};
+	let fit = 1;
+	el.style.setProperty('--fit', '1');
+	for (let i = 0; i < 4 && used() > room && fit > FIT_MIN; i++) {
+		fit = Math.max(FIT_MIN, fit * (room / used()) * 0.99);
+		el.style.setProperty('--fit', fit.toFixed(3));
+	}
+	if (used() > room) fit = 1;	// it goes on to page 2 anyway: full size
+	el.style.setProperty('--fit', fit === 1 ? '1' : fit.toFixed(3));
+	el.dataset.fit = el.style.getPropertyValue('--fit');
+}
+
 // A paper choice for sheet EL (A5|A4), starting at the clinic's paper; a
 // change redraws the sheet and its page rule.
 export function paperSelect(el, id = `${el.id}-paper`) {
@@ -106,6 +142,7 @@ export function paperSelect(el, id = `${el.id}-paper`) {
 		el.classList.toggle('sheet-a5', sel.value !== 'A4');
 		el.dataset.paper = sel.value;
 		applyPage(el);
+		fitOnePage(el);
 	});
 	return sel;
 }
@@ -129,6 +166,8 @@ export function printFrame(root, el, { title, back = [], actions = [], keys = {}
 				actions,
 				back.map(([label, path], i) => btn(label, () => go(path), { id: `print-back-${i}`, 'data-testid': `print-back-${i}` })))),
 		h('div', { class: 'sheet-wrap' }, el));
+	fitOnePage(el);
+	document.fonts?.ready.then(() => fitOnePage(el));	// the Tamil and Devanagari fonts change heights
 	printBtn.focus();
 	if (address) document.body.classList.add('printing-sheet');
 	const off = onKeys({ ...keys, p: () => window.print() });
