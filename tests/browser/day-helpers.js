@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const os = require('node:os');
 const crypto = require('node:crypto');
+const zlib = require('node:zlib');
 const { execFileSync } = require('node:child_process');
 const t = require('../lib/t.js');
 
@@ -206,10 +207,45 @@ async function restoreSettings(old) {
 	await t.api('PUT', '/api/settings', { cookie: admin, body: { ...old, version: now.json.version } });
 }
 
+// A W×H PNG of one colour with a white band, as a data: URL (the letterhead's logo).
+function pngDataUrl(w, h) {
+	const crcTable = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	});
+	const crc = (buf) => { let c = 0xffffffff; for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+	const chunk = (type, data) => {
+		const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+		const td = Buffer.concat([Buffer.from(type), data]);
+		const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+		return Buffer.concat([len, td, c]);
+	};
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+	const raw = Buffer.alloc((w * 3 + 1) * h);
+	for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+		const o = y * (w * 3 + 1) + 1 + x * 3;
+		const band = y > h / 3 && y < (2 * h) / 3;
+		raw[o] = band ? 255 : 11; raw[o + 1] = band ? 255 : 110; raw[o + 2] = band ? 255 : 110;
+	}
+	const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
+		chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+	return `data:image/png;base64,${png.toString('base64')}`;
+}
+
+// Puts clinic settings VALUES as the admin (whose cookie is ADMIN); returns the settings answered.
+async function putSettings(admin, values) {
+	const now = await t.api('GET', '/api/settings', { cookie: admin });
+	const r = await t.api('PUT', '/api/settings', { cookie: admin, body: { ...values, version: now.json.version } });
+	t.status(r, 200, `PUT /api/settings ${JSON.stringify(values).slice(0, 80)}`);
+	return r.json;
+}
+
 const sq = (s) => `'${String(s).replace(/'/g, "''")}'`;	// SQL string literal for t.db
 
 module.exports = {
 	launch, newPage, watch, signIn, useCookie, typeAndPick, printToPdf, pageMm, norm,
 	mobile, tamilWord, clinicToday, tokenHash, setSettings, restoreSettings, sq,
-	addDays, dmy, monthFirstTrap, inWords, retype,
+	addDays, dmy, monthFirstTrap, inWords, retype, pngDataUrl, putSettings,
 };

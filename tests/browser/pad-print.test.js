@@ -15,7 +15,6 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const zlib = require('node:zlib');
 const { execFileSync } = require('node:child_process');
 const t = require('../lib/t.js');
 const H = require('./day-helpers.js');
@@ -27,40 +26,6 @@ const ADDRESS = ['12, Gandhi Road, Mylapore', 'Chennai 600004'];
 
 function need(...keys) {
 	for (const k of ['page', ...keys]) if (!S[k]) t.skip(`no ${k} (an earlier check failed or skipped)`);
-}
-
-// A W×H PNG of one colour with a white band, as a data: URL (the letterhead's logo).
-function pngDataUrl(w, h) {
-	const crcTable = Array.from({ length: 256 }, (_, n) => {
-		let c = n;
-		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		return c >>> 0;
-	});
-	const crc = (buf) => { let c = 0xffffffff; for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-	const chunk = (type, data) => {
-		const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-		const td = Buffer.concat([Buffer.from(type), data]);
-		const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-		return Buffer.concat([len, td, c]);
-	};
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-	const raw = Buffer.alloc((w * 3 + 1) * h);
-	for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-		const o = y * (w * 3 + 1) + 1 + x * 3;
-		const band = y > h / 3 && y < (2 * h) / 3;
-		raw[o] = band ? 255 : 11; raw[o + 1] = band ? 255 : 110; raw[o + 2] = band ? 255 : 110;
-	}
-	const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
-		chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-	return `data:image/png;base64,${png.toString('base64')}`;
-}
-
-async function putSettings(values) {
-	const now = await t.api('GET', '/api/settings', { cookie: S.admin });
-	const r = await t.api('PUT', '/api/settings', { cookie: S.admin, body: { ...values, version: now.json.version } });
-	t.status(r, 200, `PUT /api/settings ${JSON.stringify(values).slice(0, 80)}`);
-	return r.json;
 }
 
 const line = (medicine, strength, form, dose, extra = {}) => ({ medicine, strength, form, dose, timing: 'after_food', duration_days: 5, ...extra });
@@ -124,12 +89,12 @@ t.test('pad print: the clinic, a patient with allergies, a typical and a long pr
 	S.admin = await t.admin();
 	S.old = (await t.api('GET', '/api/settings', { cookie: S.admin })).json;
 	S.clinic = `Sri Nalam Clinic ${t.uniq('')}`;
-	await putSettings({
+	await H.putSettings(S.admin, {
 		clinic_name: S.clinic, doctor_name: 'Dr. K. Meenakshi', qualification: 'MBBS, DNB (Family Medicine)',
 		registration_no: 'TNMC 123456', address: ADDRESS.join('\n'), phone: '044 2345 6789',
 		paper: 'A5', print_letterhead: true, pad_margin_top_mm: 0, pad_margin_left_mm: 0,
 	});
-	t.status(await t.api('PUT', '/api/settings/logo', { cookie: S.admin, body: { data_url: pngDataUrl(160, 160) } }), 200, 'logo');
+	t.status(await t.api('PUT', '/api/settings/logo', { cookie: S.admin, body: { data_url: H.pngDataUrl(160, 160) } }), 200, 'logo');
 	S.doc = await t.user('doctor');
 	S.desk = await t.user('frontdesk');
 	const today = await H.clinicToday(S.desk.cookie);
@@ -195,7 +160,7 @@ t.test('pad print: ten medicines continue on page 2 with the patient\'s name and
 
 t.test('pad print: pre-printed pad mode: no letterhead, the first line at the set margins', async () => {
 	need('typical');
-	await putSettings({ print_letterhead: false, pad_margin_top_mm: 40, pad_margin_left_mm: 20 });
+	await H.putSettings(S.admin, { print_letterhead: false, pad_margin_top_mm: 40, pad_margin_left_mm: 20 });
 	await S.page.goto('about:blank');
 	await printAddress(S.typical, 6);
 	t.eq(await S.page.locator('[data-testid=letterhead]').count(), 0, 'no letterhead on the sheet');
@@ -231,7 +196,7 @@ t.test('pad print: a pad with a tall printed header: the type made a little smal
 	// Room on A5 below a top margin M: 210 - M - 8 mm. 94 % of the sheet's height: fits smaller.
 	const tight = Math.round(202 - 0.94 * h);
 	t.ok(tight > 40 && tight <= 120, `a margin to try: ${tight} mm (sheet ${h.toFixed(1)} mm)`);
-	await putSettings({ print_letterhead: false, pad_margin_top_mm: tight, pad_margin_left_mm: 20 });
+	await H.putSettings(S.admin, { print_letterhead: false, pad_margin_top_mm: tight, pad_margin_left_mm: 20 });
 	await S.page.goto('about:blank');
 	await printAddress(S.typical, 6);
 	const f = Number(await fit());
@@ -242,13 +207,13 @@ t.test('pad print: a pad with a tall printed header: the type made a little smal
 	t.ok(H.norm(pdf.text).includes('Review on'), 'the review date and signature on that page');
 	// 75 % of the height: more than 12 % smaller would be needed, so full size on two pages.
 	const tall = Math.min(120, Math.round(202 - 0.75 * h));
-	await putSettings({ pad_margin_top_mm: tall });
+	await H.putSettings(S.admin, { pad_margin_top_mm: tall });
 	await S.page.goto('about:blank');
 	await printAddress(S.typical, 6);
 	t.eq(await fit(), '1', `below a ${tall} mm header: full size`);
 	pdf = await H.printToPdf(S.page, 'pad-nofit');
 	t.eq(pdf.info.Pages, '2', 'two pages');
-	await putSettings({ pad_margin_top_mm: 40, pad_margin_left_mm: 20 });
+	await H.putSettings(S.admin, { pad_margin_top_mm: 40, pad_margin_left_mm: 20 });
 });
 
 t.test('pad print: a draft\'s print address says it is not finalized', async () => {
@@ -334,7 +299,7 @@ t.test('pad print: no page errors or CSP violations; settings put back', async (
 	if (S.admin && S.old) {
 		const keep = ['clinic_name', 'doctor_name', 'qualification', 'registration_no', 'address', 'phone', 'paper',
 			'print_letterhead', 'pad_margin_top_mm', 'pad_margin_left_mm'];
-		await putSettings(Object.fromEntries(keep.map((k) => [k, S.old[k]])));
+		await H.putSettings(S.admin, Object.fromEntries(keep.map((k) => [k, S.old[k]])));
 		if (!S.old.logo_url) await t.api('DELETE', '/api/settings/logo', { cookie: S.admin });
 	}
 	if (S.browser) await S.browser.close();

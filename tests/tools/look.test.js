@@ -17,7 +17,6 @@
 // medicines) and the receipt with its UPI QR are printed to PDF and turned into PNGs (pdftoppm).
 const fs = require('node:fs');
 const path = require('node:path');
-const zlib = require('node:zlib');
 const { execFileSync } = require('node:child_process');
 const t = require('../lib/t.js');
 const H = require('../browser/day-helpers.js');
@@ -36,40 +35,6 @@ const SCREENS = {
 	doctor: ['/queue', '/consult/:draft', '/patient/:pid', '/vitals', '/followups', '/payments', '/reports'],
 	admin: ['/users', '/payments', '/reports', '/settings', '/backups', '/audit', '/status'],
 };
-
-// A W×H PNG of one colour with a white band, as a data: URL (the letterhead's logo).
-function pngDataUrl(w, h) {
-	const crcTable = Array.from({ length: 256 }, (_, n) => {
-		let c = n;
-		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		return c >>> 0;
-	});
-	const crc = (buf) => { let c = 0xffffffff; for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-	const chunk = (type, data) => {
-		const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-		const td = Buffer.concat([Buffer.from(type), data]);
-		const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-		return Buffer.concat([len, td, c]);
-	};
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-	const raw = Buffer.alloc((w * 3 + 1) * h);
-	for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-		const o = y * (w * 3 + 1) + 1 + x * 3;
-		const band = y > h / 3 && y < (2 * h) / 3;
-		raw[o] = band ? 255 : 11; raw[o + 1] = band ? 255 : 110; raw[o + 2] = band ? 255 : 110;
-	}
-	const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
-		chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-	return `data:image/png;base64,${png.toString('base64')}`;
-}
-
-async function putSettings(values) {
-	const now = await t.api('GET', '/api/settings', { cookie: S.admin });
-	const r = await t.api('PUT', '/api/settings', { cookie: S.admin, body: { ...values, version: now.json.version } });
-	t.status(r, 200, `PUT /api/settings ${JSON.stringify(values).slice(0, 80)}`);
-	return r.json;
-}
 
 const day = (n) => { const d = new Date(`${S.today}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10); };
 const line = (medicine, strength, form, dose, extra = {}) => ({ medicine, strength, form, dose, timing: 'after_food', duration_days: 5, ...extra });
@@ -123,12 +88,12 @@ async function pay(pid, items, mode = 'upi') {
 t.test('look: a clinic\'s day filled in through the API', async () => {
 	S.admin = await t.admin();
 	S.old = (await t.api('GET', '/api/settings', { cookie: S.admin })).json;
-	await putSettings({
+	await H.putSettings(S.admin, {
 		clinic_name: 'Sri Nalam Family Clinic', doctor_name: 'Dr. K. Meenakshi Sundaram', qualification: 'MBBS, DNB (Family Medicine)',
 		registration_no: 'TNMC 123456', address: '12, Gandhi Road, Mylapore\nChennai 600004', phone: '044 2345 6789',
 		paper: 'A5', print_letterhead: true, pad_margin_top_mm: 0, pad_margin_left_mm: 0, upi_vpa: VPA,
 	});
-	t.status(await t.api('PUT', '/api/settings/logo', { cookie: S.admin, body: { data_url: pngDataUrl(160, 160) } }), 200, 'logo');
+	t.status(await t.api('PUT', '/api/settings/logo', { cookie: S.admin, body: { data_url: H.pngDataUrl(160, 160) } }), 200, 'logo');
 	S.desk = await t.user('frontdesk');
 	S.doc = await t.user('doctor');
 	S.nurse = await t.user('nurse');
@@ -282,7 +247,7 @@ t.test('look: the sign-in form and the waiting-room board', async () => {
 async function sheet(address, name, setup) {
 	const { ctx, page } = await H.newPage(S.browser, S.problems, name);
 	await H.useCookie(ctx, S.desk.cookie);
-	if (setup) await putSettings(setup);
+	if (setup) await H.putSettings(S.admin, setup);
 	await page.goto(`${t.BASE}/#${address}`);
 	await page.waitForFunction(() => !document.querySelector('#main.loading'));
 	await page.waitForLoadState('networkidle');
@@ -306,7 +271,7 @@ t.test('look: the printed sheets as PDF and PNG', async () => {
 	await sheet(`/print/prescription/${S.vid}`, 'rx-a4', { paper: 'A4' });
 	await sheet(`/print/prescription/${S.long}`, 'rx-long-a4');
 	await sheet(`/print/prescription/${S.vid}`, 'rx-pad-a5', { paper: 'A5', print_letterhead: false, pad_margin_top_mm: 45, pad_margin_left_mm: 15 });
-	await putSettings({ print_letterhead: true, pad_margin_top_mm: 0, pad_margin_left_mm: 0 });
+	await H.putSettings(S.admin, { print_letterhead: true, pad_margin_top_mm: 0, pad_margin_left_mm: 0 });
 	const rc = await sheet(`/print/receipt/${S.payid}`, 'receipt');
 	t.ok(/₹525\.50/.test(H.norm(rc.text)), `the receipt's total: ${H.norm(rc.text).slice(0, 300)}`);
 	const png = fs.readdirSync(OUT).filter((f) => /^sheet-receipt.*\.png$/.test(f) && !/screen/.test(f)).sort()[0];
@@ -324,7 +289,7 @@ t.test('look: close', async () => {
 	if (S.old) {
 		const keep = ['clinic_name', 'doctor_name', 'qualification', 'registration_no', 'address', 'phone', 'paper',
 			'print_letterhead', 'pad_margin_top_mm', 'pad_margin_left_mm', 'upi_vpa'];
-		await putSettings(Object.fromEntries(keep.filter((k) => k in S.old).map((k) => [k, S.old[k]])));
+		await H.putSettings(S.admin, Object.fromEntries(keep.filter((k) => k in S.old).map((k) => [k, S.old[k]])));
 	}
 });
 
