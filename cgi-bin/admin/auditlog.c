@@ -189,7 +189,8 @@ auditlog_list(struct req *r)
 /*
  * GET /api/audit.csv?(the filters of /api/audit)&limit=&offset=: 200
  * text/csv with a header row, newest first, at most 100,000 rows (?limit=
- * may ask for fewer); 422 for a malformed filter.
+ * may ask for fewer), written out while it is read; 422 for a malformed
+ * filter.
  */
 int
 auditlog_csv(struct req *r)
@@ -209,12 +210,13 @@ auditlog_csv(struct req *r)
 	if ((rc = read_audited(r, &f)) != 0)
 		return rc;
 	s = filter_bind(&f, STMT_AUDIT_LIST, limit, offset);
+	db_today(today);
+	snprintf(file, sizeof(file), "nalamdesk-audit-%s.csv", today);
+	req_csv_stream(r, &b, file);	/* out while it is read, as the exports */
 	csv_header(&b, s);
 	while ((rc = db_step(s)) == SQLITE_ROW && b.ok)
 		csv_row(&b, s);
 	db_reset(s);
-	db_today(today);
-	snprintf(file, sizeof(file), "nalamdesk-audit-%s.csv", today);
 	return req_csv(r, &b, rc, file,
 	    "The server is short of memory. Ask for fewer rows.");
 }
