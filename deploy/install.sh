@@ -289,6 +289,7 @@ do_install() {
 	command -v systemd-tmpfiles >/dev/null && systemd-tmpfiles --create "$TMPFILES" || true
 	NALAMDESK_SERVICE='' "$LIBEXEC/nalamdesk-admin" --var "$STATE" migrate | sed 's/^/install: /'
 	first_user
+	clock_zone_check
 	# Debian's "Welcome to nginx" site would answer on port 80 to anyone: ours replaces it.
 	if [[ -L $NGINX_ENABLED/default ]]; then
 		rm -f -- "$NGINX_ENABLED/default"
@@ -315,6 +316,16 @@ do_install() {
 		say "installed. Next: edit $SYSCONF/network.conf, run 'sudo nalamdesk-admin net apply',"
 		say "then on each front-desk PC open https://<this PC>/ca.crt (docs: $SHARE/doc/operations.md)"
 	fi
+}
+
+# The backup timer keeps the PC's clock, not the clinic's settings.timezone: say so when the
+# two keep other time (the admin's Status screen says it too).
+clock_zone_check() {
+	local zone
+	zone=$(sqlite3 -readonly "$STATE/db/nalamdesk.db" "SELECT value FROM settings WHERE key = 'timezone'" 2>/dev/null) || return 0
+	[[ -n $zone && -f /usr/share/zoneinfo/$zone && -e /etc/localtime ]] || return 0
+	cmp -s /etc/localtime "/usr/share/zoneinfo/$zone" ||
+		warn "this PC's clock is not in the clinic's time zone ($zone): the backups would run at the wrong hours; run: sudo timedatectl set-timezone $zone"
 }
 
 # ------------------------------------------------------------------ uninstall

@@ -228,6 +228,8 @@ static const char *const sql[STMT__MAX] = {
 	AUDIT_FOLD(AUDIT_NAMES("a.")),
 	/* STMT_SCHEMA_VERSION */
 	"SELECT user_version FROM pragma_user_version",
+	/* STMT_TIMEZONE: the clinic's zone */
+	"SELECT value FROM settings WHERE key = 'timezone'",
 };
 _Static_assert(ND_NELEM(sql) == STMT__MAX, "admin sql");
 sqlite3_stmt *st[STMT__MAX];

@@ -238,6 +238,90 @@ pools_read(struct pool *p)
 	return n;
 }
 
+/* --- the PC's clock zone ---------------------------------------------- */
+
+#define ZONEINFO	"/usr/share/zoneinfo/"
+#define ZONE_FILE_MAX	(64 * 1024)	/* a TZif file is a few KiB */
+
+/*
+ * The zone of this PC's clock into OUT (SIZE bytes): /etc/localtime's link
+ * below zoneinfo/, else /etc/timezone, else "".  systemd's timers follow
+ * it, the backup timer among them, whatever the clinic's settings say.
+ */
+static void
+clock_zone(char *out, size_t size)
+{
+	char		 link[PATH_MAX];
+	const char	*z;
+	ssize_t		 n;
+	FILE		*f;
+
+	out[0] = '\0';
+	if ((n = readlink("/etc/localtime", link, sizeof(link) - 1)) > 0) {
+		link[n] = '\0';
+		if ((z = strstr(link, "zoneinfo/")) != NULL) {
+			snprintf(out, size, "%s", z + strlen("zoneinfo/"));
+			return;
+		}
+	}
+	if ((f = fopen("/etc/timezone", "r")) != NULL) {
+		if (fgets(out, (int)size, f) == NULL)
+			out[0] = '\0';
+		out[strcspn(out, " \t\r\n")] = '\0';
+		fclose(f);
+	}
+}
+
+/* PATH's bytes (at most ZONE_FILE_MAX) into BUF; their count, or -1. */
+static ssize_t
+zone_bytes(const char *path, char *buf)
+{
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, ZONE_FILE_MAX);
+	close(fd);
+	return n;
+}
+
+/*
+ * 1 when the PC's clock (/etc/localtime) keeps other time than the
+ * clinic's zone ZONE (settings.timezone): their rules differ, byte for
+ * byte (an alias such as Asia/Calcutta is the same file); 0 when they are
+ * the same or either cannot be read.
+ */
+static int
+clock_differs(const char *zone)
+{
+	static char	 a[ZONE_FILE_MAX], b[ZONE_FILE_MAX];
+	char		 path[PATH_MAX];
+	ssize_t		 na, nb;
+
+	if (zone[0] == '\0' || strstr(zone, "..") != NULL)
+		return 0;
+	snprintf(path, sizeof(path), ZONEINFO "%s", zone);
+	if ((na = zone_bytes("/etc/localtime", a)) <= 0 ||
+	    (nb = zone_bytes(path, b)) <= 0)
+		return 0;
+	return na != nb || memcmp(a, b, (size_t)na) != 0;
+}
+
+/* The clinic's zone (settings.timezone) into OUT, "" when unset. */
+static void
+clinic_zone(char *out, size_t size)
+{
+	sqlite3_stmt		*s = st[STMT_TIMEZONE];
+	const unsigned char	*v;
+
+	out[0] = '\0';
+	if (db_step(s) == SQLITE_ROW && (v = sqlite3_column_text(s, 0)) !=
+	    NULL)
+		snprintf(out, size, "%s", (const char *)v);
+	db_reset(s);
+}
+
 /*
  * GET /api/system: 200 {version, schema_version, database_bytes, wal_bytes,
  * disk_free_bytes, disk_total_bytes, disk_low, last_backup:{file,
@@ -245,8 +329,11 @@ pools_read(struct pool *p)
  * over a day old), backup_never (there is none yet), backup_copy:{dir,
  * last_file, last_at} (the second copy, off this PC: where, and the last
  * one written there, nulls when none), certificate_expires (YYYY-MM-DD|
- * null), pools:[{program, workers, oldest_started_at}]} (admin).  The
- * doctor's banner reads GET /api/system/warnings instead.
+ * null), clock_zone (the PC's clock's zone, which the backup timer
+ * follows, "" when unknown), clock_differs (it keeps other time than the
+ * clinic's settings.timezone), pools:[{program, workers,
+ * oldest_started_at}]} (admin).  The doctor's banner reads GET
+ * /api/system/warnings instead.
  */
 int
 system_status(struct req *r)
@@ -257,7 +344,7 @@ system_status(struct req *r)
 	struct backup_copy copy;
 	enum backup_age	 age;
 	struct pool	 pools[POOLS_MAX];
-	char		 path[4300], date[11], iso[32];
+	char		 path[4300], date[11], iso[32], zone[128];
 	size_t		 n, i, npools;
 	int		 rc, disk_known, disk_low;
 	struct tm	 tm;
@@ -295,6 +382,10 @@ system_status(struct req *r)
 	jo_bool(r, "backup_stale", age == BACKUP_OLD);
 	jo_bool(r, "backup_never", age == BACKUP_NEVER);
 	free(v);
+	clock_zone(zone, sizeof(zone));
+	jo_str(r, "clock_zone", zone);
+	clinic_zone(zone, sizeof(zone));
+	jo_bool(r, "clock_differs", clock_differs(zone));
 	if ((rc = backup_copy_get(&copy)) != SQLITE_OK)
 		return db_fail(r, rc);
 	jo_obj(r, "backup_copy");

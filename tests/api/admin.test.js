@@ -510,6 +510,26 @@ t.test('system status: admin sees everything, the doctor only the warnings, fron
   // not counted among auth's workers.
   t.ok(pool('signin') && pool('signin').workers >= 1, `signin pool listed on its own: ${JSON.stringify(s.pools)}`);
   t.ok(pool('auth').workers <= 2, `auth counts its own workers only (${pool('auth').workers})`);
+  // The PC's clock zone (which the backup timer follows) beside the clinic's.
+  const link = fs.readlinkSync('/etc/localtime');
+  const clock = link.includes('zoneinfo/') ? link.slice(link.indexOf('zoneinfo/') + 9) : '';
+  t.eq(s.clock_zone, clock, `clock_zone is /etc/localtime's zone (${link})`);
+  const same = (zone) => Buffer.compare(fs.readFileSync('/etc/localtime'), fs.readFileSync(`/usr/share/zoneinfo/${zone}`)) === 0;
+  const settings = (await t.api('GET', '/api/settings', { cookie: admin })).json;
+  t.eq(s.clock_differs, !same(settings.timezone), `clock_differs: the PC keeps ${clock}, the clinic ${settings.timezone}`);
+  const putZone = async (zone) => {
+    const now = (await t.api('GET', '/api/settings', { cookie: admin })).json;
+    t.status(await t.api('PUT', '/api/settings', { cookie: admin, body: { timezone: zone, version: now.version } }), 200, `timezone ${zone}`);
+  };
+  // A zone with other rules than the clock's differs; the clock's own zone does not.
+  const other = same('Asia/Kolkata') ? 'Europe/London' : 'Asia/Kolkata';
+  await putZone(other);
+  t.eq((await t.api('GET', '/api/system', { cookie: admin })).json.clock_differs, true, `clinic in ${other}: differs`);
+  if (clock) {
+    await putZone(clock);
+    t.eq((await t.api('GET', '/api/system', { cookie: admin })).json.clock_differs, false, `clinic in ${clock}: the same`);
+  }
+  await putZone(settings.timezone);
   t.ok(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(pool('admin').oldest_started_at || ''), 'oldest_started_at');
   t.status(await t.api('GET', '/api/system', { cookie: doc.cookie }), 403, 'doctor: the status is the admin\'s');
   const d = await t.api('GET', '/api/system/warnings', { cookie: doc.cookie });

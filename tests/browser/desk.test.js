@@ -216,6 +216,11 @@ t.test('desk: the owner sets the second copy’s folder on the Backups screen; t
   await p.waitForSelector('#status-table');
   const copyRow = await p.innerText('#status-table tr[data-key=backup_copy] td');
   t.ok(copyRow.includes(dir), `the status names the second place: ${copyRow}`);
+  // The PC's clock zone: a warning with the command to run when it is not the clinic's.
+  const sys = (await t.api('GET', '/api/system', { cookie: S.admin })).json;
+  if (sys.clock_zone) t.ok((await p.innerText('#status-table tr[data-key=clock_zone] td')).includes(sys.clock_zone), 'the clock zone is shown');
+  const warned = /timedatectl set-timezone/.test(await p.innerText('#status-body'));
+  t.eq(warned, sys.clock_differs, `the set-timezone warning shown exactly when the zones differ (${sys.clock_zone})`);
   await p.screenshot({ path: `${SHOTS}/desk-768-status.png`, fullPage: true });
   t.status(await t.api('PUT', '/api/backups/copy', { cookie: S.admin, body: { dir: null } }), 200, 'cleared again');
   await ctx.close();

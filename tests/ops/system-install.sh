@@ -68,6 +68,15 @@ else
 	fail "sudo make install completes" "$(tail -4 "$T/install.log" | tr '\n' ' ')"
 	exit 1
 fi
+# The clinic's zone is Asia/Kolkata on a new install: a PC keeping other time is told so.
+if cmp -s /etc/localtime /usr/share/zoneinfo/Asia/Kolkata; then want_tz=0; else want_tz=1; fi
+got_tz=0
+grep -q "not in the clinic's time zone (Asia/Kolkata).*timedatectl set-timezone Asia/Kolkata" "$T/install.log" && got_tz=1
+if [[ $got_tz == "$want_tz" ]]; then
+	ok "the install warns exactly when the PC's clock is not in the clinic's time zone ($(readlink /etc/localtime))"
+else
+	fail "the install warns exactly when the PC's clock is not in the clinic's time zone" "warned $got_tz, want $want_tz"
+fi
 own=$(stat -c '%U:%G %a' "$S" "$S/db" "$S/db/nalamdesk.db" "$S/backups" "$S/ca" "$S/ca/ca.key" | paste -sd' ')
 want="nalamdesk:nalamdesk 700 nalamdesk:nalamdesk 700 nalamdesk:nalamdesk 600 nalamdesk:nalamdesk 700 root:root 700 root:root 600"
 if id -u nalamdesk >/dev/null 2>&1 && [[ $own == "$want" ]] &&

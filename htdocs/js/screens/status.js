@@ -2,6 +2,7 @@
 // disk, last backup, certificate expiry, worker pools (GET /api/system).
 import { api } from '../api.js';
 import { h, pageHead, replace, notice, btn, fmtDateTime, fmtBytes, fmtDate } from '../ui.js';
+import { session } from '../session.js';
 import { t } from '../i18n.js';
 
 // [key of GET /api/system, how its value is shown]; the label is t('status.<key>').
@@ -19,6 +20,8 @@ const FIELDS = [
 	['backup_stale', v => t(v ? 'status.YES' : 'status.no')],
 	['backup_never', v => t(v ? 'status.never_yes' : 'status.no')],
 	['disk_low', v => t(v ? 'status.YES' : 'status.no')],
+	['clock_zone', v => v || t('status.unknown')],
+	['clock_differs', v => t(v ? 'status.YES' : 'status.no')],
 ];
 
 function value(v, k = '') {
@@ -36,7 +39,8 @@ export function render(root) {
 			const s = await api.system();
 			const known = new Set(FIELDS.map(f => f[0]).concat('pools'));
 			const warn = [s.backup_never && t('status.warn_never'),
-				s.backup_stale && t('system.backup_stale'), s.disk_low && t('system.disk_low')].filter(Boolean);
+				s.backup_stale && t('system.backup_stale'), s.disk_low && t('system.disk_low'),
+				s.clock_differs && t('status.warn_clock', { clock: s.clock_zone || '?', zone: session.tz })].filter(Boolean);
 			const pools = s.pools || [];	// [{program, workers, oldest_started_at}]
 			replace(out,
 				warn.map(w => notice(w, 'error')),
