@@ -11,7 +11,8 @@
  * The directory and its files are private (umask 077): they hold patient
  * records.  Every patient exported is audited ("patient.fhir_export", by
  * the operator) before anything is written: a read that cannot be
- * recorded is not made.
+ * recorded is not made, and a patient registered after the audit pass is
+ * left for the next export.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,7 +28,8 @@ struct fout {
 	struct req	 r;
 	char		 dir[4096];
 	long		 patients, resources;
-	int		 err;
+	long long	 audited;	/* the highest patient id audited */
+	int		 err, arc;	/* arc: the audit pass's SQLite code */
 };
 
 /* fhir_bundle()'s span: the resource as one line of its type's file. */
@@ -46,11 +48,13 @@ span(void *arg, enum fhir_type type, size_t start, size_t end)
 static int
 audit_one(long long id, void *arg)
 {
-	int	*rc = arg;
+	struct fout	*o = arg;
 
-	*rc = audit_operator(TOOL_NAME, "patient.fhir_export", "patient", id,
-	    id);
-	return *rc != SQLITE_OK;
+	o->arc = audit_operator(TOOL_NAME, "patient.fhir_export", "patient",
+	    id, id);
+	if (id > o->audited)
+		o->audited = id;
+	return o->arc != SQLITE_OK;
 }
 
 /* Writes patient ID's bundle and resources (fhir_each_patient()'s). */
@@ -62,6 +66,8 @@ export_one(long long id, void *arg)
 	FILE		*f;
 	int		 rc;
 
+	if (id > o->audited)
+		return 0;	/* registered after the audit pass: not exported */
 	jo_reset(&o->r);
 	if ((rc = fhir_bundle(&o->r, id, span, o)) != SQLITE_OK ||
 	    o->r.g.bad) {
@@ -96,7 +102,7 @@ cmd_export_fhir(int argc, char **argv)
 	char		*pos[1], path[4200];
 	struct fout	*o;
 	size_t		 i;
-	int		 rc = EXIT_FAIL, arc = SQLITE_OK;
+	int		 rc = EXIT_FAIL;
 
 	if (tool_args(argc, argv, names, vals, pos, 1) != 1)
 		return EXIT_USAGE;
@@ -123,8 +129,8 @@ cmd_export_fhir(int argc, char **argv)
 		}
 	}
 	if (db_begin() != SQLITE_OK ||
-	    fhir_each_patient(audit_one, &arc) != SQLITE_OK ||
-	    arc != SQLITE_OK || db_commit() != SQLITE_OK) {
+	    fhir_each_patient(audit_one, o) != SQLITE_OK ||
+	    o->arc != SQLITE_OK || db_commit() != SQLITE_OK) {
 		db_rollback();
 		fprintf(stderr, "nalamdesk-admin: the export could not be "
 		    "audited (%s); nothing was exported\n", sqlite3_errmsg(db));
