@@ -242,10 +242,20 @@ async function putSettings(admin, values) {
 	return r.json;
 }
 
+// A prescription line as the pad sends it (after food, 5 days unless EXTRA says otherwise).
+const rxLine = (medicine, strength, form, dose, extra = {}) => ({ medicine, strength, form, dose, timing: 'after_food', duration_days: 5, ...extra });
+// The four lines that make a typical prescription ten (page 2 of 2).
+const RX_MORE = [
+	rxLine('Vitamin B complex', '', 'capsule', '1-0-0', { brand: 'Becosules', duration_days: 30 }),
+	rxLine('Cholecalciferol', '60000 IU', 'capsule', 'once a week', { brand: 'Uprise-D3 60K', duration_days: 56 }),
+	rxLine('Ascorbic acid', '500 mg', 'chewable tablet', '1-0-0', { brand: 'Celin 500' }),
+	rxLine('Zinc sulfate', '20 mg', 'dispersible tablet', '0-1-0'),
+];
+
 const sq = (s) => `'${String(s).replace(/'/g, "''")}'`;	// SQL string literal for t.db
 
 module.exports = {
 	launch, newPage, watch, signIn, useCookie, typeAndPick, printToPdf, pageMm, norm,
 	mobile, tamilWord, clinicToday, tokenHash, setSettings, restoreSettings, sq,
-	addDays, dmy, monthFirstTrap, inWords, retype, pngDataUrl, putSettings,
+	addDays, dmy, monthFirstTrap, inWords, retype, pngDataUrl, putSettings, rxLine, RX_MORE,
 };

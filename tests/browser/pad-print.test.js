@@ -28,7 +28,7 @@ function need(...keys) {
 	for (const k of ['page', ...keys]) if (!S[k]) t.skip(`no ${k} (an earlier check failed or skipped)`);
 }
 
-const line = (medicine, strength, form, dose, extra = {}) => ({ medicine, strength, form, dose, timing: 'after_food', duration_days: 5, ...extra });
+const line = H.rxLine;
 const TYPICAL = [
 	line('Paracetamol', '650 mg', 'tablet', '1-0-1', { brand: 'Dolo 650', instructions: 'Only if the fever is above 100 °F' }),
 	line('Azithromycin', '500 mg', 'tablet', '1-0-0', { brand: 'Azee 500', timing: 'before_food', duration_days: 3 }),
@@ -37,12 +37,7 @@ const TYPICAL = [
 	line('Ambroxol', '15 mg/5 ml', 'syrup', '5 ml thrice a day', { brand: 'Ambrodil Syrup' }),
 	line('Povidone-iodine', '2%', 'gargle', '1-1-1', { instructions: 'Gargle with 10 ml in warm water' }),
 ];
-const MORE = [
-	line('Vitamin B complex', '', 'capsule', '1-0-0', { brand: 'Becosules', duration_days: 30 }),
-	line('Cholecalciferol', '60000 IU', 'capsule', 'once a week', { brand: 'Uprise-D3 60K', duration_days: 56 }),
-	line('Ascorbic acid', '500 mg', 'chewable tablet', '1-0-0', { brand: 'Celin 500' }),
-	line('Zinc sulfate', '20 mg', 'dispersible tablet', '0-1-0'),
-];
+const MORE = H.RX_MORE;
 
 async function finalVisit(pid, rx, { final = true } = {}) {
 	const v = await t.api('POST', '/api/visits', { cookie: S.doc.cookie, body: { patient_id: pid } });
