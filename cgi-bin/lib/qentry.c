@@ -103,10 +103,21 @@ unsigned long qentry_table_checks;
  * all (a window).  paid_paise: the patient's payments of the entry's day
  * that were not voided.
  */
-#define ENTRY_COLUMNS \
+#define ENTRY_COLUMNS ENTRY_COLUMNS_WITH( \
+	"row_number() OVER (PARTITION BY q.status ORDER BY " \
+	QENTRY_CALL_ORDER ")")
+/*
+ * One entry's place among the waiting of its day, counted: the same
+ * number as the day's row_number(), without reading every entry of the
+ * day and its payments (STMT_GET answers each write).
+ */
+#define ENTRY_POSITION \
+	"1 + (SELECT count(*) FROM queue o WHERE o.day = q.day" \
+	" AND o.status = 'waiting' AND (" QENTRY_RANK("o") ", o.line, o.token)" \
+	" < (" QENTRY_RANK("q") ", q.line, q.token))"
+#define ENTRY_COLUMNS_WITH(position) \
 	"SELECT q.id, q.token, q.status, q.priority," \
-	" CASE WHEN q.status = 'waiting' THEN row_number() OVER" \
-	" (PARTITION BY q.status ORDER BY " QENTRY_CALL_ORDER ") END" \
+	" CASE WHEN q.status = 'waiting' THEN " position " END" \
 	" AS position, q.reason," \
 	" p.id AS \"patient.id\", p.name AS \"patient.name\"," \
 	" p.clinic_no AS \"patient.clinic_no\", p.sex AS \"patient.sex\"," \
@@ -151,8 +162,7 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_LIST: the day's queue in call order */
 	ENTRY_COLUMNS " WHERE q.day = ?1 ORDER BY " QENTRY_CALL_ORDER,
 	/* STMT_GET: one entry, its position among its day's */
-	"SELECT * FROM (" ENTRY_COLUMNS " WHERE q.day ="
-	" (SELECT day FROM queue WHERE id = ?1)) WHERE id = ?1",
+	ENTRY_COLUMNS_WITH(ENTRY_POSITION) " WHERE q.id = ?1",
 	/*
 	 * STMT_DISPLAY: tokens only, never patients' names (a public screen).
 	 * Serving: the one called in last (a consultation left open when the

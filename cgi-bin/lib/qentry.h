@@ -65,9 +65,12 @@ enum qmover {
 	"CASE q.status WHEN 'in_consult' THEN 0 WHEN 'waiting' THEN 1" \
 	" ELSE 2 END," \
 	" CASE WHEN q.status = 'in_consult' THEN q.called_at END DESC," \
-	" CASE WHEN q.status = 'waiting' THEN CASE q.priority" \
-	" WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END END," \
+	" CASE WHEN q.status = 'waiting' THEN " QENTRY_RANK("q") " END," \
 	" q.line, q.token"
+/* A priority's rank in the call order, of the queue row aliased T. */
+#define QENTRY_RANK(t) \
+	"CASE " t ".priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1" \
+	" ELSE 2 END"
 
 /* One entry's state (qentry_get). */
 struct qentry {
