@@ -322,6 +322,34 @@ clinic_zone(char *out, size_t size)
 	db_reset(s);
 }
 
+/* What both answers read: the disk under the database and the backups. */
+struct health {
+	const char		*dbpath;
+	unsigned long long	 avail, total;
+	int			 disk_known, disk_low;
+	struct backup		*v;		/* newest first; free() it */
+	size_t			 n;
+	enum backup_age		 age;
+};
+
+/* Fills H.  Returns SQLITE_OK or the error (nothing to free then). */
+static int
+health_read(struct health *h)
+{
+	int	 rc;
+
+	memset(h, 0, sizeof(*h));
+	if ((h->dbpath = getenv("NALAMDESK_DB")) == NULL)
+		h->dbpath = "";
+	h->disk_known = disk_space(h->dbpath, &h->avail, &h->total);
+	h->disk_low = h->disk_known && (h->avail < DISK_LOW_BYTES ||
+	    h->avail * 100 < h->total * DISK_LOW_PERCENT);
+	if ((rc = backups_gather(&h->v, &h->n)) != SQLITE_OK)
+		return rc;
+	h->age = backup_age(h->v, h->n);
+	return SQLITE_OK;
+}
+
 /*
  * GET /api/system: 200 {version, schema_version, database_bytes, wal_bytes,
  * disk_free_bytes, disk_total_bytes, disk_low, last_backup:{file,
@@ -338,50 +366,41 @@ clinic_zone(char *out, size_t size)
 int
 system_status(struct req *r)
 {
-	const char	*dbpath = getenv("NALAMDESK_DB");
-	unsigned long long avail = 0, total = 0;
-	struct backup	*v;
+	struct health	 h;
 	struct backup_copy copy;
-	enum backup_age	 age;
 	struct pool	 pools[POOLS_MAX];
 	char		 path[4300], date[11], iso[32], zone[128];
-	size_t		 n, i, npools;
-	int		 rc, disk_known, disk_low;
+	size_t		 i, npools;
+	int		 rc;
 	struct tm	 tm;
 
-	if (dbpath == NULL)
-		dbpath = "";
-	disk_known = disk_space(dbpath, &avail, &total);
-	disk_low = disk_known && (avail < DISK_LOW_BYTES ||
-	    avail * 100 < total * DISK_LOW_PERCENT);
-	if ((rc = backups_gather(&v, &n)) != SQLITE_OK)
+	if ((rc = health_read(&h)) != SQLITE_OK)
 		return db_fail(r, rc);
 	jo_open(r);
-	age = backup_age(v, n);
 	jo_str(r, "version", ND_VERSION);
 	jo_int(r, "schema_version", db_int1(st[STMT_SCHEMA_VERSION], 0));
-	jo_int(r, "database_bytes", file_size(dbpath));
-	snprintf(path, sizeof(path), "%s-wal", dbpath);
+	jo_int(r, "database_bytes", file_size(h.dbpath));
+	snprintf(path, sizeof(path), "%s-wal", h.dbpath);
 	jo_int(r, "wal_bytes", file_size(path));
-	if (disk_known) {
-		jo_int(r, "disk_free_bytes", (long long)avail);
-		jo_int(r, "disk_total_bytes", (long long)total);
+	if (h.disk_known) {
+		jo_int(r, "disk_free_bytes", (long long)h.avail);
+		jo_int(r, "disk_total_bytes", (long long)h.total);
 	} else {
 		jo_null(r, "disk_free_bytes");
 		jo_null(r, "disk_total_bytes");
 	}
-	jo_bool(r, "disk_low", disk_low);
-	if (n > 0) {
+	jo_bool(r, "disk_low", h.disk_low);
+	if (h.n > 0) {
 		jo_obj(r, "last_backup");
-		jo_str(r, "file", v[0].file);
-		jo_str(r, "created_at", v[0].created_at);
-		jo_str(r, "integrity", v[0].integrity);
+		jo_str(r, "file", h.v[0].file);
+		jo_str(r, "created_at", h.v[0].created_at);
+		jo_str(r, "integrity", h.v[0].integrity);
 		jo_obj_close(r);
 	} else
 		jo_null(r, "last_backup");
-	jo_bool(r, "backup_stale", age == BACKUP_OLD);
-	jo_bool(r, "backup_never", age == BACKUP_NEVER);
-	free(v);
+	jo_bool(r, "backup_stale", h.age == BACKUP_OLD);
+	jo_bool(r, "backup_never", h.age == BACKUP_NEVER);
+	free(h.v);
 	clock_zone(zone, sizeof(zone));
 	jo_str(r, "clock_zone", zone);
 	clinic_zone(zone, sizeof(zone));
@@ -433,24 +452,16 @@ system_status(struct req *r)
 int
 system_warnings(struct req *r)
 {
-	const char	*dbpath = getenv("NALAMDESK_DB");
-	unsigned long long avail = 0, total = 0;
-	struct backup	*v;
-	enum backup_age	 age;
-	size_t		 n;
+	struct health	 h;
 	int		 rc;
 
-	if (dbpath == NULL)
-		dbpath = "";
-	if ((rc = backups_gather(&v, &n)) != SQLITE_OK)
+	if ((rc = health_read(&h)) != SQLITE_OK)
 		return db_fail(r, rc);
-	age = backup_age(v, n);
-	free(v);
+	free(h.v);
 	jo_open(r);
-	jo_bool(r, "backup_stale", age == BACKUP_OLD);
-	jo_bool(r, "backup_never", age == BACKUP_NEVER);
-	jo_bool(r, "disk_low", disk_space(dbpath, &avail, &total) &&
-	    (avail < DISK_LOW_BYTES || avail * 100 < total * DISK_LOW_PERCENT));
+	jo_bool(r, "backup_stale", h.age == BACKUP_OLD);
+	jo_bool(r, "backup_never", h.age == BACKUP_NEVER);
+	jo_bool(r, "disk_low", h.disk_low);
 	jo_close(r);
 	return 200;
 }
