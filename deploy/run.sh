@@ -512,31 +512,30 @@ declare -A NAMES=()   # pid -> what it is, for every process started here
 STOPPING=0
 
 start_pools() {
-	local p sock args
+	local p
 	POOL_SOCKS=()
 	rm -f -- "$RUN_DIR"/*.sock   # stale sockets of a previous run (we hold the lock)
-	for p in "${STARTABLE[@]}"; do
-		sock=$RUN_DIR/$p.sock
-		args=(-n -s "$sock" -M 0660 -d "$VAR_DIR")
-		# spawn-fcgi (root) binds the socket, hands it to nalamdesk:www-data, then drops to
-		# nalamdesk before exec'ing multiwatch, which forks the workers and replaces dead ones.
+	# One pool: VAR/app/bin/NAME on VAR/run/NAME.sock, labelled LABEL. spawn-fcgi (root) binds
+	# the socket, hands it to nalamdesk:www-data, then drops to nalamdesk before exec'ing
+	# multiwatch, which forks the workers and replaces dead ones.
+	spawn_pool() {
+		local name=$1 label=$2 args
+		args=(-n -s "$RUN_DIR/$name.sock" -M 0660 -d "$VAR_DIR")
 		((IS_ROOT)) && args+=(-U "$SVC_USER" -G "$WEB_USER" -u "$SVC_USER" -g "$SVC_USER")
 		NALAMDESK_DB=$DB_FILE NALAMDESK_VAR=$VAR_DIR \
 			spawn-fcgi "${args[@]}" -- "$MULTIWATCH" -f "$WORKERS" \
-			-r "$POOL_RETRIES" -t "$POOL_RETRY_MS" -- "$APP_BIN/$p" &
-		NAMES[$!]="pool $p"
+			-r "$POOL_RETRIES" -t "$POOL_RETRY_MS" -- "$APP_BIN/$name" &
+		NAMES[$!]=$label
+	}
+	for p in "${STARTABLE[@]}"; do
+		spawn_pool "$p" "pool $p"
 	done
 	local pool prog
 	for pool in "${EXTRA_POOLS[@]}"; do
 		prog=${pool#*:} pool=${pool%%:*}
 		[[ " ${STARTABLE[*]} " == *" $prog "* && -e $APP_BIN/$pool ]] || continue
-		args=(-n -s "$RUN_DIR/$pool.sock" -M 0660 -d "$VAR_DIR")
-		((IS_ROOT)) && args+=(-U "$SVC_USER" -G "$WEB_USER" -u "$SVC_USER" -g "$SVC_USER")
 		# VAR/app/bin/<pool> is a link to the program: its workers are named by their pool.
-		NALAMDESK_DB=$DB_FILE NALAMDESK_VAR=$VAR_DIR \
-			spawn-fcgi "${args[@]}" -- "$MULTIWATCH" -f "$WORKERS" \
-			-r "$POOL_RETRIES" -t "$POOL_RETRY_MS" -- "$APP_BIN/$pool" &
-		NAMES[$!]="pool $pool ($prog)"
+		spawn_pool "$pool" "pool $pool ($prog)"
 		POOL_SOCKS+=("$pool")
 	done
 	for p in "${STARTABLE[@]}" "${POOL_SOCKS[@]}"; do
